@@ -1,0 +1,78 @@
+# zerorpc-swift — every set-up step a fresh Debian machine needs lives here.
+#   make demo    install what is missing, build, run the calculator demo
+#   make test    install what is missing (+ a Python venv with zerorpc), run all tests
+#   make bench   run the benchmark against its baselines (release build)
+
+SWIFT        ?= swift
+PYTHON       ?= python3
+VENV         := .venv
+VENV_PYTHON  := $(CURDIR)/$(VENV)/bin/python
+VENV_STAMP   := $(VENV)/.installed-0.6.3
+APT_PACKAGES := libzmq3-dev libmsgpack-dev pkg-config
+PY_PACKAGES  := zerorpc==0.6.3 msgpack
+
+# Tests find the interop Python through this variable; without it they fail loudly.
+export ZERORPC_PYTHON := $(VENV_PYTHON)
+
+.PHONY: all deps venv build build-tests test test-asan test-tsan demo bench lint format clean
+
+all: build
+
+## deps: install the system libraries with apt-get when they are missing (root only).
+deps:
+	@missing=""; \
+	for pkg in $(APT_PACKAGES); do \
+	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "==> installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "error: missing system packages:$$missing" >&2; \
+	    echo "       install them with: sudo apt-get install$$missing" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+## venv: a Python virtualenv with stock zerorpc, for the interop tests.
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP):
+	@command -v $(PYTHON) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv; \
+	  else echo "error: python3 is needed for the interop tests" >&2; exit 1; fi; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(PY_PACKAGES)
+	@touch $@
+
+build: deps
+	$(SWIFT) build
+
+build-tests: deps
+	$(SWIFT) build --build-tests
+
+test: deps venv build-tests
+	$(SWIFT) test --skip-build --parallel
+
+test-asan: deps venv
+	$(SWIFT) test --sanitize=address --scratch-path .build-asan
+
+test-tsan: deps venv
+	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+
+demo: deps
+	@echo "make demo: the calculator demo lands with the code generator (issue 5)."
+
+bench: deps
+	@echo "make bench: the benchmark harness lands with issue 8."
+
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests Plugins
+
+format:
+	$(SWIFT) format -i -r Sources Tests Plugins
+
+clean:
+	rm -rf .build .build-asan .build-tsan $(VENV)
