@@ -57,7 +57,7 @@ test: deps venv build-tests
 	$(SWIFT) test --skip-build --parallel
 
 test-asan: deps venv
-	$(SWIFT) test --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/.lsan-suppressions $(SWIFT) test --sanitize=address --scratch-path .build-asan
 
 test-tsan: deps venv
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
