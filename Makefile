@@ -76,3 +76,19 @@ format:
 
 clean:
 	rm -rf .build .build-asan .build-tsan $(VENV)
+
+## baselines: the C floor for the benchmarks (raw libzmq ping-pong, C zerorpc add).
+BASELINES_DIR := Benchmarks/Baselines/c
+BASELINES     := $(BASELINES_DIR)/bin/raw_pingpong $(BASELINES_DIR)/bin/zerorpc_add
+BASELINE_CFLAGS ?= -O2 -Wall -Wextra
+
+.PHONY: baselines
+baselines: deps $(BASELINES)
+
+$(BASELINES_DIR)/bin/raw_pingpong: $(BASELINES_DIR)/raw_pingpong.c $(BASELINES_DIR)/bench_common.h
+	@mkdir -p $(@D)
+	$(CC) $(BASELINE_CFLAGS) -o $@ $< -lzmq
+
+$(BASELINES_DIR)/bin/zerorpc_add: $(BASELINES_DIR)/zerorpc_add.c $(BASELINES_DIR)/bench_common.h
+	@mkdir -p $(@D)
+	$(CC) $(BASELINE_CFLAGS) -o $@ $< -lzmq -lmsgpackc
