@@ -55,7 +55,11 @@ let package = Package(
         ),
 
         .testTarget(name: "ZeroRPCSchemaTests", dependencies: ["ZeroRPCSchema"]),
-        .testTarget(name: "ZeroRPCCodeGenTests", dependencies: ["ZeroRPCCodeGen", "ZeroRPCSchema"]),
+        .testTarget(
+            name: "ZeroRPCCodeGenTests",
+            dependencies: ["ZeroRPCCodeGen", "ZeroRPCSchema"],
+            exclude: ["Golden"]
+        ),
         .testTarget(name: "ZeroRPCTests", dependencies: ["ZeroRPC"], exclude: ["Fixtures"]),
         .testTarget(name: "InteropTests", dependencies: ["ZeroRPC"], exclude: ["python"]),
     ]

@@ -122,6 +122,7 @@ import ZeroRPCSchema
         ("x: {string: int} = {\"a\": 1, \"a\": 2}", "main.rpc:1:40: error: duplicate key `\"a\"` in the map literal"),
         ("x: int = nil", "main.rpc:1:21: error: invalid default value for type `int`: expected an integer, found `nil`"),
         ("x: bytes = \"ab\"", "main.rpc:1:23: error: a field of type `bytes` cannot have a default value (only `nil` when it is optional)"),
+        ("x: double = 1e999", "main.rpc:1:24: error: invalid default value for type `double`: expected a finite number, found `inf`"),
         ("x: E = hgh", "main.rpc:1:19: error: enum `E` has no case `hgh`; did you mean `high`?"),
     ])
     func invalidDefaultValues(field: String, expected: String) {

@@ -32,6 +32,7 @@ extension Checker {
             guard let number = Double(text) else { return mismatch("a number") }
             return .double(number)
         case (.float, .float(let number)), (.double, .float(let number)):
+            guard number.isFinite else { return mismatch("a finite number") }
             return .double(number)
         case (.float, _), (.double, _):
             return mismatch("a number")

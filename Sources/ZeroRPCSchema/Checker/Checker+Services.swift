@@ -57,7 +57,7 @@ extension Checker {
         else { return nil }
         return MethodDefinition(
             name: name, parameters: parameters, kind: kind, errors: errors, isDeferred: attributes.isDeferred,
-            documentation: syntax.documentation, deprecation: attributes.deprecation)
+            documentation: syntax.documentation, deprecation: attributes.deprecation, location: syntax.name.range.start)
     }
 
     /// Reserved names, and no required parameter after one a caller may leave out

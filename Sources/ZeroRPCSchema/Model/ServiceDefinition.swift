@@ -21,6 +21,8 @@ public struct MethodDefinition: Sendable, Hashable {
     public var isDeferred: Bool
     public var documentation: [String]
     public var deprecation: Deprecation?
+    /// Where the method's name is written, for diagnostics about it.
+    public var location: SourceLocation
 
     /// The full wire name, `namespace.method` or `method`.
     public func wireName(namespace: String?) -> String {
