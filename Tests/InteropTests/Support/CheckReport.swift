@@ -34,7 +34,9 @@ struct JSONText: Decodable, Sendable, CustomStringConvertible {
                 return
             }
             if let value = try? container.decode([String: JSONText].self) {
-                description = "{" + value.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+                description =
+                    "{"
+                    + value.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
                     .joined(separator: ", ") + "}"
                 return
             }
