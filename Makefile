@@ -14,7 +14,7 @@ PY_PACKAGES  := zerorpc==0.6.3 msgpack
 # Tests find the interop Python through this variable; without it they fail loudly.
 export ZERORPC_PYTHON := $(VENV_PYTHON)
 
-.PHONY: all deps venv build build-tests test test-asan test-tsan demo bench lint format clean
+.PHONY: all deps venv build build-tests test test-asan test-tsan demo bench lint format clean fuzz
 
 all: build
 
@@ -57,7 +57,7 @@ test: deps venv build-tests
 	$(SWIFT) test --skip-build --parallel
 
 test-asan: deps venv
-	$(SWIFT) test --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/.lsan-suppressions $(SWIFT) test --sanitize=address --scratch-path .build-asan
 
 test-tsan: deps venv
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
@@ -76,3 +76,14 @@ format:
 
 clean:
 	rm -rf .build .build-asan .build-tsan $(VENV)
+
+## fuzz: libFuzzer over the MessagePack reader (FUZZ_SECONDS, default 60).
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     := .build-fuzz
+fuzz: deps
+	@mkdir -p $(FUZZ_DIR)/corpus
+	swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name ZeroRPCFuzz \
+	  -I Sources/CMessagePack -lmsgpackc \
+	  Tests/Fuzz/MessagePackFuzz.swift Sources/ZeroRPC/Wire/MessagePack*.swift Sources/ZeroRPC/Wire/Timestamp.swift \
+	  -o $(FUZZ_DIR)/messagepack-fuzz
+	$(FUZZ_DIR)/messagepack-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(FUZZ_DIR)/corpus

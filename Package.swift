@@ -56,6 +56,6 @@ let package = Package(
 
         .testTarget(name: "ZeroRPCSchemaTests", dependencies: ["ZeroRPCSchema"]),
         .testTarget(name: "ZeroRPCCodeGenTests", dependencies: ["ZeroRPCCodeGen", "ZeroRPCSchema"]),
-        .testTarget(name: "ZeroRPCTests", dependencies: ["ZeroRPC"]),
+        .testTarget(name: "ZeroRPCTests", dependencies: ["ZeroRPC"], exclude: ["Fixtures"]),
     ]
 )

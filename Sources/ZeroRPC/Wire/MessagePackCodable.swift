@@ -1,0 +1,151 @@
+import Foundation
+
+/// A type that writes itself as MessagePack. Generated types conform with straight-line
+/// code; nothing on the hot path goes through `Codable`.
+public protocol MessagePackEncodable {
+    func encode(to writer: inout MessagePackWriter)
+}
+
+/// A type that reads itself from MessagePack.
+public protocol MessagePackDecodable {
+    init(from reader: inout MessagePackReader) throws
+}
+
+public typealias MessagePackCodable = MessagePackEncodable & MessagePackDecodable
+
+/// A type that can be a key of a map on the wire. Keys always go out as str, because
+/// Python's msgpack drops a whole message with an int key; decoders accept int keys too.
+public protocol MessagePackMapKey: Hashable {
+    /// The key as it goes on the wire.
+    var messagePackKey: String { get }
+    /// The key read back from a str key; nil when the text names no key.
+    init?(messagePackKey: String)
+}
+
+extension String: MessagePackMapKey {
+    public var messagePackKey: String { self }
+    public init?(messagePackKey: String) { self = messagePackKey }
+}
+
+extension Int64: MessagePackMapKey {
+    public var messagePackKey: String { String(self) }
+    public init?(messagePackKey: String) { self.init(messagePackKey) }
+}
+
+extension Bool: MessagePackCodable {
+    public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
+    public init(from reader: inout MessagePackReader) throws { self = try reader.readBool() }
+}
+
+extension Int64: MessagePackCodable {
+    public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
+    public init(from reader: inout MessagePackReader) throws { self = try reader.readInt64() }
+}
+
+extension UInt64: MessagePackCodable {
+    public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
+    public init(from reader: inout MessagePackReader) throws { self = try reader.readUInt64() }
+}
+
+extension Double: MessagePackCodable {
+    public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
+    public init(from reader: inout MessagePackReader) throws { self = try reader.readDouble() }
+}
+
+extension Float: MessagePackCodable {
+    public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
+    public init(from reader: inout MessagePackReader) throws { self = try reader.readFloat() }
+}
+
+extension String: MessagePackCodable {
+    public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
+    public init(from reader: inout MessagePackReader) throws { self = try reader.readString() }
+}
+
+extension Data: MessagePackCodable {
+    public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
+    public init(from reader: inout MessagePackReader) throws { self = try reader.readBytes() }
+}
+
+extension Timestamp: MessagePackCodable {
+    public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
+    public init(from reader: inout MessagePackReader) throws { self = try reader.readTimestamp() }
+}
+
+extension Optional: MessagePackEncodable where Wrapped: MessagePackEncodable {
+    public func encode(to writer: inout MessagePackWriter) {
+        switch self {
+        case .some(let value): value.encode(to: &writer)
+        case .none: writer.writeNil()
+        }
+    }
+}
+
+extension Optional: MessagePackDecodable where Wrapped: MessagePackDecodable {
+    public init(from reader: inout MessagePackReader) throws {
+        self = reader.readNilIfPresent() ? nil : try Wrapped(from: &reader)
+    }
+}
+
+extension Array: MessagePackEncodable where Element: MessagePackEncodable {
+    public func encode(to writer: inout MessagePackWriter) {
+        writer.writeArrayHeader(count)
+        for element in self { element.encode(to: &writer) }
+    }
+}
+
+extension Array: MessagePackDecodable where Element: MessagePackDecodable {
+    public init(from reader: inout MessagePackReader) throws {
+        let count = try reader.readArrayHeader()
+        self = []
+        reserveCapacity(count)
+        for index in 0..<count {
+            append(try reader.decode(at: "[\(index)]") { try Element(from: &$0) })
+        }
+    }
+}
+
+extension Dictionary: MessagePackEncodable where Key: MessagePackMapKey, Value: MessagePackEncodable {
+    public func encode(to writer: inout MessagePackWriter) {
+        writer.writeMapHeader(count)
+        for (key, value) in self {
+            writer.write(key.messagePackKey)
+            value.encode(to: &writer)
+        }
+    }
+}
+
+extension Dictionary: MessagePackDecodable where Key: MessagePackMapKey, Value: MessagePackDecodable {
+    public init(from reader: inout MessagePackReader) throws {
+        let count = try reader.readMapHeader()
+        self = [:]
+        reserveCapacity(count)
+        for _ in 0..<count {
+            let key = try reader.readMapKey(Key.self)
+            self[key] = try reader.decode(at: "[\(key.messagePackKey.debugDescription)]") {
+                try Value(from: &$0)
+            }
+        }
+    }
+}
+
+extension MessagePackReader {
+    /// Reads a map key as `Key`: a str (the normal case) or an int, as its decimal text.
+    public mutating func readMapKey<Key: MessagePackMapKey>(_ type: Key.Type) throws -> Key {
+        let start = position
+        let text: String
+        if try peekType() == .int {
+            switch try readInteger(expected: "map key") {
+            case .signed(let value): text = String(value)
+            case .unsigned(let value): text = String(value)
+            }
+        } else {
+            text = try readString()
+        }
+        guard let key = Key(messagePackKey: text) else {
+            position = start
+            throw MessagePackDecodingError(expected: "map key of type \(Key.self)", found: text.debugDescription)
+        }
+        return key
+    }
+}
