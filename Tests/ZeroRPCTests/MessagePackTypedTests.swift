@@ -35,12 +35,13 @@ import Testing
     }
 
     @Test func doubleAcceptsIntsAndFloat32() throws {
-        var reader = MessagePackReader(bytes: bytes {
-            $0.write(Int64(-7))
-            $0.write(Float(0.5))
-            $0.write(2.25)
-            $0.write(UInt64.max)
-        })
+        var reader = MessagePackReader(
+            bytes: bytes {
+                $0.write(Int64(-7))
+                $0.write(Float(0.5))
+                $0.write(2.25)
+                $0.write(UInt64.max)
+            })
         #expect(try reader.readDouble() == -7)
         #expect(try reader.readDouble() == 0.5)
         #expect(try reader.readDouble() == 2.25)
@@ -48,11 +49,12 @@ import Testing
     }
 
     @Test func floatAcceptsFloat64InRangeOnly() throws {
-        var reader = MessagePackReader(bytes: bytes {
-            $0.write(1.5)
-            $0.write(Double.infinity)
-            $0.write(1e300)
-        })
+        var reader = MessagePackReader(
+            bytes: bytes {
+                $0.write(1.5)
+                $0.write(Double.infinity)
+                $0.write(1e300)
+            })
         #expect(try reader.readFloat() == 1.5)
         #expect(try reader.readFloat() == .infinity)
         let error = try #require(throws: MessagePackDecodingError.self) { try reader.readFloat() }
@@ -68,14 +70,15 @@ import Testing
     }
 
     @Test func errorsCarryTheirPath() throws {
-        var reader = MessagePackReader(bytes: bytes {
-            $0.writeArrayHeader(2)
-            $0.write(Int64(1))
-            $0.writeArrayHeader(1)
-            $0.writeMapHeader(1)
-            $0.write("x")
-            $0.write("not a number")
-        })
+        var reader = MessagePackReader(
+            bytes: bytes {
+                $0.writeArrayHeader(2)
+                $0.write(Int64(1))
+                $0.writeArrayHeader(1)
+                $0.writeMapHeader(1)
+                $0.write("x")
+                $0.write("not a number")
+            })
         struct Point: MessagePackDecodable {
             var x: Double
             init(from reader: inout MessagePackReader) throws {
@@ -94,12 +97,13 @@ import Testing
 
     @Test func stringsAndBytes() throws {
         let long = String(repeating: "é", count: 40_000)
-        var reader = MessagePackReader(bytes: bytes {
-            $0.write("")
-            $0.write(long)
-            $0.write(Data([0, 1, 2]))
-            $0.write("as bytes")
-        })
+        var reader = MessagePackReader(
+            bytes: bytes {
+                $0.write("")
+                $0.write(long)
+                $0.write(Data([0, 1, 2]))
+                $0.write("as bytes")
+            })
         #expect(try reader.readString() == "")
         #expect(try reader.readString() == long)
         #expect(try reader.readBytes() == Data([0, 1, 2]))
@@ -138,10 +142,11 @@ import Testing
     @Test func containersOfCodableTypes() throws {
         let numbers: [Int64?] = [1, nil, 3]
         let table: [String: [Double]] = ["a": [1.5], "b": []]
-        var reader = MessagePackReader(bytes: bytes {
-            $0.write(numbers)
-            $0.write(table)
-        })
+        var reader = MessagePackReader(
+            bytes: bytes {
+                $0.write(numbers)
+                $0.write(table)
+            })
         #expect(try reader.read([Int64?].self) == numbers)
         #expect(try reader.read([String: [Double]].self) == table)
     }
@@ -149,26 +154,29 @@ import Testing
     @Test func intMapKeysGoOutAsStringsAndComeBackFromEither() throws {
         let encoded = bytes { $0.write([Int64(7): "seven"]) }
         #expect(encoded == [0x81, 0xa1, 0x37, 0xa5] + Array("seven".utf8))
-        var fromInts = MessagePackReader(bytes: bytes {
-            $0.writeMapHeader(1)
-            $0.write(Int64(9))
-            $0.write("nine")
-        })
+        var fromInts = MessagePackReader(
+            bytes: bytes {
+                $0.writeMapHeader(1)
+                $0.write(Int64(9))
+                $0.write("nine")
+            })
         #expect(try fromInts.read([Int64: String].self) == [9: "nine"])
-        var badKey = MessagePackReader(bytes: bytes {
-            $0.writeMapHeader(1)
-            $0.write("x")
-            $0.write("nine")
-        })
+        var badKey = MessagePackReader(
+            bytes: bytes {
+                $0.writeMapHeader(1)
+                $0.write("x")
+                $0.write("nine")
+            })
         let error = try #require(throws: MessagePackDecodingError.self) { try badKey.read([Int64: String].self) }
         #expect(error.description == "expected map key of type Int64, got \"x\"")
     }
 
     @Test func skipValueStepsOverNestedValues() throws {
-        var reader = MessagePackReader(bytes: bytes {
-            $0.write(["a": [[1, 2], [:]], "b": [nil, .timestamp(.init(seconds: 3))]] as MessagePackValue)
-            $0.write(Int64(42))
-        })
+        var reader = MessagePackReader(
+            bytes: bytes {
+                $0.write(["a": [[1, 2], [:]], "b": [nil, .timestamp(.init(seconds: 3))]] as MessagePackValue)
+                $0.write(Int64(42))
+            })
         try reader.skipValue()
         #expect(try reader.readInt64() == 42)
     }
