@@ -13,6 +13,8 @@ public enum RPCError: Error, Sendable, Hashable, CustomStringConvertible {
     case protocolViolation(String)
     /// The reply arrived but its result could not be decoded as the expected type.
     case invalidResult(method: String, reason: String)
+    /// `Server.register` was given a wire name the server already serves.
+    case duplicateMethod(String)
 
     public var description: String {
         switch self {
@@ -22,6 +24,7 @@ public enum RPCError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidEndpoint(let endpoint, let reason): "invalid endpoint '\(endpoint)': \(reason)"
         case .protocolViolation(let detail): "protocol violation: \(detail)"
         case .invalidResult(let method, let reason): "invalid result from '\(method)': \(reason)"
+        case .duplicateMethod(let name): "a method named '\(name)' is already registered"
         }
     }
 }

@@ -11,24 +11,47 @@ struct IncomingCall: Sendable {
 /// server has already answered and the return value is ignored.
 struct MethodEntry: Sendable {
     let isOneway: Bool
+    /// The declared parameters, or nil for a dynamic handler taking any arguments.
+    let parameters: [ParameterInfo]?
+    let doc: String?
     let run: @Sendable (IncomingCall) async -> [UInt8]
 }
 
-/// The wire names a server answers, shared between `register` callers and the I/O
-/// thread that looks names up for each request.
+/// The wire names a server answers and the interface texts it was given, shared between
+/// `register` callers and the I/O thread that looks names up for each request.
 final class MethodTable: Sendable {
-    private let entries = Mutex<[String: MethodEntry]>([:])
-
-    func entry(named name: String) -> MethodEntry? {
-        entries.withLock { $0[name] }
+    private struct Contents {
+        var entries: [String: MethodEntry] = [:]
+        var interfaces: [String] = []
     }
 
-    /// Adds `entry` under `name`; false when the name is taken.
-    func insert(_ entry: MethodEntry, named name: String) -> Bool {
-        entries.withLock { entries in
-            guard entries[name] == nil else { return false }
-            entries[name] = entry
-            return true
+    private let contents = Mutex(Contents())
+
+    func entry(named name: String) -> MethodEntry? {
+        contents.withLock { $0.entries[name] }
+    }
+
+    /// Every entry, by wire name.
+    var entries: [String: MethodEntry] {
+        contents.withLock { $0.entries }
+    }
+
+    var interfaces: [String] {
+        contents.withLock { $0.interfaces }
+    }
+
+    /// Adds all of `newEntries` or, when one name is taken, none; returns that name.
+    func insert(_ newEntries: [(name: String, entry: MethodEntry)], interface: String? = nil) -> String? {
+        contents.withLock { contents in
+            var seen = Set<String>()
+            for (name, _) in newEntries where contents.entries[name] != nil || !seen.insert(name).inserted {
+                return name
+            }
+            for (name, entry) in newEntries {
+                contents.entries[name] = entry
+            }
+            if let interface, !interface.isEmpty { contents.interfaces.append(interface) }
+            return nil
         }
     }
 }

@@ -19,6 +19,7 @@ public final class Server: Sendable {
     public init(name: String = "zerorpc-swift", options: ServerOptions = .init()) {
         self.name = name
         self.options = options
+        registerIntrospection()
     }
 
     deinit {
