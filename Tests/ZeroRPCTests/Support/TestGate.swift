@@ -66,3 +66,12 @@ final class TestCounter: Sendable {
         }
     }
 }
+
+/// Collects values from handlers for a test to inspect.
+final class TestRecorder<Value: Sendable>: Sendable {
+    private let values = Mutex<[Value]>([])
+
+    func record(_ value: Value) { values.withLock { $0.append(value) } }
+
+    var recorded: [Value] { values.withLock { $0 } }
+}
