@@ -43,8 +43,14 @@ public final class Server: Sendable {
     }
 
     /// Waits until `close()`; calls are served meanwhile (and before, once bound).
+    /// Returns at once when the server is already closed.
     public func run() async throws {
-        let queue = try runningQueue()
+        let queue: CommandQueue<ServerCommand>
+        do {
+            queue = try runningQueue()
+        } catch .closed {
+            return
+        }
         await withCheckedContinuation { continuation in
             if !queue.enqueue(.waitUntilClosed(continuation)) { continuation.resume() }
         }

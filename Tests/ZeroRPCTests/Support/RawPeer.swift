@@ -1,12 +1,12 @@
 import CZeroMQ
-import Dispatch
+import Foundation
 import Synchronization
 
 @testable import ZeroRPC
 
 /// A bare DEALER or ROUTER socket for tests that speak the wire by hand: malformed
-/// input, peers that never heartbeat, exact bytes. Blocking waits run on a Dispatch
-/// thread so they never hold a Swift concurrency thread.
+/// input, peers that never heartbeat, exact bytes. Blocking waits run on a thread of
+/// their own so they never hold a Swift concurrency thread.
 final class RawPeer: Sendable {
     private let socket: Mutex<ZMQSocket>
     /// The endpoint bound, when the peer was created with `bind`.
@@ -57,9 +57,11 @@ final class RawPeer: Sendable {
     /// The next message, or nil when none arrives within `timeout`.
     func receive(within timeout: Duration = .seconds(5)) async -> [[UInt8]]? {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            // A thread of its own: Dispatch's pool is as small as the machine and would
+            // starve when many tests wait at once.
+            Thread {
                 continuation.resume(returning: self.blockingReceive(timeout: timeout))
-            }
+            }.start()
         }
     }
 
