@@ -87,3 +87,18 @@ fuzz: deps
 	  Tests/Fuzz/MessagePackFuzz.swift Sources/ZeroRPC/Wire/MessagePack*.swift Sources/ZeroRPC/Wire/Timestamp.swift \
 	  -o $(FUZZ_DIR)/messagepack-fuzz
 	$(FUZZ_DIR)/messagepack-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(FUZZ_DIR)/corpus
+## baselines: the C floor for the benchmarks (raw libzmq ping-pong, C zerorpc add).
+BASELINES_DIR := Benchmarks/Baselines/c
+BASELINES     := $(BASELINES_DIR)/bin/raw_pingpong $(BASELINES_DIR)/bin/zerorpc_add
+BASELINE_CFLAGS ?= -O2 -Wall -Wextra
+
+.PHONY: baselines
+baselines: deps $(BASELINES)
+
+$(BASELINES_DIR)/bin/raw_pingpong: $(BASELINES_DIR)/raw_pingpong.c $(BASELINES_DIR)/bench_common.h
+	@mkdir -p $(@D)
+	$(CC) $(BASELINE_CFLAGS) -o $@ $< -lzmq
+
+$(BASELINES_DIR)/bin/zerorpc_add: $(BASELINES_DIR)/zerorpc_add.c $(BASELINES_DIR)/bench_common.h
+	@mkdir -p $(@D)
+	$(CC) $(BASELINE_CFLAGS) -o $@ $< -lzmq -lmsgpackc

@@ -57,5 +57,6 @@ let package = Package(
         .testTarget(name: "ZeroRPCSchemaTests", dependencies: ["ZeroRPCSchema"]),
         .testTarget(name: "ZeroRPCCodeGenTests", dependencies: ["ZeroRPCCodeGen", "ZeroRPCSchema"]),
         .testTarget(name: "ZeroRPCTests", dependencies: ["ZeroRPC"], exclude: ["Fixtures"]),
+        .testTarget(name: "InteropTests", dependencies: ["ZeroRPC"], exclude: ["python"]),
     ]
 )

@@ -1,0 +1,31 @@
+import Testing
+
+/// The stock Python client against the stock Python server: proves the checks and the
+/// harness themselves, so a failure in the Swift directions points at the runtime.
+@Suite("Python client -> Python server (the oracle)", .timeLimit(.minutes(2)))
+struct PythonOracleTests {
+    static let report = OnceTask {
+        try await withPythonServer(heartbeat: InteropFixture.heartbeat) { endpoint, _ in
+            try await runClientChecks(
+                against: endpoint, heartbeat: InteropFixture.heartbeat,
+                extraArguments: ["--stream", "--strict-args"])
+        }
+    }
+
+    static let streamChecks = ["stream_countdown_0", "stream_countdown_5", "stream_countdown_250"]
+
+    @Test("every check reported, in order, and the script exits 0")
+    func reportIsComplete() async throws {
+        let report = try await Self.report.value
+        #expect(report.lines.map(\.check) == expectedClientChecks + Self.streamChecks)
+        #expect(report.strayOutput.isEmpty, "stray stdout: \(report.strayOutput)")
+        #expect(report.exitStatus == 0, "client_checks.py exited \(report.exitStatus)\n\(report.stderrTail)")
+    }
+
+    @Test("check passes", arguments: expectedClientChecks + streamChecks)
+    func checkPasses(_ check: String) async throws {
+        let report = try await Self.report.value
+        let line = try #require(report.line(check), "check \(check) not reported\n\(report.stderrTail)")
+        #expect(line.ok, "\(check): \(line.detail?.description ?? "no detail")")
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// Where the interop tests find the Python scripts and the Python that runs them.
+enum InteropEnvironment {
+    /// The package root, found from this file's path (Tests/InteropTests/Support/…).
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    static let scriptsDirectory = packageRoot.appendingPathComponent("Tests/InteropTests/python")
+
+    /// `ZERORPC_PYTHON` (exported by `make test`), else `<package root>/.venv/bin/python`.
+    /// Throws, never skips: a missing Python must fail the interop tests loudly.
+    static func python() throws -> URL {
+        let environment = ProcessInfo.processInfo.environment
+        if let configured = environment["ZERORPC_PYTHON"], !configured.isEmpty {
+            guard FileManager.default.isExecutableFile(atPath: configured) else {
+                throw InteropSetupError(
+                    "ZERORPC_PYTHON=\(configured) is not an executable file. Run `make venv` in \(packageRoot.path) (it creates .venv with zerorpc==0.6.3) or point ZERORPC_PYTHON at a Python that has zerorpc 0.6.3."
+                )
+            }
+            return URL(fileURLWithPath: configured)
+        }
+        let venvPython = packageRoot.appendingPathComponent(".venv/bin/python")
+        guard FileManager.default.isExecutableFile(atPath: venvPython.path) else {
+            throw InteropSetupError(
+                "INTEROP TESTS CANNOT RUN: no Python with zerorpc. ZERORPC_PYTHON is unset and \(venvPython.path) does not exist. Run `make venv` (or `make test`, which exports ZERORPC_PYTHON) in \(packageRoot.path)."
+            )
+        }
+        return venvPython
+    }
+}
+
+struct InteropSetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A Python script run as a child process. Its stdout is collected line by line, its
+/// stderr kept for failure messages. The child's stdin is a pipe held open by us: the
+/// scripts exit when it closes, so even a crashed test process leaves no orphan.
+/// `stop()` (also run by `deinit`) closes stdin, sends SIGTERM, then SIGKILL.
+final class PythonPeer: @unchecked Sendable {
+    private struct Output {
+        var lines: [String] = []
+        var partial = Data()
+        var stderr = Data()
+        var stdoutClosed = false
+    }
+
+    /// Shared with the reader threads, which must not keep the peer itself alive.
+    private final class OutputBuffer: Sendable {
+        let state = Mutex(Output())
+    }
+
+    let name: String
+    private let process = Process()
+    private let stdinPipe = Pipe()
+    private let stdoutPipe = Pipe()
+    private let stderrPipe = Pipe()
+    private let buffer = OutputBuffer()
+    private let stopped = Mutex(false)
+
+    init(script: String, arguments: [String]) throws {
+        name = script
+        process.executableURL = try InteropEnvironment.python()
+        process.arguments =
+            ["-u", InteropEnvironment.scriptsDirectory.appendingPathComponent(script).path] + arguments
+        process.standardInput = stdinPipe
+        process.standardOutput = stdoutPipe
+        process.standardError = stderrPipe
+        try process.run()
+        startReader(stdoutPipe.fileHandleForReading, isStdout: true)
+        startReader(stderrPipe.fileHandleForReading, isStdout: false)
+    }
+
+    deinit { stop() }
+
+    private func startReader(_ handle: FileHandle, isStdout: Bool) {
+        let thread = Thread { [buffer] in
+            while true {
+                let chunk = handle.availableData
+                buffer.state.withLock { out in
+                    if !isStdout {
+                        out.stderr.append(chunk)
+                        if out.stderr.count > 64 * 1024 { out.stderr.removeFirst(out.stderr.count - 64 * 1024) }
+                        return
+                    }
+                    if chunk.isEmpty {
+                        if !out.partial.isEmpty { out.lines.append(String(decoding: out.partial, as: UTF8.self)) }
+                        out.partial.removeAll()
+                        out.stdoutClosed = true
+                        return
+                    }
+                    out.partial.append(chunk)
+                    while let newline = out.partial.firstIndex(of: UInt8(ascii: "\n")) {
+                        out.lines.append(String(decoding: out.partial[out.partial.startIndex..<newline], as: UTF8.self))
+                        out.partial.removeSubrange(out.partial.startIndex...newline)
+                    }
+                }
+                if chunk.isEmpty { return }
+            }
+        }
+        thread.start()
+    }
+
+    var stdoutLines: [String] { buffer.state.withLock { $0.lines } }
+
+    var stderrText: String { buffer.state.withLock { String(decoding: $0.stderr, as: UTF8.self) } }
+
+    /// Waits for the first stdout line starting with `prefix` and returns the rest of it.
+    func waitForLine(prefix: String, timeout: Duration = .seconds(20)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let (match, closed) = buffer.state.withLock { out in
+                (out.lines.first { $0.hasPrefix(prefix) }, out.stdoutClosed)
+            }
+            if let match { return String(match.dropFirst(prefix.count)) }
+            if closed { throw failure("exited before printing \(prefix.debugDescription)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw failure("printed no \(prefix.debugDescription) line within \(timeout)")
+    }
+
+    /// Waits for the process to exit on its own and for its stdout to be fully read.
+    func waitForExit(timeout: Duration) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if !process.isRunning && buffer.state.withLock({ $0.stdoutClosed }) { return process.terminationStatus }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        stop()
+        throw failure("still running after \(timeout); killed")
+    }
+
+    func failure(_ what: String) -> InteropSetupError {
+        InteropSetupError(
+            "\(name) \(what).\nstdout:\n\(stdoutLines.joined(separator: "\n"))\nstderr (tail):\n\(String(stderrText.suffix(4000)))"
+        )
+    }
+
+    /// Ends the child in every case: stdin closed, SIGTERM, SIGKILL after 3 s.
+    func stop() {
+        let alreadyStopped = stopped.withLock { stopped in
+            defer { stopped = true }
+            return stopped
+        }
+        if alreadyStopped { return }
+        try? stdinPipe.fileHandleForWriting.close()
+        guard process.isRunning else { return }
+        process.terminate()
+        for _ in 0..<300 where process.isRunning { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        for _ in 0..<300 where process.isRunning { usleep(10_000) }
+    }
+}
+
+/// Runs `body` with a stock Python zerorpc server (`server.py`) listening on loopback.
+/// The server is stopped on every path out, including failures.
+func withPythonServer<T>(
+    heartbeat: Duration,
+    _ body: (_ endpoint: String, _ server: PythonPeer) async throws -> T
+) async throws -> T {
+    let server = try PythonPeer(
+        script: "server.py",
+        arguments: ["tcp://127.0.0.1:*", "--heartbeat", heartbeat.secondsText, "--name", InteropFixture.serverName]
+    )
+    defer { server.stop() }
+    let endpoint = try await server.waitForLine(prefix: "READY ")
+    return try await body(endpoint, server)
+}
+
+extension Duration {
+    /// "1.0", "0.5": the form the Python scripts take for --heartbeat.
+    var secondsText: String {
+        let (seconds, attoseconds) = components
+        return String(Double(seconds) + Double(attoseconds) / 1e18)
+    }
+}

@@ -1,0 +1,315 @@
+"""Interop checks run by a stock zerorpc 0.6.3 client against a server.
+
+Usage: client_checks.py ENDPOINT [--heartbeat S] [--name NAME] [--stream] [--strict-args]
+
+The server must provide the method set of ``server.py``: add, echo, fail, slow, notify,
+notified (and countdown, checked with --stream). Prints one JSON line per check,
+``{"check": name, "ok": bool, "detail": ...}``, and exits 1 if any check failed.
+
+--heartbeat must equal the server's heartbeat period: each end judges the other
+against its own period. The slow call lasts 4 periods, longer than the ~3 periods
+after which a peer that sends no heartbeats is declared lost, so it passes only if the
+server really heartbeats.
+--strict-args requires ``_zerorpc_args``/``_zerorpc_inspect`` to name add's
+parameters ``a, b`` (a server registered without parameter names may report none).
+"""
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import py311_compat  # noqa: E402,F401  (must precede zerorpc)
+
+import gevent  # noqa: E402
+import msgpack  # noqa: E402
+import zerorpc  # noqa: E402
+
+ADD_DOC = "Add two numbers and return the sum."
+REQUIRED_METHODS = {"add", "echo", "fail", "slow", "notify", "notified"}
+
+
+def echo_cases():
+    """(check name, value) pairs covering every msgpack type and its edge values."""
+    ext = msgpack.ExtType
+    ts = msgpack.Timestamp
+    nested = {
+        "list": [1, -1, 2.5, "s", b"b", None, True, [], {}],
+        "map": {"inner": {"deeper": [{"k": [1, 2, 3]}]}},
+        "bin_key_value": [b"\x00\xff", ext(3, b"x"), ts(1, 2)],
+    }
+    return [
+        ("nil", None),
+        ("true", True),
+        ("false", False),
+        ("int_zero", 0),
+        ("int_pos_fixint_max", 127),
+        ("int_neg_fixint_min", -32),
+        ("uint8_max", 255),
+        ("uint16_max", 65535),
+        ("uint32_max", 2**32 - 1),
+        ("int64_max", 2**63 - 1),
+        ("uint64_max", 2**64 - 1),
+        ("int8_min", -128),
+        ("int16_min", -(2**15)),
+        ("int32_min", -(2**31)),
+        ("int64_min", -(2**63)),
+        ("float64", 1.5),
+        ("float64_tiny", 5e-324),
+        ("float64_neg_zero", -0.0),
+        ("float64_inf", math.inf),
+        ("float64_neg_inf", -math.inf),
+        ("float64_nan", math.nan),
+        ("str_empty", ""),
+        ("str_utf8", "h\u00e9llo \u2713 \U0001f680"),
+        ("str_70k", "z" * 70_000),
+        ("bin_empty", b""),
+        ("bin_all_bytes", bytes(range(256))),
+        ("bin_70k", b"\x01" * 70_000),
+        ("array_empty", []),
+        ("array_70k", list(range(70_000))),
+        ("map_empty", {}),
+        ("map_20", {"k%02d" % i: i for i in range(20)}),
+        ("nested", nested),
+        ("ext_fixext1", ext(1, b"\x01")),
+        ("ext_fixext16", ext(16, bytes(range(16)))),
+        ("ext_empty", ext(7, b"")),
+        ("ext_odd_size", ext(127, b"abc")),
+        ("ext_fixext2", ext(0, b"\x00\x01")),
+        ("timestamp32", ts(1_700_000_000, 0)),
+        ("timestamp64", ts(1_700_000_000, 123_456_789)),
+        ("timestamp96", ts(-1, 999_999_999)),
+    ]
+
+
+def same(a, b):
+    """Equality that also compares types (True != 1, b"" != "") and float signs/NaN."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        if math.isnan(a) or math.isnan(b):
+            return math.isnan(a) and math.isnan(b)
+        return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return list(a.keys()) == list(b.keys()) and all(same(a[k], b[k]) for k in a)
+    return a == b
+
+
+def short(value, limit=200):
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "... (%d chars)" % len(text)
+
+
+class CheckFailed(Exception):
+    pass
+
+
+def expect(condition, detail):
+    if not condition:
+        raise CheckFailed(detail)
+
+
+def remote_error(call):
+    """Runs call, which must raise RemoteError; returns it."""
+    try:
+        value = call()
+    except zerorpc.RemoteError as error:
+        return error
+    raise CheckFailed("expected RemoteError, got result %s" % short(value))
+
+
+def arg_names(names, strict):
+    """Checks a list of parameter names reported for add(a, b)."""
+    expect(isinstance(names, list) and all(isinstance(n, str) for n in names),
+           "parameter names not a list of str: %s" % short(names))
+    if names and names[0] == "self":
+        names = names[1:]
+    if strict or names:
+        expect(names == ["a", "b"], "add's parameters reported as %s" % short(names))
+
+
+class Checks(object):
+    def __init__(self, client, opts):
+        self.client = client
+        self.opts = opts
+        self.results = []
+
+    def run(self, name, body, timeout=10.0):
+        started = time.monotonic()
+        try:
+            with gevent.Timeout(timeout, CheckFailed("no answer within %.1fs" % timeout)):
+                detail = body()
+            ok = True
+        except CheckFailed as failure:
+            ok, detail = False, str(failure)
+        except Exception as error:  # any other exception is a failed check, not a crash
+            ok, detail = False, "%s: %s" % (type(error).__name__, short(error, 500))
+        line = {"check": name, "ok": ok, "detail": detail,
+                "seconds": round(time.monotonic() - started, 3)}
+        print(json.dumps(line), flush=True)
+        self.results.append(ok)
+
+    def all(self):
+        c = self.client
+        o = self.opts
+
+        def add():
+            for a, b in [(1, 2), (-5, 3), (2**40, 2**40)]:
+                got = c.add(a, b)
+                expect(same(got, a + b), "add(%d, %d) = %s" % (a, b, short(got)))
+            return "3 sums"
+        self.run("add", add)
+
+        for case, value in echo_cases():
+            def echo(value=value):
+                got = c.echo(value)
+                expect(same(got, value), "sent %s, got %s" % (short(value), short(got)))
+                return short(value, 60)
+            self.run("echo_" + case, echo)
+
+        def error():
+            e = remote_error(lambda: c.fail("boom"))
+            expect(e.name == "ValueError", "name %r" % e.name)
+            expect(e.msg == "boom", "message %r" % e.msg)
+            expect(e.traceback is None or isinstance(e.traceback, str),
+                   "traceback %s" % short(e.traceback))
+            return "%s: %s" % (e.name, e.msg)
+        self.run("error", error)
+
+        def error_arity():
+            e = remote_error(lambda: c.add(1))
+            expect(e.name == "TypeError", "name %r, message %r" % (e.name, e.msg))
+            return "%s: %s" % (e.name, e.msg)
+        self.run("error_arity", error_arity)
+
+        def unknown_method():
+            e = remote_error(lambda: c("no_such_method", 1))
+            expect(e.name == "NameError", "name %r" % e.name)
+            expect(e.msg == "no_such_method", "message %r" % e.msg)
+            return "%s: %s" % (e.name, e.msg)
+        self.run("unknown_method", unknown_method)
+
+        def concurrent():
+            pending = [c.add(i, i, **{"async": True}) for i in range(50)]
+            got = [p.get() for p in pending]
+            expect(got == [2 * i for i in range(50)], "results %s" % short(got))
+            return "50 calls in flight"
+        self.run("concurrent_calls", concurrent)
+
+        duration = 4 * o.heartbeat
+
+        def slow():
+            started = time.monotonic()
+            got = c.slow(duration)
+            elapsed = time.monotonic() - started
+            expect(same(got, duration), "slow(%s) = %s" % (duration, short(got)))
+            expect(elapsed >= duration, "answered after %.2fs" % elapsed)
+            return "%.2fs with heartbeat %.2fs" % (elapsed, o.heartbeat)
+        self.run("slow_past_heartbeats", slow, timeout=duration + 10)
+
+        def oneway():
+            token = "oneway-%d-%d" % (os.getpid(), int(time.time() * 1000))
+            c.notify(token, **{"async": True})  # fire and forget: the reply is not awaited
+            for attempt in range(50):
+                seen = c.notified()
+                if token in seen:
+                    return "seen after %d polls" % (attempt + 1)
+                gevent.sleep(0.1)
+            raise CheckFailed("notify(%r) never recorded; notified() = %s" % (token, short(seen)))
+        self.run("oneway_notify", oneway)
+
+        def ping():
+            got = c._zerorpc_ping()
+            expect(got == ["pong", o.name], "ping = %s" % short(got))
+            return got
+        self.run("introspect_ping", ping)
+
+        def name():
+            got = c._zerorpc_name()
+            expect(got == o.name, "name = %s" % short(got))
+            return got
+        self.run("introspect_name", name)
+
+        def listing():
+            got = c._zerorpc_list()
+            expect(isinstance(got, list), "list = %s" % short(got))
+            expect(REQUIRED_METHODS <= set(got), "missing %s" % sorted(REQUIRED_METHODS - set(got)))
+            expect(not [m for m in got if m.startswith("_")], "lists built-ins: %s" % got)
+            return sorted(got)
+        self.run("introspect_list", listing)
+
+        def help_doc():
+            got = c._zerorpc_help("add")
+            expect(got == ADD_DOC, "help(add) = %s" % short(got))
+            return got
+        self.run("introspect_help", help_doc)
+
+        def help_none():
+            got = c._zerorpc_help("echo")
+            expect(got is None, "help(echo) = %s" % short(got))
+            return got
+        self.run("introspect_help_undocumented", help_none)
+
+        def args():
+            got = c._zerorpc_args("add")
+            if got is not None or o.strict_args:
+                expect(isinstance(got, list) and len(got) == 4, "args(add) = %s" % short(got))
+                arg_names(got[0], o.strict_args)
+            return got
+        self.run("introspect_args", args)
+
+        def inspect_all():
+            got = c._zerorpc_inspect()
+            expect(isinstance(got, dict), "inspect = %s" % short(got))
+            expect(got.get("name") == o.name, "name = %s" % short(got.get("name")))
+            methods = got.get("methods")
+            expect(isinstance(methods, dict), "methods = %s" % short(methods))
+            expect(REQUIRED_METHODS <= set(methods), "missing %s" % sorted(REQUIRED_METHODS - set(methods)))
+            add_info = methods["add"]
+            expect(add_info.get("doc") == ADD_DOC, "add doc = %s" % short(add_info.get("doc")))
+            spec = add_info.get("args")
+            if spec is not None or o.strict_args:
+                expect(isinstance(spec, list) and all(isinstance(p, dict) for p in spec),
+                       "add args = %s" % short(spec))
+                arg_names([p.get("name") for p in spec], o.strict_args)
+            return {"name": got["name"], "methods": sorted(methods)}
+        self.run("introspect_inspect", inspect_all)
+
+        if o.stream:
+            def stream(n):
+                def body():
+                    got = list(c.countdown(n))
+                    expect(got == list(range(n, 0, -1)), "countdown(%d) = %s" % (n, short(got)))
+                    return "%d items" % n
+                return body
+            self.run("stream_countdown_0", stream(0))
+            self.run("stream_countdown_5", stream(5))
+            self.run("stream_countdown_250", stream(250))
+
+        return all(self.results)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("endpoint")
+    parser.add_argument("--heartbeat", type=float, default=5.0)
+    parser.add_argument("--name", default="interop")
+    parser.add_argument("--stream", action="store_true", help="also check countdown streams")
+    parser.add_argument("--strict-args", action="store_true")
+    opts = parser.parse_args()
+
+    client = zerorpc.Client(opts.endpoint, timeout=30, heartbeat=opts.heartbeat)
+    try:
+        ok = Checks(client, opts).all()
+    finally:
+        client.close()
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

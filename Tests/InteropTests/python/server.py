@@ -1,0 +1,88 @@
+"""A stock zerorpc 0.6.3 server with the interop method set.
+
+Usage: server.py ENDPOINT [--heartbeat SECONDS] [--name NAME]
+
+ENDPOINT is bound as given. ``tcp://127.0.0.1:*`` (or port 0) asks libzmq for a free
+port; the endpoint actually bound is announced on stdout as ``READY <endpoint>`` once
+the socket is bound, so callers need not guess a port. ``ipc://PATH`` works too.
+
+The process exits when its stdin reaches EOF (the parent died or closed the pipe) or
+on SIGTERM/SIGINT, so a crashed test never leaves it running.
+"""
+
+import argparse
+import os
+import signal
+import sys
+import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import py311_compat  # noqa: E402,F401  (must precede zerorpc)
+
+import gevent  # noqa: E402
+import zerorpc  # noqa: E402
+import zmq  # noqa: E402
+
+
+class InteropService(object):
+    def __init__(self):
+        self._notified = []
+
+    def add(self, a, b):
+        """Add two numbers and return the sum."""
+        return a + b
+
+    def echo(self, x):
+        return x
+
+    def fail(self, msg):
+        raise ValueError(msg)
+
+    def slow(self, seconds):
+        gevent.sleep(seconds)
+        return seconds
+
+    def notify(self, x):
+        self._notified.append(x)
+
+    def notified(self):
+        return list(self._notified)
+
+    @zerorpc.stream
+    def countdown(self, n):
+        return iter(range(n, 0, -1))
+
+
+def exit_on_stdin_eof():
+    # A real thread: gevent is not monkey-patched, so this blocking read does not
+    # stall the hub. os._exit skips gevent/zmq teardown, which can hang on exit.
+    try:
+        while sys.stdin.buffer.read(4096):
+            pass
+    finally:
+        os._exit(0)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("endpoint")
+    parser.add_argument("--heartbeat", type=float, default=5.0)
+    parser.add_argument("--name", default="interop")
+    args = parser.parse_args()
+
+    # Default dispositions: SIGTERM/SIGINT end the process at once, even while the
+    # gevent hub is blocked in libev (a Python-level handler would wait for it).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    server = zerorpc.Server(InteropService(), name=args.name, heartbeat=args.heartbeat)
+    server.bind(args.endpoint)
+    bound = server._events._socket.getsockopt(zmq.LAST_ENDPOINT).decode()
+
+    threading.Thread(target=exit_on_stdin_eof, daemon=True).start()
+    print("READY " + bound, flush=True)
+    server.run()
+
+
+if __name__ == "__main__":
+    main()
