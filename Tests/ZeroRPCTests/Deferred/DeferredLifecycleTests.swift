@@ -7,7 +7,7 @@ import Testing
 @Suite struct DeferredLifecycleTests {
     @Test(arguments: StoreKind.allCases)
     func pendingThenRunningThenDone(_ kind: StoreKind) async throws {
-        let fixture = try StoreFixture(kind)
+        let fixture = try await StoreFixture(kind)
         let store = fixture.store
         let token = freshToken()
         #expect(try await store.create(token, timeToLive: .seconds(60), idempotencyKey: nil) == .created)
@@ -30,7 +30,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func failureKeepsEveryErrorField(_ kind: StoreKind) async throws {
-        let fixture = try StoreFixture(kind)
+        let fixture = try await StoreFixture(kind)
         let token = freshToken()
         try await expectCreated(token, in: fixture.store, timeToLive: .seconds(60))
         let error = DeferredError(
@@ -50,7 +50,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func theFirstOutcomeWins(_ kind: StoreKind) async throws {
-        let fixture = try StoreFixture(kind)
+        let fixture = try await StoreFixture(kind)
         let token = freshToken()
         try await expectCreated(token, in: fixture.store, timeToLive: .seconds(60))
         #expect(try await fixture.store.complete(token, with: .cancelled))
@@ -61,7 +61,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func readsAreIdempotentUntilAcknowledged(_ kind: StoreKind) async throws {
-        let fixture = try StoreFixture(kind)
+        let fixture = try await StoreFixture(kind)
         let token = freshToken()
         try await expectCreated(token, in: fixture.store, timeToLive: .seconds(60))
         #expect(try await fixture.store.acknowledge(token) == false)  // unfinished: stays
@@ -80,7 +80,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func unknownTokensAreAnAnswerNotAnError(_ kind: StoreKind) async throws {
-        let fixture = try StoreFixture(kind)
+        let fixture = try await StoreFixture(kind)
         let token = freshToken()
         #expect(try await fixture.store.lookup(token) == .unknown)
         #expect(try await fixture.store.status(of: token) == nil)
@@ -95,11 +95,11 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func timeToLiveCountsFromCompletionThenExpiredThenUnknown(_ kind: StoreKind) async throws {
-        let fixture = try StoreFixture(kind, tombstoneRetention: .seconds(600))
+        let fixture = try await StoreFixture(kind, tombstoneRetention: .seconds(600))
         let store = fixture.store
         let token = freshToken()
         try await expectCreated(token, in: store, timeToLive: .seconds(10))
-        fixture.clock.advance(by: .seconds(3600))  // unfinished entries never expire
+        try await fixture.advanceWhileOwnerLives(by: .seconds(3600))  // unfinished entries never expire
         #expect(try await store.expireEntries() == 0)
         #expect(try await store.lookup(token) == .unfinished(.pending))
 
@@ -121,7 +121,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func sweepRemovesOnlyEntriesPastTheirTimeToLive(_ kind: StoreKind) async throws {
-        let fixture = try StoreFixture(kind)
+        let fixture = try await StoreFixture(kind)
         let store = fixture.store
         let short = freshToken()
         let long = freshToken()
@@ -142,7 +142,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func idempotencyKeyReturnsTheLiveEntrysToken(_ kind: StoreKind) async throws {
-        let fixture = try StoreFixture(kind)
+        let fixture = try await StoreFixture(kind)
         let store = fixture.store
         let first = freshToken()
         #expect(try await store.create(first, timeToLive: .seconds(10), idempotencyKey: "order-7") == .created)
@@ -171,7 +171,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func creatingTheSameTokenTwiceKeepsTheFirstEntry(_ kind: StoreKind) async throws {
-        let fixture = try StoreFixture(kind)
+        let fixture = try await StoreFixture(kind)
         let token = freshToken()
         #expect(try await fixture.store.create(token, timeToLive: .seconds(10), idempotencyKey: nil) == .created)
         try await fixture.store.reportProgress(token, progress: 0.5, message: nil)

@@ -7,7 +7,7 @@ import Testing
 @Suite struct DeferredWaitingTests {
     @Test(arguments: StoreKind.allCases)
     func longPollWakesWhenTheEntryCompletes(_ kind: StoreKind) async throws {
-        let fixture = try StoreFixture(kind)
+        let fixture = try await StoreFixture(kind)
         let store = fixture.store
         let token = freshToken()
         try await expectCreated(token, in: store)
@@ -23,7 +23,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func everyWaiterWakesOnce(_ kind: StoreKind) async throws {
-        let fixture = try StoreFixture(kind)
+        let fixture = try await StoreFixture(kind)
         let store = fixture.store
         let token = freshToken()
         try await expectCreated(token, in: store)
@@ -38,7 +38,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func longPollTimesOutWhilePending(_ kind: StoreKind) async throws {
-        let fixture = try StoreFixture(kind)
+        let fixture = try await StoreFixture(kind)
         let token = freshToken()
         try await expectCreated(token, in: fixture.store)
         try await fixture.store.reportProgress(token, progress: 0.25, message: "a quarter")
@@ -55,7 +55,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func cancellingTheWaitingTaskEndsTheWaitAndLeavesNoWaiter(_ kind: StoreKind) async throws {
-        let fixture = try StoreFixture(kind)
+        let fixture = try await StoreFixture(kind)
         let store = fixture.store
         let token = freshToken()
         try await expectCreated(token, in: store)
@@ -73,7 +73,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func aTaskCancelledBeforeWaitingDoesNotSuspend(_ kind: StoreKind) async throws {
-        let fixture = try StoreFixture(kind)
+        let fixture = try await StoreFixture(kind)
         let store = fixture.store
         let token = freshToken()
         try await expectCreated(token, in: store)
@@ -87,7 +87,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func theOwnerIsToldAboutCancellationOnce(_ kind: StoreKind) async throws {
-        let fixture = try StoreFixture(kind)
+        let fixture = try await StoreFixture(kind)
         let store = fixture.store
         let otherIssuer = try #require(DeferredServerID("other-server"))
         let requests = store.cancellationRequests(for: testIssuer)
