@@ -1,0 +1,18 @@
+/// Per-call settings.
+public struct CallOptions: Sendable {
+    /// How long to wait for the first reply (zerorpc's timeout); heartbeats keep a long
+    /// call alive after that. Default 30 s.
+    public var timeout: Duration
+    /// An absolute bound on the whole call, gRPC style; off by default.
+    public var deadline: ContinuousClock.Instant?
+    /// The responsiveness budget of a deferred call; nil means not deferred.
+    public var deferAfter: Duration?
+
+    public static var defaults: CallOptions { CallOptions() }
+
+    public init(timeout: Duration = .seconds(30), deadline: ContinuousClock.Instant? = nil, deferAfter: Duration? = nil) {
+        self.timeout = timeout
+        self.deadline = deadline
+        self.deferAfter = deferAfter
+    }
+}

@@ -1,0 +1,63 @@
+import Synchronization
+
+/// A zerorpc client: many concurrent calls over DEALER sockets served by one I/O thread.
+///
+/// `Client(connect:)` opens one DEALER per endpoint and sends each call to the endpoint
+/// with the fewest open calls; every later event of a call uses the same socket.
+public final class Client: Sendable {
+    private let queue: CommandQueue<ClientCommand>
+    private let nextCallID = Atomic<UInt64>(1)
+
+    /// Connects one DEALER to each endpoint (`tcp://host:port`, `ipc://path`, `inproc://name`).
+    public convenience init(connect endpoints: [String], options: ClientOptions = .init()) throws {
+        guard !endpoints.isEmpty else { throw RPCError.invalidEndpoint("", reason: "no endpoint given") }
+        try self.init(endpoints: endpoints, bind: false, options: options)
+    }
+
+    /// Binds one DEALER to `endpoint`; servers connect to it.
+    public convenience init(bind endpoint: String, options: ClientOptions = .init()) throws {
+        try self.init(endpoints: [endpoint], bind: true, options: options)
+    }
+
+    private init(endpoints: [String], bind: Bool, options: ClientOptions) throws(RPCError) {
+        do {
+            queue = try CommandQueue()
+        } catch {
+            throw .invalidEndpoint(endpoints.joined(separator: ", "), reason: error.description)
+        }
+        try ClientLoop.start(endpoints: endpoints, bind: bind, queue: queue, options: options)
+    }
+
+    deinit {
+        queue.enqueue(.close(nil))
+    }
+
+    /// Sends an encoded request and returns the first reply event of its channel.
+    func perform(
+        _ method: String, messageID: [UInt8], payload: [UInt8], options: CallOptions
+    ) async throws -> EventEnvelope {
+        let callID = nextCallID.add(1, ordering: .relaxed).newValue
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let call = OutgoingCall(
+                    callID: callID, method: method, messageID: messageID, payload: payload, options: options,
+                    continuation: continuation)
+                if !queue.enqueue(.call(call)) {
+                    continuation.resume(throwing: RPCError.closed)
+                }
+            }
+        } onCancel: {
+            queue.enqueue(.cancel(callID: callID))
+        }
+    }
+
+    /// Fails pending calls with `RPCError.closed`, closes the sockets and stops the I/O
+    /// thread; returns when it has. Calling it again is harmless.
+    public func close() async {
+        await withCheckedContinuation { continuation in
+            if !queue.enqueue(.close(continuation)) {
+                continuation.resume()
+            }
+        }
+    }
+}

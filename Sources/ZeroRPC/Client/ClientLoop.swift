@@ -1,0 +1,266 @@
+import CZeroMQ
+import Logging
+
+/// The state a client's I/O thread owns: its DEALER sockets, the open calls, their
+/// timers. Lives and dies on that thread; tasks reach it only through `CommandQueue`.
+final class ClientLoop {
+    private struct Connection {
+        let socket: ZMQSocket
+        var outbound = OutboundQueue()
+        var openCalls = 0
+    }
+
+    private struct PendingCall {
+        let call: OutgoingCall
+        let connectionIndex: Int
+        let firstReplyDeadline: ContinuousClock.Instant
+        let startedAt: ContinuousClock.Instant
+        var nextHeartbeat: ContinuousClock.Instant
+        var lastHeartbeatSeen: ContinuousClock.Instant?
+    }
+
+    /// How many messages one socket may deliver per loop turn, so timers stay on time.
+    private static let receiveBatch = 512
+    private static let earlyCancelMemory: Duration = .seconds(60)
+
+    private let queue: CommandQueue<ClientCommand>
+    private let options: ClientOptions
+    private var connections: [Connection] = []
+    private var calls: [UInt64: PendingCall] = [:]
+    private var callIDsByMessageID: [[UInt8]: UInt64] = [:]
+    /// Cancels that overtook their call command (both race into the queue).
+    private var earlyCancels: [UInt64: ContinuousClock.Instant] = [:]
+    private var closeWaiters: [CheckedContinuation<Void, Never>] = []
+    private var poller = SocketPoller()
+    private var isRunning = true
+
+    private init(queue: CommandQueue<ClientCommand>, options: ClientOptions) {
+        self.queue = queue
+        self.options = options
+    }
+
+    /// Starts the I/O thread, opens one DEALER per endpoint on it and returns once they
+    /// are bound or connected (or throws why not).
+    static func start(
+        endpoints: [String], bind: Bool, queue: CommandQueue<ClientCommand>, options: ClientOptions
+    ) throws(RPCError) {
+        let setup = BlockingReply<Void>()
+        IOThread.start(name: "zerorpc-client") {
+            let loop = ClientLoop(queue: queue, options: options)
+            do throws(RPCError) {
+                try loop.openSockets(endpoints: endpoints, bind: bind)
+            } catch {
+                loop.stop()
+                setup.fail(error)
+                return
+            }
+            setup.succeed(())
+            loop.run()
+        }
+        try setup.wait()
+    }
+
+    private func openSockets(endpoints: [String], bind: Bool) throws(RPCError) {
+        for endpoint in endpoints {
+            do throws(TransportError) {
+                let socket = try ZMQSocket(.dealer, context: .processDefault)
+                try socket.setOption(ZMQ_MAXMSGSIZE, int64: Int64(options.maximumMessageSize))
+                if bind {
+                    _ = try socket.bind(endpoint)
+                } else {
+                    try socket.connect(endpoint)
+                }
+                connections.append(Connection(socket: socket))
+            } catch {
+                throw .invalidEndpoint(endpoint, reason: error.description)
+            }
+        }
+    }
+
+    private func run() {
+        while isRunning {
+            handle(queue.takeAll())
+            guard isRunning else { break }
+            let now = ContinuousClock.now
+            fireTimers(now: now)
+            let timeout = queue.prepareToSleep() ? pollTimeout(now: now) : 0
+            let readiness = poller.poll(
+                connections.map(\.socket), wantsToWrite: connections.map { !$0.outbound.isEmpty },
+                wakeUp: queue.wakeUp, timeoutMilliseconds: timeout)
+            queue.markAwake()
+            for index in connections.indices {
+                if readiness.writable[index] { flush(index) }
+                if readiness.readable[index] { receive(from: index) }
+            }
+        }
+        stop()
+    }
+
+    // MARK: Commands
+
+    private func handle(_ commands: [ClientCommand]) {
+        for command in commands {
+            switch command {
+            case .call(let call): start(call)
+            case .cancel(let callID): cancel(callID)
+            case .close(let waiter):
+                if let waiter { closeWaiters.append(waiter) }
+                isRunning = false
+            }
+        }
+    }
+
+    private func start(_ call: OutgoingCall) {
+        if earlyCancels.removeValue(forKey: call.callID) != nil {
+            call.continuation.resume(throwing: CancellationError())
+            return
+        }
+        guard let index = leastBusyConnection() else {
+            call.continuation.resume(throwing: RPCError.closed)
+            return
+        }
+        let now = ContinuousClock.now
+        var deadline = now.advanced(by: call.options.timeout)
+        if let whole = call.options.deadline, whole < deadline { deadline = whole }
+        calls[call.callID] = PendingCall(
+            call: call, connectionIndex: index, firstReplyDeadline: deadline, startedAt: now,
+            nextHeartbeat: now.advanced(by: options.heartbeatInterval))
+        callIDsByMessageID[call.messageID] = call.callID
+        connections[index].openCalls += 1
+        send(call.payload, on: index)
+    }
+
+    private func cancel(_ callID: UInt64) {
+        if finish(callID, with: .failure(CancellationError())) { return }
+        earlyCancels[callID] = .now
+    }
+
+    private func leastBusyConnection() -> Int? {
+        connections.indices.min { connections[$0].openCalls < connections[$1].openCalls }
+    }
+
+    // MARK: Socket I/O
+
+    private func send(_ payload: [UInt8], on index: Int) {
+        if case .failed(let error) = connections[index].outbound.send([[], payload], on: connections[index].socket) {
+            options.logger.error("zerorpc client: send failed: \(error)")
+        }
+    }
+
+    private func flush(_ index: Int) {
+        if let error = connections[index].outbound.flush(on: connections[index].socket) {
+            options.logger.error("zerorpc client: send failed: \(error)")
+        }
+    }
+
+    private func receive(from index: Int) {
+        for _ in 0..<Self.receiveBatch {
+            let frames: [[UInt8]]?
+            do {
+                frames = try connections[index].socket.receiveMessage()
+            } catch {
+                options.logger.error("zerorpc client: receive failed: \(error)")
+                return
+            }
+            guard let frames, let payload = frames.last else { return }
+            deliver(payload)
+        }
+    }
+
+    private func deliver(_ payload: [UInt8]) {
+        let event: EventEnvelope
+        do {
+            event = try EventEnvelope(decoding: payload)
+        } catch {
+            options.logger.warning("zerorpc client: dropped a malformed reply: \(error)")
+            return
+        }
+        guard let channel = event.responseTo, let callID = callIDsByMessageID[channel] else {
+            options.logger.debug("zerorpc client: dropped '\(event.name)' for an unknown or closed channel")
+            return
+        }
+        switch event.name {
+        case "_zpc_hb":
+            calls[callID]?.lastHeartbeatSeen = .now
+        case "_zpc_more":
+            break
+        default:
+            finish(callID, with: .success(event))
+        }
+    }
+
+    /// Removes the call and resumes its task; false when it was no longer open.
+    @discardableResult
+    private func finish(_ callID: UInt64, with outcome: Result<EventEnvelope, any Error>) -> Bool {
+        guard let pending = calls.removeValue(forKey: callID) else { return false }
+        callIDsByMessageID[pending.call.messageID] = nil
+        connections[pending.connectionIndex].openCalls -= 1
+        pending.call.continuation.resume(with: outcome)
+        return true
+    }
+
+    // MARK: Timers
+
+    private func fireTimers(now: ContinuousClock.Instant) {
+        let interval = options.heartbeatInterval
+        var expired: [(UInt64, RPCError)] = []
+        for (callID, pending) in calls {
+            if now >= pending.firstReplyDeadline {
+                let error = RPCError.timeout(method: pending.call.method, after: pending.startedAt.duration(to: now))
+                expired.append((callID, error))
+                continue
+            }
+            guard now >= pending.nextHeartbeat else { continue }
+            let lastSeen = pending.lastHeartbeatSeen ?? now
+            if lastSeen.duration(to: now) > interval * 2 {
+                expired.append((callID, .lostRemote(method: pending.call.method)))
+                continue
+            }
+            calls[callID]?.lastHeartbeatSeen = lastSeen
+            calls[callID]?.nextHeartbeat = now.advanced(by: interval)
+            send(EventEncoder.heartbeat(responseTo: pending.call.messageID), on: pending.connectionIndex)
+        }
+        for (callID, error) in expired {
+            finish(callID, with: .failure(error))
+        }
+        if !earlyCancels.isEmpty {
+            earlyCancels = earlyCancels.filter { $0.value.duration(to: now) < Self.earlyCancelMemory }
+        }
+    }
+
+    /// Milliseconds until the next timer (-1: none pending).
+    private func pollTimeout(now: ContinuousClock.Instant) -> Int {
+        var next = NextWakeUp()
+        for pending in calls.values {
+            next.consider(pending.firstReplyDeadline)
+            next.consider(pending.nextHeartbeat)
+        }
+        if connections.contains(where: { !$0.outbound.isEmpty }) {
+            next.consider(now.advanced(by: .milliseconds(5)))
+        }
+        return next.milliseconds(from: now)
+    }
+
+    // MARK: Shutdown
+
+    private func stop() {
+        for callID in Array(calls.keys) {
+            finish(callID, with: .failure(RPCError.closed))
+        }
+        for connection in connections {
+            connection.socket.close()
+        }
+        connections = []
+        for command in queue.close() {
+            switch command {
+            case .call(let call): call.continuation.resume(throwing: RPCError.closed)
+            case .cancel: break
+            case .close(let waiter): waiter?.resume()
+            }
+        }
+        for waiter in closeWaiters {
+            waiter.resume()
+        }
+        closeWaiters = []
+    }
+}

@@ -1,0 +1,21 @@
+import Logging
+
+/// Settings of one `Client`.
+public struct ClientOptions: Sendable {
+    /// How often `_zpc_hb` goes out on each open call; a server silent for two periods is
+    /// lost. Must match the server's period. Default 5 s, as stock zerorpc.
+    public var heartbeatInterval: Duration
+    /// The largest message accepted from a server (`ZMQ_MAXMSGSIZE`). Default 64 MiB.
+    public var maximumMessageSize: Int
+    /// Where the client logs dropped or malformed replies.
+    public var logger: Logger
+
+    public init(
+        heartbeatInterval: Duration = .seconds(5), maximumMessageSize: Int = 64 << 20,
+        logger: Logger = Logger(label: "zerorpc.client")
+    ) {
+        self.heartbeatInterval = heartbeatInterval
+        self.maximumMessageSize = maximumMessageSize
+        self.logger = logger
+    }
+}

@@ -1,0 +1,30 @@
+/// Why a call failed on the calling side, as opposed to `RemoteError`, which the server
+/// reported. Task cancellation surfaces as `CancellationError`.
+public enum RPCError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// No reply arrived within `CallOptions.timeout` (or before `CallOptions.deadline`).
+    case timeout(method: String, after: Duration)
+    /// The server stopped heartbeating for two heartbeat periods while the call was open.
+    case lostRemote(method: String)
+    /// The `Client` or `Server` was closed before the call finished.
+    case closed
+    /// An endpoint could not be bound or connected.
+    case invalidEndpoint(String, reason: String)
+    /// The peer sent something zerorpc does not allow, e.g. an unknown reply event.
+    case protocolViolation(String)
+    /// The reply arrived but its result could not be decoded as the expected type.
+    case invalidResult(method: String, reason: String)
+    /// `Server.register` was given a wire name the server already serves.
+    case duplicateMethod(String)
+
+    public var description: String {
+        switch self {
+        case .timeout(let method, let after): "call to '\(method)' timed out after \(after)"
+        case .lostRemote(let method): "lost the remote during '\(method)': no heartbeat for two periods"
+        case .closed: "the client or server was closed"
+        case .invalidEndpoint(let endpoint, let reason): "invalid endpoint '\(endpoint)': \(reason)"
+        case .protocolViolation(let detail): "protocol violation: \(detail)"
+        case .invalidResult(let method, let reason): "invalid result from '\(method)': \(reason)"
+        case .duplicateMethod(let name): "a method named '\(name)' is already registered"
+        }
+    }
+}

@@ -1,0 +1,17 @@
+/// An error the server reported with `ERR [name, message, traceback]` that is not one of
+/// the method's declared error types.
+public struct RemoteError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The remote exception's type name: `"ValueError"`, `"NameError"`, a Swift type name.
+    public let name: String
+    public let message: String
+    /// The remote traceback, when the server sent a non-empty one.
+    public let traceback: String?
+
+    public init(name: String, message: String, traceback: String? = nil) {
+        self.name = name
+        self.message = message
+        self.traceback = traceback
+    }
+
+    public var description: String { "\(name): \(message)" }
+}

@@ -1,0 +1,57 @@
+import Synchronization
+
+/// One call as a handler task receives it: the owned request event and who sent it.
+struct IncomingCall: Sendable {
+    let event: EventEnvelope
+    let peerIdentity: [UInt8]
+}
+
+/// What the server runs for one wire name. `run` decodes the arguments, calls the user's
+/// code and returns the whole encoded reply event (OK or ERR); for one-way methods the
+/// server has already answered and the return value is ignored.
+struct MethodEntry: Sendable {
+    let isOneway: Bool
+    /// The declared parameters, or nil for a dynamic handler taking any arguments.
+    let parameters: [ParameterInfo]?
+    let doc: String?
+    let run: @Sendable (IncomingCall) async -> [UInt8]
+}
+
+/// The wire names a server answers and the interface texts it was given, shared between
+/// `register` callers and the I/O thread that looks names up for each request.
+final class MethodTable: Sendable {
+    private struct Contents {
+        var entries: [String: MethodEntry] = [:]
+        var interfaces: [String] = []
+    }
+
+    private let contents = Mutex(Contents())
+
+    func entry(named name: String) -> MethodEntry? {
+        contents.withLock { $0.entries[name] }
+    }
+
+    /// Every entry, by wire name.
+    var entries: [String: MethodEntry] {
+        contents.withLock { $0.entries }
+    }
+
+    var interfaces: [String] {
+        contents.withLock { $0.interfaces }
+    }
+
+    /// Adds all of `newEntries` or, when one name is taken, none; returns that name.
+    func insert(_ newEntries: [(name: String, entry: MethodEntry)], interface: String? = nil) -> String? {
+        contents.withLock { contents in
+            var seen = Set<String>()
+            for (name, _) in newEntries where contents.entries[name] != nil || !seen.insert(name).inserted {
+                return name
+            }
+            for (name, entry) in newEntries {
+                contents.entries[name] = entry
+            }
+            if let interface, !interface.isEmpty { contents.interfaces.append(interface) }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,49 @@
+extension Server {
+    /// Serves every method of `service` under its namespace (`calc.add`).
+    /// - Throws: `RPCError.duplicateMethod` when a wire name is already served; then
+    ///   none of the service's methods are added.
+    public func register<S: RegistrableService>(_ service: S) throws {
+        let prefix = S.namespace.map { "\($0)." } ?? ""
+        let newEntries = service.methods.map { method in
+            let wireName = prefix + method.name
+            return (name: wireName, entry: entry(for: method, wireName: wireName))
+        }
+        if let taken = methods.insert(newEntries, interface: S.interfaceDefinition) {
+            throw RPCError.duplicateMethod(taken)
+        }
+    }
+
+    /// Serves `name` with a handler over dynamic values; no generated code needed.
+    ///
+    /// ```swift
+    /// try server.register(name: "add") { arguments, _ in
+    ///     .int((arguments[0].int64Value ?? 0) + (arguments[1].int64Value ?? 0))
+    /// }
+    /// ```
+    public func register(
+        name: String, doc: String? = nil,
+        handler: @escaping @Sendable ([MessagePackValue], ServerContext) async throws -> MessagePackValue
+    ) throws {
+        let options = self.options
+        let entry = MethodEntry(isOneway: false, parameters: nil, doc: doc) { call in
+            await HandlerInvocation.reply(to: call, method: name, isOneway: false, options: options) { arguments, context in
+                let result = try await handler(try arguments.remainingValues(), context)
+                var writer = MessagePackWriter()
+                writer.writeArrayHeader(1)
+                writer.write(result)
+                return writer.bytes
+            }
+        }
+        if let taken = methods.insert([(name, entry)]) {
+            throw RPCError.duplicateMethod(taken)
+        }
+    }
+
+    private func entry(for method: ServiceMethod, wireName: String) -> MethodEntry {
+        let options = self.options
+        return MethodEntry(isOneway: method.isOneway, parameters: method.parameters, doc: method.doc) { call in
+            await HandlerInvocation.reply(
+                to: call, method: wireName, isOneway: method.isOneway, options: options, body: method.invoke)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Synchronization
+
+/// A zerorpc server: a ROUTER socket served by one I/O thread, handlers run as tasks.
+///
+/// Calls are served as soon as an endpoint is bound or connected; `run()` waits until
+/// `close()`, for service lifecycles that expect a long-running method.
+public final class Server: Sendable {
+    private struct Lifecycle {
+        var queue: CommandQueue<ServerCommand>?
+        var isClosed = false
+    }
+
+    /// The name `_zerorpc_name` and `_zerorpc_ping` report.
+    public let name: String
+    let options: ServerOptions
+    let methods = MethodTable()
+    private let lifecycle = Mutex(Lifecycle())
+
+    public init(name: String = "zerorpc-swift", options: ServerOptions = .init()) {
+        self.name = name
+        self.options = options
+        registerIntrospection()
+    }
+
+    deinit {
+        lifecycle.withLock { $0.queue }?.enqueue(.close(nil))
+    }
+
+    /// Binds an endpoint (`tcp://127.0.0.1:0` picks a free port) and returns the endpoint
+    /// actually bound, e.g. `tcp://127.0.0.1:41873`.
+    @discardableResult
+    public func bind(_ endpoint: String) throws -> String {
+        let reply = BlockingReply<String>()
+        guard try runningQueue().enqueue(.bind(endpoint, reply)) else { throw RPCError.closed }
+        return try reply.wait()
+    }
+
+    /// Connects to an endpoint where a client (or broker) has bound.
+    public func connect(_ endpoint: String) throws {
+        let reply = BlockingReply<Void>()
+        guard try runningQueue().enqueue(.connect(endpoint, reply)) else { throw RPCError.closed }
+        try reply.wait()
+    }
+
+    /// Waits until `close()`; calls are served meanwhile (and before, once bound).
+    /// Returns at once when the server is already closed.
+    public func run() async throws {
+        let queue: CommandQueue<ServerCommand>
+        do {
+            queue = try runningQueue()
+        } catch .closed {
+            return
+        }
+        await withCheckedContinuation { continuation in
+            if !queue.enqueue(.waitUntilClosed(continuation)) { continuation.resume() }
+        }
+    }
+
+    /// Cancels running handlers, closes the socket and stops the I/O thread; returns when
+    /// it has. Calling it again is harmless.
+    public func close() async {
+        let queue = lifecycle.withLock { state in
+            state.isClosed = true
+            return state.queue
+        }
+        guard let queue else { return }
+        await withCheckedContinuation { continuation in
+            if !queue.enqueue(.close(continuation)) { continuation.resume() }
+        }
+    }
+
+    /// The I/O thread's queue, starting the thread on first use.
+    private func runningQueue() throws(RPCError) -> CommandQueue<ServerCommand> {
+        try lifecycle.withLock { state throws(RPCError) in
+            if let queue = state.queue { return queue }
+            guard !state.isClosed else { throw .closed }
+            let queue: CommandQueue<ServerCommand>
+            do throws(TransportError) {
+                queue = try CommandQueue()
+            } catch {
+                throw .protocolViolation(error.description)
+            }
+            try ServerLoop.start(queue: queue, methods: methods, options: options)
+            state.queue = queue
+            return queue
+        }
+    }
+}

@@ -1,0 +1,12 @@
+/// Work a task hands to a server's I/O thread.
+enum ServerCommand: Sendable {
+    /// Bind the ROUTER; answers with the endpoint actually bound.
+    case bind(String, BlockingReply<String>)
+    case connect(String, BlockingReply<Void>)
+    /// A handler task ended; `reply` is the encoded reply event (ignored for one-way calls).
+    case finished(callNumber: UInt64, reply: [UInt8])
+    /// Resume `waiter` when the server closes (`run()`).
+    case waitUntilClosed(CheckedContinuation<Void, Never>)
+    /// Cancel handlers, close the socket, stop the thread; resume `waiter` when done.
+    case close(CheckedContinuation<Void, Never>?)
+}

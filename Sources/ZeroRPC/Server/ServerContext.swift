@@ -1,0 +1,15 @@
+/// What a handler knows about the call it serves.
+public struct ServerContext: Sendable {
+    /// The wire name that was called, e.g. `"calc.add"`.
+    public var method: String
+    /// The ROUTER identity of the calling peer.
+    public var peerIdentity: [UInt8]
+    /// The request header as received (tracing ids and other extra keys).
+    public var header: MessagePackValue
+
+    public init(method: String, peerIdentity: [UInt8] = [], header: MessagePackValue = .map([])) {
+        self.method = method
+        self.peerIdentity = peerIdentity
+        self.header = header
+    }
+}

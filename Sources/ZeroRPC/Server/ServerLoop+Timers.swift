@@ -1,0 +1,71 @@
+/// Heartbeats, lost clients and the per-peer send queues of a server's I/O thread.
+extension ServerLoop {
+    /// Sends `_zpc_hb` on every open channel whose period elapsed and drops channels whose
+    /// client stayed silent for two periods, cancelling their handler (nothing is sent,
+    /// as Python zerorpc does).
+    func fireTimers(now: ContinuousClock.Instant) {
+        let interval = options.heartbeatInterval
+        var lost: [ChannelKey] = []
+        for (key, channel) in channels where now >= channel.nextHeartbeat {
+            let lastSeen = channel.lastHeartbeatSeen ?? now
+            if lastSeen.duration(to: now) > interval * 2 {
+                lost.append(key)
+                continue
+            }
+            channels[key]?.lastHeartbeatSeen = lastSeen
+            channels[key]?.nextHeartbeat = now.advanced(by: interval)
+            send(EventEncoder.heartbeat(responseTo: key.messageID), to: channel.routing)
+        }
+        for key in lost {
+            guard let channel = channels.removeValue(forKey: key) else { continue }
+            options.logger.warning("zerorpc server: lost the client of call \(channel.callNumber); cancelling it")
+            if let task = calls[channel.callNumber]?.task {
+                task.cancel()
+            } else {
+                calls[channel.callNumber] = nil
+            }
+        }
+        if !blockedPeers.isEmpty { retryBlockedPeers(now: now) }
+    }
+
+    func pollTimeout(now: ContinuousClock.Instant) -> Int {
+        var next = NextWakeUp()
+        for channel in channels.values {
+            next.consider(channel.nextHeartbeat)
+        }
+        if !blockedPeers.isEmpty {
+            next.consider(now.advanced(by: Self.peerRetryInterval))
+        }
+        return next.milliseconds(from: now)
+    }
+
+    /// Sends `frames` followed by `["", payload]` to the peer that `routing` names,
+    /// queueing behind that peer's earlier messages when the ROUTER refuses.
+    func send(_ payload: [UInt8], to routing: [[UInt8]]) {
+        let frames = routing + [[], payload]
+        let peer = routing[0]
+        var outbound = blockedPeers.removeValue(forKey: peer) ?? OutboundQueue()
+        let outcome = outbound.send(frames, on: socket)
+        if case .failed(let error) = outcome {
+            options.logger.error("zerorpc server: send failed: \(error)")
+        }
+        if !outbound.isEmpty { blockedPeers[peer] = outbound }
+    }
+
+    /// Retries queued messages; a peer refused for longer than two heartbeat periods is
+    /// gone (its identity never comes back) and its messages are dropped with a log line.
+    func retryBlockedPeers(now: ContinuousClock.Instant) {
+        let giveUpAfter = options.heartbeatInterval * 2
+        for peer in Array(blockedPeers.keys) {
+            guard var outbound = blockedPeers.removeValue(forKey: peer) else { continue }
+            if let error = outbound.flush(on: socket) {
+                options.logger.error("zerorpc server: send failed: \(error)")
+            }
+            if let since = outbound.blockedSince, since.duration(to: now) > giveUpAfter {
+                let dropped = outbound.removeAll()
+                options.logger.warning("zerorpc server: peer unreachable, dropped \(dropped) reply message(s)")
+            }
+            if !outbound.isEmpty { blockedPeers[peer] = outbound }
+        }
+    }
+}

@@ -1,0 +1,291 @@
+import CZeroMQ
+import Logging
+
+/// The state a server's I/O thread owns: the ROUTER socket, open channels, admitted and
+/// queued calls, per-peer send queues. Lives and dies on that thread.
+final class ServerLoop {
+    /// A channel is one call as the protocol sees it: identified by the peer and the
+    /// request's `message_id`, heartbeated until its reply goes out.
+    struct ChannelKey: Hashable {
+        let peer: [UInt8]
+        let messageID: [UInt8]
+    }
+
+    struct OpenChannel {
+        let callNumber: UInt64
+        let routing: [[UInt8]]
+        var nextHeartbeat: ContinuousClock.Instant
+        var lastHeartbeatSeen: ContinuousClock.Instant?
+    }
+
+    struct AdmittedCall {
+        let entry: MethodEntry
+        let incoming: IncomingCall
+        /// Nil for a one-way call, already answered.
+        let channel: ChannelKey?
+        var task: Task<Void, Never>?
+    }
+
+    /// How many messages the socket may deliver per loop turn, so timers stay on time.
+    static let receiveBatch = 512
+    static let peerRetryInterval: Duration = .milliseconds(5)
+
+    let queue: CommandQueue<ServerCommand>
+    let methods: MethodTable
+    let options: ServerOptions
+    let socket: ZMQSocket
+    var channels: [ChannelKey: OpenChannel] = [:]
+    var calls: [UInt64: AdmittedCall] = [:]
+    var waitingCalls: [UInt64] = []
+    var waitingHead = 0
+    var runningCount = 0
+    var nextCallNumber: UInt64 = 0
+    var blockedPeers: [[UInt8]: OutboundQueue] = [:]
+    var closeWaiters: [CheckedContinuation<Void, Never>] = []
+    var poller = SocketPoller()
+    var isRunning = true
+
+    private init(queue: CommandQueue<ServerCommand>, methods: MethodTable, options: ServerOptions, socket: ZMQSocket) {
+        self.queue = queue
+        self.methods = methods
+        self.options = options
+        self.socket = socket
+    }
+
+    /// Starts the I/O thread and creates the ROUTER socket on it.
+    static func start(queue: CommandQueue<ServerCommand>, methods: MethodTable, options: ServerOptions) throws(RPCError) {
+        let setup = BlockingReply<Void>()
+        IOThread.start(name: "zerorpc-server") {
+            let socket: ZMQSocket
+            do throws(TransportError) {
+                socket = try ZMQSocket(.router, context: .processDefault)
+                try socket.setOption(ZMQ_ROUTER_MANDATORY, 1)
+                try socket.setOption(ZMQ_MAXMSGSIZE, int64: Int64(options.maximumMessageSize))
+            } catch {
+                for case .close(let waiter?) in queue.close() { waiter.resume() }
+                setup.fail(.protocolViolation(error.description))
+                return
+            }
+            setup.succeed(())
+            ServerLoop(queue: queue, methods: methods, options: options, socket: socket).run()
+        }
+        try setup.wait()
+    }
+
+    private func run() {
+        while isRunning {
+            handle(queue.takeAll())
+            guard isRunning else { break }
+            let now = ContinuousClock.now
+            fireTimers(now: now)
+            let timeout = queue.prepareToSleep() ? pollTimeout(now: now) : 0
+            let readiness = poller.poll(
+                [socket], wantsToWrite: [!blockedPeers.isEmpty], wakeUp: queue.wakeUp, timeoutMilliseconds: timeout)
+            queue.markAwake()
+            if readiness.writable[0] { retryBlockedPeers(now: .now) }
+            if readiness.readable[0] { receive() }
+        }
+        stop()
+    }
+
+    // MARK: Commands
+
+    private func handle(_ commands: [ServerCommand]) {
+        for command in commands {
+            switch command {
+            case .bind(let endpoint, let reply):
+                do throws(TransportError) {
+                    reply.succeed(try socket.bind(endpoint))
+                } catch {
+                    reply.fail(.invalidEndpoint(endpoint, reason: error.description))
+                }
+            case .connect(let endpoint, let reply):
+                do throws(TransportError) {
+                    try socket.connect(endpoint)
+                    reply.succeed(())
+                } catch {
+                    reply.fail(.invalidEndpoint(endpoint, reason: error.description))
+                }
+            case .finished(let callNumber, let reply):
+                finish(callNumber, reply: reply)
+            case .waitUntilClosed(let waiter):
+                closeWaiters.append(waiter)
+            case .close(let waiter):
+                if let waiter { closeWaiters.append(waiter) }
+                isRunning = false
+            }
+        }
+    }
+
+    // MARK: Receiving
+
+    private func receive() {
+        for _ in 0..<Self.receiveBatch {
+            let frames: [[UInt8]]?
+            do {
+                frames = try socket.receiveMessage()
+            } catch {
+                options.logger.error("zerorpc server: receive failed: \(error)")
+                return
+            }
+            guard let frames else { return }
+            accept(frames)
+        }
+    }
+
+    /// Splits `[routing…, "", payload]` (the delimiter may be missing) and acts on it.
+    private func accept(_ frames: [[UInt8]]) {
+        guard frames.count >= 2, let payload = frames.last else {
+            options.logger.warning("zerorpc server: dropped a message of \(frames.count) frame(s)")
+            return
+        }
+        var routing = Array(frames.dropLast())
+        if routing.count >= 2, routing.last?.isEmpty == true { routing.removeLast() }
+        let peer = routing[0]
+        let event: EventEnvelope
+        do {
+            event = try EventEnvelope(decoding: payload)
+        } catch {
+            rejectMalformed(error, routing: routing)
+            return
+        }
+        if let channelID = event.responseTo {
+            route(event, to: ChannelKey(peer: peer, messageID: channelID))
+        } else {
+            startCall(event, routing: routing)
+        }
+    }
+
+    private func rejectMalformed(_ error: MalformedEvent, routing: [[UInt8]]) {
+        guard let messageID = error.messageID else {
+            options.logger.warning("zerorpc server: dropped a malformed request: \(error.reason)")
+            return
+        }
+        options.logger.warning("zerorpc server: malformed request: \(error.reason)")
+        send(EventEncoder.error(responseTo: messageID, name: "ProtocolError", message: error.reason), to: routing)
+    }
+
+    private func route(_ event: EventEnvelope, to key: ChannelKey) {
+        guard channels[key] != nil else {
+            options.logger.debug("zerorpc server: dropped '\(event.name)' for an unknown or closed channel")
+            return
+        }
+        if event.name == "_zpc_hb" {
+            channels[key]?.lastHeartbeatSeen = .now
+        }
+    }
+
+    private func startCall(_ event: EventEnvelope, routing: [[UInt8]]) {
+        let name = event.name
+        if name.hasPrefix("_zpc_") {
+            options.logger.warning("zerorpc server: dropped '\(name)' that belongs to no open channel")
+            return
+        }
+        let key = ChannelKey(peer: routing[0], messageID: event.messageID)
+        if channels[key] != nil {
+            options.logger.warning("zerorpc server: dropped a request reusing the open message_id of '\(name)'")
+            return
+        }
+        guard event.argumentsAreArray else {
+            reply(to: event, routing: routing, error: "TypeError", "\(name)(): arguments must be an array")
+            return
+        }
+        guard let entry = methods.entry(named: name) else {
+            reply(to: event, routing: routing, error: "NameError", name)
+            return
+        }
+        let waitsForSlot = runningCount >= options.maximumConcurrentCalls
+        if waitsForSlot && waitingCalls.count - waitingHead >= options.maximumQueuedCalls {
+            options.logger.warning("zerorpc server: busy, refused '\(name)'")
+            reply(to: event, routing: routing, error: "ServerBusy", "server busy: too many calls waiting")
+            return
+        }
+        nextCallNumber += 1
+        let number = nextCallNumber
+        let incoming = IncomingCall(event: event, peerIdentity: routing[0])
+        if entry.isOneway {
+            let ok = EventEncoder.encode(
+                messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID, name: "OK",
+                arguments: EventEncoder.okNilArguments)
+            send(ok, to: routing)
+            calls[number] = AdmittedCall(entry: entry, incoming: incoming, channel: nil)
+        } else {
+            let now = ContinuousClock.now
+            channels[key] = OpenChannel(
+                callNumber: number, routing: routing, nextHeartbeat: now.advanced(by: options.heartbeatInterval))
+            calls[number] = AdmittedCall(entry: entry, incoming: incoming, channel: key)
+        }
+        if waitsForSlot {
+            waitingCalls.append(number)
+        } else {
+            run(number)
+        }
+    }
+
+    private func reply(to event: EventEnvelope, routing: [[UInt8]], error name: String, _ message: String) {
+        send(EventEncoder.error(responseTo: event.messageID, name: name, message: message), to: routing)
+    }
+
+    // MARK: Handlers
+
+    private func run(_ number: UInt64) {
+        guard let call = calls[number] else { return }
+        runningCount += 1
+        let queue = self.queue
+        let entry = call.entry
+        let incoming = call.incoming
+        calls[number]?.task = Task {
+            let reply = await entry.run(incoming)
+            queue.enqueue(.finished(callNumber: number, reply: reply))
+        }
+    }
+
+    private func finish(_ number: UInt64, reply: [UInt8]) {
+        guard let call = calls.removeValue(forKey: number) else { return }
+        runningCount -= 1
+        if let key = call.channel, let channel = channels.removeValue(forKey: key) {
+            send(reply, to: channel.routing)
+        }
+        startWaitingCalls()
+    }
+
+    /// Moves queued calls into free handler slots, skipping those whose client was lost.
+    func startWaitingCalls() {
+        while runningCount < options.maximumConcurrentCalls && waitingHead < waitingCalls.count {
+            let number = waitingCalls[waitingHead]
+            waitingHead += 1
+            if calls[number] != nil { run(number) }
+        }
+        if waitingHead == waitingCalls.count {
+            waitingCalls.removeAll(keepingCapacity: true)
+            waitingHead = 0
+        } else if waitingHead > 1024 && waitingHead * 2 > waitingCalls.count {
+            waitingCalls.removeFirst(waitingHead)
+            waitingHead = 0
+        }
+    }
+
+    // MARK: Shutdown
+
+    private func stop() {
+        for call in calls.values {
+            call.task?.cancel()
+        }
+        calls = [:]
+        channels = [:]
+        socket.close()
+        for command in queue.close() {
+            switch command {
+            case .bind(_, let reply): reply.fail(.closed)
+            case .connect(_, let reply): reply.fail(.closed)
+            case .finished: break
+            case .waitUntilClosed(let waiter): waiter.resume()
+            case .close(let waiter): waiter?.resume()
+            }
+        }
+        for waiter in closeWaiters {
+            waiter.resume()
+        }
+        closeWaiters = []
+    }
+}

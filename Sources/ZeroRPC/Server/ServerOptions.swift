@@ -1,0 +1,43 @@
+import Logging
+
+/// Settings of one `Server`.
+public struct ServerOptions: Sendable {
+    /// How often `_zpc_hb` goes out on each open call; a client silent for two periods is
+    /// lost and its handler cancelled. Must match the client's period. Default 5 s.
+    public var heartbeatInterval: Duration
+    /// Handlers running at once; further calls wait in a queue. Default 1024.
+    public var maximumConcurrentCalls: Int
+    /// Calls that may wait for a free handler slot; beyond that a call is answered
+    /// `ERR ServerBusy`. Default 10 000.
+    public var maximumQueuedCalls: Int
+    /// The largest message accepted from a client (`ZMQ_MAXMSGSIZE`). Default 64 MiB.
+    public var maximumMessageSize: Int
+    /// Whether errors that are not IDL-declared go out as their Swift type name and
+    /// description (true) or as `InternalError` with a generic message (false, and the
+    /// details are logged). Default: on in debug builds, off in release builds.
+    public var exposeErrorDetails: Bool
+    /// Where the server logs malformed input, lost clients and handler failures.
+    public var logger: Logger
+
+    public init(
+        heartbeatInterval: Duration = .seconds(5), maximumConcurrentCalls: Int = 1024,
+        maximumQueuedCalls: Int = 10_000, maximumMessageSize: Int = 64 << 20,
+        exposeErrorDetails: Bool = ServerOptions.isDebugBuild, logger: Logger = Logger(label: "zerorpc.server")
+    ) {
+        self.heartbeatInterval = heartbeatInterval
+        self.maximumConcurrentCalls = maximumConcurrentCalls
+        self.maximumQueuedCalls = maximumQueuedCalls
+        self.maximumMessageSize = maximumMessageSize
+        self.exposeErrorDetails = exposeErrorDetails
+        self.logger = logger
+    }
+
+    /// True when the runtime was compiled without optimisations.
+    public static var isDebugBuild: Bool {
+        #if DEBUG
+            true
+        #else
+            false
+        #endif
+    }
+}

@@ -1,0 +1,29 @@
+import Dispatch
+import Synchronization
+
+/// A one-shot answer from the I/O thread to a synchronous API (`bind`, `connect`,
+/// `Client.init`) that must report its error before returning.
+final class BlockingReply<Value: Sendable>: Sendable {
+    private let result = Mutex<Result<Value, RPCError>?>(nil)
+    private let ready = DispatchSemaphore(value: 0)
+
+    func succeed(_ value: Value) { finish(.success(value)) }
+
+    func fail(_ error: RPCError) { finish(.failure(error)) }
+
+    private func finish(_ outcome: Result<Value, RPCError>) {
+        let isFirst = result.withLock { stored in
+            guard stored == nil else { return false }
+            stored = outcome
+            return true
+        }
+        if isFirst { ready.signal() }
+    }
+
+    /// Blocks the calling thread until the I/O thread answered.
+    func wait() throws(RPCError) -> Value {
+        ready.wait()
+        let outcome = result.withLock { $0 } ?? .failure(.closed)
+        return try outcome.get()
+    }
+}

@@ -1,0 +1,65 @@
+/// Messages a socket refused for now (`EAGAIN`, or `EHOSTUNREACH` on a mandatory ROUTER),
+/// kept in order and retried when the socket has room. Nothing is dropped here; the
+/// owner decides when a peer is gone for good.
+struct OutboundQueue {
+    private var messages: [[[UInt8]]] = []
+    private var head = 0
+    /// When the oldest waiting message was first refused.
+    private(set) var blockedSince: ContinuousClock.Instant?
+
+    var isEmpty: Bool { head == messages.count }
+    var count: Int { messages.count - head }
+
+    /// Sends `frames` now unless older messages still wait, in which case it queues.
+    mutating func send(_ frames: [[UInt8]], on socket: ZMQSocket) -> SendOutcome {
+        if isEmpty {
+            let outcome = socket.send(frames)
+            guard outcome == .wouldBlock else { return outcome }
+            blockedSince = .now
+        }
+        messages.append(frames)
+        return .wouldBlock
+    }
+
+    /// Sends waiting messages in order until the socket refuses one; returns the first
+    /// hard failure, if any (the failing message is dropped so the queue moves on).
+    mutating func flush(on socket: ZMQSocket) -> RPCError? {
+        while !isEmpty {
+            switch socket.send(messages[head]) {
+            case .sent:
+                removeFirst()
+            case .wouldBlock:
+                return nil
+            case .failed(let error):
+                removeFirst()
+                return .protocolViolation(error.description)
+            }
+        }
+        return nil
+    }
+
+    /// Drops everything (the peer is gone); returns how many messages were dropped.
+    mutating func removeAll() -> Int {
+        let dropped = count
+        messages = []
+        head = 0
+        blockedSince = nil
+        return dropped
+    }
+
+    private mutating func removeFirst() {
+        messages[head] = []
+        head += 1
+        if isEmpty {
+            messages.removeAll(keepingCapacity: true)
+            head = 0
+            blockedSince = nil
+        } else {
+            blockedSince = .now
+            if head > 64 && head * 2 > messages.count {
+                messages.removeFirst(head)
+                head = 0
+            }
+        }
+    }
+}

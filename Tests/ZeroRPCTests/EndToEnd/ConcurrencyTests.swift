@@ -1,0 +1,109 @@
+import Synchronization
+import Testing
+import ZeroRPC
+
+@Suite struct ConcurrencyTests {
+    @Test(arguments: [TestTransport.inproc, .tcp])
+    func manyConcurrentCallsShareOneClient(_ transport: TestTransport) async throws {
+        let fixture = try ServerFixture(transport) { server in
+            try server.register(name: "echo") { arguments, _ in
+                await Task.yield()
+                return arguments.first ?? nil
+            }
+        }
+        let results = try await withThrowingTaskGroup(of: (Int64, MessagePackValue).self) { group in
+            for index in Int64(0)..<500 {
+                group.addTask { (index, try await fixture.client.call("echo", [.int(index)])) }
+            }
+            return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        #expect(results.count == 500)
+        #expect(results.allSatisfy { $0.value == .int($0.key) })
+        await fixture.close()
+    }
+
+    @Test func excessCallsQueueAndBeyondTheQueueAreServerBusy() async throws {
+        let release = TestGate()
+        let started = TestCounter()
+        let running = Mutex((now: 0, most: 0))
+        var options = ServerOptions(heartbeatInterval: .milliseconds(200))
+        options.maximumConcurrentCalls = 2
+        options.maximumQueuedCalls = 1
+        let fixture = try ServerFixture(serverOptions: options) { server in
+            try server.register(name: "block") { _, _ in
+                running.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+                started.increment()
+                await release.wait()
+                running.withLock { $0.now -= 1 }
+                return "ok"
+            }
+        }
+        let client = fixture.client
+        let first = Task { try await client.call("block", []) }
+        let second = Task { try await client.call("block", []) }
+        await started.wait(untilAtLeast: 2)
+        // Both slots are taken: of the next two calls one waits in the queue, one is refused.
+        let third = Task { await callReleasingOnFailure(client, release) }
+        let fourth = Task { await callReleasingOnFailure(client, release) }
+        let outcomes = [await third.value, await fourth.value]
+        #expect(try await first.value == "ok")
+        #expect(try await second.value == "ok")
+        #expect(outcomes.filter { $0 == "ok" }.count == 1)
+        #expect(outcomes.filter { $0 == "ServerBusy: server busy: too many calls waiting" }.count == 1)
+        #expect(started.value == 3)
+        #expect(running.withLock { $0.most } == 2)
+        await fixture.close()
+    }
+
+    /// Calls `block`; a refused call opens the gate so the queued one can finish.
+    private func callReleasingOnFailure(_ client: Client, _ release: TestGate) async -> String {
+        do {
+            return try await client.call("block", []).stringValue ?? "not a string"
+        } catch {
+            release.open()
+            return "\(error)"
+        }
+    }
+
+    @Test func clientConnectedToTwoServersBalancesOpenCalls() async throws {
+        let release = TestGate()
+        let started = TestCounter()
+        let servers = [Server(name: "one"), Server(name: "two")]
+        var endpoints: [String] = []
+        for server in servers {
+            let name = server.name
+            try server.register(name: "where") { _, _ in
+                started.increment()
+                await release.wait()
+                return .string(name)
+            }
+            endpoints.append(try server.bind(TestTransport.inproc.bindEndpoint()))
+        }
+        let client = try Client(connect: endpoints)
+        let calls = (0..<10).map { _ in Task { try await client.call("where", []) } }
+        await started.wait(untilAtLeast: 10)
+        release.open()
+        var answers: [String] = []
+        for call in calls { answers.append(try await call.value.stringValue ?? "") }
+        #expect(answers.filter { $0 == "one" }.count == 5)
+        #expect(answers.filter { $0 == "two" }.count == 5)
+        await client.close()
+        for server in servers { await server.close() }
+    }
+
+    @Test func cancellingTheCallingTaskThrowsCancellationError() async throws {
+        let arrived = TestGate()
+        let fixture = try ServerFixture { server in
+            try server.register(name: "hang") { _, _ in
+                arrived.open()
+                try await Task.sleep(for: .seconds(30))
+                return nil
+            }
+        }
+        let call = Task { try await fixture.client.call("hang", []) }
+        #expect(await opens(arrived))
+        call.cancel()
+        await #expect(throws: CancellationError.self) { try await call.value }
+        await fixture.close()
+    }
+}

@@ -1,0 +1,110 @@
+import CZeroMQ
+import Foundation
+import Synchronization
+
+@testable import ZeroRPC
+
+/// A bare DEALER or ROUTER socket for tests that speak the wire by hand: malformed
+/// input, peers that never heartbeat, exact bytes. Blocking waits run on a thread of
+/// their own so they never hold a Swift concurrency thread.
+final class RawPeer: Sendable {
+    private let socket: Mutex<ZMQSocket>
+    /// The endpoint bound, when the peer was created with `bind`.
+    let endpoint: String
+
+    init(_ kind: ZMQSocket.Kind, connect endpoint: String) throws {
+        let socket = try ZMQSocket(kind, context: .processDefault)
+        try socket.connect(endpoint)
+        self.socket = Mutex(socket)
+        self.endpoint = endpoint
+    }
+
+    init(_ kind: ZMQSocket.Kind, bind endpoint: String) throws {
+        let socket = try ZMQSocket(kind, context: .processDefault)
+        let bound = try socket.bind(endpoint)
+        self.socket = Mutex(socket)
+        self.endpoint = bound
+    }
+
+    deinit {
+        socket.withLock { $0.close() }
+    }
+
+    /// Sends `frames` as one multipart message, waiting for room if needed.
+    func send(_ frames: [[UInt8]]) {
+        socket.withLock { socket in
+            while socket.send(frames) == .wouldBlock {
+                var item = zmq_pollitem_t(socket: socket.handle, fd: 0, events: Int16(ZMQ_POLLOUT), revents: 0)
+                _ = zmq_poll(&item, 1, 10)
+            }
+        }
+    }
+
+    /// From a DEALER: `["", payload]`.
+    func sendPayload(_ payload: [UInt8]) {
+        send([[], payload])
+    }
+
+    /// A request `[{message_id, v: 3}, name, args]` from a DEALER; returns its raw id.
+    @discardableResult
+    func sendRequest(_ name: String, arguments: [UInt8], messageID: [UInt8] = MessageIDGenerator.shared.next())
+        -> [UInt8]
+    {
+        sendPayload(EventEncoder.encode(messageID: messageID, responseTo: nil, name: name, arguments: arguments))
+        return messageID
+    }
+
+    /// The next message, or nil when none arrives within `timeout`.
+    func receive(within timeout: Duration = .seconds(5)) async -> [[UInt8]]? {
+        await withCheckedContinuation { continuation in
+            // A thread of its own: Dispatch's pool is as small as the machine and would
+            // starve when many tests wait at once.
+            Thread {
+                continuation.resume(returning: self.blockingReceive(timeout: timeout))
+            }.start()
+        }
+    }
+
+    /// The next message decoded as an event (its last frame), skipping nothing.
+    func receiveEvent(within timeout: Duration = .seconds(5)) async -> EventEnvelope? {
+        guard let frames = await receive(within: timeout), let payload = frames.last else { return nil }
+        return try? EventEnvelope(decoding: payload)
+    }
+
+    /// The next event that is not a heartbeat.
+    func receiveReply(within timeout: Duration = .seconds(5)) async -> EventEnvelope? {
+        while let event = await receiveEvent(within: timeout) {
+            if event.name != "_zpc_hb" { return event }
+        }
+        return nil
+    }
+
+    private func blockingReceive(timeout: Duration) -> [[UInt8]]? {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while true {
+            let received: [[UInt8]]? = socket.withLock { socket in
+                if let frames = try? socket.receiveMessage() { return frames }
+                var item = zmq_pollitem_t(socket: socket.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)
+                _ = zmq_poll(&item, 1, 20)
+                return try? socket.receiveMessage()
+            }
+            if let received { return received }
+            if ContinuousClock.now >= deadline { return nil }
+        }
+    }
+}
+
+extension EventEnvelope {
+    /// The args value decoded dynamically.
+    var arguments: MessagePackValue? {
+        var reader = MessagePackReader(payload: payload, startingAt: argumentsRange.lowerBound)
+        return try? reader.read(MessagePackValue.self)
+    }
+}
+
+/// Encodes one dynamic value, for hand-built args.
+func encoded(_ value: MessagePackValue) -> [UInt8] {
+    var writer = MessagePackWriter()
+    writer.write(value)
+    return writer.bytes
+}

@@ -1,0 +1,45 @@
+import CZeroMQ
+import Testing
+
+@testable import ZeroRPC
+
+@Suite struct CommandQueueTests {
+    private func isReadable(_ signal: WakeUpSignal) -> Bool {
+        var item = pollfd(fd: signal.fileDescriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&item, 1, 0) == 1
+    }
+
+    @Test func wakesTheThreadOnlyWhenItSleeps() throws {
+        let queue = try CommandQueue<Int>()
+        queue.enqueue(1)
+        #expect(!isReadable(queue.wakeUp))  // awake: no signal needed
+        #expect(!queue.prepareToSleep())  // work is waiting, so it must not sleep
+        #expect(queue.takeAll() == [1])
+        #expect(queue.prepareToSleep())
+        queue.enqueue(2)
+        #expect(isReadable(queue.wakeUp))
+        queue.wakeUp.drain()
+        #expect(!isReadable(queue.wakeUp))
+        queue.markAwake()
+        #expect(queue.takeAll() == [2])
+        _ = queue.close()
+    }
+
+    @Test func closeHandsBackQueuedCommandsAndRefusesNewOnes() throws {
+        let queue = try CommandQueue<String>()
+        queue.enqueue("left over")
+        #expect(queue.close() == ["left over"])
+        #expect(!queue.enqueue("too late"))
+    }
+
+    @Test func nextWakeUpRoundsUpToWholeMilliseconds() {
+        let now = ContinuousClock.now
+        var next = NextWakeUp()
+        #expect(next.milliseconds(from: now) == -1)
+        next.consider(now.advanced(by: .microseconds(1500)))
+        next.consider(now.advanced(by: .seconds(3)))
+        #expect(next.milliseconds(from: now) == 2)
+        next.consider(now.advanced(by: .milliseconds(-5)))
+        #expect(next.milliseconds(from: now) == 0)
+    }
+}
