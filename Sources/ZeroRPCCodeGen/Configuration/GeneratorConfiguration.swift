@@ -68,7 +68,12 @@ public enum GeneratorConfiguration {
     public static func nearestFile(from directory: String, fileExists: (String) -> Bool) -> String? {
         var current = directory.isEmpty ? "." : directory
         while true {
-            let candidate = current == "/" ? "/" + fileName : current + "/" + fileName
+            let candidate: String
+            switch current {
+            case ".": candidate = fileName
+            case "/": candidate = "/" + fileName
+            default: candidate = current + "/" + fileName
+            }
             if fileExists(candidate) { return candidate }
             guard let parent = parentDirectory(of: current) else { return nil }
             current = parent

@@ -28,7 +28,7 @@ struct MethodSignature {
 
     /// `a: a, b: b` for forwarding the parameters to another call.
     var forwardedArguments: [String] {
-        method.parameters.map { "\($0.name.escapedSwift): \($0.name.escapedSwift)" }
+        method.parameters.map { "\($0.name.argumentLabel): \($0.name.escapedSwift)" }
     }
 
     /// The result type of the plain client call, nil for none.
