@@ -54,13 +54,15 @@ struct GenerateCommand: ParsableCommand {
             }
             let destination = outputFile ?? (output ?? ".") + "/" + CodeGenerator.outputFileName(for: path)
             if let other = written[destination] {
-                let message = "`\(path)` and `\(other)` would both generate `\(destination)`; use --output-file for each"
+                let message =
+                    "`\(path)` and `\(other)` would both generate `\(destination)`; use --output-file for each"
                 report([Diagnostic(.error, message, path: path, at: SourceLocation(line: 1, column: 1))])
                 hasErrors = true
                 continue
             }
             written[destination] = path
-            let generated = CodeGenerator(options: options).generate(file, in: result.schema, displayPath: displayPath(of: path))
+            let generated = CodeGenerator(options: options).generate(
+                file, in: result.schema, displayPath: displayPath(of: path))
             report(generated.diagnostics)
             try GeneratedFileWriter.write(generated.source, to: destination)
         }
@@ -71,7 +73,9 @@ struct GenerateCommand: ParsableCommand {
     private func options(for path: String) -> GeneratorOptions? {
         var options = GeneratorOptions()
         let directory = URL(filePath: path).deletingLastPathComponent().path
-        if let configuration = GeneratorConfiguration.nearestFile(from: directory, fileExists: FileManager.default.fileExists) {
+        if let configuration = GeneratorConfiguration.nearestFile(
+            from: directory, fileExists: FileManager.default.fileExists)
+        {
             let bytes = FileManager.default.contents(atPath: configuration).map { Array($0) } ?? []
             switch GeneratorConfiguration.parse(bytes, path: configuration) {
             case .success(let parsed): options = parsed

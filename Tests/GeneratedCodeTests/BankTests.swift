@@ -88,7 +88,9 @@ struct Undeclared: Error {}
 /// `Schemas/shop.rpc`: types from the imported `common.rpc` in signatures and defaults.
 struct ShopImplementation: Shop.Service {
     func total(items: [Item], context: ServerContext) async throws -> Money {
-        Money(amount: items.map { $0.price.amount * $0.quantity }.reduce(0, +), currency: items.first?.price.currency ?? .eur)
+        Money(
+            amount: items.map { $0.price.amount * $0.quantity }.reduce(0, +),
+            currency: items.first?.price.currency ?? .eur)
     }
 
     func priceOf(name: String, context: ServerContext) async throws -> Money? {
@@ -105,7 +107,8 @@ struct ShopImplementation: Shop.Service {
         try await GeneratedServiceFixture.with(ShopImplementation(), over: .inproc) { connection in
             let shop = Shop.Client(connection)
             let total = try await shop.total(items: [
-                Item(name: "tea", price: Money(amount: 3, currency: .gbp), quantity: 2), Item(name: "cup", price: Money(amount: 4, currency: .gbp)),
+                Item(name: "tea", price: Money(amount: 3, currency: .gbp), quantity: 2),
+                Item(name: "cup", price: Money(amount: 4, currency: .gbp)),
             ])
             let tea = try await shop.priceOf(name: "tea")
             let none = try await shop.priceOf(name: "coffee")

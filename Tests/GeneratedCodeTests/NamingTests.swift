@@ -6,8 +6,12 @@ import ZeroRPC
 struct NamingImplementation: Naming.Service {
     let inits = Recorder<Int64>()
 
-    func getUser(`class`: String, writer: Int64, reader: String, arguments: Int64, context: ServerContext) async throws -> Reserved {
-        Reserved(reader: reader, writer: "\(writer)", class: arguments, selfLink: Reserved(reader: `class`, writer: "", class: 0))
+    func getUser(
+        `class`: String, writer: Int64, reader: String, arguments: Int64, context: ServerContext
+    ) async throws -> Reserved {
+        Reserved(
+            reader: reader, writer: "\(writer)", class: arguments,
+            selfLink: Reserved(reader: `class`, writer: "", class: 0))
     }
 
     func `default`(value: Keyword, context: ServerContext) async throws -> Keyword { value }
@@ -32,7 +36,10 @@ struct NamingImplementation: Naming.Service {
             let either = try await client.return(value: .class("x"))
             try await client.`init`(value: 7)
             let request = try await client.makeHTTPRequest(urlPath: "/a")
-            #expect(user == Reserved(reader: "r", writer: "1", class: 2, selfLink: Reserved(reader: "c", writer: "", class: 0)))
+            #expect(
+                user
+                    == Reserved(
+                        reader: "r", writer: "1", class: 2, selfLink: Reserved(reader: "c", writer: "", class: 0)))
             #expect(keyword == .selfCheck)
             #expect(either == .class("x"))
             #expect(request == "/a x2")
@@ -47,11 +54,16 @@ struct NamingImplementation: Naming.Service {
             #expect(request == .string("/b x5"))
             #expect(keyword == .string("self_check"))
         }
-        #expect(NamingImplementation().methods.map(\.name) == ["get_user", "default", "return", "init", "make_HTTP_request"])
+        #expect(
+            NamingImplementation().methods.map(\.name) == [
+                "get_user", "default", "return", "init", "make_HTTP_request",
+            ])
     }
 
     @Test func fieldNamesOnTheWireStayAsWritten() throws {
         let value = try decodedValue(Reserved(reader: "r", writer: "w", class: 1))
-        #expect(value.mapValue?.map(\.key) == ["reader", "writer", "class", "is_valid", "self_link"].map(MessagePackValue.string))
+        #expect(
+            value.mapValue?.map(\.key)
+                == ["reader", "writer", "class", "is_valid", "self_link"].map(MessagePackValue.string))
     }
 }

@@ -88,7 +88,8 @@ struct TypeEchoImplementation: TypeEcho.Service {
             let tree = TreeNode(value: 4, children: [root], parent: TreeNode(value: 0))
             let echoed = try await client.echoTree(tree: tree)
             let value = try await client.evaluate(
-                expression: .sum(Sum(left: .number(1.5), right: .negated(.sum(Sum(left: .number(2), right: .number(3)))))))
+                expression: .sum(
+                    Sum(left: .number(1.5), right: .negated(.sum(Sum(left: .number(2), right: .number(3)))))))
             #expect(echoed == tree)
             #expect(echoed.parent?.value == 0)
             #expect(value == -3.5)
@@ -120,31 +121,44 @@ struct TypeEchoImplementation: TypeEcho.Service {
     @Test func structDecodingSkipsUnknownKeysAndAppliesDefaults() throws {
         let value: MessagePackValue = .map([
             .init(key: .string("name"), value: .string("Cy")),
-            .init(key: .string("address"), value: .map([
-                .init(key: .string("street"), value: .string("s")), .init(key: .string("city"), value: .string("c")),
-                .init(key: .string("added_later"), value: .array([.int(1)])),
-            ])),
+            .init(
+                key: .string("address"),
+                value: .map([
+                    .init(key: .string("street"), value: .string("s")),
+                    .init(key: .string("city"), value: .string("c")),
+                    .init(key: .string("added_later"), value: .array([.int(1)])),
+                ])),
         ])
         var reader = MessagePackReader(bytes: encoded(value))
         let contact = try Contact(from: &reader)
-        #expect(contact == Contact(name: "Cy", address: Address(street: "s", city: "c"), previousAddresses: [], default: false))
+        #expect(
+            contact
+                == Contact(name: "Cy", address: Address(street: "s", city: "c"), previousAddresses: [], default: false))
     }
 
     @Test func missingRequiredFieldIsAnErrorNamingIt() throws {
         let value: MessagePackValue = .map([.init(key: .string("address"), value: .map([]))])
         var reader = MessagePackReader(bytes: encoded(value))
-        #expect(throws: MessagePackDecodingError(expected: "map with key \"street\"", found: "map without it", path: ["address"])) {
+        #expect(
+            throws: MessagePackDecodingError(
+                expected: "map with key \"street\"", found: "map without it", path: ["address"])
+        ) {
             try Contact(from: &reader)
         }
     }
 
     @Test func unknownEnumCaseAndUnionCaseAreErrorsNamingTheValue() throws {
         var enumReader = MessagePackReader(bytes: encoded(.string("urgent")))
-        #expect(throws: MessagePackDecodingError(expected: "a case of Priority (low, normal, high)", found: "\"urgent\"")) {
+        #expect(
+            throws: MessagePackDecodingError(expected: "a case of Priority (low, normal, high)", found: "\"urgent\"")
+        ) {
             try Priority(from: &enumReader)
         }
         var unionReader = MessagePackReader(bytes: encoded(.map([.init(key: .string("triangle"), value: .nil)])))
-        #expect(throws: MessagePackDecodingError(expected: "a case of Shape (circle, rectangle, label)", found: "\"triangle\"")) {
+        #expect(
+            throws: MessagePackDecodingError(
+                expected: "a case of Shape (circle, rectangle, label)", found: "\"triangle\"")
+        ) {
             try Shape(from: &unionReader)
         }
     }

@@ -6,7 +6,9 @@ import ZeroRPCSchema
 @Suite struct TranslationTests {
     @Test func snakeCaseMethodsBecomeCamelCaseWithWireNameKept() {
         let source = generatedSource("namespace n\nservice S { running_total(start_value: int) -> int }")
-        #expect(source.contains("func runningTotal(startValue: Int64, context: ZeroRPC.ServerContext) async throws -> Int64"))
+        #expect(
+            source.contains(
+                "func runningTotal(startValue: Int64, context: ZeroRPC.ServerContext) async throws -> Int64"))
         #expect(source.contains("\"n.running_total\", options: options"))
         #expect(source.contains(".unary(\"running_total\", parameters: [.init(name: \"start_value\")]"))
     }
@@ -26,30 +28,40 @@ import ZeroRPCSchema
     }
 
     @Test func internalAccessLevelDropsPublic() {
-        let source = generatedSource("struct P { x: int }\nservice S { f() }", options: GeneratorOptions(accessLevel: .internal))
+        let source = generatedSource(
+            "struct P { x: int }\nservice S { f() }", options: GeneratorOptions(accessLevel: .internal))
         #expect(!source.contains("public"))
         #expect(source.contains("struct P: Sendable, Hashable, Codable {"))
     }
 
     @Test func documentationBecomesDocC() {
-        let source = generatedSource("/// A point.\nstruct P {\n    /// The x.\n    x: int\n}\nservice S {\n    /// Does f.\n    f(\n        /// The a.\n        a: int\n    )\n}")
+        let source = generatedSource(
+            "/// A point.\nstruct P {\n    /// The x.\n    x: int\n}\nservice S {\n    /// Does f.\n    f(\n        /// The a.\n        a: int\n    )\n}"
+        )
         #expect(source.contains("/// A point.\npublic struct P"))
         #expect(source.contains("    /// The x.\n    public var x: Int64"))
-        #expect(source.contains("        /// Does f.\n        ///\n        /// - Parameters:\n        ///   - a: The a.\n        func f(a: Int64"))
+        #expect(
+            source.contains(
+                "        /// Does f.\n        ///\n        /// - Parameters:\n        ///   - a: The a.\n        func f(a: Int64"
+            ))
     }
 
     @Test func deprecatedMethodsAreDeprecatedForCallers() {
         let source = generatedSource("service S { @deprecated(\"use g\") f() }")
-        #expect(source.contains("@available(*, deprecated, message: \"use g\")\n        func f(options: ZeroRPC.CallOptions)"))
+        #expect(
+            source.contains(
+                "@available(*, deprecated, message: \"use g\")\n        func f(options: ZeroRPC.CallOptions)"))
     }
 
     @Test func streamingMethodsAreLeftOutWithAWarningByDefault() {
-        let output = generate("service S {\n    f() -> stream int\n    g() -> generator<int, string>\n    @deferred h() -> int\n}")
-        #expect(output?.diagnostics.map(\.description) == [
-            "main.rpc:2:5: warning: method `f` is not generated: streams and generators need a runtime with ZeroRPC.StreamWriter and ZeroRPC.Generator (generator option `streamingAndDeferredAPI`)",
-            "main.rpc:3:5: warning: method `g` is not generated: streams and generators need a runtime with ZeroRPC.StreamWriter and ZeroRPC.Generator (generator option `streamingAndDeferredAPI`)",
-            "main.rpc:4:15: warning: `@deferred` method `h` is generated as a plain call without `startH`/`resumeH`: they need a runtime with ZeroRPC.Deferred (generator option `streamingAndDeferredAPI`)",
-        ])
+        let output = generate(
+            "service S {\n    f() -> stream int\n    g() -> generator<int, string>\n    @deferred h() -> int\n}")
+        #expect(
+            output?.diagnostics.map(\.description) == [
+                "main.rpc:2:5: warning: method `f` is not generated: streams and generators need a runtime with ZeroRPC.StreamWriter and ZeroRPC.Generator (generator option `streamingAndDeferredAPI`)",
+                "main.rpc:3:5: warning: method `g` is not generated: streams and generators need a runtime with ZeroRPC.StreamWriter and ZeroRPC.Generator (generator option `streamingAndDeferredAPI`)",
+                "main.rpc:4:15: warning: `@deferred` method `h` is generated as a plain call without `startH`/`resumeH`: they need a runtime with ZeroRPC.Deferred (generator option `streamingAndDeferredAPI`)",
+            ])
         #expect(output?.source.contains("StreamWriter") == false)
         #expect(output?.source.contains("func h(options: ZeroRPC.CallOptions) async throws -> Int64") == true)
     }
@@ -60,10 +72,18 @@ import ZeroRPCSchema
             options: GeneratorOptions(streamingAndDeferredAPI: true))
         let source = output?.source ?? ""
         #expect(output?.diagnostics == [])
-        #expect(source.contains("func f(n: Int64, stream: ZeroRPC.StreamWriter<Int64>, context: ZeroRPC.ServerContext) async throws"))
-        #expect(source.contains("func g(generator: ZeroRPC.GeneratorContext<Int64, String>, context: ZeroRPC.ServerContext) async throws"))
-        #expect(source.contains("func f(n: Int64, options: ZeroRPC.CallOptions) async throws -> ZeroRPC.ResponseStream<Int64>"))
-        #expect(source.contains("func g(options: ZeroRPC.CallOptions) async throws -> ZeroRPC.Generator<Int64, String>"))
+        #expect(
+            source.contains(
+                "func f(n: Int64, stream: ZeroRPC.StreamWriter<Int64>, context: ZeroRPC.ServerContext) async throws"))
+        #expect(
+            source.contains(
+                "func g(generator: ZeroRPC.GeneratorContext<Int64, String>, context: ZeroRPC.ServerContext) async throws"
+            ))
+        #expect(
+            source.contains(
+                "func f(n: Int64, options: ZeroRPC.CallOptions) async throws -> ZeroRPC.ResponseStream<Int64>"))
+        #expect(
+            source.contains("func g(options: ZeroRPC.CallOptions) async throws -> ZeroRPC.Generator<Int64, String>"))
         #expect(source.contains("func startH(options: ZeroRPC.CallOptions) async throws -> ZeroRPC.Deferred<Int64>"))
         #expect(source.contains("func resumeH(token: ZeroRPC.DeferredToken) -> ZeroRPC.Deferred<Int64>"))
     }
@@ -84,10 +104,15 @@ import ZeroRPCSchema
     }
 
     @Test func defaultsAreAppliedInInitializerDecoderAndIntrospection() {
-        let source = generatedSource("enum E { a, b }\nstruct P { e: E = b, m: {string: double} = {\"x\": 1} }\nservice S { f(n: int = 4, e: E = a, s: string?) }")
+        let source = generatedSource(
+            "enum E { a, b }\nstruct P { e: E = b, m: {string: double} = {\"x\": 1} }\nservice S { f(n: int = 4, e: E = a, s: string?) }"
+        )
         #expect(source.contains("public init(e: E = .b, m: [String: Double] = [\"x\": 1.0])"))
         #expect(source.contains("self.m = m ?? [\"x\": 1.0]"))
-        #expect(source.contains("[.init(name: \"n\", default: .int(4)), .init(name: \"e\", default: .string(\"a\")), .init(name: \"s\", default: .nil)]"))
+        #expect(
+            source.contains(
+                "[.init(name: \"n\", default: .int(4)), .init(name: \"e\", default: .string(\"a\")), .init(name: \"s\", default: .nil)]"
+            ))
         #expect(source.contains("let n = try arguments.next(Int64.self, name: \"n\", default: 4)"))
         #expect(source.contains("public func f(n: Int64 = 4, e: E = .a, s: String? = nil) async throws"))
     }
@@ -98,12 +123,17 @@ import ZeroRPCSchema
     }
 
     @Test func headerNamesTheSourceFile() {
-        #expect(generatedFileHeader(source: "Schemas/calculator.rpc") == "// Generated by zerorpc-gen from Schemas/calculator.rpc. Do not edit.\n")
-        #expect(generatedSource("struct P {}").hasPrefix("// Generated by zerorpc-gen from main.rpc. Do not edit.\n\nimport Foundation\nimport ZeroRPC\n"))
+        #expect(
+            generatedFileHeader(source: "Schemas/calculator.rpc")
+                == "// Generated by zerorpc-gen from Schemas/calculator.rpc. Do not edit.\n")
+        #expect(
+            generatedSource("struct P {}").hasPrefix(
+                "// Generated by zerorpc-gen from main.rpc. Do not edit.\n\nimport Foundation\nimport ZeroRPC\n"))
     }
 
     @Test func outputIsDeterministic() {
-        let text = "enum E { a, b }\nstruct P { m: {E: int}, n: {string: int} = {\"b\": 1, \"a\": 2} }\nservice S { f(p: P) -> P }"
+        let text =
+            "enum E { a, b }\nstruct P { m: {E: int}, n: {string: int} = {\"b\": 1, \"a\": 2} }\nservice S { f(p: P) -> P }"
         let first = generatedSource(text)
         #expect(!first.isEmpty)
         for _ in 0..<5 { #expect(generatedSource(text) == first) }

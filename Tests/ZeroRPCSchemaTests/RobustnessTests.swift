@@ -43,29 +43,37 @@ import ZeroRPCSchema
 
     @Test func tenMegabytesWithoutALineBreakEnds() {
         let result = compileBytes(Array(repeating: UInt8(ascii: "x"), count: 10_000_000))
-        #expect(result.diagnostics.map(\.description) == [
-            "junk.rpc:1:1: error: expected a declaration (`struct`, `enum`, `union`, `error`, `service`, `namespace` or `import`), found `\(String(repeating: "x", count: 10_000_000))`"
-        ])
+        #expect(
+            result.diagnostics.map(\.description) == [
+                "junk.rpc:1:1: error: expected a declaration (`struct`, `enum`, `union`, `error`, `service`, `namespace` or `import`), found `\(String(repeating: "x", count: 10_000_000))`"
+            ])
     }
 
     @Test func unterminatedBlockCommentAtEndOfFile() {
-        #expect(errors("/* /* nested and never closed */") == ["main.rpc:1:1: error: unterminated comment; add `*/` to close it"])
+        #expect(
+            errors("/* /* nested and never closed */") == [
+                "main.rpc:1:1: error: unterminated comment; add `*/` to close it"
+            ])
     }
 
     @Test func unterminatedStringAtEndOfFile() {
-        #expect(errors("import \"never closed") == [
-            "main.rpc:1:8: error: unterminated string; add `\"` before the end of the line",
-            "main.rpc:1:8: error: cannot find imported file `never closed` (looked for `never closed`)",
-        ])
+        #expect(
+            errors("import \"never closed") == [
+                "main.rpc:1:8: error: unterminated string; add `\"` before the end of the line",
+                "main.rpc:1:8: error: cannot find imported file `never closed` (looked for `never closed`)",
+            ])
     }
 
     @Test func deeplyNestedTypeHitsTheDepthLimit() {
         let depth = 100_000
-        let text = "struct P { x: " + String(repeating: "[", count: depth) + "int" + String(repeating: "]", count: depth) + " }\nstruct Q { y: Missing }"
-        #expect(errors(text) == [
-            "main.rpc:1:47: error: type is nested too deeply (more than 32 levels)",
-            "main.rpc:2:15: error: unknown type `Missing`",
-        ])
+        let text =
+            "struct P { x: " + String(repeating: "[", count: depth) + "int" + String(repeating: "]", count: depth)
+            + " }\nstruct Q { y: Missing }"
+        #expect(
+            errors(text) == [
+                "main.rpc:1:47: error: type is nested too deeply (more than 32 levels)",
+                "main.rpc:2:15: error: unknown type `Missing`",
+            ])
     }
 
     @Test func deeplyNestedUnclosedTypeEnds() {
@@ -74,12 +82,16 @@ import ZeroRPCSchema
     }
 
     @Test func deeplyNestedValueHitsTheDepthLimit() {
-        let text = "struct P { x: [int] = " + String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000) + " }"
+        let text =
+            "struct P { x: [int] = " + String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000)
+            + " }"
         #expect(errors(text) == ["main.rpc:1:55: error: value is nested too deeply (more than 32 levels)"])
     }
 
     @Test func deeplyNestedMapTypeHitsTheDepthLimit() {
-        let text = "struct P { x: " + String(repeating: "{string: ", count: 40) + "int" + String(repeating: "}", count: 40) + " }"
+        let text =
+            "struct P { x: " + String(repeating: "{string: ", count: 40) + "int" + String(repeating: "}", count: 40)
+            + " }"
         #expect(errors(text) == ["main.rpc:1:295: error: type is nested too deeply (more than 32 levels)"])
     }
 
@@ -88,9 +100,10 @@ import ZeroRPCSchema
         var text = ""
         for index in 0..<count { text += "struct S\(index) { next: S\(index + 1) }\n" }
         text += "struct S\(count) { first: S0 }\n"
-        #expect(errors(text) == [
-            "main.rpc:1:13: error: `S0` contains itself through the non-optional fields \(Array(repeating: "`next`", count: count).joined(separator: " -> ")) -> `first`; make one of them optional or a list"
-        ])
+        #expect(
+            errors(text) == [
+                "main.rpc:1:13: error: `S0` contains itself through the non-optional fields \(Array(repeating: "`next`", count: count).joined(separator: " -> ")) -> `first`; make one of them optional or a list"
+            ])
     }
 
     @Test func onlyPunctuationEnds() {

@@ -21,9 +21,13 @@ public enum GeneratorConfiguration {
     /// Reads a configuration file's contents into options, or a diagnostic pointing at the file.
     public static func parse(_ bytes: [UInt8], path: String) -> Result<GeneratorOptions, ConfigurationError> {
         func failure(_ message: String) -> Result<GeneratorOptions, ConfigurationError> {
-            .failure(ConfigurationError(diagnostic: Diagnostic(.error, message, path: path, at: SourceLocation(line: 1, column: 1))))
+            .failure(
+                ConfigurationError(
+                    diagnostic: Diagnostic(.error, message, path: path, at: SourceLocation(line: 1, column: 1))))
         }
-        guard let settings = try? JSONDecoder().decode([String: SettingValue].self, from: Data(bytes)) else { return failure("\(fileName) must hold a JSON object, e.g. {\"accessLevel\": \"internal\"}") }
+        guard let settings = try? JSONDecoder().decode([String: SettingValue].self, from: Data(bytes)) else {
+            return failure("\(fileName) must hold a JSON object, e.g. {\"accessLevel\": \"internal\"}")
+        }
         var options = GeneratorOptions()
         for key in settings.keys.sorted() {
             let value = settings[key]

@@ -51,13 +51,16 @@ extension FileTranslator {
         printer.block("\(access)var messagePackKey: String") {
             printer.switchBlock("self") {
                 for enumCase in definition.cases {
-                    printer.line("case .\(enumCase.name.escapedSwift): \(SwiftSpelling.stringLiteral(enumCase.name.wire))")
+                    printer.line(
+                        "case .\(enumCase.name.escapedSwift): \(SwiftSpelling.stringLiteral(enumCase.name.wire))")
                 }
             }
         }
         printer.blankLine()
         printer.block("\(access)init?(messagePackKey: String)") {
-            printer.line("guard let value = Self.allCases.first(where: { $0.messagePackKey == messagePackKey }) else { return nil }")
+            printer.line(
+                "guard let value = Self.allCases.first(where: { $0.messagePackKey == messagePackKey }) else { return nil }"
+            )
             printer.line("self = value")
         }
     }
@@ -98,7 +101,8 @@ extension FileTranslator {
         printer.block("\(access)init(from reader: inout ZeroRPC.MessagePackReader) throws") {
             printer.line("let count = try reader.readMapHeader()")
             printer.block("guard count == 1 else") {
-                printer.line("throw ZeroRPC.MessagePackDecodingError(expected: \(oneKey), found: \"map with \\(count) keys\")")
+                printer.line(
+                    "throw ZeroRPC.MessagePackDecodingError(expected: \(oneKey), found: \"map with \\(count) keys\")")
             }
             printer.line("let key = try reader.readString()")
             printer.switchBlock("key") {
@@ -111,7 +115,8 @@ extension FileTranslator {
                     }
                 }
                 printer.switchCase("default:") {
-                    printer.line("throw ZeroRPC.MessagePackDecodingError(expected: \(expected), found: key.debugDescription)")
+                    printer.line(
+                        "throw ZeroRPC.MessagePackDecodingError(expected: \(expected), found: key.debugDescription)")
                 }
             }
         }

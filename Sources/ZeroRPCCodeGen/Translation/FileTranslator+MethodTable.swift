@@ -41,15 +41,21 @@ extension FileTranslator {
         let info = method.parameters.map { parameter -> String in
             let name = SwiftSpelling.stringLiteral(parameter.name.wire)
             if let value = parameter.defaultValue {
-                return ".init(name: \(name), default: \(SwiftSpelling.messagePackValue(value, of: parameter.type, in: schema)))"
+                return
+                    ".init(name: \(name), default: \(SwiftSpelling.messagePackValue(value, of: parameter.type, in: schema)))"
             }
             return parameter.type.isOptional ? ".init(name: \(name), default: .nil)" : ".init(name: \(name))"
         }
-        let doc = method.documentation.isEmpty ? "nil" : SwiftSpelling.stringLiteral(method.documentation.joined(separator: "\n"))
-        let common = "\(SwiftSpelling.stringLiteral(method.name.wire)), parameters: [\(info.joined(separator: ", "))], doc: \(doc)"
+        let doc =
+            method.documentation.isEmpty
+            ? "nil" : SwiftSpelling.stringLiteral(method.documentation.joined(separator: "\n"))
+        let common =
+            "\(SwiftSpelling.stringLiteral(method.name.wire)), parameters: [\(info.joined(separator: ", "))], doc: \(doc)"
         let (factory, extra) = methodFactory(signature)
         let streamArgument = extra.isEmpty ? "" : streamParameter(signature) + ", "
-        printer.scope(opening: ".\(factory)(\(common)\(extra)) { \(arguments), \(streamArgument)context in", closing: "},") {
+        printer.scope(
+            opening: ".\(factory)(\(common)\(extra)) { \(arguments), \(streamArgument)context in", closing: "},"
+        ) {
             for parameter in method.parameters {
                 printer.line("let \(parameter.name.escapedSwift) = try \(arguments).next(\(argumentRead(parameter)))")
             }

@@ -81,11 +81,14 @@ extension FileTranslator {
             calls.append(
                 ClientCall(
                     name: signature.startName, parameters: parameters, effects: "async throws", result: deferred,
-                    documentation: ["Starts `\(signature.method.name.wire)` and returns a handle to poll or await; its token works from any process."],
+                    documentation: [
+                        "Starts `\(signature.method.name.wire)` and returns a handle to poll or await; its token works from any process."
+                    ],
                     takesOptions: true))
             calls.append(
                 ClientCall(
-                    name: signature.resumeName, parameters: ["token: ZeroRPC.DeferredToken"], effects: "", result: deferred,
+                    name: signature.resumeName, parameters: ["token: ZeroRPC.DeferredToken"], effects: "",
+                    result: deferred,
                     documentation: ["Picks up a `\(signature.method.name.wire)` call started elsewhere, by its token."],
                     takesOptions: false))
         }
@@ -126,6 +129,7 @@ struct ClientCall {
 
     func declaration(access: String) -> String {
         let effects = self.effects.isEmpty ? "" : " " + self.effects
-        return "\(access)func \(name)(\(parameters.joined(separator: ", ")))\(effects)\(result.map { " -> " + $0 } ?? "")"
+        return
+            "\(access)func \(name)(\(parameters.joined(separator: ", ")))\(effects)\(result.map { " -> " + $0 } ?? "")"
     }
 }

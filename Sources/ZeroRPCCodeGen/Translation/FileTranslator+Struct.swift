@@ -40,7 +40,8 @@ extension FileTranslator {
         if definition.isError {
             printer.blankLine()
             printer.block("extension \(name): ZeroRPC.DeclaredError") {
-                printer.line("\(access)static var wireName: String { \(SwiftSpelling.stringLiteral(definition.name.wire)) }")
+                printer.line(
+                    "\(access)static var wireName: String { \(SwiftSpelling.stringLiteral(definition.name.wire)) }")
             }
         }
     }

@@ -51,7 +51,8 @@ struct MethodSignature {
         case .oneway: break
         case .stream(let element): parameters.append("stream: ZeroRPC.StreamWriter<\(SwiftSpelling.type(element))>")
         case .generator(let yield, let sent):
-            parameters.append("generator: ZeroRPC.GeneratorContext<\(SwiftSpelling.type(yield)), \(SwiftSpelling.type(sent))>")
+            parameters.append(
+                "generator: ZeroRPC.GeneratorContext<\(SwiftSpelling.type(yield)), \(SwiftSpelling.type(sent))>")
         }
         parameters.append("context: ZeroRPC.ServerContext")
         return "func \(swiftName)(\(parameters.joined(separator: ", "))) async throws\(result)"
@@ -95,6 +96,7 @@ struct MethodSignature {
     /// `@available(*, deprecated…)` for client-side declarations, or nil.
     var availability: String? {
         guard let deprecation = method.deprecation else { return nil }
-        return "@available(*, deprecated\(deprecation.message.map { ", message: \(SwiftSpelling.stringLiteral($0))" } ?? ""))"
+        return
+            "@available(*, deprecated\(deprecation.message.map { ", message: \(SwiftSpelling.stringLiteral($0))" } ?? ""))"
     }
 }

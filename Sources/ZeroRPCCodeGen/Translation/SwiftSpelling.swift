@@ -79,7 +79,8 @@ enum SwiftSpelling {
             }
             return ".string(\(stringLiteral(name.wire)))"
         case (.array(let elements), .array(let element)):
-            return ".array([" + elements.map { messagePackValue($0, of: element, in: schema) }.joined(separator: ", ") + "])"
+            return ".array([" + elements.map { messagePackValue($0, of: element, in: schema) }.joined(separator: ", ")
+                + "])"
         case (.map(let entries), .map(_, let valueType)):
             let rendered = entries.map { entry in
                 ".init(key: .string(\(stringLiteral(mapKeyText(entry.key)))), value: \(messagePackValue(entry.value, of: valueType, in: schema)))"

@@ -61,7 +61,9 @@ extension Checker {
 
     /// Resolves fields (or parameters), reporting duplicate names, Swift-name
     /// collisions after camelCasing and invalid defaults.
-    func checkFields(_ fields: [FieldSyntax], of owner: String, member: String = "field", scope: Scope) -> [FieldDefinition] {
+    func checkFields(
+        _ fields: [FieldSyntax], of owner: String, member: String = "field", scope: Scope
+    ) -> [FieldDefinition] {
         var names = MemberNames(owner: owner, member: member)
         var checked: [FieldDefinition] = []
         for field in fields {
@@ -98,7 +100,9 @@ extension Checker {
             if let syntax = enumCase.value {
                 guard let number = enumValue(syntax, scope: scope) else { continue }
                 if let other = values[number] {
-                    error("\(owner): value \(number) is already used by case `\(other)`", in: scope.path, at: syntax.range.start)
+                    error(
+                        "\(owner): value \(number) is already used by case `\(other)`", in: scope.path,
+                        at: syntax.range.start)
                     continue
                 }
                 values[number] = enumCase.name.text

@@ -70,7 +70,9 @@ public struct SchemaLoader: Sendable {
             if state.files[target] != nil { continue }
             guard let importedText = readFile(target) else {
                 state.diagnostics.append(
-                    Diagnostic(.error, "cannot find imported file `\(declaration.path)` (looked for `\(target)`)", path: path, at: location))
+                    Diagnostic(
+                        .error, "cannot find imported file `\(declaration.path)` (looked for `\(target)`)", path: path,
+                        at: location))
                 continue
             }
             visit(target, text: importedText, stack: chain, state: &state)
