@@ -42,4 +42,13 @@ import ZeroRPCSchema
         let golden = try String(contentsOf: goldenURL, encoding: .utf8)
         #expect(source == golden, "\(goldenURL.path) differs; rerun with UPDATE_GOLDEN=1 if the change is intended")
     }
+
+    @Test(arguments: schemas)
+    func generatedLinesFitTheFormatterLineLength(schema: String) throws {
+        let golden = try String(
+            contentsOf: packageRoot.appending(path: "Tests/ZeroRPCCodeGenTests/Golden")
+                .appending(path: CodeGenerator.outputFileName(for: schema)), encoding: .utf8)
+        let long = golden.split(separator: "\n").filter { $0.count > 120 && !$0.contains("\"") }
+        #expect(long == [])
+    }
 }

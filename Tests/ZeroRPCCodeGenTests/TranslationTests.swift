@@ -109,10 +109,9 @@ import ZeroRPCSchema
         )
         #expect(source.contains("public init(e: E = .b, m: [String: Double] = [\"x\": 1.0])"))
         #expect(source.contains("self.m = m ?? [\"x\": 1.0]"))
-        #expect(
-            source.contains(
-                "[.init(name: \"n\", default: .int(4)), .init(name: \"e\", default: .string(\"a\")), .init(name: \"s\", default: .nil)]"
-            ))
+        #expect(source.contains(".init(name: \"n\", default: .int(4)),\n"))
+        #expect(source.contains(".init(name: \"e\", default: .string(\"a\")),\n"))
+        #expect(source.contains(".init(name: \"s\", default: .nil),\n"))
         #expect(source.contains("let n = try arguments.next(Int64.self, name: \"n\", default: 4)"))
         #expect(source.contains("public func f(n: Int64 = 4, e: E = .a, s: String? = nil) async throws"))
     }

@@ -3,6 +3,9 @@
 /// The translators decide *what* to emit and call this printer; they never count
 /// spaces or close braces themselves.
 final class CodePrinter {
+    /// The longest line before lists are broken one item per line (swift-format's default).
+    static let lineLength = 120
+
     private(set) var text = ""
     private var indentation = 0
     private var lastLineWasBlank = true
@@ -16,6 +19,67 @@ final class CodePrinter {
     /// Several lines, each at the current indentation.
     func lines(_ contents: [String]) {
         contents.forEach(line)
+    }
+
+    /// `head` + comma-separated `items` + `tail` on one line when it fits; otherwise
+    /// `head`, then each item on its own line one level deeper, then `tail`.
+    func wrapped(_ head: String, _ items: [String], _ tail: String) {
+        let single = head + items.joined(separator: ", ") + tail
+        guard !fits(single), !items.isEmpty else {
+            line(single)
+            return
+        }
+        line(head)
+        indented {
+            for (index, item) in items.enumerated() {
+                line(index == items.count - 1 ? item : item + ",")
+            }
+        }
+        lastLineWasBlank = false
+        line(tail.drop { $0 == " " }.description)
+    }
+
+    /// A collection literal: on one line when it fits, otherwise one element per line,
+    /// each with a trailing comma.
+    func collection(_ head: String, _ elements: [String], _ tail: String) {
+        let single = head + elements.joined(separator: ", ") + tail
+        guard !fits(single), !elements.isEmpty else {
+            line(single)
+            return
+        }
+        line(head)
+        indented {
+            for element in elements { line(element + ",") }
+        }
+        lastLineWasBlank = false
+        line(tail)
+    }
+
+    /// Like `block`, with the header's list wrapped by `wrapped` when it is too long.
+    func wrappedBlock(_ head: String, _ items: [String], _ tail: String, _ body: () -> Void) {
+        wrapped(head, items, tail + " {")
+        indented(body)
+        lastLineWasBlank = false
+        line("}")
+    }
+
+    /// `opening closure-body closing` on one line when it fits; otherwise the body on
+    /// its own line between `opening {` and `}`. For `x = try f { body }` statements.
+    func closureLine(_ opening: String, _ body: String, _ closing: String = "") {
+        let single = "\(opening) { \(body) }\(closing)"
+        guard !fits(single) else {
+            line(single)
+            return
+        }
+        line(opening + " {")
+        indented { line(body) }
+        lastLineWasBlank = false
+        line("}" + closing)
+    }
+
+    /// Whether `content` fits on one line at the current indentation.
+    func fits(_ content: String) -> Bool {
+        indentation * 4 + content.count <= Self.lineLength
     }
 
     /// A blank line, never two in a row and never right after an opening brace.

@@ -17,7 +17,7 @@ extension FileTranslator {
                     printer.blankLine()
                     documentation(call.documentation)
                     signature.availability.map(printer.line)
-                    printer.block(call.declaration(access: access)) {
+                    printer.declaration(call.declaration(access: access)) {
                         clientBody(of: call, signature)
                     }
                 }
@@ -50,22 +50,33 @@ extension FileTranslator {
         case .unary:
             let function = call.name == signature.startName ? "startDeferred" : "unary"
             callScope("try await self.client.\(function)(") {
-                printer.line("\(wireName), options: options, declaredErrors: \(signature.declaredErrors),")
+                callHeader(wireName, signature)
                 argumentsEncoder(signature, last: false)
                 resultDecoder(signature, last: true)
             }
         case .stream(let element):
             callScope("try await self.client.stream(") {
-                printer.line("\(wireName), options: options, declaredErrors: \(signature.declaredErrors),")
+                callHeader(wireName, signature)
                 argumentsEncoder(signature, last: false)
                 printer.line("element: \(SwiftSpelling.type(element)).self")
             }
         case .generator(let yield, let sent):
             callScope("try await self.client.generator(") {
-                printer.line("\(wireName), options: options, declaredErrors: \(signature.declaredErrors),")
+                callHeader(wireName, signature)
                 argumentsEncoder(signature, last: false)
                 printer.line("yield: \(SwiftSpelling.type(yield)).self, sent: \(SwiftSpelling.type(sent)).self")
             }
+        }
+    }
+
+    /// `"calc.add", options: options, declaredErrors: […],` on one line or two.
+    private func callHeader(_ wireName: String, _ signature: MethodSignature) {
+        let single = "\(wireName), options: options, declaredErrors: \(signature.declaredErrors),"
+        if printer.fits(single) {
+            printer.line(single)
+        } else {
+            printer.line("\(wireName), options: options,")
+            printer.line("declaredErrors: \(signature.declaredErrors),")
         }
     }
 

@@ -27,7 +27,8 @@ extension FileTranslator {
                 let found = definition.isIntegerValued ? "String(value)" : "value.debugDescription"
                 printer.line("let value = try reader.\(read)()")
                 printer.block("guard let decoded = Self(rawValue: value) else") {
-                    printer.line("throw ZeroRPC.MessagePackDecodingError(expected: \(expected), found: \(found))")
+                    printer.wrapped(
+                        "throw ZeroRPC.MessagePackDecodingError(", ["expected: \(expected)", "found: \(found)"], ")")
                 }
                 printer.line("self = decoded")
             }
@@ -101,22 +102,25 @@ extension FileTranslator {
         printer.block("\(access)init(from reader: inout ZeroRPC.MessagePackReader) throws") {
             printer.line("let count = try reader.readMapHeader()")
             printer.block("guard count == 1 else") {
-                printer.line(
-                    "throw ZeroRPC.MessagePackDecodingError(expected: \(oneKey), found: \"map with \\(count) keys\")")
+                printer.wrapped(
+                    "throw ZeroRPC.MessagePackDecodingError(",
+                    ["expected: \(oneKey)", "found: \"map with \\(count) keys\""], ")")
             }
             printer.line("let key = try reader.readString()")
             printer.switchBlock("key") {
                 for unionCase in definition.cases {
                     let wire = SwiftSpelling.stringLiteral(unionCase.name.wire)
                     printer.switchCase("case \(wire):") {
-                        printer.line(
-                            "self = .\(unionCase.name.escapedSwift)(try reader.decode(at: \(wire)) { try $0.read(\(SwiftSpelling.type(unionCase.type)).self) })"
-                        )
+                        printer.closureLine(
+                            "self = .\(unionCase.name.escapedSwift)(try reader.decode(at: \(wire))",
+                            "try $0.read(\(SwiftSpelling.type(unionCase.type)).self)", ")")
                     }
                 }
                 printer.switchCase("default:") {
-                    printer.line(
-                        "throw ZeroRPC.MessagePackDecodingError(expected: \(expected), found: key.debugDescription)")
+                    printer.wrapped(
+                        "throw ZeroRPC.MessagePackDecodingError(",
+                        ["expected: \(expected)", "found: key.debugDescription"],
+                        ")")
                 }
             }
         }

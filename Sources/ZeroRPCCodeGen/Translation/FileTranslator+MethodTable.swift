@@ -49,29 +49,48 @@ extension FileTranslator {
         let doc =
             method.documentation.isEmpty
             ? "nil" : SwiftSpelling.stringLiteral(method.documentation.joined(separator: "\n"))
-        let common =
-            "\(SwiftSpelling.stringLiteral(method.name.wire)), parameters: [\(info.joined(separator: ", "))], doc: \(doc)"
         let (factory, extra) = methodFactory(signature)
+        let items = [
+            SwiftSpelling.stringLiteral(method.name.wire), "parameters: [\(info.joined(separator: ", "))]",
+            "doc: \(doc)",
+        ]
         let streamArgument = extra.isEmpty ? "" : streamParameter(signature) + ", "
-        printer.scope(
-            opening: ".\(factory)(\(common)\(extra)) { \(arguments), \(streamArgument)context in", closing: "},"
-        ) {
+        let tail = ") { \(arguments), \(streamArgument)context in"
+        if printer.fits(".\(factory)(" + (items + extra).joined(separator: ", ") + tail) {
+            printer.line(".\(factory)(" + (items + extra).joined(separator: ", ") + tail)
+        } else {
+            printer.line(".\(factory)(")
+            printer.indented {
+                printer.line(SwiftSpelling.stringLiteral(method.name.wire) + ",")
+                printer.collection("parameters: [", info, "],")
+                printer.lines(
+                    (["doc: \(doc)"] + extra).enumerated().map {
+                        $0.offset == extra.count ? $0.element : $0.element + ","
+                    })
+            }
+            printer.line(tail)
+        }
+        printer.indented {
             for parameter in method.parameters {
-                printer.line("let \(parameter.name.escapedSwift) = try \(arguments).next(\(argumentRead(parameter)))")
+                printer.wrapped(
+                    "let \(parameter.name.escapedSwift) = try \(arguments).next(", argumentRead(parameter), ")")
             }
             printer.line("try \(arguments).finish()")
             callImplementation(signature)
         }
+        printer.line("},")
     }
 
     /// The `ServiceMethod` factory and its extra arguments for the method's kind.
-    private func methodFactory(_ signature: MethodSignature) -> (String, String) {
+    private func methodFactory(_ signature: MethodSignature) -> (String, [String]) {
         switch signature.method.kind {
-        case .unary: return ("unary", "")
-        case .oneway: return ("oneway", "")
-        case .stream(let element): return ("stream", ", element: \(SwiftSpelling.type(element)).self")
+        case .unary: return ("unary", [])
+        case .oneway: return ("oneway", [])
+        case .stream(let element): return ("stream", ["element: \(SwiftSpelling.type(element)).self"])
         case .generator(let yield, let sent):
-            return ("generator", ", yield: \(SwiftSpelling.type(yield)).self, sent: \(SwiftSpelling.type(sent)).self")
+            return (
+                "generator", ["yield: \(SwiftSpelling.type(yield)).self", "sent: \(SwiftSpelling.type(sent)).self"]
+            )
         }
     }
 
@@ -80,14 +99,13 @@ extension FileTranslator {
         return "stream"
     }
 
-    /// `Int64.self, name: "b", default: 0` for `ArgumentReader.next`.
-    private func argumentRead(_ parameter: FieldDefinition) -> String {
-        let type = SwiftSpelling.type(parameter.type)
-        let name = SwiftSpelling.stringLiteral(parameter.name.wire)
-        if let value = parameter.defaultValue {
-            return "\(type).self, name: \(name), default: \(SwiftSpelling.literal(value))"
-        }
-        return parameter.type.isOptional ? "\(type).self, name: \(name), default: nil" : "\(type).self, name: \(name)"
+    /// `Int64.self`, `name: "b"`, `default: 0`: the arguments of `ArgumentReader.next`.
+    private func argumentRead(_ parameter: FieldDefinition) -> [String] {
+        let items = [
+            "\(SwiftSpelling.type(parameter.type)).self", "name: \(SwiftSpelling.stringLiteral(parameter.name.wire))",
+        ]
+        if let value = parameter.defaultValue { return items + ["default: \(SwiftSpelling.literal(value))"] }
+        return parameter.type.isOptional ? items + ["default: nil"] : items
     }
 
     private func callImplementation(_ signature: MethodSignature) {
@@ -98,16 +116,16 @@ extension FileTranslator {
         case .unary, .oneway: break
         }
         arguments.append("context: context")
-        let call = "self.\(signature.swiftName)(\(arguments.joined(separator: ", ")))"
+        let call = "self.\(signature.swiftName)("
         if case .unary(let returns) = signature.method.kind {
             if returns == nil {
-                printer.line("try await \(call)")
+                printer.wrapped("try await \(call)", arguments, ")")
                 printer.line("return ZeroRPC.MessagePackValue.nil")
             } else {
-                printer.line("return try await \(call)")
+                printer.wrapped("return try await \(call)", arguments, ")")
             }
         } else {
-            printer.line("try await \(call)")
+            printer.wrapped("try await \(call)", arguments, ")")
         }
     }
 }

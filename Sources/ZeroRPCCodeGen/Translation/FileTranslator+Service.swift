@@ -46,7 +46,7 @@ extension FileTranslator {
             for signature in signatures {
                 printer.blankLine()
                 documentation(signature.documentation)
-                printer.line(signature.serviceRequirement)
+                printer.declaration(signature.serviceRequirement)
             }
         }
     }
@@ -61,7 +61,7 @@ extension FileTranslator {
                     printer.blankLine()
                     documentation(call.documentation)
                     signature.availability.map(printer.line)
-                    printer.line(call.declaration(access: ""))
+                    printer.declaration(call.declaration(access: ""))
                 }
             }
         }
@@ -106,9 +106,9 @@ extension FileTranslator {
                     let convenience = ClientCall(
                         name: call.name, parameters: signature.parameters(withDefaults: true), effects: call.effects,
                         result: call.result, documentation: [], takesOptions: false)
-                    printer.block(convenience.declaration(access: access)) {
+                    printer.declaration(convenience.declaration(access: access)) {
                         let arguments = signature.forwardedArguments + ["options: .defaults"]
-                        printer.line("try await \(call.name)(\(arguments.joined(separator: ", ")))")
+                        printer.wrapped("try await \(call.name)(", arguments, ")")
                     }
                 }
             }
@@ -127,9 +127,10 @@ struct ClientCall {
     /// Whether it ends with `options:`, so an `options:`-less convenience exists.
     let takesOptions: Bool
 
-    func declaration(access: String) -> String {
+    func declaration(access: String) -> Declaration {
         let effects = self.effects.isEmpty ? "" : " " + self.effects
-        return
-            "\(access)func \(name)(\(parameters.joined(separator: ", ")))\(effects)\(result.map { " -> " + $0 } ?? "")"
+        return Declaration(
+            head: "\(access)func \(name)(", parameters: parameters,
+            tail: ")\(effects)\(result.map { " -> " + $0 } ?? "")")
     }
 }

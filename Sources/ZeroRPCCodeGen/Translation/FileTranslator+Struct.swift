@@ -56,7 +56,7 @@ extension FileTranslator {
         let parameters = fields.map { field in
             "\(field.name.escapedSwift): \(SwiftSpelling.type(field.type))\(defaultClause(for: field))"
         }
-        printer.block("\(access)init(\(parameters.joined(separator: ", ")))") {
+        printer.wrappedBlock("\(access)init(", parameters, ")") {
             for field in fields {
                 if boxed.contains(field.name) {
                     printer.line("self._\(field.name.swift) = \(field.name.escapedSwift).map { [$0] } ?? []")
@@ -116,9 +116,9 @@ extension FileTranslator {
                     for field in fields {
                         let wire = SwiftSpelling.stringLiteral(field.name.wire)
                         printer.switchCase("case \(wire):") {
-                            printer.line(
-                                "\(field.name.escapedSwift) = try \(reader).decode(at: \(wire)) { try $0.read(\(SwiftSpelling.type(field.type)).self) }"
-                            )
+                            printer.closureLine(
+                                "\(field.name.escapedSwift) = try \(reader).decode(at: \(wire))",
+                                "try $0.read(\(SwiftSpelling.type(field.type)).self)")
                         }
                     }
                     printer.switchCase("default:") { printer.line("try \(reader).skipValue()") }
@@ -141,7 +141,9 @@ extension FileTranslator {
         } else {
             let expected = SwiftSpelling.stringLiteral("map with key \"\(field.name.wire)\"")
             printer.block("guard let \(local) = \(local) else") {
-                printer.line("throw ZeroRPC.MessagePackDecodingError(expected: \(expected), found: \"map without it\")")
+                printer.wrapped(
+                    "throw ZeroRPC.MessagePackDecodingError(", ["expected: \(expected)", "found: \"map without it\""],
+                    ")")
             }
             value = local
         }

@@ -43,7 +43,7 @@ struct MethodSignature {
     }
 
     /// The requirement of the generated `Service` protocol.
-    var serviceRequirement: String {
+    var serviceRequirement: Declaration {
         var parameters = self.parameters(withDefaults: false)
         var result = ""
         switch method.kind {
@@ -55,7 +55,7 @@ struct MethodSignature {
                 "generator: ZeroRPC.GeneratorContext<\(SwiftSpelling.type(yield)), \(SwiftSpelling.type(sent))>")
         }
         parameters.append("context: ZeroRPC.ServerContext")
-        return "func \(swiftName)(\(parameters.joined(separator: ", "))) async throws\(result)"
+        return Declaration(head: "func \(swiftName)(", parameters: parameters, tail: ") async throws\(result)")
     }
 
     /// The declared error types as a Swift array of metatypes.

@@ -17,7 +17,10 @@ extension Rounding: ZeroRPC.MessagePackCodable {
     public init(from reader: inout ZeroRPC.MessagePackReader) throws {
         let value = try reader.readString()
         guard let decoded = Self(rawValue: value) else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "a case of Rounding (down, nearest, up)", found: value.debugDescription)
+            throw ZeroRPC.MessagePackDecodingError(
+                expected: "a case of Rounding (down, nearest, up)",
+                found: value.debugDescription
+            )
         }
         self = decoded
     }
@@ -254,7 +257,11 @@ extension Calculator.Service {
 
     public var methods: [ZeroRPC.ServiceMethod] {
         [
-            .unary("add", parameters: [.init(name: "a"), .init(name: "b")], doc: "Adds two integers.") { arguments, context in
+            .unary(
+                "add",
+                parameters: [.init(name: "a"), .init(name: "b")],
+                doc: "Adds two integers."
+            ) { arguments, context in
                 let a = try arguments.next(Int64.self, name: "a")
                 let b = try arguments.next(Int64.self, name: "b")
                 try arguments.finish()

@@ -18,7 +18,10 @@ extension Currency: ZeroRPC.MessagePackCodable {
     public init(from reader: inout ZeroRPC.MessagePackReader) throws {
         let value = try reader.readString()
         guard let decoded = Self(rawValue: value) else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "a case of Currency (eur, usd, gbp)", found: value.debugDescription)
+            throw ZeroRPC.MessagePackDecodingError(
+                expected: "a case of Currency (eur, usd, gbp)",
+                found: value.debugDescription
+            )
         }
         self = decoded
     }

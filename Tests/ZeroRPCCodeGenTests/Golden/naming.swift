@@ -18,7 +18,10 @@ extension Keyword: ZeroRPC.MessagePackCodable {
     public init(from reader: inout ZeroRPC.MessagePackReader) throws {
         let value = try reader.readString()
         guard let decoded = Self(rawValue: value) else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "a case of Keyword (case, default, protocol, self_check)", found: value.debugDescription)
+            throw ZeroRPC.MessagePackDecodingError(
+                expected: "a case of Keyword (case, default, protocol, self_check)",
+                found: value.debugDescription
+            )
         }
         self = decoded
     }
@@ -137,7 +140,10 @@ extension Either: ZeroRPC.MessagePackCodable {
     public init(from reader: inout ZeroRPC.MessagePackReader) throws {
         let count = try reader.readMapHeader()
         guard count == 1 else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with one key, a case of Either", found: "map with \(count) keys")
+            throw ZeroRPC.MessagePackDecodingError(
+                expected: "map with one key, a case of Either",
+                found: "map with \(count) keys"
+            )
         }
         let key = try reader.readString()
         switch key {
@@ -146,7 +152,10 @@ extension Either: ZeroRPC.MessagePackCodable {
         case "class":
             self = .`class`(try reader.decode(at: "class") { try $0.read(String.self) })
         default:
-            throw ZeroRPC.MessagePackDecodingError(expected: "a case of Either (default, class)", found: key.debugDescription)
+            throw ZeroRPC.MessagePackDecodingError(
+                expected: "a case of Either (default, class)",
+                found: key.debugDescription
+            )
         }
     }
 }
@@ -154,7 +163,13 @@ extension Either: ZeroRPC.MessagePackCodable {
 public enum Naming {
     /// The server side of `Naming`: implement it and pass an instance to `ZeroRPC.Server.register(_:)`.
     public protocol Service: ZeroRPC.RegistrableService {
-        func getUser(`class`: String, writer: Int64, reader: String, arguments: Int64, context: ZeroRPC.ServerContext) async throws -> Reserved
+        func getUser(
+            `class`: String,
+            writer: Int64,
+            reader: String,
+            arguments: Int64,
+            context: ZeroRPC.ServerContext
+        ) async throws -> Reserved
 
         func `default`(value: Keyword, context: ZeroRPC.ServerContext) async throws -> Keyword
 
@@ -168,7 +183,13 @@ public enum Naming {
 
     /// The calls of `Naming`, as a protocol so tests can substitute their own client.
     public protocol ClientProtocol: Sendable {
-        func getUser(`class`: String, writer: Int64, reader: String, arguments: Int64, options: ZeroRPC.CallOptions) async throws -> Reserved
+        func getUser(
+            `class`: String,
+            writer: Int64,
+            reader: String,
+            arguments: Int64,
+            options: ZeroRPC.CallOptions
+        ) async throws -> Reserved
 
         func `default`(value: Keyword, options: ZeroRPC.CallOptions) async throws -> Keyword
 
@@ -189,7 +210,13 @@ public enum Naming {
             self.client = client
         }
 
-        public func getUser(`class`: String, writer: Int64, reader: String, arguments: Int64, options: ZeroRPC.CallOptions) async throws -> Reserved {
+        public func getUser(
+            `class`: String,
+            writer: Int64,
+            reader: String,
+            arguments: Int64,
+            options: ZeroRPC.CallOptions
+        ) async throws -> Reserved {
             try await self.client.unary(
                 "naming.get_user", options: options, declaredErrors: [],
                 arguments: { writer_ in
@@ -236,7 +263,11 @@ public enum Naming {
         }
 
         /// Snake case on the wire, camel case in Swift.
-        public func makeHTTPRequest(urlPath: String, retryCount: Int64, options: ZeroRPC.CallOptions) async throws -> String {
+        public func makeHTTPRequest(
+            urlPath: String,
+            retryCount: Int64,
+            options: ZeroRPC.CallOptions
+        ) async throws -> String {
             try await self.client.unary(
                 "naming.make_HTTP_request", options: options, declaredErrors: [],
                 arguments: { writer in
@@ -268,13 +299,28 @@ extension Naming.Service {
 
     public var methods: [ZeroRPC.ServiceMethod] {
         [
-            .unary("get_user", parameters: [.init(name: "class"), .init(name: "writer"), .init(name: "reader"), .init(name: "arguments")], doc: nil) { arguments_, context in
+            .unary(
+                "get_user",
+                parameters: [
+                    .init(name: "class"),
+                    .init(name: "writer"),
+                    .init(name: "reader"),
+                    .init(name: "arguments"),
+                ],
+                doc: nil
+            ) { arguments_, context in
                 let `class` = try arguments_.next(String.self, name: "class")
                 let writer = try arguments_.next(Int64.self, name: "writer")
                 let reader = try arguments_.next(String.self, name: "reader")
                 let arguments = try arguments_.next(Int64.self, name: "arguments")
                 try arguments_.finish()
-                return try await self.getUser(class: `class`, writer: writer, reader: reader, arguments: arguments, context: context)
+                return try await self.getUser(
+                    class: `class`,
+                    writer: writer,
+                    reader: reader,
+                    arguments: arguments,
+                    context: context
+                )
             },
             .unary("default", parameters: [.init(name: "value")], doc: nil) { arguments, context in
                 let value = try arguments.next(Keyword.self, name: "value")
@@ -291,7 +337,11 @@ extension Naming.Service {
                 try arguments.finish()
                 try await self.`init`(value: value, context: context)
             },
-            .unary("make_HTTP_request", parameters: [.init(name: "url_path"), .init(name: "retry_count", default: .int(2))], doc: "Snake case on the wire, camel case in Swift.") { arguments, context in
+            .unary(
+                "make_HTTP_request",
+                parameters: [.init(name: "url_path"), .init(name: "retry_count", default: .int(2))],
+                doc: "Snake case on the wire, camel case in Swift."
+            ) { arguments, context in
                 let urlPath = try arguments.next(String.self, name: "url_path")
                 let retryCount = try arguments.next(Int64.self, name: "retry_count", default: 2)
                 try arguments.finish()

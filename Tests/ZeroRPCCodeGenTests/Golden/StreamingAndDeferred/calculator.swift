@@ -17,7 +17,10 @@ extension Rounding: ZeroRPC.MessagePackCodable {
     public init(from reader: inout ZeroRPC.MessagePackReader) throws {
         let value = try reader.readString()
         guard let decoded = Self(rawValue: value) else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "a case of Rounding (down, nearest, up)", found: value.debugDescription)
+            throw ZeroRPC.MessagePackDecodingError(
+                expected: "a case of Rounding (down, nearest, up)",
+                found: value.debugDescription
+            )
         }
         self = decoded
     }
@@ -151,7 +154,10 @@ public enum Calculator {
 
         func count(to: Int64, stream: ZeroRPC.StreamWriter<Int64>, context: ZeroRPC.ServerContext) async throws
 
-        func runningTotal(generator: ZeroRPC.GeneratorContext<Int64, Int64>, context: ZeroRPC.ServerContext) async throws
+        func runningTotal(
+            generator: ZeroRPC.GeneratorContext<Int64, Int64>,
+            context: ZeroRPC.ServerContext
+        ) async throws
 
         func factor(n: Int64, context: ZeroRPC.ServerContext) async throws -> [Int64]
     }
@@ -300,7 +306,11 @@ extension Calculator.Service {
 
     public var methods: [ZeroRPC.ServiceMethod] {
         [
-            .unary("add", parameters: [.init(name: "a"), .init(name: "b")], doc: "Adds two integers.") { arguments, context in
+            .unary(
+                "add",
+                parameters: [.init(name: "a"), .init(name: "b")],
+                doc: "Adds two integers."
+            ) { arguments, context in
                 let a = try arguments.next(Int64.self, name: "a")
                 let b = try arguments.next(Int64.self, name: "b")
                 try arguments.finish()
@@ -322,12 +332,23 @@ extension Calculator.Service {
                 try arguments.finish()
                 return try await self.centroid(points: points, context: context)
             },
-            .stream("count", parameters: [.init(name: "to")], doc: nil, element: Int64.self) { arguments, stream, context in
+            .stream(
+                "count",
+                parameters: [.init(name: "to")],
+                doc: nil,
+                element: Int64.self
+            ) { arguments, stream, context in
                 let to = try arguments.next(Int64.self, name: "to")
                 try arguments.finish()
                 try await self.count(to: to, stream: stream, context: context)
             },
-            .generator("running_total", parameters: [], doc: nil, yield: Int64.self, sent: Int64.self) { arguments, generator, context in
+            .generator(
+                "running_total",
+                parameters: [],
+                doc: nil,
+                yield: Int64.self,
+                sent: Int64.self
+            ) { arguments, generator, context in
                 try arguments.finish()
                 try await self.runningTotal(generator: generator, context: context)
             },

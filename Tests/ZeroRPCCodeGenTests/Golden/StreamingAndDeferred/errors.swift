@@ -171,7 +171,8 @@ public enum Bank {
         /// Takes money out of an account and returns the new balance.
         public func withdraw(account: String, amount: Int64, options: ZeroRPC.CallOptions) async throws -> Int64 {
             try await self.client.unary(
-                "bank.withdraw", options: options, declaredErrors: [InsufficientFunds.self, AccountLocked.self, AccountNotFound.self],
+                "bank.withdraw", options: options,
+                declaredErrors: [InsufficientFunds.self, AccountLocked.self, AccountNotFound.self],
                 arguments: { writer in
                     writer.writeArrayHeader(2)
                     writer.write(account)
@@ -234,7 +235,11 @@ extension Bank.Service {
 
     public var methods: [ZeroRPC.ServiceMethod] {
         [
-            .unary("withdraw", parameters: [.init(name: "account"), .init(name: "amount")], doc: "Takes money out of an account and returns the new balance.") { arguments, context in
+            .unary(
+                "withdraw",
+                parameters: [.init(name: "account"), .init(name: "amount")],
+                doc: "Takes money out of an account and returns the new balance."
+            ) { arguments, context in
                 let account = try arguments.next(String.self, name: "account")
                 let amount = try arguments.next(Int64.self, name: "amount")
                 try arguments.finish()
@@ -245,7 +250,11 @@ extension Bank.Service {
                 try arguments.finish()
                 return try await self.balance(account: account, context: context)
             },
-            .unary("close", parameters: [.init(name: "account")], doc: "Fails without a declared error type.") { arguments, context in
+            .unary(
+                "close",
+                parameters: [.init(name: "account")],
+                doc: "Fails without a declared error type."
+            ) { arguments, context in
                 let account = try arguments.next(String.self, name: "account")
                 try arguments.finish()
                 try await self.close(account: account, context: context)

@@ -18,7 +18,10 @@ extension Priority: ZeroRPC.MessagePackCodable {
     public init(from reader: inout ZeroRPC.MessagePackReader) throws {
         let value = try reader.readString()
         guard let decoded = Self(rawValue: value) else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "a case of Priority (low, normal, high)", found: value.debugDescription)
+            throw ZeroRPC.MessagePackDecodingError(
+                expected: "a case of Priority (low, normal, high)",
+                found: value.debugDescription
+            )
         }
         self = decoded
     }
@@ -48,7 +51,10 @@ extension Level: ZeroRPC.MessagePackCodable {
     public init(from reader: inout ZeroRPC.MessagePackReader) throws {
         let value = try reader.readInt64()
         guard let decoded = Self(rawValue: value) else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "a case of Level (debug, info, warning, error)", found: String(value))
+            throw ZeroRPC.MessagePackDecodingError(
+                expected: "a case of Level (debug, info, warning, error)",
+                found: String(value)
+            )
         }
         self = decoded
     }
@@ -131,7 +137,13 @@ public struct Contact: Sendable, Hashable, Codable {
     public var `default`: Bool
     public var `class`: String?
 
-    public init(name: String, address: Address, previousAddresses: [Address] = [], `default`: Bool = false, `class`: String? = nil) {
+    public init(
+        name: String,
+        address: Address,
+        previousAddresses: [Address] = [],
+        `default`: Bool = false,
+        `class`: String? = nil
+    ) {
         self.name = name
         self.address = address
         self.previousAddresses = previousAddresses
@@ -300,7 +312,10 @@ extension Shape: ZeroRPC.MessagePackCodable {
     public init(from reader: inout ZeroRPC.MessagePackReader) throws {
         let count = try reader.readMapHeader()
         guard count == 1 else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with one key, a case of Shape", found: "map with \(count) keys")
+            throw ZeroRPC.MessagePackDecodingError(
+                expected: "map with one key, a case of Shape",
+                found: "map with \(count) keys"
+            )
         }
         let key = try reader.readString()
         switch key {
@@ -311,7 +326,10 @@ extension Shape: ZeroRPC.MessagePackCodable {
         case "label":
             self = .label(try reader.decode(at: "label") { try $0.read(String.self) })
         default:
-            throw ZeroRPC.MessagePackDecodingError(expected: "a case of Shape (circle, rectangle, label)", found: key.debugDescription)
+            throw ZeroRPC.MessagePackDecodingError(
+                expected: "a case of Shape (circle, rectangle, label)",
+                found: key.debugDescription
+            )
         }
     }
 }
@@ -346,7 +364,35 @@ public struct Everything: Sendable, Hashable {
     public var enabled: Bool
     public var maybe: Int64?
 
-    public init(flag: Bool, count: Int64, size: UInt64, ratio: Float, amount: Double, title: String, payload: Foundation.Data, created: ZeroRPC.Timestamp, extra: ZeroRPC.MessagePackValue, nickname: String? = nil, scores: [Int64], matrix: [[Double]], countsByName: [String: Int64], namesById: [Int64: String], levelNames: [Level: String], priority: Priority = .normal, level: Level = .info, shape: Shape, shapes: [Shape] = [], contact: Contact? = nil, retries: Int64 = 3, threshold: Double = 0.5, greeting: String = "hello", tags: [String] = ["a", "b"], limits: [String: Int64] = ["low": 1, "high": 10], enabled: Bool = true, maybe: Int64? = nil) {
+    public init(
+        flag: Bool,
+        count: Int64,
+        size: UInt64,
+        ratio: Float,
+        amount: Double,
+        title: String,
+        payload: Foundation.Data,
+        created: ZeroRPC.Timestamp,
+        extra: ZeroRPC.MessagePackValue,
+        nickname: String? = nil,
+        scores: [Int64],
+        matrix: [[Double]],
+        countsByName: [String: Int64],
+        namesById: [Int64: String],
+        levelNames: [Level: String],
+        priority: Priority = .normal,
+        level: Level = .info,
+        shape: Shape,
+        shapes: [Shape] = [],
+        contact: Contact? = nil,
+        retries: Int64 = 3,
+        threshold: Double = 0.5,
+        greeting: String = "hello",
+        tags: [String] = ["a", "b"],
+        limits: [String: Int64] = ["low": 1, "high": 10],
+        enabled: Bool = true,
+        maybe: Int64? = nil
+    ) {
         self.flag = flag
         self.count = count
         self.size = size
@@ -686,7 +732,10 @@ extension Expression: ZeroRPC.MessagePackCodable {
     public init(from reader: inout ZeroRPC.MessagePackReader) throws {
         let count = try reader.readMapHeader()
         guard count == 1 else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with one key, a case of Expression", found: "map with \(count) keys")
+            throw ZeroRPC.MessagePackDecodingError(
+                expected: "map with one key, a case of Expression",
+                found: "map with \(count) keys"
+            )
         }
         let key = try reader.readString()
         switch key {
@@ -697,7 +746,10 @@ extension Expression: ZeroRPC.MessagePackCodable {
         case "negated":
             self = .negated(try reader.decode(at: "negated") { try $0.read(Expression.self) })
         default:
-            throw ZeroRPC.MessagePackDecodingError(expected: "a case of Expression (number, sum, negated)", found: key.debugDescription)
+            throw ZeroRPC.MessagePackDecodingError(
+                expected: "a case of Expression (number, sum, negated)",
+                found: key.debugDescription
+            )
         }
     }
 }
@@ -761,7 +813,10 @@ public enum TypeEcho {
 
         func echoTimestamp(time: ZeroRPC.Timestamp, context: ZeroRPC.ServerContext) async throws -> ZeroRPC.Timestamp
 
-        func echoAny(value: ZeroRPC.MessagePackValue, context: ZeroRPC.ServerContext) async throws -> ZeroRPC.MessagePackValue
+        func echoAny(
+            value: ZeroRPC.MessagePackValue,
+            context: ZeroRPC.ServerContext
+        ) async throws -> ZeroRPC.MessagePackValue
 
         func echoMap(values: [String: [Int64]], context: ZeroRPC.ServerContext) async throws -> [String: [Int64]]
 
@@ -787,7 +842,10 @@ public enum TypeEcho {
 
         func echoTimestamp(time: ZeroRPC.Timestamp, options: ZeroRPC.CallOptions) async throws -> ZeroRPC.Timestamp
 
-        func echoAny(value: ZeroRPC.MessagePackValue, options: ZeroRPC.CallOptions) async throws -> ZeroRPC.MessagePackValue
+        func echoAny(
+            value: ZeroRPC.MessagePackValue,
+            options: ZeroRPC.CallOptions
+        ) async throws -> ZeroRPC.MessagePackValue
 
         func echoMap(values: [String: [Int64]], options: ZeroRPC.CallOptions) async throws -> [String: [Int64]]
 
@@ -830,7 +888,11 @@ public enum TypeEcho {
             )
         }
 
-        public func echoContact(contact: Contact, priority: Priority, options: ZeroRPC.CallOptions) async throws -> Contact {
+        public func echoContact(
+            contact: Contact,
+            priority: Priority,
+            options: ZeroRPC.CallOptions
+        ) async throws -> Contact {
             try await self.client.unary(
                 "types.echo_contact", options: options, declaredErrors: [],
                 arguments: { writer in
@@ -864,7 +926,10 @@ public enum TypeEcho {
             )
         }
 
-        public func echoTimestamp(time: ZeroRPC.Timestamp, options: ZeroRPC.CallOptions) async throws -> ZeroRPC.Timestamp {
+        public func echoTimestamp(
+            time: ZeroRPC.Timestamp,
+            options: ZeroRPC.CallOptions
+        ) async throws -> ZeroRPC.Timestamp {
             try await self.client.unary(
                 "types.echo_timestamp", options: options, declaredErrors: [],
                 arguments: { writer in
@@ -875,7 +940,10 @@ public enum TypeEcho {
             )
         }
 
-        public func echoAny(value: ZeroRPC.MessagePackValue, options: ZeroRPC.CallOptions) async throws -> ZeroRPC.MessagePackValue {
+        public func echoAny(
+            value: ZeroRPC.MessagePackValue,
+            options: ZeroRPC.CallOptions
+        ) async throws -> ZeroRPC.MessagePackValue {
             try await self.client.unary(
                 "types.echo_any", options: options, declaredErrors: [],
                 arguments: { writer in
@@ -953,7 +1021,11 @@ extension TypeEcho.Service {
 
     public var methods: [ZeroRPC.ServiceMethod] {
         [
-            .unary("echo", parameters: [.init(name: "value")], doc: "Returns its argument unchanged.") { arguments, context in
+            .unary(
+                "echo",
+                parameters: [.init(name: "value")],
+                doc: "Returns its argument unchanged."
+            ) { arguments, context in
                 let value = try arguments.next(Everything.self, name: "value")
                 try arguments.finish()
                 return try await self.echo(value: value, context: context)
@@ -963,7 +1035,11 @@ extension TypeEcho.Service {
                 try arguments.finish()
                 return try await self.echoShape(shape: shape, context: context)
             },
-            .unary("echo_contact", parameters: [.init(name: "contact"), .init(name: "priority", default: .string("high"))], doc: nil) { arguments, context in
+            .unary(
+                "echo_contact",
+                parameters: [.init(name: "contact"), .init(name: "priority", default: .string("high"))],
+                doc: nil
+            ) { arguments, context in
                 let contact = try arguments.next(Contact.self, name: "contact")
                 let priority = try arguments.next(Priority.self, name: "priority", default: .high)
                 try arguments.finish()
