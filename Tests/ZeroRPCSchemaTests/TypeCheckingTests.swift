@@ -229,4 +229,16 @@ import ZeroRPCSchema
                 "main.rpc:1:13: error: `@deferred` takes no argument"
             ])
     }
+
+    @Test func namesSwiftCannotUseEvenEscapedAreRejected() {
+        #expect(
+            errors("struct P { self: int, hash_value: int }\nenum E { allCases, Self }\nservice S { f(self: int) }")
+                == [
+                    "main.rpc:1:12: error: `self` cannot be a field name: in Swift it would shadow `self`; rename it",
+                    "main.rpc:1:23: error: `hash_value` cannot be a field name: it would clash with `Hashable.hashValue` of the generated struct; rename it",
+                    "main.rpc:2:10: error: `allCases` cannot be a case name: it would clash with `CaseIterable.allCases` of the generated enum; rename it",
+                    "main.rpc:2:20: error: `Self` cannot be a case name: in Swift it would shadow `self`; rename it",
+                    "main.rpc:3:15: error: `self` cannot be a parameter name: in Swift it would shadow `self`; rename it",
+                ])
+    }
 }
