@@ -65,7 +65,7 @@ struct CalculatorImplementation: Calculator.Service {
         try await GeneratedServiceFixture.with(CalculatorImplementation(), over: .inproc) { connection in
             let calculator = Calculator.Client(connection)
             let points = [Point(x: 0, y: 0, meta: [:]), Point(x: 2, y: 4, label: "b", tags: ["t"], meta: ["k": 1])]
-            let centroid = try await calculator.centroid(points: points, options: CallOptions(timeout: .seconds(5)))
+            let centroid = try await calculator.centroid(points: points, options: CallOptions(timeout: .seconds(60)))
             #expect(centroid == Point(x: 1, y: 2, label: "centroid", tags: [], meta: ["count": 2]))
         }
     }

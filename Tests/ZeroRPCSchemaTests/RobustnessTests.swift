@@ -30,15 +30,21 @@ import ZeroRPCSchema
     }
 
     @Test func tenMegabyteFileIsParsedCompletely() {
+        let documentation = String(repeating: "/// " + String(repeating: "documentation ", count: 6) + "\n", count: 20)
         var text = "namespace big\n"
         var index = 0
         while text.utf8.count < 10_000_000 {
-            text += "struct S\(index) { a: int, b: [string] = [], c: {string: double}? }\n"
+            text += documentation + "struct S\(index) { a: int, b: [string] = [], c: {string: double}? }\n"
             index += 1
         }
         let result = compile(text)
         #expect(result.diagnostics.isEmpty)
         #expect(result.schema.files.first?.types.count == index)
+        guard case .structure(let last)? = result.schema.files.first?.types.last else {
+            Issue.record("expected a struct")
+            return
+        }
+        #expect(last.documentation.count == 20)
     }
 
     @Test func tenMegabytesWithoutALineBreakEnds() {
