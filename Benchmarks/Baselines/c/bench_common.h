@@ -57,6 +57,12 @@ static pid_t fork_server(serve_fn serve, char *endpoint, size_t endpoint_len) {
     if (pid < 0) { perror("fork"); exit(2); }
     if (pid == 0) {
         close(fds[0]);
+        /* A parent started from another runtime (Swift's Process, a test runner) may
+         * hand down SIGTERM blocked or ignored; the parent stops us with SIGTERM. */
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        signal(SIGTERM, SIG_DFL);
         prctl(PR_SET_PDEATHSIG, SIGTERM);
         serve("tcp://127.0.0.1:*", fds[1]);
         _exit(0);
