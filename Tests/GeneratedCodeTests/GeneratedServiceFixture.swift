@@ -1,4 +1,3 @@
-import Synchronization
 import ZeroRPC
 
 /// Where a test server listens.
@@ -46,7 +45,7 @@ struct GeneratedServiceFixture {
 
 /// A thread-safe counter for unique endpoint names.
 final class Counter: Sendable {
-    private let value = Mutex(0)
+    private let value = LockedValue(0)
 
     func next() -> Int {
         value.withLock { value in

@@ -1,8 +1,8 @@
-import Synchronization
+import ZeroRPC
 
 /// Collects values recorded from handler tasks.
 final class Recorder<Value: Sendable>: Sendable {
-    private let storage = Mutex<[Value]>([])
+    private let storage = LockedValue<[Value]>([])
 
     func record(_ value: Value) {
         storage.withLock { $0.append(value) }
