@@ -137,4 +137,12 @@ import ZeroRPCSchema
         #expect(!first.isEmpty)
         for _ in 0..<5 { #expect(generatedSource(text) == first) }
     }
+
+    @Test func interfaceTextIsARawStringNothingInItCanEndOrInterpolate() {
+        let source = generatedSource("service S {\n    f() // a \"# quote and a \\#(x) and \"##\n}")
+        #expect(
+            source.contains(
+                "        ###\"\"\"\n        service S {\n            f() // a \"# quote and a \\#(x) and \"##\n        }\n        \"\"\"###\n"
+            ))
+    }
 }

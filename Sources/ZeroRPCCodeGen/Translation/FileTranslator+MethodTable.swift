@@ -24,10 +24,11 @@ extension FileTranslator {
         }
     }
 
-    /// A multi-line raw string literal with enough `#` that the text cannot end it.
+    /// A multi-line raw string literal with enough `#` that nothing in the text can end it
+    /// (`"#`) or interpolate into it (`\#(`).
     private func rawStringLiteral(_ text: String) {
         var hashes = "#"
-        while text.contains("\"\"\"" + hashes) || text.contains("\"" + hashes) { hashes += "#" }
+        while text.contains("\"" + hashes) || text.contains("\\" + hashes) { hashes += "#" }
         printer.line(hashes + "\"\"\"")
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             printer.line(String(line).trimmingSuffix("\r"))
