@@ -39,9 +39,20 @@ extension FileTranslator {
     }
 
     private func serviceProtocol(_ service: ServiceDefinition, _ signatures: [MethodSignature]) {
-        printer.documentation([
+        var lines = [
             "The server side of `\(service.name.wire)`: implement it and pass an instance to `ZeroRPC.Server.register(_:)`."
-        ])
+        ]
+        let omitted = service.methods.filter { MethodSignature($0, namespace: nil).isStreaming }.map(\.name.wire)
+        if !options.streamingAndDeferredAPI && !omitted.isEmpty {
+            let names = omitted.map { "`\($0)`" }.joined(separator: ", ")
+            lines += [
+                "",
+                "Not generated: \(names).",
+                "Streams and generators need the generator option `streamingAndDeferredAPI` and a runtime",
+                "that has `ZeroRPC.StreamWriter` and `ZeroRPC.GeneratorContext`.",
+            ]
+        }
+        printer.documentation(lines)
         printer.block("\(access)protocol Service: ZeroRPC.RegistrableService") {
             for signature in signatures {
                 printer.blankLine()

@@ -142,6 +142,10 @@ extension DivisionByZero: ZeroRPC.DeclaredError {
 
 public enum Calculator {
     /// The server side of `Calculator`: implement it and pass an instance to `ZeroRPC.Server.register(_:)`.
+    ///
+    /// Not generated: `count`, `running_total`.
+    /// Streams and generators need the generator option `streamingAndDeferredAPI` and a runtime
+    /// that has `ZeroRPC.StreamWriter` and `ZeroRPC.GeneratorContext`.
     public protocol Service: ZeroRPC.RegistrableService {
         /// Adds two integers.
         func add(a: Int64, b: Int64, context: ZeroRPC.ServerContext) async throws -> Int64
