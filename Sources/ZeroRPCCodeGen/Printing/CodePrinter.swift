@@ -89,9 +89,9 @@ final class CodePrinter {
         lastLineWasBlank = true
     }
 
-    /// `header {`, the body one level deeper, then `}` (plus `suffix`, e.g. `,` or `)`).
-    func block(_ header: String, suffix: String = "", _ body: () -> Void) {
-        scope(opening: header + " {", closing: "}" + suffix, body)
+    /// `header {`, the body one level deeper, then `}`.
+    func block(_ header: String, _ body: () -> Void) {
+        scope(opening: header + " {", closing: "}", body)
     }
 
     /// An opening line, the body one level deeper, then a closing line: for closures
