@@ -6,6 +6,7 @@ import ZeroRPCSchema
 /// let output = CodeGenerator(options: .init()).generate(file, in: schema, displayPath: "Schemas/calculator.rpc")
 /// ```
 public struct CodeGenerator: Sendable {
+    /// The choices applied to every file generated.
     public var options: GeneratorOptions
 
     public init(options: GeneratorOptions = GeneratorOptions()) {
@@ -14,7 +15,9 @@ public struct CodeGenerator: Sendable {
 
     /// Generated source and the warnings about what was left out.
     public struct Output: Sendable, Hashable {
+        /// The Swift file, header included.
         public var source: String
+        /// Warnings about what was left out.
         public var diagnostics: [Diagnostic]
     }
 

@@ -6,6 +6,7 @@ public struct GeneratorOptions: Sendable, Hashable {
         case `internal`
     }
 
+    /// `public` unless `zerorpc-gen.json` says `internal`.
     public var accessLevel: AccessLevel
     /// Also emit server streams, two-way generators and the `startX`/`resumeX` deferred
     /// API. These call runtime types (`ZeroRPC.StreamWriter`, `ZeroRPC.ResponseStream`,

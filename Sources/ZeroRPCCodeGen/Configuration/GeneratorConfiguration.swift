@@ -93,6 +93,7 @@ public enum GeneratorConfiguration {
 
 /// A configuration file that cannot be used, as a diagnostic on that file.
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    /// The message, pointing at the configuration file.
     public var diagnostic: Diagnostic
     public var description: String { diagnostic.description }
 }

@@ -14,9 +14,11 @@ public struct SchemaLoader: Sendable {
 
     /// The parsed files, the requested ones first and then their imports, in the order found.
     public struct Result: Sendable {
+        /// The parse trees, requested files first.
         public var files: [FileSyntax]
         /// The resolved import paths of each file, by the file's path.
         public var imports: [String: [String]]
+        /// Everything reported while loading and parsing.
         public var diagnostics: [Diagnostic]
     }
 
