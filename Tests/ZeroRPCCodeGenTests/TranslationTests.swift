@@ -147,4 +147,11 @@ import ZeroRPCSchema
                 "        ###\"\"\"\n        service S {\n            f() // a \"# quote and a \\#(x) and \"##\n        }\n        \"\"\"###\n"
             ))
     }
+
+    @Test func emptyStructHasAnEmptyInitializerAndSkipsEveryKey() {
+        let source = generatedSource("struct Empty {}\nerror Nope {}")
+        #expect(source.contains("    public init() {}\n"))
+        #expect(source.contains("            _ = try reader.readString()\n            try reader.skipValue()\n"))
+        #expect(source.contains("extension Nope: ZeroRPC.DeclaredError {"))
+    }
 }

@@ -58,9 +58,7 @@ final class CodePrinter {
     /// Like `block`, with the header's list wrapped by `wrapped` when it is too long.
     func wrappedBlock(_ head: String, _ items: [String], _ tail: String, _ body: () -> Void) {
         wrapped(head, items, tail + " {")
-        indented(body)
-        lastLineWasBlank = false
-        line("}")
+        closeScope("}", body)
     }
 
     /// `opening closure-body closing` on one line when it fits; otherwise the body on
@@ -98,9 +96,21 @@ final class CodePrinter {
     /// (`arguments: { writer in` … `},`) and argument lists (`unary(` … `)`).
     func scope(opening: String, closing: String, _ body: () -> Void) {
         line(opening)
+        closeScope(closing, body)
+    }
+
+    /// The body one level deeper, then `closing`; an empty body closes on the opening
+    /// line (`init() {}`).
+    private func closeScope(_ closing: String, _ body: () -> Void) {
+        let mark = text.count
         indented(body)
         lastLineWasBlank = false
-        line(closing)
+        if text.count == mark {
+            text.removeLast()
+            text += closing + "\n"
+        } else {
+            line(closing)
+        }
     }
 
     /// The body one level deeper, without braces.
