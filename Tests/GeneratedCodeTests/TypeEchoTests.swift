@@ -136,6 +136,21 @@ struct TypeEchoImplementation: TypeEcho.Service {
                 == Contact(name: "Cy", address: Address(street: "s", city: "c"), previousAddresses: [], default: false))
     }
 
+    @Test func optionalWithDefaultTellsAbsentFromNil() throws {
+        func decoded(_ entries: [MessagePackValue.Entry]) throws -> Everything {
+            var writer = MessagePackWriter()
+            Self.everything.encode(to: &writer)
+            var reader = MessagePackReader(bytes: writer.bytes)
+            let fields = try reader.read(MessagePackValue.self).mapValue ?? []
+            let kept = fields.filter { $0.key != .string("fallback") } + entries
+            var decoder = MessagePackReader(bytes: encoded(.map(kept)))
+            return try Everything(from: &decoder)
+        }
+        #expect(try decoded([]).fallback == 5)
+        #expect(try decoded([.init(key: .string("fallback"), value: .nil)]).fallback == nil)
+        #expect(try decoded([.init(key: .string("fallback"), value: .int(7))]).fallback == 7)
+    }
+
     @Test func missingRequiredFieldIsAnErrorNamingIt() throws {
         let value: MessagePackValue = .map([.init(key: .string("address"), value: .map([]))])
         var reader = MessagePackReader(bytes: encoded(value))

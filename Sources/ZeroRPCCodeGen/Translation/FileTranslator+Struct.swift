@@ -104,7 +104,10 @@ extension FileTranslator {
         let reader = uniqueName("reader", avoiding: fields.map(\.name))
         printer.block("\(access)init(from \(reader): inout ZeroRPC.MessagePackReader) throws") {
             for field in fields {
-                printer.line("var \(field.name.escapedSwift): \(SwiftSpelling.type(unwrapped(field.type)))?")
+                // An optional with a default keeps "absent" (default) apart from "nil" (nil).
+                let keepsNil = field.type.isOptional && field.defaultValue.map { $0 != .nil } == true
+                let local = SwiftSpelling.type(keepsNil ? field.type : unwrapped(field.type))
+                printer.line("var \(field.name.escapedSwift): \(local)?")
             }
             printer.block("for _ in 0..<(try \(reader).readMapHeader())") {
                 if fields.isEmpty {

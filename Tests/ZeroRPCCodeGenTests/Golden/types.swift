@@ -364,6 +364,9 @@ public struct Everything: Sendable, Hashable {
     public var enabled: Bool
     public var maybe: Int64?
 
+    /// Absent means 5; an explicit nil stays nil.
+    public var fallback: Int64?
+
     public init(
         flag: Bool,
         count: Int64,
@@ -391,7 +394,8 @@ public struct Everything: Sendable, Hashable {
         tags: [String] = ["a", "b"],
         limits: [String: Int64] = ["low": 1, "high": 10],
         enabled: Bool = true,
-        maybe: Int64? = nil
+        maybe: Int64? = nil,
+        fallback: Int64? = 5
     ) {
         self.flag = flag
         self.count = count
@@ -420,12 +424,13 @@ public struct Everything: Sendable, Hashable {
         self.limits = limits
         self.enabled = enabled
         self.maybe = maybe
+        self.fallback = fallback
     }
 }
 
 extension Everything: ZeroRPC.MessagePackCodable {
     public func encode(to writer: inout ZeroRPC.MessagePackWriter) {
-        writer.writeMapHeader(27)
+        writer.writeMapHeader(28)
         writer.write("flag")
         writer.write(self.flag)
         writer.write("count")
@@ -480,6 +485,8 @@ extension Everything: ZeroRPC.MessagePackCodable {
         writer.write(self.enabled)
         writer.write("maybe")
         writer.write(self.maybe)
+        writer.write("fallback")
+        writer.write(self.fallback)
     }
 
     public init(from reader: inout ZeroRPC.MessagePackReader) throws {
@@ -510,6 +517,7 @@ extension Everything: ZeroRPC.MessagePackCodable {
         var limits: [String: Int64]?
         var enabled: Bool?
         var maybe: Int64?
+        var fallback: Int64??
         for _ in 0..<(try reader.readMapHeader()) {
             switch try reader.readString() {
             case "flag":
@@ -566,6 +574,8 @@ extension Everything: ZeroRPC.MessagePackCodable {
                 enabled = try reader.decode(at: "enabled") { try $0.read(Bool.self) }
             case "maybe":
                 maybe = try reader.decode(at: "maybe") { try $0.read(Int64?.self) }
+            case "fallback":
+                fallback = try reader.decode(at: "fallback") { try $0.read(Int64?.self) }
             default:
                 try reader.skipValue()
             }
@@ -642,6 +652,7 @@ extension Everything: ZeroRPC.MessagePackCodable {
         self.limits = limits ?? ["low": 1, "high": 10]
         self.enabled = enabled ?? true
         self.maybe = maybe
+        self.fallback = fallback ?? 5
     }
 }
 
