@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+import ZeroRPC
+
+/// The Swift `Client` against a stock Python `zerorpc.Server` (`python/server.py`):
+/// the same set of checks `client_checks.py` runs against the Swift server.
+@Suite("Swift client -> stock Python server", .timeLimit(.minutes(1)))
+struct SwiftClientToPythonServerTests {
+    /// Runs `body` with a fresh Python server and a Swift client connected to it; both
+    /// are closed on every path out.
+    func withClient(_ body: (Client, PythonPeer) async throws -> Void) async throws {
+        try await withPythonServer(heartbeat: InteropFixture.heartbeat) { endpoint, server in
+            let client = try Client(
+                connect: [endpoint], options: ClientOptions(heartbeatInterval: InteropFixture.heartbeat))
+            do {
+                try await body(client, server)
+                await client.close()
+            } catch {
+                await client.close()
+                throw InteropSetupError("\(error)\n--- Python server stderr (tail):\n\(server.stderrText.suffix(3000))")
+            }
+        }
+    }
+
+    @Test func add() async throws {
+        try await withClient { client, _ in
+            let cases: [(MessagePackValue, MessagePackValue, MessagePackValue)] = [
+                (1, 2, 3), (-5, 3, -2), (.int(1 << 40), .int(1 << 40), .int(1 << 41)), (1.5, 2.25, 3.75),
+            ]
+            for (a, b, sum) in cases {
+                let got = try await client.call("add", [a, b])
+                #expect(got == sum, "add(\(a), \(b))")
+            }
+        }
+    }
+
+    @Test func echoRoundTripsEveryMessagePackType() async throws {
+        try await withClient { client, _ in
+            for (name, sent, expected) in InteropFixture.echoCases {
+                let got = try await client.call("echo", [sent])
+                #expect(identical(got, expected), "echo \(name): sent \(brief(sent)), got \(brief(got))")
+            }
+        }
+    }
+
+    @Test func remoteErrorCarriesNameAndMessage() async throws {
+        try await withClient { client, _ in
+            let error = await #expect(throws: RemoteError.self) { try await client.call("fail", ["boom"]) }
+            #expect(error?.name == "ValueError")
+            #expect(error?.message == "boom")
+            #expect(
+                error?.traceback?.contains("ValueError: boom") == true,
+                "traceback: \(String(describing: error?.traceback))")
+        }
+    }
+
+    @Test func wrongArityIsTypeError() async throws {
+        try await withClient { client, _ in
+            let error = await #expect(throws: RemoteError.self) { try await client.call("add", [1]) }
+            #expect(error?.name == "TypeError", "\(String(describing: error))")
+        }
+    }
+
+    @Test func unknownMethodIsNameError() async throws {
+        try await withClient { client, _ in
+            let error = await #expect(throws: RemoteError.self) { try await client.call("no_such_method", [1]) }
+            #expect(error?.name == "NameError")
+            #expect(error?.message == "no_such_method")
+        }
+    }
+
+    @Test func concurrentCallsGetTheirOwnResults() async throws {
+        try await withClient { client, _ in
+            let results = try await withThrowingTaskGroup(of: (Int64, MessagePackValue).self) { group in
+                for i in Int64(0)..<50 {
+                    group.addTask { (i, try await client.call("add", [.int(i), .int(i)])) }
+                }
+                return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            }
+            #expect(results.count == 50)
+            for (i, result) in results { #expect(result == .int(2 * i), "add(\(i), \(i))") }
+        }
+    }
+
+    /// Python's server drops a call whose client stops heartbeating for ~3 periods, and
+    /// the call lasts 4: it returns only if the Swift client heartbeats (and tolerates
+    /// the server's heartbeats).
+    @Test func slowCallOutlivesHeartbeatPeriods() async throws {
+        try await withClient { client, _ in
+            let seconds = InteropFixture.slowCallSeconds
+            let started = ContinuousClock.now
+            let result = try await client.call("slow", [.double(seconds)], options: CallOptions(timeout: .seconds(20)))
+            let elapsed = ContinuousClock.now - started
+            #expect(result == .double(seconds))
+            #expect(elapsed >= .seconds(seconds), "answered after \(elapsed)")
+        }
+    }
+
+    /// A timeout fails only its own call; the late reply must not reach a later call.
+    @Test func timedOutCallsLateReplyIsDiscarded() async throws {
+        try await withClient { client, _ in
+            await #expect(throws: RPCError.self) {
+                try await client.call("slow", [0.8], options: CallOptions(timeout: .milliseconds(200)))
+            }
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await client.call("add", [1, 2]) == 3)
+            #expect(try await client.call("echo", ["after"]) == "after")
+        }
+    }
+
+    /// A one-way call is not answered as far as the caller is concerned; Python's server
+    /// still sends `OK [nil]`, which the client must drop without confusing later calls.
+    @Test func onewayNotifyIsDelivered() async throws {
+        try await withClient { client, _ in
+            let token = "oneway-\(UInt64.random(in: 0...UInt64.max))"
+            try await client.oneway("notify", options: .defaults) { writer in
+                writer.writeArrayHeader(1)
+                writer.write(token)
+            }
+            var seen: MessagePackValue = []
+            for _ in 0..<50 {
+                seen = try await client.call("notified", [])
+                if seen.arrayValue?.contains(.string(token)) == true { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(seen.arrayValue?.contains(.string(token)) == true, "notified() = \(seen)")
+            #expect(try await client.call("add", [2, 3]) == 5)
+        }
+    }
+
+    @Test func introspection() async throws {
+        try await withClient { client, _ in
+            let name = MessagePackValue.string(InteropFixture.serverName)
+            #expect(try await client.call("_zerorpc_ping", []) == ["pong", name])
+            #expect(try await client.call("_zerorpc_name", []) == name)
+
+            let listed = try await client.call("_zerorpc_list", [])
+            let names = Set(listed.arrayValue?.compactMap(\.stringValue) ?? [])
+            #expect(names.isSuperset(of: InteropFixture.requiredMethods), "_zerorpc_list = \(listed)")
+
+            #expect(try await client.call("_zerorpc_help", ["add"]) == .string(InteropFixture.addDoc))
+            #expect(try await client.call("_zerorpc_help", ["echo"]) == .nil)
+            // Needs the getargspec shim on Python 3.11: without it this is ERR AttributeError.
+            #expect(try await client.call("_zerorpc_args", ["add"]) == [["self", "a", "b"], nil, nil, nil])
+
+            let inspected = try await client.call("_zerorpc_inspect", [])
+            #expect(inspected["name"] == name)
+            let add = inspected["methods"]?["add"]
+            #expect(add?["doc"] == .string(InteropFixture.addDoc), "inspect add = \(String(describing: add))")
+            #expect(add?["args"] == [["name": "self"], ["name": "a"], ["name": "b"]])
+        }
+    }
+}
