@@ -21,6 +21,7 @@ import argparse
 import json
 import math
 import os
+import signal
 import sys
 import time
 
@@ -438,6 +439,11 @@ def main():
     parser.add_argument("--strict-args", action="store_true")
     parser.add_argument("--raw", action="store_true", help="also run the bare-DEALER checks")
     opts = parser.parse_args()
+
+    # Foundation's Process passes a signal mask with SIGTERM blocked to its children;
+    # unblock it so the test harness can stop this script.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
     client = zerorpc.Client(opts.endpoint, timeout=30, heartbeat=opts.heartbeat)
     try:

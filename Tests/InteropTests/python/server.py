@@ -72,6 +72,9 @@ def main():
 
     # Default dispositions: SIGTERM/SIGINT end the process at once, even while the
     # gevent hub is blocked in libev (a Python-level handler would wait for it).
+    # Unblocked too: a child spawned by Foundation's Process from a Swift task inherits
+    # a signal mask with SIGTERM blocked, which would make terminate() a no-op.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
