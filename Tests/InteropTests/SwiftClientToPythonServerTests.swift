@@ -96,6 +96,21 @@ struct SwiftClientToPythonServerTests {
         }
     }
 
+    /// The Python server dies mid-call: its heartbeats stop, and the client must fail the
+    /// call with `lostRemote` after about two periods instead of waiting for the timeout.
+    @Test func serverDeathMidCallIsLostRemote() async throws {
+        try await withClient { client, server in
+            let started = ContinuousClock.now
+            let call = Task { try await client.call("slow", [30.0], options: CallOptions(timeout: .seconds(25))) }
+            try await Task.sleep(for: .milliseconds(1500))  // past the first heartbeat exchange
+            server.stop()
+            let error = await #expect(throws: RPCError.self) { try await call.value }
+            let elapsed = ContinuousClock.now - started
+            #expect(error == .lostRemote(method: "slow"), "\(String(describing: error))")
+            #expect(elapsed < .seconds(8), "noticed after \(elapsed)")
+        }
+    }
+
     /// A timeout fails only its own call; the late reply must not reach a later call.
     @Test func timedOutCallsLateReplyIsDiscarded() async throws {
         try await withClient { client, _ in
@@ -148,6 +163,28 @@ struct SwiftClientToPythonServerTests {
             let add = inspected["methods"]?["add"]
             #expect(add?["doc"] == .string(InteropFixture.addDoc), "inspect add = \(String(describing: add))")
             #expect(add?["args"] == [["name": "self"], ["name": "a"], ["name": "b"]])
+        }
+    }
+
+    @Test func ipcEndpoint() async throws {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("zerorpc-interop-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try PythonPeer(
+            script: "server.py",
+            arguments: ["ipc://" + directory.appendingPathComponent("server.sock").path, "--name", "interop"])
+        defer { server.stop() }
+        let endpoint = try await server.waitForLine(prefix: "READY ")
+        #expect(endpoint.hasPrefix("ipc://"))
+        let client = try Client(connect: [endpoint])
+        do {
+            let sum = try await client.call("add", [20, 22])
+            await client.close()
+            #expect(sum == 42)
+        } catch {
+            await client.close()
+            throw error
         }
     }
 }
