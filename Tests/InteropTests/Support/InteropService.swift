@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import ZeroRPC
 
 /// The method set of `python/server.py`, registered on a Swift `Server` through the
@@ -65,7 +64,7 @@ enum InteropService {
 
 /// What `notify` received, in order.
 final class NotifiedLog: Sendable {
-    private let storage = Mutex<[MessagePackValue]>([])
+    private let storage = Locked<[MessagePackValue]>([])
 
     func append(_ value: MessagePackValue) { storage.withLock { $0.append(value) } }
 
