@@ -36,7 +36,7 @@ struct SwiftClientToPythonServerTests {
 
     @Test func echoRoundTripsEveryMessagePackType() async throws {
         try await withClient { client, _ in
-            for (name, sent, expected) in InteropFixture.echoCases {
+            for (name, sent, expected) in InteropFixture.echoCases() {
                 let got = try await client.call("echo", [sent])
                 #expect(identical(got, expected), "echo \(name): sent \(brief(sent)), got \(brief(got))")
             }
