@@ -111,6 +111,36 @@ struct SwiftClientToPythonServerTests {
         }
     }
 
+    /// Cancelling calls may send one `_zpc_close` each to a server that never announced
+    /// extensions; a stock server must shrug that off and keep answering.
+    @Test func cancelledCallsLeaveTheStockServerWorking() async throws {
+        try await withClient { client, _ in
+            let calls = (0..<20).map { _ in
+                Task { try await client.call("slow", [5.0], options: CallOptions(timeout: .seconds(10))) }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            for call in calls { call.cancel() }
+            for call in calls {
+                let result = await call.result
+                #expect(throws: CancellationError.self) { try result.get() }
+            }
+            let sum = try await client.call("add", [1, 2], options: CallOptions(timeout: .seconds(3)))
+            #expect(sum == 3)
+            let slow = try await client.call("slow", [0.2], options: CallOptions(timeout: .seconds(3)))
+            #expect(slow == 0.2)
+        }
+    }
+
+    /// A deferral budget is an extension header a stock server ignores: the call just
+    /// gets its late OK.
+    @Test func deferralBudgetIsHarmlessToAStockServer() async throws {
+        try await withClient { client, _ in
+            let options = CallOptions(timeout: .seconds(10), deferAfter: .milliseconds(100))
+            let result = try await client.call("slow", [1.0], options: options)
+            #expect(result == 1.0)
+        }
+    }
+
     /// A timeout fails only its own call; the late reply must not reach a later call.
     @Test func timedOutCallsLateReplyIsDiscarded() async throws {
         try await withClient { client, _ in

@@ -371,6 +371,9 @@ def raw_checks(checks, endpoint):
             expect(len(frames) == 2 and frames[0] == b"", "reply frames %s" % short(frames))
             expect((name, args) == ("OK", [3]), "reply %s %s" % (name, short(args)))
             expect(header.get("v") == 3, "reply header v = %s" % short(header.get("v")))
+            # A request without "ext" must get a stock reply: no extension keys leak.
+            expect(set(header) == {"message_id", "v", "response_to"},
+                   "reply header keys %s" % sorted(header))
             reply_id = header.get("message_id")
             expect(reply_id is not None and not same(reply_id, message_id),
                    "reply message_id %s" % short(reply_id))
