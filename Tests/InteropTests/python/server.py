@@ -48,6 +48,11 @@ class InteropService(object):
     def notified(self):
         return list(self._notified)
 
+    def notify_later(self, seconds, x):
+        """Records x after sleeping: checks a one-way caller keeps heartbeating."""
+        gevent.sleep(seconds)
+        self._notified.append(x)
+
     @zerorpc.stream
     def countdown(self, n):
         return iter(range(n, 0, -1))
