@@ -40,7 +40,12 @@ enum InteropService {
             guard let seconds = arguments[0].doubleValue, seconds >= 0, seconds < 60 else {
                 throw TypeError(description: "slow(): expected seconds in 0..<60, got \(arguments[0])")
             }
-            try await Task.sleep(for: .seconds(seconds))
+            do {
+                try await Task.sleep(for: .seconds(seconds))
+            } catch {
+                notified.append(.string("cancelled slow \(seconds)"))  // the client was lost
+                throw error
+            }
             return arguments[0]
         }
         try server.register(name: "notify") { arguments, _ in

@@ -217,6 +217,25 @@ class Checks(object):
             return "%.2fs with heartbeat %.2fs" % (elapsed, o.heartbeat)
         self.run("slow_past_heartbeats", slow, timeout=duration + 10)
 
+        def abandoned():
+            # The client gives up (timeout) and stops heartbeating that channel; the
+            # server must notice within ~3 periods and cancel the handler (slow records
+            # that in notified()).
+            seconds = 6.25 * o.heartbeat
+            marker = "cancelled slow %s" % seconds
+            started = time.monotonic()
+            try:
+                got = c.slow(seconds, timeout=o.heartbeat / 2)
+                raise CheckFailed("slow(%s) returned %s before the timeout" % (seconds, short(got)))
+            except zerorpc.TimeoutExpired:
+                pass
+            while time.monotonic() - started < 5 * o.heartbeat:
+                if marker in c.notified():
+                    return "handler cancelled %.1fs after the call" % (time.monotonic() - started)
+                gevent.sleep(0.1)
+            raise CheckFailed("handler of the abandoned call still running after %.1fs" % (5 * o.heartbeat))
+        self.run("abandoned_call_cancelled", abandoned, timeout=6 * o.heartbeat + 5)
+
         def oneway():
             token = "oneway-%d-%d" % (os.getpid(), int(time.time() * 1000))
             c.notify(token, **{"async": True})  # fire and forget: the reply is not awaited

@@ -39,7 +39,11 @@ class InteropService(object):
         raise ValueError(msg)
 
     def slow(self, seconds):
-        gevent.sleep(seconds)
+        try:
+            gevent.sleep(seconds)
+        except BaseException:  # LostRemote: the client stopped heartbeating
+            self._notified.append("cancelled slow %s" % seconds)
+            raise
         return seconds
 
     def notify(self, x):
