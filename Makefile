@@ -53,8 +53,9 @@ build: deps
 build-tests: deps
 	$(SWIFT) build --build-tests
 
-test: deps venv build-tests
+test: deps venv baselines build-tests
 	$(SWIFT) test --skip-build --parallel
+	.build/debug/zerorpc-bench --smoke
 
 test-asan: deps venv
 	LSAN_OPTIONS=suppressions=$(CURDIR)/.lsan-suppressions $(SWIFT) test --sanitize=address --scratch-path .build-asan
@@ -65,8 +66,10 @@ test-tsan: deps venv
 demo: deps
 	@echo "make demo: the calculator demo lands with the code generator (issue 5)."
 
-bench: deps
-	@echo "make bench: the benchmark harness lands with issue 8."
+## bench: every scenario against its baselines, release build (see docs/PERFORMANCE.md).
+bench: deps venv baselines
+	$(SWIFT) build -c release --product zerorpc-bench
+	.build/release/zerorpc-bench $(BENCH_ARGS)
 
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Plugins
@@ -87,6 +90,7 @@ fuzz: deps
 	  Tests/Fuzz/MessagePackFuzz.swift Sources/ZeroRPC/Wire/MessagePack*.swift Sources/ZeroRPC/Wire/Timestamp.swift \
 	  -o $(FUZZ_DIR)/messagepack-fuzz
 	$(FUZZ_DIR)/messagepack-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(FUZZ_DIR)/corpus
+
 ## baselines: the C floor for the benchmarks (raw libzmq ping-pong, C zerorpc add).
 BASELINES_DIR := Benchmarks/Baselines/c
 BASELINES     := $(BASELINES_DIR)/bin/raw_pingpong $(BASELINES_DIR)/bin/zerorpc_add

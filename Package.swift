@@ -59,6 +59,12 @@ let package = Package(
             dependencies: ["zerorpc-gen"]
         ),
 
+        .executableTarget(
+            name: "zerorpc-bench",
+            dependencies: ["ZeroRPC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/ZeroRPCBench"
+        ),
+
         .testTarget(name: "ZeroRPCSchemaTests", dependencies: ["ZeroRPCSchema"]),
         .testTarget(name: "ZeroRPCCodeGenTests", dependencies: ["ZeroRPCCodeGen", "ZeroRPCSchema"]),
         .testTarget(name: "ZeroRPCTests", dependencies: ["ZeroRPC"], exclude: ["Fixtures"]),

@@ -55,6 +55,8 @@ public struct DeferredError: Error, Sendable, Hashable, CustomStringConvertible 
     /// The msgpack encoding of a declared error's fields (a map), or nil.
     public var encodedFields: [UInt8]?
 
+    /// An error with its wire name, message, optional traceback and, for a declared
+    /// error, the msgpack encoding of its fields.
     public init(name: String, message: String, traceback: String = "", encodedFields: [UInt8]? = nil) {
         self.name = name
         self.message = message

@@ -70,7 +70,7 @@ struct MemoryShard {
         _ token: DeferredToken, with outcome: DeferredOutcome, now: Date
     ) -> [CheckedContinuation<DeferredLookup, Never>]? {
         guard var entry = entries[token], case .unfinished = entry.state else { return nil }
-        entry.state = .finished(outcome, expiresAt: now.addingTimeInterval(entry.timeToLive.timeInterval))
+        entry.state = .finished(outcome, expiresAt: now.addingTimeInterval(max(entry.timeToLive, .zero).timeInterval))
         let waiters = Array(entry.waiters.values)
         entry.waiters = [:]
         entries[token] = entry

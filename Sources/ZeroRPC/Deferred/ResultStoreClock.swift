@@ -31,14 +31,22 @@ extension Duration {
         guard seconds >= 0 else { return 0 }
         let (milliseconds, overflow) = seconds.multipliedReportingOverflow(by: 1000)
         guard !overflow else { return .max }
-        return milliseconds.addingReportingOverflow(attoseconds / 1_000_000_000_000_000).overflow
-            ? .max : milliseconds + attoseconds / 1_000_000_000_000_000
+        return milliseconds.saturatingAdd(attoseconds / 1_000_000_000_000_000)
     }
 
     /// The duration in seconds as a `TimeInterval`.
     var timeInterval: TimeInterval {
         let (seconds, attoseconds) = components
         return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+}
+
+extension Int64 {
+    /// `self + other`, stopping at the bounds instead of trapping.
+    func saturatingAdd(_ other: Int64) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        guard overflow else { return sum }
+        return other > 0 ? .max : .min
     }
 }
 

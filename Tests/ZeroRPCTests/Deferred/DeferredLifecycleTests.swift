@@ -181,3 +181,17 @@ import Testing
         await fixture.close()
     }
 }
+
+extension DeferredLifecycleTests {
+    @Test(arguments: StoreKind.allCases)
+    func anEnormousTimeToLiveNeverOverflows(_ kind: StoreKind) async throws {
+        let fixture = try await StoreFixture(kind)
+        let token = freshToken()
+        try await expectCreated(token, in: fixture.store, timeToLive: .seconds(Int64.max))
+        try await fixture.store.complete(token, with: .success(encodedResult: []))
+        fixture.clock.advance(by: .seconds(86_400 * 365 * 100))
+        #expect(try await fixture.store.lookup(token) == .finished(.success(encodedResult: [])))
+        #expect(try await fixture.store.expireEntries() == 0)
+        await fixture.close()
+    }
+}

@@ -64,6 +64,12 @@ import Testing
         #expect(try await owner.isCancellationRequested(token))
         var iterator = ownerRequests.makeAsyncIterator()
         #expect(await iterator.next() == token)
+        // Later poll ticks still see the flag; the owner is not told twice.
+        let second = freshToken()
+        try await expectCreated(second, in: owner)
+        #expect(try await other.requestCancellation(second))
+        #expect(await iterator.next() == second)
+        try await owner.complete(second, with: .cancelled)
         try await owner.complete(token, with: .cancelled)
         #expect(try await other.status(of: token) == .cancelled)
 
@@ -153,6 +159,20 @@ import Testing
             try await storeB.create(freshToken(), timeToLive: .seconds(10), idempotencyKey: "k") == .existing(first))
         await storeA.close()
         await storeB.close()
+    }
+
+    @Test func closingTheStoreEndsItsWaitsWithAnError() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let store = try await open(directory.path("close.sqlite"))
+        let token = freshToken()
+        try await expectCreated(token, in: store)
+        let waiter = Task { try await store.wait(for: token, upTo: .seconds(60)) }
+        await eventually { store.waiterCount(for: token) == 1 }
+        await store.close()
+        await #expect(throws: ResultStoreError.closed) { try await waiter.value }
+        await #expect(throws: ResultStoreError.closed) { try await store.complete(token, with: .cancelled) }
+        await store.close()  // a second close does nothing
     }
 
     @Test func aFileFromANewerSchemaIsRefused() async throws {

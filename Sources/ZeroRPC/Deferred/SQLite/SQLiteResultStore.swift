@@ -37,6 +37,7 @@ public final class SQLiteResultStore: ResultStore {
         /// The wall clock for time to live, leases and tombstones.
         public var clock: ResultStoreClock
 
+        /// A configuration; every parameter defaults to the production value above.
         public init(
             leaseDuration: Duration = .seconds(30), pollInterval: Duration = .milliseconds(50),
             sweepInterval: Duration = .seconds(60), tombstoneRetention: Duration = .seconds(3600),
@@ -53,6 +54,7 @@ public final class SQLiteResultStore: ResultStore {
 
     /// The database file.
     public let path: String
+    /// The timing the store was opened with.
     public let configuration: Configuration
     /// This instance's id, recorded as the lease holder of the entries it creates.
     public let instanceID: String

@@ -100,7 +100,7 @@ struct SQLiteResultTable: Sendable {
                 [
                     .text(token.text), .text(token.issuer.text), .text(holder), .integer(holderProcessID),
                     idempotencyKey.map(SQLiteValue.text) ?? .null, .integer(timeToLive), .integer(now),
-                    .integer(now + leaseMilliseconds),
+                    .integer(now.saturatingAdd(leaseMilliseconds)),
                 ])
             return inserted == 1 ? .created : .existing(token)
         }
@@ -147,7 +147,9 @@ struct SQLiteResultTable: Sendable {
             let tombstone = try db.query(
                 "SELECT expired_at FROM deferred_tombstones WHERE token = ?", [.text(token.text)]
             ).first
-            guard let expiredAt = tombstone?.first?.integer, expiredAt + tombstoneRetentionMilliseconds > now else {
+            guard let expiredAt = tombstone?.first?.integer,
+                expiredAt.saturatingAdd(tombstoneRetentionMilliseconds) > now
+            else {
                 return .unknown
             }
             return .expired
@@ -203,7 +205,7 @@ struct SQLiteResultTable: Sendable {
     func renewLeases(_ db: SQLiteConnection, now: Int64) throws -> Int {
         try db.execute(
             "UPDATE deferred_entries SET lease_expires_at = ? WHERE holder = ? AND state < 2",
-            [.integer(now + leaseMilliseconds), .text(holder)])
+            [.integer(now.saturatingAdd(leaseMilliseconds)), .text(holder)])
     }
 
     /// Fails entries whose owner's lease ran out, expires finished entries past their

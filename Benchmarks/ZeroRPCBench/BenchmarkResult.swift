@@ -1,0 +1,44 @@
+import Foundation
+
+/// One implementation's figures for one scenario, as the median over the rounds.
+struct BenchmarkResult: Codable {
+    var scenario: String
+    var implementation: String
+    /// Calls (or items) per second.
+    var throughput: Double
+    var unit: String
+    var p50Microseconds: Double?
+    var p99Microseconds: Double?
+    var rounds: Int
+    /// Anything else worth reporting: peak RSS, allocations per call.
+    var notes: [String: Double] = [:]
+}
+
+/// Gathers each round's figures and reduces them to medians.
+struct RoundCollector {
+    private var rounds: [String: [(throughput: Double, p50: Double?, p99: Double?)]] = [:]
+    private var order: [(scenario: String, implementation: String, unit: String)] = []
+
+    mutating func add(
+        scenario: String, implementation: String, unit: String = "calls/s",
+        throughput: Double, p50: Double? = nil, p99: Double? = nil
+    ) {
+        let key = scenario + "\u{0}" + implementation
+        if rounds[key] == nil { order.append((scenario, implementation, unit)) }
+        rounds[key, default: []].append((throughput, p50, p99))
+    }
+
+    var results: [BenchmarkResult] {
+        order.map { entry in
+            let samples = rounds[entry.scenario + "\u{0}" + entry.implementation] ?? []
+            let p50s = samples.compactMap(\.p50)
+            let p99s = samples.compactMap(\.p99)
+            return BenchmarkResult(
+                scenario: entry.scenario, implementation: entry.implementation,
+                throughput: samples.map(\.throughput).median, unit: entry.unit,
+                p50Microseconds: p50s.isEmpty ? nil : p50s.median,
+                p99Microseconds: p99s.isEmpty ? nil : p99s.median,
+                rounds: samples.count)
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import ZeroRPC
+
+/// Our side of each scenario: a client in this process against `zerorpc-bench serve`
+/// in a child process, over loopback TCP.
+struct SwiftScenarios {
+    let endpoint: String
+
+    /// Runs `body` with a connected client and closes it afterwards, however `body` ends.
+    private func withClient<T>(_ body: (Client) async throws -> T) async throws -> T {
+        let client = try Client(connect: [endpoint])
+        do {
+            let result = try await body(client)
+            await client.close()
+            return result
+        } catch {
+            await client.close()
+            throw error
+        }
+    }
+
+    /// One call at a time.
+    func sequentialAdd(calls: Int) async throws -> (throughput: Double, p50: Double, p99: Double) {
+        try await withClient { client in try await sequentialAdd(client, calls: calls) }
+    }
+
+    private func sequentialAdd(_ client: Client, calls: Int) async throws -> (
+        throughput: Double, p50: Double, p99: Double
+    ) {
+        _ = try await client.add(1, 2)
+        var latencies = LatencyRecorder(capacity: calls)
+        let clock = ContinuousClock()
+        let started = clock.now
+        for index in 0..<calls {
+            let began = clock.now
+            let sum = try await client.add(Int64(index), 1)
+            latencies.record(clock.now - began)
+            guard sum == Int64(index) + 1 else { throw BenchmarkError.wrongResult("add(\(index), 1) = \(sum)") }
+        }
+        let elapsed = (clock.now - started).seconds
+        return (Double(calls) / elapsed, latencies.percentile(0.5), latencies.percentile(0.99))
+    }
+
+    /// `window` calls in flight on one client socket, `calls` in all.
+    func pipelinedAdd(calls: Int, window: Int) async throws -> Double {
+        try await withClient { client in try await pipelinedAdd(client, calls: calls, window: window) }
+    }
+
+    private func pipelinedAdd(_ client: Client, calls: Int, window: Int) async throws -> Double {
+        _ = try await client.add(1, 2)
+        let perTask = max(1, calls / window)
+        let clock = ContinuousClock()
+        let started = clock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for lane in 0..<window {
+                group.addTask {
+                    for index in 0..<perTask {
+                        let sum = try await client.add(Int64(lane), Int64(index))
+                        guard sum == Int64(lane + index) else { throw BenchmarkError.wrongResult("add = \(sum)") }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return Double(perTask * window) / (clock.now - started).seconds
+    }
+
+    /// Sequential `echo` of `size` bytes.
+    func echo(size: Int, calls: Int) async throws -> (throughput: Double, p50: Double, p99: Double) {
+        try await withClient { client in try await echo(client, size: size, calls: calls) }
+    }
+
+    private func echo(_ client: Client, size: Int, calls: Int) async throws -> (
+        throughput: Double, p50: Double, p99: Double
+    ) {
+        let payload = Data((0..<size).map { UInt8(truncatingIfNeeded: $0) })
+        _ = try await client.echo(payload)
+        var latencies = LatencyRecorder(capacity: calls)
+        let clock = ContinuousClock()
+        let started = clock.now
+        for _ in 0..<calls {
+            let began = clock.now
+            let echoed = try await client.echo(payload)
+            latencies.record(clock.now - began)
+            guard echoed.count == size else { throw BenchmarkError.wrongResult("echo returned \(echoed.count) bytes") }
+        }
+        return (Double(calls) / (clock.now - started).seconds, latencies.percentile(0.5), latencies.percentile(0.99))
+    }
+
+    /// `clients` separate clients (one socket each), each making sequential calls.
+    func manyClients(clients: Int, callsPerClient: Int) async throws -> Double {
+        var connected: [Client] = []
+        for _ in 0..<clients {
+            let client = try Client(connect: [endpoint])
+            _ = try await client.add(1, 2)
+            connected.append(client)
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for client in connected {
+                group.addTask {
+                    for index in 0..<callsPerClient { _ = try await client.add(Int64(index), 1) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let elapsed = (clock.now - started).seconds
+        for client in connected { await client.close() }
+        return Double(clients * callsPerClient) / elapsed
+    }
+}
+
+/// Peak resident memory of a process, from `/proc/<pid>/status` (`VmHWM`), in MiB.
+func peakResidentMemory(pid: Int32) -> Double? {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+        let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
+    else { return nil }
+    return kilobytes / 1024
+}
