@@ -69,7 +69,7 @@ enum InteropService {
 
 /// What `notify` received, in order.
 final class NotifiedLog: Sendable {
-    private let storage = Locked<[MessagePackValue]>([])
+    private let storage = LockedValue<[MessagePackValue]>([])
 
     func append(_ value: MessagePackValue) { storage.withLock { $0.append(value) } }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZeroRPC
 
 /// Where the interop tests find the Python scripts and the Python that runs them.
 enum InteropEnvironment {
@@ -55,8 +56,8 @@ final class PythonPeer: @unchecked Sendable {
     private let stdoutPipe = Pipe()
     private let stderrPipe = Pipe()
     /// Shared with the reader threads, which must not keep the peer itself alive.
-    private let output = Locked(Output())
-    private let stopped = Locked(false)
+    private let output = LockedValue(Output())
+    private let stopped = LockedValue(false)
 
     init(script: String, arguments: [String]) throws {
         name = script
