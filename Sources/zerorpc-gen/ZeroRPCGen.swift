@@ -4,10 +4,17 @@ import ArgumentParser
 struct ZeroRPCGen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zerorpc-gen",
-        abstract: "Generates Swift clients and server protocols from .rpc files."
-    )
+        abstract: "Generates Swift clients and server protocols from .rpc interface files.",
+        discussion: """
+            Diagnostics go to standard error as `path:line:column: error: message`, the form \
+            SwiftPM and Xcode show inline. Options can also come from the `zerorpc-gen.json` \
+            nearest to each .rpc file: {"accessLevel": "internal", "streamingAndDeferredAPI": false}.
 
-    func run() throws {
-        throw CleanExit.helpRequest(self)
-    }
+            Examples:
+              zerorpc-gen check Schemas/calculator.rpc
+              zerorpc-gen generate Schemas/calculator.rpc Schemas/shop.rpc --output Sources/App/Generated
+              zerorpc-gen generate Schemas/calculator.rpc --output-file Generated/Calculator.swift --access-level internal
+            """,
+        subcommands: [GenerateCommand.self, CheckCommand.self]
+    )
 }

@@ -5,15 +5,18 @@ import ZeroRPCSchema
 @Suite struct ModelTests {
     @Test func namedTypesResolveToTheirKind() {
         let file = checkedFile(
-            "enum E { a }\nunion U { x: int }\nerror Oops {}\nstruct S { e: E, u: U, o: Oops?, list: [S], map: {E: [U]} }")
+            "enum E { a }\nunion U { x: int }\nerror Oops {}\nstruct S { e: E, u: U, o: Oops?, list: [S], map: {E: [U]} }"
+        )
         guard case .structure(let definition)? = file?.types.last else {
             Issue.record("expected a struct")
             return
         }
-        #expect(definition.fields.map(\.type) == [
-            .named("E", .enumeration), .named("U", .union), .optional(.named("Oops", .error)),
-            .array(.named("S", .structure)), .map(key: .named("E", .enumeration), value: .array(.named("U", .union))),
-        ])
+        #expect(
+            definition.fields.map(\.type) == [
+                .named("E", .enumeration), .named("U", .union), .optional(.named("Oops", .error)),
+                .array(.named("S", .structure)),
+                .map(key: .named("E", .enumeration), value: .array(.named("U", .union))),
+            ])
     }
 
     @Test func everyBuiltinTypeResolves() {
@@ -23,7 +26,8 @@ import ZeroRPCSchema
             Issue.record("expected a struct")
             return
         }
-        #expect(definition.fields.map(\.type) == [.bool, .int, .uint, .float, .double, .string, .bytes, .timestamp, .any])
+        #expect(
+            definition.fields.map(\.type) == [.bool, .int, .uint, .float, .double, .string, .bytes, .timestamp, .any])
     }
 
     @Test func documentationIsKeptOnEveryDeclaration() {

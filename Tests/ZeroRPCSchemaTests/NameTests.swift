@@ -32,7 +32,8 @@ import ZeroRPCSchema
 
     @Test func keywordNamesAreLegalInTheLanguage() {
         let file = checkedFile("struct P { default: bool, class: string }\nenum E { case, default }")
-        guard case .structure(let definition)? = file?.types.first, case .enumeration(let cases)? = file?.types.last else {
+        guard case .structure(let definition)? = file?.types.first, case .enumeration(let cases)? = file?.types.last
+        else {
             Issue.record("expected a struct and an enum")
             return
         }

@@ -38,7 +38,8 @@ import ZeroRPCSchema
     }
 
     @Test func structFieldsWithOptionalsAndDefaults() {
-        let declaration = firstStruct("struct Point {\n    x: double\n    label: string? = nil\n    tags: [string] = []\n}")
+        let declaration = firstStruct(
+            "struct Point {\n    x: double\n    label: string? = nil\n    tags: [string] = []\n}")
         #expect(declaration?.isError == false)
         #expect(declaration?.name.text == "Point")
         #expect(declaration?.fields.map(\.name.text) == ["x", "label", "tags"])
@@ -89,17 +90,19 @@ import ZeroRPCSchema
 
     @Test func typesNestArraysMapsAndOptionals() {
         let declaration = firstStruct("struct T { a: [[int]]?, b: {string: [Point?]}, c: {int: {string: bytes}}? }")
-        #expect(declaration?.fields.map(\.type.spelling) == ["[[int]]?", "{string: [Point?]}", "{int: {string: bytes}}?"])
+        #expect(
+            declaration?.fields.map(\.type.spelling) == ["[[int]]?", "{string: [Point?]}", "{int: {string: bytes}}?"])
     }
 
     @Test func defaultValuesOfEveryKind() {
         let declaration = firstStruct(
             "struct D { a: int = -3, b: double = 1.5e2, c: string = \"hi\\n\", d: bool = true, e: P = low, f: [int] = [1, 2,], g: {string: int} = {\"a\": 1} }"
         )
-        #expect(declaration?.fields.compactMap { $0.defaultValue.map(shape) } == [
-            "int(-3)", "float(150.0)", "string(hi\n)", "word(true)", "word(low)", "[int(1), int(2)]",
-            "{string(a): int(1)}",
-        ])
+        #expect(
+            declaration?.fields.compactMap { $0.defaultValue.map(shape) } == [
+                "int(-3)", "float(150.0)", "string(hi\n)", "word(true)", "word(low)", "[int(1), int(2)]",
+                "{string(a): int(1)}",
+            ])
     }
 
     @Test func methodFormsOfAService() {
@@ -169,6 +172,7 @@ private func shape(_ value: ValueSyntax) -> String {
     case .string(let text): return "string(\(text))"
     case .word(let word): return "word(\(word))"
     case .array(let elements): return "[" + elements.map(shape).joined(separator: ", ") + "]"
-    case .map(let entries): return "{" + entries.map { shape($0.key) + ": " + shape($0.value) }.joined(separator: ", ") + "}"
+    case .map(let entries):
+        return "{" + entries.map { shape($0.key) + ": " + shape($0.value) }.joined(separator: ", ") + "}"
     }
 }

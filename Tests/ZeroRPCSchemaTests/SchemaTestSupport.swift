@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import ZeroRPCSchema
 
@@ -24,4 +25,13 @@ func checkedFile(_ text: String, sourceLocation: Testing.SourceLocation = #_sour
     let result = compile(text)
     #expect(result.diagnostics.map(\.description) == [], sourceLocation: sourceLocation)
     return result.schema.files.first
+}
+
+/// Runs CPU-heavy work on a thread of its own rather than on Swift's cooperative pool,
+/// which has one thread per core: on a two-core machine two such tests would otherwise
+/// stall every async test running beside them.
+func onOwnThread<Result: Sendable>(_ work: @escaping @Sendable () -> Result) async -> Result {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: work()) }.start()
+    }
 }

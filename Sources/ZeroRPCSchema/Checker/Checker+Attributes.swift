@@ -34,7 +34,9 @@ extension Checker {
                 }
             default:
                 let known = Self.knownAttributes.map { "`@\($0)`" }.joined(separator: ", ")
-                let suggestion = NameSuggestion.closest(to: name, among: Self.knownAttributes).map { "; did you mean `@\($0)`?" }
+                let suggestion = NameSuggestion.closest(to: name, among: Self.knownAttributes).map {
+                    "; did you mean `@\($0)`?"
+                }
                 error(
                     "unknown attribute `@\(name)`\(suggestion ?? ""); known attributes: \(known)",
                     in: scope.path, at: location)

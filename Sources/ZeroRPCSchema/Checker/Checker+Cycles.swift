@@ -30,7 +30,9 @@ extension Checker {
                 let edge = outgoing[top.nextEdge]
                 if let index = positionOnPath[edge.target] {
                     let fields = path[(index + 1)...].compactMap(\.via) + [edge.field]
-                    reportCycle(through: fields, startingAt: edge.target, members: Set(path[index...].map(\.name)), reported: &reported)
+                    reportCycle(
+                        through: fields, startingAt: edge.target, members: Set(path[index...].map(\.name)),
+                        reported: &reported)
                 } else if !finished.contains(edge.target) {
                     positionOnPath[edge.target] = path.count
                     path.append((edge.target, edge.field, 0))
@@ -39,7 +41,9 @@ extension Checker {
         }
     }
 
-    private func reportCycle(through fields: [FieldSyntax], startingAt name: String, members: Set<String>, reported: inout Set<String>) {
+    private func reportCycle(
+        through fields: [FieldSyntax], startingAt name: String, members: Set<String>, reported: inout Set<String>
+    ) {
         guard members.isDisjoint(with: reported), let first = fields.first, let symbol = symbols[name] else { return }
         reported.formUnion(members)
         let route = fields.map { "`\($0.name.text)`" }.joined(separator: " -> ")

@@ -32,6 +32,7 @@ extension Checker {
             guard let number = Double(text) else { return mismatch("a number") }
             return .double(number)
         case (.float, .float(let number)), (.double, .float(let number)):
+            guard number.isFinite else { return mismatch("a finite number") }
             return .double(number)
         case (.float, _), (.double, _):
             return mismatch("a number")
@@ -67,7 +68,9 @@ extension Checker {
     /// The integer value of an enum case (`low = 1`).
     func enumValue(_ value: ValueSyntax, scope: Scope) -> Int64? {
         guard case .integer(let text) = value.kind else {
-            error("the value of an enum case must be an integer, found \(value.description)", in: scope.path, at: value.range.start)
+            error(
+                "the value of an enum case must be an integer, found \(value.description)", in: scope.path,
+                at: value.range.start)
             return nil
         }
         guard let number = Int64(text) else {
@@ -91,7 +94,8 @@ extension Checker {
                 let checkedValue = checkDefault(entry.value, for: value, scope: scope)
             else { return nil }
             if checked.contains(where: { $0.key == checkedKey }) {
-                error("duplicate key \(entry.key.literal) in the map literal", in: scope.path, at: entry.key.range.start)
+                error(
+                    "duplicate key \(entry.key.literal) in the map literal", in: scope.path, at: entry.key.range.start)
                 return nil
             }
             checked.append(DefaultValue.Entry(key: checkedKey, value: checkedValue))
@@ -99,7 +103,8 @@ extension Checker {
         return .map(checked)
     }
 
-    private func enumCase(_ caseName: String, of enumName: String, at value: ValueSyntax, scope: Scope) -> DefaultValue? {
+    private func enumCase(_ caseName: String, of enumName: String, at value: ValueSyntax, scope: Scope) -> DefaultValue?
+    {
         guard case .enumeration(let declaration)? = symbols[enumName]?.declaration else { return nil }
         let names = declaration.cases.map(\.name.text)
         guard names.contains(caseName) else {

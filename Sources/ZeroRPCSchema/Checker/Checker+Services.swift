@@ -7,7 +7,8 @@ extension Checker {
         "generator": "generated generator methods take a `generator:` parameter",
     ]
 
-    func checkService(_ syntax: ServiceSyntax, namespace: String?, file: FileSyntax, scope: Scope) -> ServiceDefinition {
+    func checkService(_ syntax: ServiceSyntax, namespace: String?, file: FileSyntax, scope: Scope) -> ServiceDefinition
+    {
         let owner = "service `\(syntax.name.text)`"
         var names = MemberNames(owner: owner, member: "method")
         var methods: [MethodDefinition] = []
@@ -57,7 +58,7 @@ extension Checker {
         else { return nil }
         return MethodDefinition(
             name: name, parameters: parameters, kind: kind, errors: errors, isDeferred: attributes.isDeferred,
-            documentation: syntax.documentation, deprecation: attributes.deprecation)
+            documentation: syntax.documentation, deprecation: attributes.deprecation, location: syntax.name.range.start)
     }
 
     /// Reserved names, and no required parameter after one a caller may leave out
@@ -89,7 +90,9 @@ extension Checker {
 
     private func checkThrows(_ syntax: MethodSyntax, scope: Scope) -> [String]? {
         if syntax.oneway != nil, let first = syntax.errors.first {
-            error("a `oneway` method cannot throw declared errors: its caller never sees them", in: scope.path, at: first.range.start)
+            error(
+                "a `oneway` method cannot throw declared errors: its caller never sees them", in: scope.path,
+                at: first.range.start)
             return nil
         }
         var errors: [String] = []
@@ -130,13 +133,17 @@ extension Checker {
         switch syntax.result {
         case nil:
             if isOneway && isDeferred {
-                error("a `oneway` method cannot be `@deferred`: there is no result to defer", in: scope.path, at: syntax.name.range.start)
+                error(
+                    "a `oneway` method cannot be `@deferred`: there is no result to defer", in: scope.path,
+                    at: syntax.name.range.start)
                 return nil
             }
             return isOneway ? .oneway : .unary(returns: nil)
         case .value(let type):
             if isOneway {
-                error("a `oneway` method returns nothing; remove `-> \(type.spelling)`", in: scope.path, at: type.range.start)
+                error(
+                    "a `oneway` method returns nothing; remove `-> \(type.spelling)`", in: scope.path,
+                    at: type.range.start)
                 return nil
             }
             return resolve(type, scope: scope).map { .unary(returns: $0) }
@@ -155,13 +162,17 @@ extension Checker {
         }
     }
 
-    private func checkStreaming(_ what: String, at keyword: SourceRange, isOneway: Bool, isDeferred: Bool, scope: Scope) -> Bool {
+    private func checkStreaming(
+        _ what: String, at keyword: SourceRange, isOneway: Bool, isDeferred: Bool, scope: Scope
+    ) -> Bool {
         if isOneway {
             error("a `oneway` method cannot return a `\(what)`", in: scope.path, at: keyword.start)
             return false
         }
         if isDeferred {
-            error("`@deferred` applies only to methods with a single result, not to a `\(what)`", in: scope.path, at: keyword.start)
+            error(
+                "`@deferred` applies only to methods with a single result, not to a `\(what)`", in: scope.path,
+                at: keyword.start)
             return false
         }
         return true

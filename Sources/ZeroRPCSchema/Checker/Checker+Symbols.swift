@@ -23,7 +23,9 @@ extension Checker {
         for declaration in file.declarations {
             let name = declaration.name
             if let reason = Self.reservedTypeNames[name.text] {
-                error("`\(name.text)` cannot be used as \(declaration.keywordWithArticle) name: \(reason)", in: file.path, at: name.range.start)
+                error(
+                    "`\(name.text)` cannot be used as \(declaration.keywordWithArticle) name: \(reason)", in: file.path,
+                    at: name.range.start)
             } else if TypeReference.builtins[name.text] != nil {
                 error("`\(name.text)` is a built-in type and cannot be redeclared", in: file.path, at: name.range.start)
             }

@@ -61,7 +61,9 @@ extension Checker {
 
     /// Resolves fields (or parameters), reporting duplicate names, Swift-name
     /// collisions after camelCasing and invalid defaults.
-    func checkFields(_ fields: [FieldSyntax], of owner: String, member: String = "field", scope: Scope) -> [FieldDefinition] {
+    func checkFields(
+        _ fields: [FieldSyntax], of owner: String, member: String = "field", scope: Scope
+    ) -> [FieldDefinition] {
         var names = MemberNames(owner: owner, member: member)
         var checked: [FieldDefinition] = []
         for field in fields {
@@ -98,7 +100,9 @@ extension Checker {
             if let syntax = enumCase.value {
                 guard let number = enumValue(syntax, scope: scope) else { continue }
                 if let other = values[number] {
-                    error("\(owner): value \(number) is already used by case `\(other)`", in: scope.path, at: syntax.range.start)
+                    error(
+                        "\(owner): value \(number) is already used by case `\(other)`", in: scope.path,
+                        at: syntax.range.start)
                     continue
                 }
                 values[number] = enumCase.name.text
@@ -153,6 +157,12 @@ struct MemberNames {
     /// Records a name; reports and returns false when it repeats another one,
     /// or becomes the same Swift name as another one once camelCased.
     mutating func declare(_ name: Name, at identifier: Identifier, checker: Checker, scope: Scope) -> Bool {
+        if let reason = MemberNames.unusableReason(name.swift, member: member) {
+            checker.error(
+                "`\(name.wire)` cannot be a \(member) name: \(reason); rename it", in: scope.path,
+                at: identifier.range.start)
+            return false
+        }
         if let existing = byWireName[name.wire] {
             checker.error("duplicate \(member) `\(name.wire)` in \(owner)", in: scope.path, at: identifier.range.start)
             checker.note("`\(name.wire)` first declared here", in: scope.path, at: existing.range.start)
@@ -168,6 +178,16 @@ struct MemberNames {
         byWireName[name.wire] = identifier
         bySwiftName[name.swift] = identifier
         return true
+    }
+
+    /// Why a Swift member name cannot work even in backticks, or nil when it can.
+    static func unusableReason(_ swiftName: String, member: String) -> String? {
+        switch (swiftName, member) {
+        case ("self", _), ("Self", _): return "in Swift it would shadow `self`"
+        case ("hashValue", "field"): return "it would clash with `Hashable.hashValue` of the generated struct"
+        case ("allCases", "case"): return "it would clash with `CaseIterable.allCases` of the generated enum"
+        default: return nil
+        }
     }
 
     /// Claims a generated Swift name (such as `startFactor`) for `identifier`.

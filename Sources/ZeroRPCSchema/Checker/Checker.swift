@@ -2,8 +2,8 @@
 ///
 /// Names are global within the set of files checked together (one target), as
 /// Swift type names are; a file sees its own types and those of the files it
-/// imports. The result is complete even when there are errors (broken parts are
-/// left out), so callers decide by `diagnostics.containsErrors` whether to go on.
+/// imports. The model comes back even when there are errors, with the broken parts
+/// left out, so callers decide by `diagnostics.containsErrors` whether to go on.
 public final class Checker {
     /// Checks files loaded by `SchemaLoader`.
     public static func check(_ loaded: SchemaLoader.Result) -> (schema: Schema, diagnostics: [Diagnostic]) {

@@ -10,10 +10,13 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         case note
     }
 
+    /// Error, warning or note.
     public var severity: Severity
+    /// What is wrong, with a fix hint where one is obvious.
     public var message: String
     /// The file the diagnostic points into, as the user named it.
     public var path: String
+    /// Where in the file, 1-based.
     public var location: SourceLocation
 
     public init(_ severity: Severity, _ message: String, path: String, at location: SourceLocation) {

@@ -25,11 +25,6 @@ final class DiagnosticCollector {
         }
     }
 
-    func warning(_ message: String, at location: SourceLocation) {
-        guard !isSaturated else { return }
-        diagnostics.append(Diagnostic(.warning, message, path: path, at: location))
-    }
-
     func note(_ message: String, at location: SourceLocation) {
         guard !isSaturated else { return }
         diagnostics.append(Diagnostic(.note, message, path: path, at: location))

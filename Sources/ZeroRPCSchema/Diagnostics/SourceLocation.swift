@@ -1,6 +1,8 @@
 /// A position in a `.rpc` file: 1-based line and column.
 public struct SourceLocation: Sendable, Hashable, Comparable {
+    /// 1-based.
     public var line: Int
+    /// 1-based, counting UTF-8 bytes as the Swift compiler does.
     public var column: Int
 
     public init(line: Int, column: Int) {

@@ -119,14 +119,16 @@ struct Lexer {
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") {
                 offset += 1
-                return makeToken(.string, String(decoding: value, as: UTF8.self), start: start, startOffset: startOffset)
+                return makeToken(
+                    .string, String(decoding: value, as: UTF8.self), start: start, startOffset: startOffset)
             }
             if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") { break }
             if byte == UInt8(ascii: "\\") {
                 let escapeLocation = location
                 offset += 1
                 guard offset < bytes.count, let escaped = Self.escapes[bytes[offset]] else {
-                    diagnostics.error("unknown escape sequence in string; use \\\\, \\\", \\n, \\r, \\t or \\0", at: escapeLocation)
+                    diagnostics.error(
+                        "unknown escape sequence in string; use \\\\, \\\", \\n, \\r, \\t or \\0", at: escapeLocation)
                     continue
                 }
                 value.append(escaped)
@@ -171,7 +173,8 @@ struct Lexer {
         let start = offset
         while offset < bytes.count, bytes[offset] != UInt8(ascii: "\n") { offset += 1 }
         let comment = bytes[start..<offset]
-        let isDocumentation = comment.count >= 3 && comment[start + 2] == UInt8(ascii: "/")
+        let isDocumentation =
+            comment.count >= 3 && comment[start + 2] == UInt8(ascii: "/")
             && (comment.count == 3 || comment[start + 3] != UInt8(ascii: "/"))
         guard isDocumentation else { return }
         var body = comment.dropFirst(3)
@@ -204,7 +207,9 @@ struct Lexer {
         diagnostics.error("unterminated comment; add `*/` to close it", at: start)
     }
 
-    private mutating func makeToken(_ kind: Token.Kind, _ text: String, start: SourceLocation, startOffset: Int) -> Token {
+    private mutating func makeToken(
+        _ kind: Token.Kind, _ text: String, start: SourceLocation, startOffset: Int
+    ) -> Token {
         let range = SourceRange(start: start, end: location, startOffset: startOffset, endOffset: offset)
         let token = Token(
             kind: kind, text: text, range: range, isFirstOnLine: sawLineBreak, documentation: pendingDocumentation)
@@ -225,12 +230,14 @@ struct Lexer {
 extension UInt8 {
     fileprivate var isDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
     fileprivate var isLetter: Bool {
-        (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "z")) || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "Z"))
+        (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "z"))
+            || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "Z"))
     }
     fileprivate var isIdentifierStart: Bool { isLetter || self == UInt8(ascii: "_") }
     fileprivate var isIdentifierContinuation: Bool { isIdentifierStart || isDigit }
     fileprivate var isWhitespace: Bool {
-        self == UInt8(ascii: " ") || self == UInt8(ascii: "\t") || self == UInt8(ascii: "\r") || self == UInt8(ascii: "\n")
+        self == UInt8(ascii: " ") || self == UInt8(ascii: "\t") || self == UInt8(ascii: "\r")
+            || self == UInt8(ascii: "\n")
     }
     fileprivate var canStartToken: Bool {
         isIdentifierStart || isDigit || "{}()[]<>:,.?=@-\"/".utf8.contains(self)

@@ -14,9 +14,11 @@ public struct SchemaLoader: Sendable {
 
     /// The parsed files, the requested ones first and then their imports, in the order found.
     public struct Result: Sendable {
+        /// The parse trees, requested files first.
         public var files: [FileSyntax]
         /// The resolved import paths of each file, by the file's path.
         public var imports: [String: [String]]
+        /// Everything reported while loading and parsing.
         public var diagnostics: [Diagnostic]
     }
 
@@ -70,7 +72,9 @@ public struct SchemaLoader: Sendable {
             if state.files[target] != nil { continue }
             guard let importedText = readFile(target) else {
                 state.diagnostics.append(
-                    Diagnostic(.error, "cannot find imported file `\(declaration.path)` (looked for `\(target)`)", path: path, at: location))
+                    Diagnostic(
+                        .error, "cannot find imported file `\(declaration.path)` (looked for `\(target)`)", path: path,
+                        at: location))
                 continue
             }
             visit(target, text: importedText, stack: chain, state: &state)

@@ -1,5 +1,7 @@
 /// Path arithmetic for imports, on plain strings with `/` separators (no Foundation).
-enum SchemaPath {
+///
+/// Loaded files are known by their normalized path (`SchemaFile.path`).
+public enum SchemaPath {
     /// The directory part of `path`: `a/b.rpc` -> `a`, `b.rpc` -> `` (the current directory).
     static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "" }
@@ -15,7 +17,7 @@ enum SchemaPath {
     }
 
     /// Removes `.` and `dir/..` components and doubled slashes, so one file has one spelling.
-    static func normalize(_ path: String) -> String {
+    public static func normalize(_ path: String) -> String {
         let isAbsolute = path.hasPrefix("/")
         var components: [Substring] = []
         for component in path.split(separator: "/", omittingEmptySubsequences: true) {

@@ -27,6 +27,12 @@ public struct Name: Sendable, Hashable {
     /// The Swift name, in backticks when it is a keyword.
     public var escapedSwift: String { needsEscaping ? "`\(swift)`" : swift }
 
+    /// The Swift name as an argument label at a call site, where only `inout`, `var` and
+    /// `let` need backticks.
+    public var argumentLabel: String {
+        ["inout", "var", "let"].contains(swift) ? "`\(swift)`" : swift
+    }
+
     /// `snake_case` -> `snakeCase`; leading underscores and camelCase names are kept.
     public static func camelCase(_ name: String) -> String {
         let leading = name.prefix { $0 == "_" }

@@ -20,6 +20,7 @@ public struct Schema: Sendable, Hashable {
 public struct SchemaFile: Sendable, Hashable {
     /// The path the file was loaded from.
     public var path: String
+    /// The `namespace` of the file, if it has one.
     public var namespace: String?
     /// The `///` comment on the `namespace` line, if any.
     public var documentation: [String]

@@ -1,8 +1,12 @@
 /// A checked `struct` or `error`: named fields.
 public struct StructDefinition: Sendable, Hashable {
+    /// The declared name, in its wire and Swift spellings.
     public var name: Name
+    /// The fields in declaration order.
     public var fields: [FieldDefinition]
+    /// The `///` comment lines written before it, without the slashes.
     public var documentation: [String]
+    /// Set by `@deprecated`.
     public var deprecation: Deprecation?
     /// Whether this is an `error` (thrown by methods) rather than a plain struct.
     public var isError: Bool
@@ -10,10 +14,15 @@ public struct StructDefinition: Sendable, Hashable {
 
 /// A field of a struct or error, or a parameter of a method.
 public struct FieldDefinition: Sendable, Hashable {
+    /// The declared name, in its wire and Swift spellings.
     public var name: Name
+    /// The resolved type.
     public var type: TypeReference
+    /// The value used when a sender leaves it out.
     public var defaultValue: DefaultValue?
+    /// The `///` comment lines written before it, without the slashes.
     public var documentation: [String]
+    /// Set by `@deprecated`.
     public var deprecation: Deprecation?
 
     /// Whether a sender may leave the field out: it is optional or has a default.
@@ -22,9 +31,13 @@ public struct FieldDefinition: Sendable, Hashable {
 
 /// A checked `enum`.
 public struct EnumDefinition: Sendable, Hashable {
+    /// The declared name, in its wire and Swift spellings.
     public var name: Name
+    /// The cases in declaration order.
     public var cases: [EnumCaseDefinition]
+    /// The `///` comment lines written before it, without the slashes.
     public var documentation: [String]
+    /// Set by `@deprecated`.
     public var deprecation: Deprecation?
 
     /// Whether every case has an explicit integer value; such an enum goes on the wire as that integer.
@@ -33,22 +46,31 @@ public struct EnumDefinition: Sendable, Hashable {
 
 /// One case of an enum.
 public struct EnumCaseDefinition: Sendable, Hashable {
+    /// The declared name, in its wire and Swift spellings.
     public var name: Name
+    /// The explicit integer value (`low = 1`), if written.
     public var value: Int64?
+    /// The `///` comment lines written before it, without the slashes.
     public var documentation: [String]
+    /// Set by `@deprecated`.
     public var deprecation: Deprecation?
 }
 
 /// A checked `union`: exactly one case, each carrying a value.
 public struct UnionDefinition: Sendable, Hashable {
+    /// The declared name, in its wire and Swift spellings.
     public var name: Name
+    /// The cases in declaration order, each with the type of its value.
     public var cases: [FieldDefinition]
+    /// The `///` comment lines written before it, without the slashes.
     public var documentation: [String]
+    /// Set by `@deprecated`.
     public var deprecation: Deprecation?
 }
 
 /// `@deprecated` or `@deprecated("message")`.
 public struct Deprecation: Sendable, Hashable {
+    /// The message given as `@deprecated("…")`, if any.
     public var message: String?
 
     public init(message: String?) {

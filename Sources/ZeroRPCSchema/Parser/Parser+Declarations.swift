@@ -118,9 +118,11 @@ extension Parser {
         guard let name = expectIdentifier("a name after `\(keyword.text)`") else { return nil }
         let what = "\(keyword.text) `\(name.text)`"
         guard
-            let fields = parseList(open: .leftBrace, close: .rightBrace, of: what, elementName: "a field", element: {
-                parseField(of: what)
-            })
+            let fields = parseList(
+                open: .leftBrace, close: .rightBrace, of: what, elementName: "a field",
+                element: {
+                    parseField(of: what)
+                })
         else { return nil }
         return StructSyntax(
             isError: keyword.text == "error", name: name, fields: fields, documentation: documentation,
@@ -178,9 +180,11 @@ extension Parser {
         guard let name = expectIdentifier("a name after `union`") else { return nil }
         let what = "union `\(name.text)`"
         guard
-            let cases = parseList(open: .leftBrace, close: .rightBrace, of: what, elementName: "a case", element: {
-                parseField(of: what)
-            })
+            let cases = parseList(
+                open: .leftBrace, close: .rightBrace, of: what, elementName: "a case",
+                element: {
+                    parseField(of: what)
+                })
         else { return nil }
         return UnionSyntax(
             name: name, cases: cases, documentation: documentation, attributes: attributes,

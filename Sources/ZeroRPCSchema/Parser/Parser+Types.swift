@@ -62,7 +62,8 @@ extension Parser {
     private func parseValue(depth: Int) -> ValueSyntax? {
         let start = current
         guard depth < Parser.maxNesting else {
-            diagnostics.error("value is nested too deeply (more than \(Parser.maxNesting) levels)", at: start.range.start)
+            diagnostics.error(
+                "value is nested too deeply (more than \(Parser.maxNesting) levels)", at: start.range.start)
             unclosedBracketsAtOverflow = depth
             return nil
         }
@@ -85,12 +86,15 @@ extension Parser {
             return ValueSyntax(kind: .word(start.text), range: start.range)
         case .leftBracket:
             advance()
-            guard let elements = parseValueElements(closing: .rightBracket, closeText: "]", { parseValue(depth: depth + 1) })
+            guard
+                let elements = parseValueElements(
+                    closing: .rightBracket, closeText: "]", { parseValue(depth: depth + 1) })
             else { return nil }
             return ValueSyntax(kind: .array(elements), range: range(from: start.range))
         case .leftBrace:
             advance()
-            guard let entries = parseValueElements(closing: .rightBrace, closeText: "}", { parseMapEntry(depth: depth) })
+            guard
+                let entries = parseValueElements(closing: .rightBrace, closeText: "}", { parseMapEntry(depth: depth) })
             else { return nil }
             return ValueSyntax(kind: .map(entries), range: range(from: start.range))
         default:

@@ -148,7 +148,8 @@ public final class Parser {
                 return elements
             }
             if isAtEnd || startsTopLevelDeclaration() {
-                diagnostics.error("expected `\(closeText)` to end \(what), found \(current.quoted)", at: current.range.start)
+                diagnostics.error(
+                    "expected `\(closeText)` to end \(what), found \(current.quoted)", at: current.range.start)
                 diagnostics.note("`\(opening.text)` opened here", at: opening.range.start)
                 return elements
             }

@@ -1,0 +1,37 @@
+import ZeroRPCSchema
+
+/// Turns one checked `.rpc` file into Swift source. Pure: no file access.
+///
+/// ```swift
+/// let output = CodeGenerator(options: .init()).generate(file, in: schema, displayPath: "Schemas/calculator.rpc")
+/// ```
+public struct CodeGenerator: Sendable {
+    /// The choices applied to every file generated.
+    public var options: GeneratorOptions
+
+    public init(options: GeneratorOptions = GeneratorOptions()) {
+        self.options = options
+    }
+
+    /// Generated source and the warnings about what was left out.
+    public struct Output: Sendable, Hashable {
+        /// The Swift file, header included.
+        public var source: String
+        /// Warnings about what was left out.
+        public var diagnostics: [Diagnostic]
+    }
+
+    /// The Swift for the declarations of `file`; `schema` resolves the types it imports.
+    /// `displayPath` is the path written in the header.
+    public func generate(_ file: SchemaFile, in schema: Schema, displayPath: String) -> Output {
+        let translator = FileTranslator(file: file, schema: schema, options: options)
+        let source = translator.translate(displayPath: displayPath)
+        return Output(source: source, diagnostics: translator.diagnostics)
+    }
+
+    /// `Schemas/calculator.rpc` -> `calculator.swift`.
+    public static func outputFileName(for path: String) -> String {
+        let base = path.split(separator: "/").last.map(String.init) ?? path
+        return (base.hasSuffix(".rpc") ? String(base.dropLast(4)) : base) + ".swift"
+    }
+}

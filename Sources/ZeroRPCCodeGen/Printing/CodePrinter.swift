@@ -1,0 +1,147 @@
+/// Lays out Swift source: lines, indentation, braces and blank lines.
+///
+/// The translators decide *what* to emit and call this printer; they never count
+/// spaces or close braces themselves.
+final class CodePrinter {
+    /// The longest line before lists are broken one item per line (swift-format's default).
+    static let lineLength = 120
+
+    private(set) var text = ""
+    private var indentation = 0
+    private var lastLineWasBlank = true
+
+    /// One line at the current indentation.
+    func line(_ content: String) {
+        text += (content.isEmpty ? "" : String(repeating: "    ", count: indentation)) + content + "\n"
+        lastLineWasBlank = false
+    }
+
+    /// Several lines, each at the current indentation.
+    func lines(_ contents: [String]) {
+        contents.forEach(line)
+    }
+
+    /// `head` + comma-separated `items` + `tail` on one line when it fits; otherwise
+    /// `head`, then each item on its own line one level deeper, then `tail`.
+    func wrapped(_ head: String, _ items: [String], _ tail: String) {
+        let single = head + items.joined(separator: ", ") + tail
+        guard !fits(single), !items.isEmpty else {
+            line(single)
+            return
+        }
+        line(head)
+        indented {
+            for (index, item) in items.enumerated() {
+                line(index == items.count - 1 ? item : item + ",")
+            }
+        }
+        lastLineWasBlank = false
+        line(tail.drop { $0 == " " }.description)
+    }
+
+    /// A collection literal: on one line when it fits, otherwise one element per line,
+    /// each with a trailing comma.
+    func collection(_ head: String, _ elements: [String], _ tail: String) {
+        let single = head + elements.joined(separator: ", ") + tail
+        guard !fits(single), !elements.isEmpty else {
+            line(single)
+            return
+        }
+        line(head)
+        indented {
+            for element in elements { line(element + ",") }
+        }
+        lastLineWasBlank = false
+        line(tail)
+    }
+
+    /// Like `block`, with the header's list wrapped by `wrapped` when it is too long.
+    func wrappedBlock(_ head: String, _ items: [String], _ tail: String, _ body: () -> Void) {
+        wrapped(head, items, tail + " {")
+        closeScope("}", body)
+    }
+
+    /// `opening closure-body closing` on one line when it fits; otherwise the body on
+    /// its own line between `opening {` and `}`. For `x = try f { body }` statements.
+    func closureLine(_ opening: String, _ body: String, _ closing: String = "") {
+        let single = "\(opening) { \(body) }\(closing)"
+        guard !fits(single) else {
+            line(single)
+            return
+        }
+        line(opening + " {")
+        indented { line(body) }
+        lastLineWasBlank = false
+        line("}" + closing)
+    }
+
+    /// Whether `content` fits on one line at the current indentation.
+    func fits(_ content: String) -> Bool {
+        indentation * 4 + content.count <= Self.lineLength
+    }
+
+    /// A blank line, never two in a row and never right after an opening brace.
+    func blankLine() {
+        guard !lastLineWasBlank else { return }
+        text += "\n"
+        lastLineWasBlank = true
+    }
+
+    /// `header {`, the body one level deeper, then `}`.
+    func block(_ header: String, _ body: () -> Void) {
+        scope(opening: header + " {", closing: "}", body)
+    }
+
+    /// An opening line, the body one level deeper, then a closing line: for closures
+    /// (`arguments: { writer in` … `},`) and argument lists (`unary(` … `)`).
+    func scope(opening: String, closing: String, _ body: () -> Void) {
+        line(opening)
+        closeScope(closing, body)
+    }
+
+    /// The body one level deeper, then `closing`; an empty body closes on the opening
+    /// line (`init() {}`).
+    private func closeScope(_ closing: String, _ body: () -> Void) {
+        let mark = text.count
+        indented(body)
+        lastLineWasBlank = false
+        if text.count == mark {
+            text.removeLast()
+            text += closing + "\n"
+        } else {
+            line(closing)
+        }
+    }
+
+    /// The body one level deeper, without braces.
+    func indented(_ body: () -> Void) {
+        indentation += 1
+        lastLineWasBlank = true
+        body()
+        indentation -= 1
+        if text.hasSuffix("\n\n") { text.removeLast() }
+    }
+
+    /// `switch subject {` with its cases at the switch's own indentation, as Swift style has it.
+    func switchBlock(_ subject: String, cases: () -> Void) {
+        line("switch \(subject) {")
+        lastLineWasBlank = true
+        cases()
+        lastLineWasBlank = false
+        line("}")
+    }
+
+    /// `case pattern:` (or `default:`) with its statements one level deeper.
+    func switchCase(_ label: String, _ body: () -> Void) {
+        line(label)
+        indented(body)
+        lastLineWasBlank = false
+    }
+
+    /// `///` lines for a DocC comment.
+    func documentation(_ lines: [String]) {
+        for content in lines {
+            line(content.isEmpty ? "///" : "/// " + content)
+        }
+    }
+}

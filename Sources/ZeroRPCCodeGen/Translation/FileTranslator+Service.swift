@@ -1,0 +1,147 @@
+import ZeroRPCSchema
+
+extension FileTranslator {
+    /// A `service`: an enum namespace holding `Service`, `ClientProtocol` and `Client`,
+    /// then the method table of `Service` and the `options:`-less client calls.
+    func translateService(_ service: ServiceDefinition) {
+        let signatures = emittedSignatures(of: service)
+        let name = service.name.escapedSwift
+        documentation(service.documentation, deprecation: service.deprecation)
+        printer.block("\(access)enum \(name)") {
+            serviceProtocol(service, signatures)
+            printer.blankLine()
+            clientProtocol(service, signatures)
+            printer.blankLine()
+            clientStruct(service, signatures)
+        }
+        printer.blankLine()
+        methodTable(service, signatures)
+        printer.blankLine()
+        clientConveniences(service, signatures)
+    }
+
+    /// The methods to emit; streaming ones only with `streamingAndDeferredAPI`, with a
+    /// warning for each one left out.
+    private func emittedSignatures(of service: ServiceDefinition) -> [MethodSignature] {
+        let signatures = service.methods.map { MethodSignature($0, namespace: service.namespace) }
+        guard !options.streamingAndDeferredAPI else { return signatures }
+        for signature in signatures where signature.isStreaming {
+            warning(
+                "method `\(signature.method.name.wire)` is not generated: streams and generators need a runtime with ZeroRPC.StreamWriter and ZeroRPC.Generator (generator option `streamingAndDeferredAPI`)",
+                at: signature.method.location)
+        }
+        for signature in signatures where signature.method.isDeferred {
+            warning(
+                "`@deferred` method `\(signature.method.name.wire)` is generated as a plain call without `\(signature.startName)`/`\(signature.resumeName)`: they need a runtime with ZeroRPC.Deferred (generator option `streamingAndDeferredAPI`)",
+                at: signature.method.location)
+        }
+        return signatures.filter { !$0.isStreaming }
+    }
+
+    private func serviceProtocol(_ service: ServiceDefinition, _ signatures: [MethodSignature]) {
+        var lines = [
+            "The server side of `\(service.name.wire)`: implement it and pass an instance to `ZeroRPC.Server.register(_:)`."
+        ]
+        let omitted = service.methods.filter { MethodSignature($0, namespace: nil).isStreaming }.map(\.name.wire)
+        if !options.streamingAndDeferredAPI && !omitted.isEmpty {
+            let names = omitted.map { "`\($0)`" }.joined(separator: ", ")
+            lines += [
+                "",
+                "Not generated: \(names).",
+                "Streams and generators need the generator option `streamingAndDeferredAPI` and a runtime",
+                "that has `ZeroRPC.StreamWriter` and `ZeroRPC.GeneratorContext`.",
+            ]
+        }
+        printer.documentation(lines)
+        printer.block("\(access)protocol Service: ZeroRPC.RegistrableService") {
+            for signature in signatures {
+                printer.blankLine()
+                documentation(signature.documentation)
+                printer.declaration(signature.serviceRequirement)
+            }
+        }
+    }
+
+    private func clientProtocol(_ service: ServiceDefinition, _ signatures: [MethodSignature]) {
+        printer.documentation([
+            "The calls of `\(service.name.wire)`, as a protocol so tests can substitute their own client."
+        ])
+        printer.block("\(access)protocol ClientProtocol: Sendable") {
+            for signature in signatures {
+                for call in clientCalls(signature) {
+                    printer.blankLine()
+                    documentation(call.documentation)
+                    signature.availability.map(printer.line)
+                    printer.declaration(call.declaration(access: ""))
+                }
+            }
+        }
+    }
+
+    /// The client calls of one method: the call itself, plus `startX`/`resumeX` for
+    /// `@deferred` methods when the deferred API is on.
+    func clientCalls(_ signature: MethodSignature) -> [ClientCall] {
+        let parameters = signature.parameters(withDefaults: false) + ["options: ZeroRPC.CallOptions"]
+        var calls = [
+            ClientCall(
+                name: signature.swiftName, parameters: parameters, effects: "async throws",
+                result: signature.clientResult, documentation: signature.documentation, takesOptions: true)
+        ]
+        if signature.method.isDeferred && options.streamingAndDeferredAPI {
+            let deferred = "ZeroRPC.Deferred<\(signature.deferredResult)>"
+            calls.append(
+                ClientCall(
+                    name: signature.startName, parameters: parameters, effects: "async throws", result: deferred,
+                    documentation: [
+                        "Starts `\(signature.method.name.wire)` and returns a handle to poll or await; its token works from any process."
+                    ],
+                    takesOptions: true))
+            calls.append(
+                ClientCall(
+                    name: signature.resumeName, parameters: ["token: ZeroRPC.DeferredToken"], effects: "",
+                    result: deferred,
+                    documentation: ["Picks up a `\(signature.method.name.wire)` call started elsewhere, by its token."],
+                    takesOptions: false))
+        }
+        return calls
+    }
+
+    /// The `options:`-less calls, with `.defaults`, in an extension of `ClientProtocol`.
+    private func clientConveniences(_ service: ServiceDefinition, _ signatures: [MethodSignature]) {
+        printer.block("extension \(service.name.escapedSwift).ClientProtocol") {
+            for signature in signatures {
+                for call in clientCalls(signature) where call.takesOptions {
+                    printer.blankLine()
+                    documentation(call.documentation)
+                    signature.availability.map(printer.line)
+                    let convenience = ClientCall(
+                        name: call.name, parameters: signature.parameters(withDefaults: true), effects: call.effects,
+                        result: call.result, documentation: [], takesOptions: false)
+                    printer.declaration(convenience.declaration(access: access)) {
+                        let arguments = signature.forwardedArguments + ["options: .defaults"]
+                        printer.wrapped("try await \(call.name)(", arguments, ")")
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One generated client method.
+struct ClientCall {
+    let name: String
+    let parameters: [String]
+    /// `async throws`, or empty.
+    let effects: String
+    let result: String?
+    let documentation: [String]
+    /// Whether it ends with `options:`, so an `options:`-less convenience exists.
+    let takesOptions: Bool
+
+    func declaration(access: String) -> Declaration {
+        let effects = self.effects.isEmpty ? "" : " " + self.effects
+        return Declaration(
+            head: "\(access)func \(name)(", parameters: parameters,
+            tail: ")\(effects)\(result.map { " -> " + $0 } ?? "")")
+    }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds a user package that uses the ZeroRPCGenerator plugin, the way a user would, and
+# checks three things: it builds and runs; an unchanged .rpc file is not regenerated; a
+# broken .rpc file fails the build with `path:line:column: error:` on that file.
+# Slow (a fresh build of the package), so not part of `swift test`:
+#   Tests/ZeroRPCCodeGenTests/PluginFixture/check-plugin.sh
+set -euo pipefail
+
+checkout="$(cd "$(dirname "$0")/../../.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cp -R "$(dirname "$0")/Template/." "$work/"
+identity="$(basename "$checkout" | tr "[:upper:]" "[:lower:]")"
+sed -i.bak -e "s|ZERORPC_SWIFT_CHECKOUT|$checkout|" -e "s|ZERORPC_SWIFT_IDENTITY|$identity|g" "$work/Package.swift"
+cd "$work"
+
+fail() { echo "check-plugin: FAIL: $*" >&2; exit 1; }
+
+swift build >build.log 2>&1 || { cat build.log; fail "the fixture does not build"; }
+[ "$(.build/debug/App)" = "Hello, plugin!" ] || fail "the generated client and service do not answer"
+
+# SwiftPM relinks the plugin's tool once on the first rebuild, which reruns the command;
+# from then on an unchanged .rpc file must not be regenerated.
+swift build >rebuild.log 2>&1 || { cat rebuild.log; fail "the rebuild failed"; }
+swift build >rebuild.log 2>&1 || { cat rebuild.log; fail "the rebuild failed"; }
+! grep -q "Generating Swift for greeter.rpc" rebuild.log || fail "an unchanged .rpc file was regenerated"
+
+# Touched but not changed: the tool runs, leaves the generated file alone, nothing recompiles.
+generated="$(find .build/plugins/outputs -name greeter.swift)"
+before="$(stat -c %Y "$generated")"
+sleep 1
+touch Sources/App/greeter.rpc
+swift build >touched.log 2>&1 || { cat touched.log; fail "the build after touch failed"; }
+[ "$(stat -c %Y "$generated")" = "$before" ] || fail "an unchanged generated file was rewritten"
+! grep -q "Compiling App" touched.log || fail "the target was recompiled for an unchanged .rpc file"
+
+printf 'namespace greet\n\nservice Greeter {\n    hello(name: strng) -> string\n}\n' >Sources/App/greeter.rpc
+if swift build >broken.log 2>&1; then fail "a broken .rpc file did not fail the build"; fi
+expected="$work/Sources/App/greeter.rpc:4:17: error: unknown type \`strng\`; did you mean \`string\`?"
+grep -qF "$expected" broken.log || { cat broken.log; fail "missing diagnostic: $expected"; }
+
+echo "check-plugin: ok (builds and runs, no needless regeneration or recompilation, broken .rpc fails with its position)"
