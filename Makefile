@@ -63,8 +63,11 @@ test-asan: deps venv
 test-tsan: deps venv
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
 
+## demo: the calculator of Schemas/calculator.rpc, server and client (Examples/Calculator).
 demo: deps
-	@echo "make demo: the calculator demo lands with the code generator (issue 5)."
+	$(SWIFT) build --product calculator-server
+	$(SWIFT) build --product calculator-client
+	Examples/Calculator/run-demo.sh .build/debug
 
 ## bench: every scenario against its baselines, release build (see docs/PERFORMANCE.md).
 bench: deps venv baselines

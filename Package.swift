@@ -65,6 +65,24 @@ let package = Package(
             path: "Benchmarks/ZeroRPCBench"
         ),
 
+        // Examples/Calculator: what a user writes, built by CI and run by `make demo`.
+        .target(
+            name: "CalculatorAPI",
+            dependencies: ["ZeroRPC"],
+            path: "Examples/Calculator/CalculatorAPI",
+            plugins: [.plugin(name: "ZeroRPCGenerator")]
+        ),
+        .executableTarget(
+            name: "calculator-server",
+            dependencies: ["CalculatorAPI"],
+            path: "Examples/Calculator/CalculatorServer"
+        ),
+        .executableTarget(
+            name: "calculator-client",
+            dependencies: ["CalculatorAPI"],
+            path: "Examples/Calculator/CalculatorClient"
+        ),
+
         .testTarget(name: "ZeroRPCSchemaTests", dependencies: ["ZeroRPCSchema"]),
         .testTarget(
             name: "ZeroRPCCodeGenTests",
