@@ -45,9 +45,20 @@ static void bind_and_report(void *socket, const char *endpoint, char *out, size_
     if (zmq_getsockopt(socket, ZMQ_LAST_ENDPOINT, out, &len) != 0) die("ZMQ_LAST_ENDPOINT");
 }
 
+/* Makes SIGTERM/SIGINT work whoever started us: a process spawned by Foundation's
+ * Process from a Swift task inherits a signal mask with SIGTERM blocked (and a
+ * forked child inherits ours), which turns kill(SIGTERM) into a no-op. */
+static void reset_signals(void) {
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+}
+
 /* Forks a child running serve(endpoint_pattern, ready_fd); the child writes the bound
  * endpoint (NUL-terminated) to ready_fd. Returns the child's pid and the endpoint.
- * The child dies with the parent (PR_SET_PDEATHSIG). */
+ * The child dies with the parent (PR_SET_PDEATHSIG, SIGKILL: it cannot be blocked). */
 typedef void (*serve_fn)(const char *endpoint, int ready_fd);
 
 static pid_t fork_server(serve_fn serve, char *endpoint, size_t endpoint_len) {
@@ -57,13 +68,9 @@ static pid_t fork_server(serve_fn serve, char *endpoint, size_t endpoint_len) {
     if (pid < 0) { perror("fork"); exit(2); }
     if (pid == 0) {
         close(fds[0]);
-        /* A parent started from another runtime (Swift's Process, a test runner) may
-         * hand down SIGTERM blocked or ignored; the parent stops us with SIGTERM. */
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        signal(SIGTERM, SIG_DFL);
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        reset_signals();
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() == 1) _exit(0); /* the parent died before prctl */
         serve("tcp://127.0.0.1:*", fds[1]);
         _exit(0);
     }
@@ -82,8 +89,14 @@ static pid_t fork_server(serve_fn serve, char *endpoint, size_t endpoint_len) {
     return pid;
 }
 
+/* SIGTERM, then SIGKILL if the child is still there after 2 s; never waits forever. */
 static void stop_server(pid_t pid) {
     kill(pid, SIGTERM);
+    for (int i = 0; i < 200; i++) {
+        if (waitpid(pid, NULL, WNOHANG) == pid) return;
+        usleep(10000);
+    }
+    kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
 }
 

@@ -140,6 +140,7 @@ static struct options parse_options(int argc, char **argv, int first) {
 }
 
 int main(int argc, char **argv) {
+    reset_signals();
     if (argc < 2) usage();
     if (!strcmp(argv[1], "server")) {
         serve(argc > 2 ? argv[2] : "tcp://127.0.0.1:*", -1);

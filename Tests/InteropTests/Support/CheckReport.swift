@@ -86,7 +86,8 @@ let expectedClientChecks: [String] =
     ].map { "echo_" + $0 }
     + [
         "error", "error_arity", "unknown_method", "concurrent_calls", "slow_past_heartbeats",
-        "oneway_notify", "introspect_ping", "introspect_name", "introspect_list", "introspect_help",
+        "abandoned_call_cancelled", "oneway_notify", "introspect_ping", "introspect_name", "introspect_list",
+        "introspect_help",
         "introspect_help_undocumented", "introspect_args", "introspect_inspect",
     ]
 

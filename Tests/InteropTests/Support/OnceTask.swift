@@ -1,10 +1,10 @@
-import Synchronization
+import ZeroRPC
 
 /// Runs an async operation once, on first use, and hands every caller its result:
 /// lets parameterized tests share one expensive run (one check script, many checks).
 final class OnceTask<Value: Sendable>: Sendable {
     private let operation: @Sendable () async throws -> Value
-    private let task = Mutex<Task<Value, any Error>?>(nil)
+    private let task = LockedValue<Task<Value, any Error>?>(nil)
 
     init(_ operation: @escaping @Sendable () async throws -> Value) {
         self.operation = operation

@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import Testing
+import ZeroRPC
 
 /// Where the interop tests find the Python scripts and the Python that runs them.
 enum InteropEnvironment {
@@ -50,18 +50,14 @@ final class PythonPeer: @unchecked Sendable {
         var stdoutClosed = false
     }
 
-    /// Shared with the reader threads, which must not keep the peer itself alive.
-    private final class OutputBuffer: Sendable {
-        let state = Mutex(Output())
-    }
-
     let name: String
     private let process = Process()
     private let stdinPipe = Pipe()
     private let stdoutPipe = Pipe()
     private let stderrPipe = Pipe()
-    private let buffer = OutputBuffer()
-    private let stopped = Mutex(false)
+    /// Shared with the reader threads, which must not keep the peer itself alive.
+    private let output = LockedValue(Output())
+    private let stopped = LockedValue(false)
 
     init(script: String, arguments: [String]) throws {
         name = script
@@ -79,10 +75,10 @@ final class PythonPeer: @unchecked Sendable {
     deinit { stop() }
 
     private func startReader(_ handle: FileHandle, isStdout: Bool) {
-        let thread = Thread { [buffer] in
+        let thread = Thread { [output] in
             while true {
                 let chunk = handle.availableData
-                buffer.state.withLock { out in
+                output.withLock { out in
                     if !isStdout {
                         out.stderr.append(chunk)
                         if out.stderr.count > 64 * 1024 { out.stderr.removeFirst(out.stderr.count - 64 * 1024) }
@@ -106,15 +102,15 @@ final class PythonPeer: @unchecked Sendable {
         thread.start()
     }
 
-    var stdoutLines: [String] { buffer.state.withLock { $0.lines } }
+    var stdoutLines: [String] { output.withLock { $0.lines } }
 
-    var stderrText: String { buffer.state.withLock { String(decoding: $0.stderr, as: UTF8.self) } }
+    var stderrText: String { output.withLock { String(decoding: $0.stderr, as: UTF8.self) } }
 
     /// Waits for the first stdout line starting with `prefix` and returns the rest of it.
     func waitForLine(prefix: String, timeout: Duration = .seconds(20)) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            let (match, closed) = buffer.state.withLock { out in
+            let (match, closed) = output.withLock { out in
                 (out.lines.first { $0.hasPrefix(prefix) }, out.stdoutClosed)
             }
             if let match { return String(match.dropFirst(prefix.count)) }
@@ -128,7 +124,7 @@ final class PythonPeer: @unchecked Sendable {
     func waitForExit(timeout: Duration) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if !process.isRunning && buffer.state.withLock({ $0.stdoutClosed }) { return process.terminationStatus }
+            if !process.isRunning && output.withLock({ $0.stdoutClosed }) { return process.terminationStatus }
             try await Task.sleep(for: .milliseconds(50))
         }
         stop()
@@ -149,11 +145,15 @@ final class PythonPeer: @unchecked Sendable {
         }
         if alreadyStopped { return }
         try? stdinPipe.fileHandleForWriting.close()
-        guard process.isRunning else { return }
-        process.terminate()
-        for _ in 0..<300 where process.isRunning { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        for _ in 0..<300 where process.isRunning { usleep(10_000) }
+        if process.isRunning {
+            process.terminate()
+            for _ in 0..<300 where process.isRunning { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            for _ in 0..<300 where process.isRunning { usleep(10_000) }
+        }
+        // Lets Foundation finish its termination bookkeeping, which breaks the cycle
+        // between the Process and its run-loop source (else LeakSanitizer reports it).
+        if !process.isRunning { process.waitUntilExit() }
     }
 }
 

@@ -21,6 +21,7 @@ import argparse
 import json
 import math
 import os
+import signal
 import sys
 import time
 
@@ -216,6 +217,25 @@ class Checks(object):
             return "%.2fs with heartbeat %.2fs" % (elapsed, o.heartbeat)
         self.run("slow_past_heartbeats", slow, timeout=duration + 10)
 
+        def abandoned():
+            # The client gives up (timeout) and stops heartbeating that channel; the
+            # server must notice within ~3 periods and cancel the handler (slow records
+            # that in notified()).
+            seconds = 6.25 * o.heartbeat
+            marker = "cancelled slow %s" % seconds
+            started = time.monotonic()
+            try:
+                got = c.slow(seconds, timeout=o.heartbeat / 2)
+                raise CheckFailed("slow(%s) returned %s before the timeout" % (seconds, short(got)))
+            except zerorpc.TimeoutExpired:
+                pass
+            while time.monotonic() - started < 5 * o.heartbeat:
+                if marker in c.notified():
+                    return "handler cancelled %.1fs after the call" % (time.monotonic() - started)
+                gevent.sleep(0.1)
+            raise CheckFailed("handler of the abandoned call still running after %.1fs" % (5 * o.heartbeat))
+        self.run("abandoned_call_cancelled", abandoned, timeout=6 * o.heartbeat + 5)
+
         def oneway():
             token = "oneway-%d-%d" % (os.getpid(), int(time.time() * 1000))
             c.notify(token, **{"async": True})  # fire and forget: the reply is not awaited
@@ -370,6 +390,9 @@ def raw_checks(checks, endpoint):
             expect(len(frames) == 2 and frames[0] == b"", "reply frames %s" % short(frames))
             expect((name, args) == ("OK", [3]), "reply %s %s" % (name, short(args)))
             expect(header.get("v") == 3, "reply header v = %s" % short(header.get("v")))
+            # A request without "ext" must get a stock reply: no extension keys leak.
+            expect(set(header) == {"message_id", "v", "response_to"},
+                   "reply header keys %s" % sorted(header))
             reply_id = header.get("message_id")
             expect(reply_id is not None and not same(reply_id, message_id),
                    "reply message_id %s" % short(reply_id))
@@ -438,6 +461,11 @@ def main():
     parser.add_argument("--strict-args", action="store_true")
     parser.add_argument("--raw", action="store_true", help="also run the bare-DEALER checks")
     opts = parser.parse_args()
+
+    # Foundation's Process passes a signal mask with SIGTERM blocked to its children;
+    # unblock it so the test harness can stop this script.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
     client = zerorpc.Client(opts.endpoint, timeout=30, heartbeat=opts.heartbeat)
     try:

@@ -39,7 +39,11 @@ class InteropService(object):
         raise ValueError(msg)
 
     def slow(self, seconds):
-        gevent.sleep(seconds)
+        try:
+            gevent.sleep(seconds)
+        except BaseException:  # LostRemote: the client stopped heartbeating
+            self._notified.append("cancelled slow %s" % seconds)
+            raise
         return seconds
 
     def notify(self, x):
@@ -47,6 +51,11 @@ class InteropService(object):
 
     def notified(self):
         return list(self._notified)
+
+    def notify_later(self, seconds, x):
+        """Records x after sleeping: checks a one-way caller keeps heartbeating."""
+        gevent.sleep(seconds)
+        self._notified.append(x)
 
     @zerorpc.stream
     def countdown(self, n):
@@ -72,6 +81,9 @@ def main():
 
     # Default dispositions: SIGTERM/SIGINT end the process at once, even while the
     # gevent hub is blocked in libev (a Python-level handler would wait for it).
+    # Unblocked too: a child spawned by Foundation's Process from a Swift task inherits
+    # a signal mask with SIGTERM blocked, which would make terminate() a no-op.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
