@@ -28,8 +28,11 @@ struct RoundCollector {
         rounds[key, default: []].append((throughput, p50, p99))
     }
 
+    /// Medians, grouped by scenario in the order scenarios first ran, ours first.
     var results: [BenchmarkResult] {
-        order.map { entry in
+        let scenarios = order.map(\.scenario).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let grouped = scenarios.flatMap { scenario in order.filter { $0.scenario == scenario } }
+        return grouped.map { entry in
             let samples = rounds[entry.scenario + "\u{0}" + entry.implementation] ?? []
             let p50s = samples.compactMap(\.p50)
             let p99s = samples.compactMap(\.p99)
