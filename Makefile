@@ -14,7 +14,7 @@ PY_PACKAGES  := zerorpc==0.6.3 msgpack
 # Tests find the interop Python through this variable; without it they fail loudly.
 export ZERORPC_PYTHON := $(VENV_PYTHON)
 
-.PHONY: all deps venv build build-tests test test-asan test-tsan demo bench lint format clean fuzz
+.PHONY: all deps venv build build-tests test test-plugin test-asan test-tsan demo bench lint format clean fuzz
 
 all: build
 
@@ -56,6 +56,11 @@ build-tests: deps
 test: deps venv baselines build-tests
 	$(SWIFT) test --skip-build --parallel
 	.build/debug/zerorpc-bench --smoke
+	Tests/ZeroRPCCodeGenTests/PluginFixture/check-plugin.sh
+
+## test-plugin: a user package built with the plugin, as a user would (also run by test).
+test-plugin: deps
+	Tests/ZeroRPCCodeGenTests/PluginFixture/check-plugin.sh
 
 test-asan: deps venv
 	LSAN_OPTIONS=suppressions=$(CURDIR)/.lsan-suppressions $(SWIFT) test --sanitize=address --scratch-path .build-asan
