@@ -10,7 +10,8 @@ public struct CallOptions: Sendable {
 
     public static var defaults: CallOptions { CallOptions() }
 
-    public init(timeout: Duration = .seconds(30), deadline: ContinuousClock.Instant? = nil, deferAfter: Duration? = nil) {
+    public init(timeout: Duration = .seconds(30), deadline: ContinuousClock.Instant? = nil, deferAfter: Duration? = nil)
+    {
         self.timeout = timeout
         self.deadline = deadline
         self.deferAfter = deferAfter

@@ -53,7 +53,8 @@ final class ServerLoop {
     }
 
     /// Starts the I/O thread and creates the ROUTER socket on it.
-    static func start(queue: CommandQueue<ServerCommand>, methods: MethodTable, options: ServerOptions) throws(RPCError) {
+    static func start(queue: CommandQueue<ServerCommand>, methods: MethodTable, options: ServerOptions) throws(RPCError)
+    {
         let setup = BlockingReply<Void>()
         IOThread.start(name: "zerorpc-server") {
             let socket: ZMQSocket

@@ -23,7 +23,7 @@ struct OutboundQueue {
 
     /// Sends waiting messages in order until the socket refuses one; returns the first
     /// hard failure, if any (the failing message is dropped so the queue moves on).
-    mutating func flush(on socket: ZMQSocket) -> RPCError? {
+    mutating func flush(on socket: ZMQSocket) -> TransportError? {
         while !isEmpty {
             switch socket.send(messages[head]) {
             case .sent:
@@ -32,7 +32,7 @@ struct OutboundQueue {
                 return nil
             case .failed(let error):
                 removeFirst()
-                return .protocolViolation(error.description)
+                return error
             }
         }
         return nil

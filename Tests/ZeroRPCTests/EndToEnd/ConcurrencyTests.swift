@@ -31,7 +31,9 @@ import ZeroRPC
         options.maximumQueuedCalls = 1
         let fixture = try ServerFixture(serverOptions: options) { server in
             try server.register(name: "block") { _, _ in
-                running.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+                running.withLock {
+                    $0.now += 1; $0.most = max($0.most, $0.now)
+                }
                 started.increment()
                 await release.wait()
                 running.withLock { $0.now -= 1 }

@@ -32,9 +32,12 @@ import Testing
     }
 
     @Test func heartbeatsKeepACallLongerThanTwoPeriodsAlive() async throws {
-        let fixture = try ServerFixture(.tcp) { server in
+        let fixture = try ServerFixture(
+            .tcp, serverOptions: .init(heartbeatInterval: .milliseconds(300)),
+            clientOptions: .init(heartbeatInterval: .milliseconds(300))
+        ) { server in
             try server.register(name: "slow") { _, _ in
-                try await Task.sleep(for: .milliseconds(700))  // > 3 heartbeat periods of 200 ms
+                try await Task.sleep(for: .milliseconds(1100))  // > 3 heartbeat periods
                 return "done"
             }
         }
@@ -85,12 +88,12 @@ import Testing
     @Test func clientHeartbeatsKeepTheServerFromCancelling() async throws {
         let cancelled = TestGate()
         let fixture = try ServerFixture(
-            serverOptions: .init(heartbeatInterval: .milliseconds(100)),
-            clientOptions: .init(heartbeatInterval: .milliseconds(100))
+            serverOptions: .init(heartbeatInterval: .milliseconds(300)),
+            clientOptions: .init(heartbeatInterval: .milliseconds(300))
         ) { server in
             try server.register(name: "slow") { _, _ in
                 do {
-                    try await Task.sleep(for: .milliseconds(600))
+                    try await Task.sleep(for: .milliseconds(1100))  // > 3 heartbeat periods
                 } catch {
                     cancelled.open()
                     throw error

@@ -47,7 +47,9 @@ final class RawPeer: Sendable {
 
     /// A request `[{message_id, v: 3}, name, args]` from a DEALER; returns its raw id.
     @discardableResult
-    func sendRequest(_ name: String, arguments: [UInt8], messageID: [UInt8] = MessageIDGenerator.shared.next())
+    func sendRequest(
+        _ name: String, arguments: [UInt8], messageID: [UInt8] = MessageIDGenerator.shared.next()
+    )
         -> [UInt8]
     {
         sendPayload(EventEncoder.encode(messageID: messageID, responseTo: nil, name: name, arguments: arguments))
@@ -55,7 +57,7 @@ final class RawPeer: Sendable {
     }
 
     /// The next message, or nil when none arrives within `timeout`.
-    func receive(within timeout: Duration = .seconds(5)) async -> [[UInt8]]? {
+    func receive(within timeout: Duration = .seconds(10)) async -> [[UInt8]]? {
         await withCheckedContinuation { continuation in
             // A thread of its own: Dispatch's pool is as small as the machine and would
             // starve when many tests wait at once.
@@ -66,13 +68,13 @@ final class RawPeer: Sendable {
     }
 
     /// The next message decoded as an event (its last frame), skipping nothing.
-    func receiveEvent(within timeout: Duration = .seconds(5)) async -> EventEnvelope? {
+    func receiveEvent(within timeout: Duration = .seconds(10)) async -> EventEnvelope? {
         guard let frames = await receive(within: timeout), let payload = frames.last else { return nil }
         return try? EventEnvelope(decoding: payload)
     }
 
     /// The next event that is not a heartbeat.
-    func receiveReply(within timeout: Duration = .seconds(5)) async -> EventEnvelope? {
+    func receiveReply(within timeout: Duration = .seconds(10)) async -> EventEnvelope? {
         while let event = await receiveEvent(within: timeout) {
             if event.name != "_zpc_hb" { return event }
         }
