@@ -8,7 +8,7 @@ PYTHON       ?= python3
 VENV         := .venv
 VENV_PYTHON  := $(CURDIR)/$(VENV)/bin/python
 VENV_STAMP   := $(VENV)/.installed-0.6.3
-APT_PACKAGES := libzmq3-dev libmsgpack-dev pkg-config
+APT_PACKAGES := libzmq3-dev libmsgpack-dev libsqlite3-dev pkg-config
 PY_PACKAGES  := zerorpc==0.6.3 msgpack
 
 # Tests find the interop Python through this variable; without it they fail loudly.

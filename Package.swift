@@ -16,7 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
-        // C libraries from Debian (libzmq3-dev, libmsgpack-dev).
+        // C libraries from Debian (libzmq3-dev, libmsgpack-dev, libsqlite3-dev).
         .systemLibrary(
             name: "CZeroMQ",
             providers: [.apt(["libzmq3-dev"])]
@@ -26,6 +26,10 @@ let package = Package(
             pkgConfig: "msgpack",
             providers: [.apt(["libmsgpack-dev"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
 
         // The runtime.
         .target(
@@ -33,6 +37,7 @@ let package = Package(
             dependencies: [
                 "CZeroMQ",
                 "CMessagePack",
+                "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

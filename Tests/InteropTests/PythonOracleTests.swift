@@ -8,21 +8,21 @@ struct PythonOracleTests {
         try await withPythonServer(heartbeat: InteropFixture.heartbeat) { endpoint, _ in
             try await runClientChecks(
                 against: endpoint, heartbeat: InteropFixture.heartbeat,
-                extraArguments: ["--stream", "--strict-args"])
+                extraArguments: ["--stream", "--strict-args", "--raw"])
         }
     }
 
-    static let streamChecks = ["stream_countdown_0", "stream_countdown_5", "stream_countdown_250"]
+    static let checks = expectedClientChecks + streamClientChecks + rawClientChecks
 
     @Test("every check reported, in order, and the script exits 0")
     func reportIsComplete() async throws {
         let report = try await Self.report.value
-        #expect(report.lines.map(\.check) == expectedClientChecks + Self.streamChecks)
+        #expect(report.lines.map(\.check) == Self.checks)
         #expect(report.strayOutput.isEmpty, "stray stdout: \(report.strayOutput)")
         #expect(report.exitStatus == 0, "client_checks.py exited \(report.exitStatus)\n\(report.stderrTail)")
     }
 
-    @Test("check passes", arguments: expectedClientChecks + streamChecks)
+    @Test("check passes", arguments: checks)
     func checkPasses(_ check: String) async throws {
         let report = try await Self.report.value
         let line = try #require(report.line(check), "check \(check) not reported\n\(report.stderrTail)")

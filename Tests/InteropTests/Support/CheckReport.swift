@@ -34,7 +34,9 @@ struct JSONText: Decodable, Sendable, CustomStringConvertible {
                 return
             }
             if let value = try? container.decode([String: JSONText].self) {
-                description = "{" + value.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+                description =
+                    "{"
+                    + value.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
                     .joined(separator: ", ") + "}"
                 return
             }
@@ -70,8 +72,8 @@ struct CheckReport: Sendable {
     func line(_ check: String) -> CheckLine? { lines.first { $0.check == check } }
 }
 
-/// The checks `client_checks.py` runs without `--stream`, in its order. A check added
-/// to the script must be added here too (a test compares the two lists).
+/// The checks `client_checks.py` runs without `--stream` or `--raw`, in its order. A
+/// check added to the script must be added here too (a test compares the two lists).
 let expectedClientChecks: [String] =
     ["add"]
     + [
@@ -87,6 +89,15 @@ let expectedClientChecks: [String] =
         "oneway_notify", "introspect_ping", "introspect_name", "introspect_list", "introspect_help",
         "introspect_help_undocumented", "introspect_args", "introspect_inspect",
     ]
+
+/// `--stream`: countdown streams (0 items, a few, more than the 100-item credit window).
+let streamClientChecks = ["stream_countdown_0", "stream_countdown_5", "stream_countdown_250"]
+
+/// `--raw`: a bare DEALER sending what a stock client never does (checked last).
+let rawClientChecks = [
+    "raw_bin_message_id", "raw_str_message_id", "raw_int_message_id", "raw_request_without_delimiter",
+    "raw_orphan_heartbeat_ignored", "raw_malformed_input_survived",
+]
 
 /// Runs the stock Python client's checks against `endpoint` and collects the report.
 func runClientChecks(

@@ -1,6 +1,6 @@
 """Interop checks run by a stock zerorpc 0.6.3 client against a server.
 
-Usage: client_checks.py ENDPOINT [--heartbeat S] [--name NAME] [--stream] [--strict-args]
+Usage: client_checks.py ENDPOINT [--heartbeat S] [--name NAME] [--stream] [--strict-args] [--raw]
 
 The server must provide the method set of ``server.py``: add, echo, fail, slow, notify,
 notified (and countdown, checked with --stream). Prints one JSON line per check,
@@ -10,6 +10,9 @@ notified (and countdown, checked with --stream). Prints one JSON line per check,
 against its own period. The slow call lasts 4 periods, longer than the ~3 periods
 after which a peer that sends no heartbeats is declared lost, so it passes only if the
 server really heartbeats.
+--raw adds checks made with a bare pyzmq DEALER (str and int message ids, a request
+without the empty delimiter frame, malformed messages, an orphan heartbeat): what a
+stock client never sends but other zerorpc peers (zerorpc-node) and broken ones do.
 --strict-args requires ``_zerorpc_args``/``_zerorpc_inspect`` to name add's
 parameters ``a, b`` (a server registered without parameter names may report none).
 """
@@ -27,6 +30,7 @@ import py311_compat  # noqa: E402,F401  (must precede zerorpc)
 import gevent  # noqa: E402
 import msgpack  # noqa: E402
 import zerorpc  # noqa: E402
+import zmq  # noqa: E402  (plain, blocking pyzmq for the raw checks; zerorpc uses zmq.green)
 
 ADD_DOC = "Add two numbers and return the sum."
 REQUIRED_METHODS = {"add", "echo", "fail", "slow", "notify", "notified"}
@@ -291,7 +295,138 @@ class Checks(object):
             self.run("stream_countdown_5", stream(5))
             self.run("stream_countdown_250", stream(250))
 
+        if o.raw:
+            raw_checks(self, o.endpoint)
+
         return all(self.results)
+
+
+class RawPeer(object):
+    """A bare DEALER speaking zerorpc by hand; every wait is bounded by a poll timeout."""
+
+    def __init__(self, endpoint):
+        self.context = zmq.Context()
+        self.socket = self.context.socket(zmq.DEALER)
+        self.socket.setsockopt(zmq.LINGER, 0)
+        self.socket.connect(endpoint)
+
+    def close(self):
+        self.socket.close()
+        self.context.term()
+
+    def send(self, payload, delimiter=True):
+        self.socket.send_multipart(([b""] if delimiter else []) + [payload])
+
+    def send_event(self, header, name, args, delimiter=True):
+        self.send(msgpack.packb([header, name, args], use_bin_type=True), delimiter)
+
+    def next_event(self, seconds):
+        """The next decoded event (frames, header, name, args), or None after `seconds`."""
+        if not self.socket.poll(max(0, int(seconds * 1000))):
+            return None
+        frames = self.socket.recv_multipart()
+        header, name, args = msgpack.unpackb(frames[-1], raw=False)
+        return frames, header, name, args
+
+    def replies(self, seconds):
+        """Every event arriving within `seconds`."""
+        got = []
+        deadline = time.monotonic() + seconds
+        while True:
+            event = self.next_event(deadline - time.monotonic())
+            if event is None:
+                return got
+            got.append(event)
+
+    def reply_to(self, message_id, seconds=5.0):
+        """The first non-heartbeat event answering message_id, or CheckFailed."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            event = self.next_event(deadline - time.monotonic())
+            if event is None:
+                break
+            frames, header, name, args = event
+            if same(header.get("response_to"), message_id) and name not in ("_zpc_hb", "_zpc_more"):
+                return event
+        raise CheckFailed("no reply to message_id %s within %.1fs" % (short(message_id), seconds))
+
+
+def raw_checks(checks, endpoint):
+    peer = RawPeer(endpoint)
+    counter = [0]
+
+    def new_id():
+        counter[0] += 1
+        return b"%08x" % counter[0] + b"raw0checks0raw0checks000"
+
+    def call(message_id, name="add", args=(1, 2), delimiter=True):
+        peer.send_event({"message_id": message_id, "v": 3}, name, list(args), delimiter)
+        return peer.reply_to(message_id)
+
+    try:
+        def bin_id():
+            message_id = new_id()
+            frames, header, name, args = call(message_id)
+            expect(len(frames) == 2 and frames[0] == b"", "reply frames %s" % short(frames))
+            expect((name, args) == ("OK", [3]), "reply %s %s" % (name, short(args)))
+            expect(header.get("v") == 3, "reply header v = %s" % short(header.get("v")))
+            reply_id = header.get("message_id")
+            expect(reply_id is not None and not same(reply_id, message_id),
+                   "reply message_id %s" % short(reply_id))
+            return "reply header %s" % short(header)
+        checks.run("raw_bin_message_id", bin_id)
+
+        def str_id():
+            message_id = "0123456789ab0123456789ab00000001"  # zerorpc-node style: a str
+            frames, header, name, args = call(message_id)
+            expect(same(header.get("response_to"), message_id),
+                   "response_to %s is not the str sent" % short(header.get("response_to")))
+            expect((name, args) == ("OK", [3]), "reply %s %s" % (name, short(args)))
+            return "response_to echoed as str"
+        checks.run("raw_str_message_id", str_id)
+
+        def int_id():
+            frames, header, name, args = call(7)
+            expect(same(header.get("response_to"), 7), "response_to %s" % short(header.get("response_to")))
+            expect((name, args) == ("OK", [3]), "reply %s %s" % (name, short(args)))
+            return "response_to 7"
+        checks.run("raw_int_message_id", int_id)
+
+        def no_delimiter():
+            frames, header, name, args = call(new_id(), delimiter=False)
+            expect((name, args) == ("OK", [3]), "reply %s %s" % (name, short(args)))
+            expect(len(frames) == 2 and frames[0] == b"", "reply frames %s" % short(frames))
+            return "answered with the delimiter restored"
+        checks.run("raw_request_without_delimiter", no_delimiter)
+
+        def orphan_heartbeat():
+            orphan = new_id()
+            peer.send_event({"message_id": new_id(), "v": 3, "response_to": orphan}, "_zpc_hb", [0])
+            peer.send_event({"message_id": new_id(), "v": 3, "response_to": orphan}, "_zpc_more", [10])
+            late = [e for e in peer.replies(0.5) if same(e[1].get("response_to"), orphan)]
+            expect(not late, "answered an event for an unknown channel: %s" % short(late))
+            frames, header, name, args = call(new_id())
+            expect((name, args) == ("OK", [3]), "then add replied %s %s" % (name, short(args)))
+            return "ignored"
+        checks.run("raw_orphan_heartbeat_ignored", orphan_heartbeat)
+
+        def malformed():
+            garbage = [
+                b"\xc1 not msgpack",
+                msgpack.packb([{"message_id": new_id(), "v": 3}, "add", [1, 2], "extra"], use_bin_type=True),
+                msgpack.packb(["not a map", "add", [1, 2]], use_bin_type=True),
+                msgpack.packb([{"v": 3}, "add", [1, 2]], use_bin_type=True),
+                msgpack.packb([{1: 2, "message_id": new_id(), "v": 3}, "add", [1, 2]], use_bin_type=True),
+                b"",
+            ]
+            for payload in garbage:
+                peer.send(payload)
+            frames, header, name, args = call(new_id())
+            expect((name, args) == ("OK", [3]), "after malformed input add replied %s %s" % (name, short(args)))
+            return "%d malformed messages, server still answers" % len(garbage)
+        checks.run("raw_malformed_input_survived", malformed)
+    finally:
+        peer.close()
 
 
 def main():
@@ -301,6 +436,7 @@ def main():
     parser.add_argument("--name", default="interop")
     parser.add_argument("--stream", action="store_true", help="also check countdown streams")
     parser.add_argument("--strict-args", action="store_true")
+    parser.add_argument("--raw", action="store_true", help="also run the bare-DEALER checks")
     opts = parser.parse_args()
 
     client = zerorpc.Client(opts.endpoint, timeout=30, heartbeat=opts.heartbeat)

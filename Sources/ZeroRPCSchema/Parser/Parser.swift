@@ -1,0 +1,178 @@
+/// Builds the parse tree of one `.rpc` file, reporting every syntax error it finds.
+///
+/// Recursive-descent with error recovery: a broken field, method or declaration is
+/// reported, then skipped up to the next separator, line or closing brace, and
+/// parsing goes on. Nesting of types and values is limited to `maxNesting` levels, so
+/// no input can exhaust the stack.
+public final class Parser {
+    /// The deepest nesting of `[`/`{` in a type or a default value.
+    public static let maxNesting = 32
+
+    let diagnostics: DiagnosticCollector
+    private var lexer: Lexer
+    private var lookahead: [Token] = []
+    /// The token before `current`, for ranges that end at it.
+    private(set) var previous: Token
+    /// How many tokens were consumed so far; recovery uses it to guarantee progress.
+    private(set) var consumedCount = 0
+    /// Set when a type or value went past `maxNesting`: how many brackets were open then.
+    var unclosedBracketsAtOverflow: Int?
+
+    /// Parses `text` (the contents of `path`) and returns the tree with the diagnostics.
+    public static func parse(_ text: [UInt8], path: String) -> (file: FileSyntax, diagnostics: [Diagnostic]) {
+        let parser = Parser(text, path: path)
+        let file = parser.parseFile(FileSyntax(path: path, text: text))
+        return (file, parser.diagnostics.diagnostics)
+    }
+
+    private init(_ text: [UInt8], path: String) {
+        diagnostics = DiagnosticCollector(path: path)
+        lexer = Lexer(bytes: text, diagnostics: diagnostics)
+        let start = SourceLocation(line: 1, column: 1)
+        previous = Token(
+            kind: .endOfFile, text: "", range: SourceRange(start: start, end: start, startOffset: 0, endOffset: 0),
+            isFirstOnLine: true, documentation: [])
+    }
+
+    // MARK: Tokens
+
+    var current: Token { peek(0) }
+
+    /// The token `distance` places ahead; `.invalid` tokens are never returned.
+    func peek(_ distance: Int) -> Token {
+        while lookahead.count <= distance {
+            var token = lexer.next()
+            while token.kind == .invalid { token = lexer.next() }
+            lookahead.append(token)
+        }
+        return lookahead[distance]
+    }
+
+    var isAtEnd: Bool { current.kind == .endOfFile || diagnostics.isSaturated }
+
+    @discardableResult
+    func advance() -> Token {
+        let token = current
+        if token.kind != .endOfFile {
+            lookahead.removeFirst()
+            consumedCount += 1
+        }
+        previous = token
+        return token
+    }
+
+    func at(_ kind: Token.Kind) -> Bool { current.kind == kind }
+
+    /// Consumes a token of `kind`, or reports "expected `what`" and consumes nothing.
+    @discardableResult
+    func expect(_ kind: Token.Kind, _ what: String, context: String? = nil) -> Token? {
+        if at(kind) { return advance() }
+        let suffix = context.map { " \($0)" } ?? ""
+        diagnostics.error("expected \(what)\(suffix), found \(current.quoted)", at: current.range.start)
+        return nil
+    }
+
+    func expectIdentifier(_ what: String) -> Identifier? {
+        guard let token = expect(.identifier, what) else { return nil }
+        return Identifier(token.text, range: token.range)
+    }
+
+    func range(from start: SourceRange) -> SourceRange {
+        start.extended(to: previous.range)
+    }
+
+    // MARK: Recovery
+
+    /// After a too-deep type or value, skips to the bracket that closes its outermost level.
+    func skipOverflowedNesting() {
+        guard var open = unclosedBracketsAtOverflow else { return }
+        unclosedBracketsAtOverflow = nil
+        while !isAtEnd && open > 0 {
+            switch advance().kind {
+            case .leftBrace, .leftBracket: open += 1
+            case .rightBrace, .rightBracket: open -= 1
+            default: break
+            }
+        }
+    }
+
+    /// Skips a broken element up to the next `,` (consumed), line start or `closing`
+    /// at the same bracket depth. With `forceProgress`, a token at the start of a
+    /// line is skipped too when it is the first one, so the caller cannot loop.
+    func skipElement(closing: Token.Kind, forceProgress: Bool) {
+        var depth = 0
+        var first = forceProgress
+        while !isAtEnd {
+            let token = current
+            if depth == 0 {
+                if token.kind == .comma { advance(); return }
+                if token.kind == closing { return }
+                if !first && token.isFirstOnLine { return }
+                if startsTopLevelDeclaration() { return }
+            }
+            switch token.kind {
+            case .leftBrace, .leftBracket, .leftParen: depth += 1
+            case .rightBrace, .rightBracket, .rightParen: depth = max(0, depth - 1)
+            default: break
+            }
+            advance()
+            first = false
+        }
+    }
+
+    /// A declaration keyword in column 1 followed by `Name {`: a safe place to resume
+    /// even when a closing brace is missing.
+    func startsTopLevelDeclaration() -> Bool {
+        let token = current
+        guard token.isFirstOnLine, token.range.start.column == 1, token.kind == .identifier else { return false }
+        switch token.text {
+        case "namespace", "import": return true
+        case "struct", "error", "enum", "union", "service":
+            return peek(1).kind == .identifier && peek(2).kind == .leftBrace
+        default: return false
+        }
+    }
+
+    /// Parses `open element (sep element)* [sep] close`, where a separator is a comma
+    /// or a line break. Returns nil when `open` is missing.
+    func parseList<Element>(
+        open: Token.Kind, close: Token.Kind, of what: String, elementName: String,
+        element: () -> Element?
+    ) -> [Element]? {
+        let closeText = close == .rightParen ? ")" : "}"
+        guard let opening = expect(open, openText(open), context: "to start \(what)") else { return nil }
+        var elements: [Element] = []
+        while true {
+            if at(close) {
+                advance()
+                return elements
+            }
+            if isAtEnd || startsTopLevelDeclaration() {
+                diagnostics.error("expected `\(closeText)` to end \(what), found \(current.quoted)", at: current.range.start)
+                diagnostics.note("`\(opening.text)` opened here", at: opening.range.start)
+                return elements
+            }
+            let consumedBefore = consumedCount
+            if let parsed = element() {
+                elements.append(parsed)
+            } else {
+                skipElement(closing: close, forceProgress: consumedCount == consumedBefore)
+                continue
+            }
+            if at(.comma) {
+                advance()
+            } else if !at(close) && !current.isFirstOnLine && !isAtEnd {
+                diagnostics.error(
+                    "expected `,` or a line break after \(elementName), found \(current.quoted)",
+                    at: current.range.start)
+                // A broken parameter list is abandoned: the method's own recovery resumes on the next line.
+                if close == .rightParen { return nil }
+                skipElement(closing: close, forceProgress: true)
+            }
+        }
+    }
+
+    private func openText(_ kind: Token.Kind) -> String {
+        kind == .leftParen ? "`(`" : "`{`"
+    }
+}

@@ -1,0 +1,196 @@
+import CSQLite
+import Foundation
+import Testing
+
+@testable import ZeroRPC
+
+/// What only the durable store promises: sharing one file, restarts, leases.
+@Suite struct DeferredSQLiteStoreTests {
+    private let clock = ManualClock()
+
+    private func open(_ path: String, leaseDuration: Duration = .seconds(30)) async throws -> SQLiteResultStore {
+        try await SQLiteResultStore(
+            path: path,
+            configuration: .init(
+                leaseDuration: leaseDuration, pollInterval: .milliseconds(10), clock: clock.storeClock))
+    }
+
+    @Test func aSecondInstanceAnswersATokenTheFirstCreatedAndCompleted() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let storeA = try await open(directory.path("shared.sqlite"))
+        let storeB = try await open(directory.path("shared.sqlite"))
+        #expect(storeA.instanceID != storeB.instanceID)
+
+        let token = freshToken()
+        try await expectCreated(token, in: storeA)
+        #expect(try await storeB.lookup(token) == .unfinished(.pending))
+        try await storeA.reportProgress(token, progress: 0.5, message: "half")
+        #expect(try await storeB.status(of: token) == .running(progress: 0.5, message: "half"))
+        try await storeA.complete(token, with: .success(encodedResult: [0x92, 0x02, 0x03]))
+        #expect(try await storeB.lookup(token) == .finished(.success(encodedResult: [0x92, 0x02, 0x03])))
+        #expect(try await storeB.acknowledge(token))
+        #expect(try await storeA.lookup(token) == .unknown)
+        await storeA.close()
+        await storeB.close()
+    }
+
+    @Test func aWaiterOnOneInstanceSeesACompletionThroughAnother() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let storeA = try await open(directory.path("shared.sqlite"))
+        let storeB = try await open(directory.path("shared.sqlite"))
+        let token = freshToken()
+        try await expectCreated(token, in: storeA)
+        let waiter = Task { try await storeB.wait(for: token, upTo: .seconds(60)) }
+        await eventually { storeB.waiterCount(for: token) == 1 }
+        try await storeA.complete(token, with: .cancelled)
+        #expect(try await waiter.value == .finished(.cancelled))
+        await storeA.close()
+        await storeB.close()
+    }
+
+    @Test func cancellationRequestedThroughOneInstanceReachesTheOwner() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let owner = try await open(directory.path("shared.sqlite"))
+        let other = try await open(directory.path("shared.sqlite"))
+        let ownerRequests = owner.cancellationRequests(for: testIssuer)
+        let otherRequests = other.cancellationRequests(for: testIssuer)
+        let token = freshToken()
+        try await expectCreated(token, in: owner)
+
+        #expect(try await other.requestCancellation(token))
+        #expect(try await owner.isCancellationRequested(token))
+        var iterator = ownerRequests.makeAsyncIterator()
+        #expect(await iterator.next() == token)
+        try await owner.complete(token, with: .cancelled)
+        #expect(try await other.status(of: token) == .cancelled)
+
+        // Only the instance running the job hears about it.
+        await other.close()
+        var otherIterator = otherRequests.makeAsyncIterator()
+        #expect(await otherIterator.next() == nil)
+        await owner.close()
+    }
+
+    @Test func aFinishedResultSurvivesARestart() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let path = directory.path("restart.sqlite")
+        let token = freshToken()
+        let failed = freshToken()
+        let error = DeferredError(name: "DivisionByZero", message: "1 / 0", traceback: "tb", encodedFields: [0x80])
+        do {
+            let before = try await open(path)
+            try await expectCreated(token, in: before)
+            try await expectCreated(failed, in: before)
+            try await before.complete(token, with: .success(encodedResult: [0xa2, 0x6f, 0x6b]))
+            try await before.complete(failed, with: .failure(error))
+            await before.close()
+            await #expect(throws: ResultStoreError.closed) { try await before.lookup(token) }
+        }
+        let after = try await open(path)
+        #expect(try await after.lookup(token) == .finished(.success(encodedResult: [0xa2, 0x6f, 0x6b])))
+        #expect(try await after.lookup(failed) == .finished(.failure(error)))
+        await after.close()
+    }
+
+    @Test func anEntryWhoseOwnerStoppedRenewingBecomesLost() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let path = directory.path("lease.sqlite")
+        let owner = try await open(path, leaseDuration: .seconds(30))
+        let survivor = try await open(path, leaseDuration: .seconds(30))
+        let orphan = freshToken()
+        let kept = freshToken()
+        try await expectCreated(orphan, in: owner)
+        try await expectCreated(kept, in: survivor)
+        let waiter = Task { try await survivor.wait(for: orphan, upTo: .seconds(60)) }
+        await eventually { survivor.waiterCount(for: orphan) == 1 }
+        await owner.close()  // the owner dies without finishing
+
+        clock.advance(by: .seconds(20))
+        #expect(try await survivor.renewLeases() == 1)  // survivor renews its own entry only
+        #expect(try await survivor.lookup(orphan) == .unfinished(.pending))
+        clock.advance(by: .seconds(11))
+        let lost = DeferredLookup.finished(.failure(.lost))
+        #expect(try await waiter.value == lost)
+        #expect(try await survivor.lookup(orphan) == lost)
+        #expect(
+            try await survivor.status(of: orphan)
+                == .failed(name: DeferredError.lostName, message: DeferredError.lost.message))
+        #expect(try await survivor.lookup(kept) == .unfinished(.pending))
+        #expect(try await survivor.complete(orphan, with: .cancelled) == false)
+        await survivor.close()
+    }
+
+    @Test func theSweepFailsLostEntriesNobodyReads() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let path = directory.path("sweep.sqlite")
+        let owner = try await open(path, leaseDuration: .seconds(30))
+        let token = freshToken()
+        try await expectCreated(token, in: owner, timeToLive: .seconds(60))
+        await owner.close()
+        let sweeper = try await open(path)
+        clock.advance(by: .seconds(31))
+        #expect(try await sweeper.expireEntries() == 0)  // failed as lost, then kept for its time to live
+        clock.advance(by: .seconds(61))
+        #expect(try await sweeper.expireEntries() == 1)
+        #expect(try await sweeper.lookup(token) == .expired)
+        await sweeper.close()
+    }
+
+    @Test func idempotencyKeysAreSharedThroughTheFile() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let storeA = try await open(directory.path("shared.sqlite"))
+        let storeB = try await open(directory.path("shared.sqlite"))
+        let first = freshToken()
+        #expect(try await storeA.create(first, timeToLive: .seconds(10), idempotencyKey: "k") == .created)
+        #expect(
+            try await storeB.create(freshToken(), timeToLive: .seconds(10), idempotencyKey: "k") == .existing(first))
+        await storeA.close()
+        await storeB.close()
+    }
+
+    @Test func aFileFromANewerSchemaIsRefused() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let path = directory.path("future.sqlite")
+        try executeDirectly(on: path, "PRAGMA user_version = 99;")
+        await #expect(throws: ResultStoreError.unsupportedSchema(version: 99, path: path)) {
+            try await open(path)
+        }
+    }
+
+    @Test func aCorruptRowIsAnErrorNotACrash() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let path = directory.path("corrupt.sqlite")
+        let store = try await open(path)
+        let token = freshToken()
+        try await expectCreated(token, in: store)
+        try executeDirectly(on: path, "UPDATE deferred_entries SET state = 42;")
+        await #expect(throws: ResultStoreError.self) { try await store.lookup(token) }
+        try executeDirectly(on: path, "UPDATE deferred_entries SET state = 2, result = NULL;")
+        await #expect(throws: ResultStoreError.self) { try await store.lookup(token) }
+        await store.close()
+    }
+
+    @Test func aPathThatCannotBeOpenedThrows() async throws {
+        await #expect(throws: ResultStoreError.self) {
+            try await open("/nonexistent-directory-\(UUID().uuidString)/results.sqlite")
+        }
+    }
+
+    /// Runs SQL on the file through a connection of its own, as another program would.
+    private func executeDirectly(on path: String, _ sql: String) throws {
+        var db: OpaquePointer?
+        defer { sqlite3_close(db) }
+        try #require(sqlite3_open(path, &db) == SQLITE_OK)
+        sqlite3_busy_timeout(db, 5_000)
+        try #require(sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK)
+    }
+}
