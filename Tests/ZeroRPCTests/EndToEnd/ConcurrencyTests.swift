@@ -1,6 +1,7 @@
 import Synchronization
 import Testing
-import ZeroRPC
+
+@testable import ZeroRPC
 
 @Suite struct ConcurrencyTests {
     @Test(arguments: [TestTransport.inproc, .tcp])
@@ -65,6 +66,49 @@ import ZeroRPC
             release.open()
             return "\(error)"
         }
+    }
+
+    @Test func queuedCallsAreHeartbeatedWhileTheyWait() async throws {
+        let release = TestGate()
+        var options = ServerOptions(heartbeatInterval: .milliseconds(100))
+        options.maximumConcurrentCalls = 1
+        let server = Server(options: options)
+        try server.register(name: "block") { _, _ in
+            await release.wait()
+            return "ok"
+        }
+        let peer = try RawPeer(.dealer, connect: try server.bind(TestTransport.inproc.bindEndpoint()))
+        let running = peer.sendRequest("block", arguments: [0x90])
+        let queued = peer.sendRequest("block", arguments: [0x90])
+        var heartbeated: Set<[UInt8]> = []
+        while heartbeated.count < 2, let event = await peer.receiveEvent() {
+            #expect(event.name == "_zpc_hb")
+            peer.sendPayload(EventEncoder.heartbeat(responseTo: event.responseTo ?? []))
+            heartbeated.insert(event.responseTo ?? [])
+        }
+        #expect(heartbeated == [running, queued])
+        release.open()
+        var answered: Set<[UInt8]> = []
+        while answered.count < 2, let event = await peer.receiveReply() {
+            #expect(event.name == "OK")
+            answered.insert(event.responseTo ?? [])
+        }
+        #expect(answered == [running, queued])
+        await server.close()
+    }
+
+    @Test func oneServerBindsTCPAndIPCAtOnce() async throws {
+        let server = Server()
+        try UnaryCallTests.registerAdd(server)
+        let endpoints = [
+            try server.bind(TestTransport.tcp.bindEndpoint()), try server.bind(TestTransport.ipc.bindEndpoint()),
+        ]
+        for endpoint in endpoints {
+            let client = try Client(connect: [endpoint])
+            #expect(try await client.call("add", [20, 22]) == 42)
+            await client.close()
+        }
+        await server.close()
     }
 
     @Test func clientConnectedToTwoServersBalancesOpenCalls() async throws {
