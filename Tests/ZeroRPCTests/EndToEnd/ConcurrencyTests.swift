@@ -97,6 +97,28 @@ import Testing
         await server.close()
     }
 
+    @Test func repliesBeyondTheHighWaterMarkWaitForASlowReaderInsteadOfBeingDropped() async throws {
+        let server = Server()
+        try UnaryCallTests.registerAdd(server)
+        let peer = try RawPeer(.dealer, connect: try server.bind(TestTransport.inproc.bindEndpoint()))
+        // inproc holds 2 × 1000 messages between the sockets; the rest must wait in the
+        // server's per-peer queue while this peer reads nothing.
+        let count = 5000
+        var sent: [[UInt8]] = []
+        for index in 0..<count {
+            sent.append(peer.sendRequest("add", arguments: encoded([.int(Int64(index)), 1])))
+        }
+        var received: [[UInt8]] = []
+        while received.count < count, let reply = await peer.receiveReply() {
+            received.append(reply.responseTo ?? [])
+        }
+        // Handlers run concurrently, so replies come in completion order.
+        #expect(received.count == count)
+        let everyCallAnsweredOnce = Set(received) == Set(sent) && Set(received).count == count
+        #expect(everyCallAnsweredOnce)
+        await server.close()
+    }
+
     @Test func oneServerBindsTCPAndIPCAtOnce() async throws {
         let server = Server()
         try UnaryCallTests.registerAdd(server)
