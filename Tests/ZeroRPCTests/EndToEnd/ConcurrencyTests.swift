@@ -70,51 +70,50 @@ import Testing
 
     @Test func queuedCallsAreHeartbeatedWhileTheyWait() async throws {
         let release = TestGate()
-        var options = ServerOptions(heartbeatInterval: .milliseconds(100))
+        var options = ServerOptions(heartbeatInterval: .milliseconds(300))
         options.maximumConcurrentCalls = 1
         let server = Server(options: options)
         try server.register(name: "block") { _, _ in
             await release.wait()
             return "ok"
         }
-        let peer = try RawPeer(.dealer, connect: try server.bind(TestTransport.inproc.bindEndpoint()))
+        let peer = try RawPeer(
+            .dealer, connect: try server.bind(TestTransport.inproc.bindEndpoint()), answersHeartbeats: true)
         let running = peer.sendRequest("block", arguments: [0x90])
         let queued = peer.sendRequest("block", arguments: [0x90])
-        var heartbeated: Set<[UInt8]> = []
-        while heartbeated.count < 2, let event = await peer.receiveEvent() {
-            #expect(event.name == "_zpc_hb")
-            peer.sendPayload(EventEncoder.heartbeat(responseTo: event.responseTo ?? []))
-            heartbeated.insert(event.responseTo ?? [])
+        // The peer answers every heartbeat (so the server keeps both channels); once both
+        // calls were heartbeated, let them finish.
+        let heartbeated = TestRecorder<[UInt8]>()
+        let replies = await peer.receiveReplies(2) { heartbeat in
+            heartbeated.record(heartbeat.responseTo ?? [])
+            if Set(heartbeated.recorded) == [running, queued] { release.open() }
         }
-        #expect(heartbeated == [running, queued])
-        release.open()
-        var answered: Set<[UInt8]> = []
-        while answered.count < 2, let event = await peer.receiveReply() {
-            #expect(event.name == "OK")
-            answered.insert(event.responseTo ?? [])
-        }
-        #expect(answered == [running, queued])
+        #expect(Set(heartbeated.recorded) == [running, queued])
+        #expect(replies.map(\.name) == ["OK", "OK"])
+        #expect(Set(replies.compactMap(\.responseTo)) == [running, queued])
         await server.close()
     }
 
     @Test func repliesBeyondTheHighWaterMarkWaitForASlowReaderInsteadOfBeingDropped() async throws {
         let server = Server()
         try UnaryCallTests.registerAdd(server)
-        let peer = try RawPeer(.dealer, connect: try server.bind(TestTransport.inproc.bindEndpoint()))
-        // inproc holds 2 × 1000 messages between the sockets; the rest must wait in the
-        // server's per-peer queue while this peer reads nothing.
-        let count = 5000
-        var sent: [[UInt8]] = []
-        for index in 0..<count {
-            sent.append(peer.sendRequest("add", arguments: encoded([.int(Int64(index)), 1])))
+        let endpoint = try server.bind(TestTransport.inproc.bindEndpoint())
+        let peer = try RawPeer(.dealer, connect: endpoint, receiveHighWaterMark: 10, answersHeartbeats: true)
+        // Between the sockets fit the ROUTER's 1000 plus this peer's 10 messages; the rest
+        // must wait in the server's per-peer queue while the peer reads nothing.
+        let count = 1500
+        let requests = (0..<count).map { index in
+            let id = MessageIDGenerator.shared.next()
+            let arguments = encoded([.int(Int64(index)), 1])
+            return (id, EventEncoder.encode(messageID: id, responseTo: nil, name: "add", arguments: arguments))
         }
-        var received: [[UInt8]] = []
-        while received.count < count, let reply = await peer.receiveReply() {
-            received.append(reply.responseTo ?? [])
-        }
+        let sent = Set(requests.map(\.0))
+        await peer.sendPayloadsOnThread(requests.map(\.1))
+        let replies = await peer.receiveReplies(count)
         // Handlers run concurrently, so replies come in completion order.
-        #expect(received.count == count)
-        let everyCallAnsweredOnce = Set(received) == Set(sent) && Set(received).count == count
+        #expect(replies.count == count)
+        #expect(replies.allSatisfy { $0.name == "OK" })
+        let everyCallAnsweredOnce = Set(replies.compactMap(\.responseTo)) == sent
         #expect(everyCallAnsweredOnce)
         await server.close()
     }
