@@ -6,7 +6,11 @@ import Testing
 @Suite struct ConcurrencyTests {
     @Test(arguments: [TestTransport.inproc, .tcp])
     func manyConcurrentCallsShareOneClient(_ transport: TestTransport) async throws {
-        let fixture = try ServerFixture(transport) { server in
+        // 500 channels heartbeated both ways: periods long enough for a sanitizer build.
+        let fixture = try ServerFixture(
+            transport, serverOptions: .init(heartbeatInterval: .seconds(1)),
+            clientOptions: .init(heartbeatInterval: .seconds(1))
+        ) { server in
             try server.register(name: "echo") { arguments, _ in
                 await Task.yield()
                 return arguments.first ?? nil
