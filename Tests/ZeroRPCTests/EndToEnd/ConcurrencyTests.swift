@@ -31,7 +31,7 @@ import Testing
         let release = TestGate()
         let started = TestCounter()
         let running = Mutex((now: 0, most: 0))
-        var options = ServerOptions(heartbeatInterval: .milliseconds(200))
+        var options = ServerOptions(heartbeatInterval: .seconds(1))
         options.maximumConcurrentCalls = 2
         options.maximumQueuedCalls = 1
         let fixture = try ServerFixture(serverOptions: options) { server in

@@ -33,11 +33,11 @@ import Testing
 
     @Test func heartbeatsKeepACallLongerThanTwoPeriodsAlive() async throws {
         let fixture = try ServerFixture(
-            .tcp, serverOptions: .init(heartbeatInterval: .milliseconds(300)),
-            clientOptions: .init(heartbeatInterval: .milliseconds(300))
+            .tcp, serverOptions: .init(heartbeatInterval: .milliseconds(500)),
+            clientOptions: .init(heartbeatInterval: .milliseconds(500))
         ) { server in
             try server.register(name: "slow") { _, _ in
-                try await Task.sleep(for: .milliseconds(1100))  // > 3 heartbeat periods
+                try await Task.sleep(for: .milliseconds(1700))  // > 3 heartbeat periods
                 return "done"
             }
         }
@@ -88,12 +88,12 @@ import Testing
     @Test func clientHeartbeatsKeepTheServerFromCancelling() async throws {
         let cancelled = TestGate()
         let fixture = try ServerFixture(
-            serverOptions: .init(heartbeatInterval: .milliseconds(300)),
-            clientOptions: .init(heartbeatInterval: .milliseconds(300))
+            serverOptions: .init(heartbeatInterval: .milliseconds(500)),
+            clientOptions: .init(heartbeatInterval: .milliseconds(500))
         ) { server in
             try server.register(name: "slow") { _, _ in
                 do {
-                    try await Task.sleep(for: .milliseconds(1100))  // > 3 heartbeat periods
+                    try await Task.sleep(for: .milliseconds(1700))  // > 3 heartbeat periods
                 } catch {
                     cancelled.open()
                     throw error
