@@ -8,9 +8,13 @@ public struct CallOptions: Sendable {
     /// The responsiveness budget of a deferred call; nil means not deferred.
     public var deferAfter: Duration?
 
+    /// A 30 s timeout, no deadline, not deferred.
     public static var defaults: CallOptions { CallOptions() }
 
-    public init(timeout: Duration = .seconds(30), deadline: ContinuousClock.Instant? = nil, deferAfter: Duration? = nil) {
+    /// Options for one call; every parameter has the default of `CallOptions.defaults`.
+    public init(
+        timeout: Duration = .seconds(30), deadline: ContinuousClock.Instant? = nil, deferAfter: Duration? = nil
+    ) {
         self.timeout = timeout
         self.deadline = deadline
         self.deferAfter = deferAfter

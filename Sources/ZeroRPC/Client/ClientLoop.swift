@@ -31,6 +31,9 @@ final class ClientLoop {
     /// Cancels that overtook their call command (both race into the queue).
     private var earlyCancels: [UInt64: ContinuousClock.Instant] = [:]
     private var closeWaiters: [CheckedContinuation<Void, Never>] = []
+    /// The earliest deadline or heartbeat tick of any call (or earlier): calls are only
+    /// scanned when it is due, so a reply costs O(1) however many calls are open.
+    private var timersDue = NextWakeUp()
     private var poller = SocketPoller()
     private var isRunning = true
 
@@ -122,9 +125,11 @@ final class ClientLoop {
         let now = ContinuousClock.now
         var deadline = now.advanced(by: call.options.timeout)
         if let whole = call.options.deadline, whole < deadline { deadline = whole }
+        let nextHeartbeat = now.advanced(by: options.heartbeatInterval)
         calls[call.callID] = PendingCall(
             call: call, connectionIndex: index, firstReplyDeadline: deadline, startedAt: now,
-            nextHeartbeat: now.advanced(by: options.heartbeatInterval))
+            nextHeartbeat: nextHeartbeat)
+        timersDue.consider(min(deadline, nextHeartbeat))
         callIDsByMessageID[call.messageID] = call.callID
         connections[index].openCalls += 1
         send(call.payload, on: index)
@@ -202,24 +207,32 @@ final class ClientLoop {
     // MARK: Timers
 
     private func fireTimers(now: ContinuousClock.Instant) {
+        guard let due = timersDue.instant, now >= due else { return }
         let interval = options.heartbeatInterval
         var expired: [(UInt64, RPCError)] = []
+        var next = NextWakeUp()
         for (callID, pending) in calls {
             if now >= pending.firstReplyDeadline {
                 let error = RPCError.timeout(method: pending.call.method, after: pending.startedAt.duration(to: now))
                 expired.append((callID, error))
                 continue
             }
-            guard now >= pending.nextHeartbeat else { continue }
+            guard now >= pending.nextHeartbeat else {
+                next.consider(min(pending.firstReplyDeadline, pending.nextHeartbeat))
+                continue
+            }
             let lastSeen = pending.lastHeartbeatSeen ?? now
             if lastSeen.duration(to: now) > interval * 2 {
                 expired.append((callID, .lostRemote(method: pending.call.method)))
                 continue
             }
+            let nextHeartbeat = now.advanced(by: interval)
             calls[callID]?.lastHeartbeatSeen = lastSeen
-            calls[callID]?.nextHeartbeat = now.advanced(by: interval)
+            calls[callID]?.nextHeartbeat = nextHeartbeat
+            next.consider(min(pending.firstReplyDeadline, nextHeartbeat))
             send(EventEncoder.heartbeat(responseTo: pending.call.messageID), on: pending.connectionIndex)
         }
+        timersDue = next
         for (callID, error) in expired {
             finish(callID, with: .failure(error))
         }
@@ -230,11 +243,7 @@ final class ClientLoop {
 
     /// Milliseconds until the next timer (-1: none pending).
     private func pollTimeout(now: ContinuousClock.Instant) -> Int {
-        var next = NextWakeUp()
-        for pending in calls.values {
-            next.consider(pending.firstReplyDeadline)
-            next.consider(pending.nextHeartbeat)
-        }
+        var next = timersDue
         if connections.contains(where: { !$0.outbound.isEmpty }) {
             next.consider(now.advanced(by: .milliseconds(5)))
         }

@@ -10,6 +10,7 @@ public struct ClientOptions: Sendable {
     /// Where the client logs dropped or malformed replies.
     public var logger: Logger
 
+    /// Client settings; the defaults match stock zerorpc.
     public init(
         heartbeatInterval: Duration = .seconds(5), maximumMessageSize: Int = 64 << 20,
         logger: Logger = Logger(label: "zerorpc.client")

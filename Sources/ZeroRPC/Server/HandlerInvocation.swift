@@ -31,7 +31,9 @@ enum HandlerInvocation {
     /// `ERR [name, message, ""]`: TypeError for bad arguments, the declared error with its
     /// fields in header key "error", otherwise the Swift type name and description (or
     /// `InternalError` when details are not exposed).
-    static func errorReply(_ error: any Error, to event: EventEnvelope, method: String, options: ServerOptions) -> [UInt8] {
+    static func errorReply(
+        _ error: any Error, to event: EventEnvelope, method: String, options: ServerOptions
+    ) -> [UInt8] {
         let name: String
         let message: String
         var extraHeader: [(key: String, value: [UInt8])] = []

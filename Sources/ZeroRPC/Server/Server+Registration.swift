@@ -26,7 +26,8 @@ extension Server {
     ) throws {
         let options = self.options
         let entry = MethodEntry(isOneway: false, parameters: nil, doc: doc) { call in
-            await HandlerInvocation.reply(to: call, method: name, isOneway: false, options: options) { arguments, context in
+            await HandlerInvocation.reply(to: call, method: name, isOneway: false, options: options) {
+                arguments, context in
                 let result = try await handler(try arguments.remainingValues(), context)
                 var writer = MessagePackWriter()
                 writer.writeArrayHeader(1)

@@ -7,6 +7,7 @@ public struct ServerContext: Sendable {
     /// The request header as received (tracing ids and other extra keys).
     public var header: MessagePackValue
 
+    /// A context, e.g. to call a service implementation directly in a unit test.
     public init(method: String, peerIdentity: [UInt8] = [], header: MessagePackValue = .map([])) {
         self.method = method
         self.peerIdentity = peerIdentity

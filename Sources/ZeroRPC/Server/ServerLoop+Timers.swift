@@ -4,18 +4,28 @@ extension ServerLoop {
     /// client stayed silent for two periods, cancelling their handler (nothing is sent,
     /// as Python zerorpc does).
     func fireTimers(now: ContinuousClock.Instant) {
+        if !blockedPeers.isEmpty { retryBlockedPeers(now: now) }
+        guard let due = heartbeatsDue.instant, now >= due else { return }
         let interval = options.heartbeatInterval
         var lost: [ChannelKey] = []
-        for (key, channel) in channels where now >= channel.nextHeartbeat {
+        var next = NextWakeUp()
+        for (key, channel) in channels {
+            guard now >= channel.nextHeartbeat else {
+                next.consider(channel.nextHeartbeat)
+                continue
+            }
             let lastSeen = channel.lastHeartbeatSeen ?? now
             if lastSeen.duration(to: now) > interval * 2 {
                 lost.append(key)
                 continue
             }
+            let nextHeartbeat = now.advanced(by: interval)
             channels[key]?.lastHeartbeatSeen = lastSeen
-            channels[key]?.nextHeartbeat = now.advanced(by: interval)
+            channels[key]?.nextHeartbeat = nextHeartbeat
+            next.consider(nextHeartbeat)
             send(EventEncoder.heartbeat(responseTo: key.messageID), to: channel.routing)
         }
+        heartbeatsDue = next
         for key in lost {
             guard let channel = channels.removeValue(forKey: key) else { continue }
             options.logger.warning("zerorpc server: lost the client of call \(channel.callNumber); cancelling it")
@@ -25,14 +35,10 @@ extension ServerLoop {
                 calls[channel.callNumber] = nil
             }
         }
-        if !blockedPeers.isEmpty { retryBlockedPeers(now: now) }
     }
 
     func pollTimeout(now: ContinuousClock.Instant) -> Int {
-        var next = NextWakeUp()
-        for channel in channels.values {
-            next.consider(channel.nextHeartbeat)
-        }
+        var next = heartbeatsDue
         if !blockedPeers.isEmpty {
             next.consider(now.advanced(by: Self.peerRetryInterval))
         }
@@ -52,8 +58,10 @@ extension ServerLoop {
         if !outbound.isEmpty { blockedPeers[peer] = outbound }
     }
 
-    /// Retries queued messages; a peer refused for longer than two heartbeat periods is
-    /// gone (its identity never comes back) and its messages are dropped with a log line.
+    /// Retries queued messages. A peer that is merely slow (`EAGAIN`) keeps its queue, as
+    /// ZeroMQ back-pressure intends; a peer unreachable for longer than two heartbeat
+    /// periods is gone (its identity never comes back) and its messages are dropped with a
+    /// log line.
     func retryBlockedPeers(now: ContinuousClock.Instant) {
         let giveUpAfter = options.heartbeatInterval * 2
         for peer in Array(blockedPeers.keys) {
@@ -61,7 +69,7 @@ extension ServerLoop {
             if let error = outbound.flush(on: socket) {
                 options.logger.error("zerorpc server: send failed: \(error)")
             }
-            if let since = outbound.blockedSince, since.duration(to: now) > giveUpAfter {
+            if outbound.peerIsUnreachable, let since = outbound.blockedSince, since.duration(to: now) > giveUpAfter {
                 let dropped = outbound.removeAll()
                 options.logger.warning("zerorpc server: peer unreachable, dropped \(dropped) reply message(s)")
             }

@@ -42,6 +42,9 @@ final class ServerLoop {
     var nextCallNumber: UInt64 = 0
     var blockedPeers: [[UInt8]: OutboundQueue] = [:]
     var closeWaiters: [CheckedContinuation<Void, Never>] = []
+    /// The earliest heartbeat tick of any channel (or earlier): channels are only scanned
+    /// when it is due, so a request or reply costs O(1) however many calls are open.
+    var heartbeatsDue = NextWakeUp()
     var poller = SocketPoller()
     var isRunning = true
 
@@ -53,7 +56,8 @@ final class ServerLoop {
     }
 
     /// Starts the I/O thread and creates the ROUTER socket on it.
-    static func start(queue: CommandQueue<ServerCommand>, methods: MethodTable, options: ServerOptions) throws(RPCError) {
+    static func start(queue: CommandQueue<ServerCommand>, methods: MethodTable, options: ServerOptions) throws(RPCError)
+    {
         let setup = BlockingReply<Void>()
         IOThread.start(name: "zerorpc-server") {
             let socket: ZMQSocket
@@ -210,9 +214,9 @@ final class ServerLoop {
             send(ok, to: routing)
             calls[number] = AdmittedCall(entry: entry, incoming: incoming, channel: nil)
         } else {
-            let now = ContinuousClock.now
-            channels[key] = OpenChannel(
-                callNumber: number, routing: routing, nextHeartbeat: now.advanced(by: options.heartbeatInterval))
+            let nextHeartbeat = ContinuousClock.now.advanced(by: options.heartbeatInterval)
+            channels[key] = OpenChannel(callNumber: number, routing: routing, nextHeartbeat: nextHeartbeat)
+            heartbeatsDue.consider(nextHeartbeat)
             calls[number] = AdmittedCall(entry: entry, incoming: incoming, channel: key)
         }
         if waitsForSlot {

@@ -19,6 +19,7 @@ public struct ServerOptions: Sendable {
     /// Where the server logs malformed input, lost clients and handler failures.
     public var logger: Logger
 
+    /// Server settings; the defaults match stock zerorpc where it has one.
     public init(
         heartbeatInterval: Duration = .seconds(5), maximumConcurrentCalls: Int = 1024,
         maximumQueuedCalls: Int = 10_000, maximumMessageSize: Int = 64 << 20,

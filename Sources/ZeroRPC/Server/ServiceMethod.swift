@@ -3,7 +3,9 @@
 public struct ServiceMethod: Sendable {
     /// The wire name without the namespace.
     public let name: String
+    /// The parameters, in wire order, as introspection reports them.
     public let parameters: [ParameterInfo]
+    /// The method's doc comment, returned by `_zerorpc_help`.
     public let doc: String?
     let isOneway: Bool
     /// Runs the method; returns the encoded args of the OK event (`[result]`).

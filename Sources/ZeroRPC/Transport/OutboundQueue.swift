@@ -6,6 +6,8 @@ struct OutboundQueue {
     private var head = 0
     /// When the oldest waiting message was first refused.
     private(set) var blockedSince: ContinuousClock.Instant?
+    /// Whether the last refusal said the peer is not connected (rather than slow).
+    private(set) var peerIsUnreachable = false
 
     var isEmpty: Bool { head == messages.count }
     var count: Int { messages.count - head }
@@ -14,25 +16,30 @@ struct OutboundQueue {
     mutating func send(_ frames: [[UInt8]], on socket: ZMQSocket) -> SendOutcome {
         if isEmpty {
             let outcome = socket.send(frames)
-            guard outcome == .wouldBlock else { return outcome }
+            guard outcome == .wouldBlock || outcome == .unreachable else { return outcome }
             blockedSince = .now
+            peerIsUnreachable = outcome == .unreachable
         }
         messages.append(frames)
-        return .wouldBlock
+        return peerIsUnreachable ? .unreachable : .wouldBlock
     }
 
     /// Sends waiting messages in order until the socket refuses one; returns the first
     /// hard failure, if any (the failing message is dropped so the queue moves on).
-    mutating func flush(on socket: ZMQSocket) -> RPCError? {
+    mutating func flush(on socket: ZMQSocket) -> TransportError? {
         while !isEmpty {
             switch socket.send(messages[head]) {
             case .sent:
                 removeFirst()
             case .wouldBlock:
+                peerIsUnreachable = false
+                return nil
+            case .unreachable:
+                peerIsUnreachable = true
                 return nil
             case .failed(let error):
                 removeFirst()
-                return .protocolViolation(error.description)
+                return error
             }
         }
         return nil

@@ -1,6 +1,7 @@
 import CZeroMQ
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The descriptor that wakes an I/O thread sleeping in `zmq_poll`.

@@ -3,14 +3,16 @@ import CZeroMQ
 /// The outcome of a non-blocking send.
 enum SendOutcome: Equatable {
     case sent
-    /// The peer's queue is full (`EAGAIN`) or, on a ROUTER with `ROUTER_MANDATORY`, the
-    /// peer is not connected (`EHOSTUNREACH`); the caller keeps the message and retries.
+    /// The peer's queue is full (`EAGAIN`); the caller keeps the message and retries.
     case wouldBlock
+    /// On a ROUTER with `ROUTER_MANDATORY`: no peer with that identity is connected
+    /// (`EHOSTUNREACH`), perhaps not yet, perhaps never again.
+    case unreachable
     case failed(TransportError)
 
     static func == (lhs: SendOutcome, rhs: SendOutcome) -> Bool {
         switch (lhs, rhs) {
-        case (.sent, .sent), (.wouldBlock, .wouldBlock): true
+        case (.sent, .sent), (.wouldBlock, .wouldBlock), (.unreachable, .unreachable): true
         case (.failed(let a), .failed(let b)): a.code == b.code
         default: false
         }
@@ -125,7 +127,8 @@ final class ZMQSocket {
             if sent < 0 {
                 // Only the first frame can be refused for lack of room or of a route;
                 // later frames of a started message always go.
-                if index == 0 && (code == EAGAIN || code == EHOSTUNREACH) { return .wouldBlock }
+                if index == 0 && code == EAGAIN { return .wouldBlock }
+                if index == 0 && code == EHOSTUNREACH { return .unreachable }
                 return .failed(TransportError(operation: "zmq_msg_send", code: code))
             }
         }

@@ -1,11 +1,16 @@
 import Synchronization
 import Testing
-import ZeroRPC
+
+@testable import ZeroRPC
 
 @Suite struct ConcurrencyTests {
     @Test(arguments: [TestTransport.inproc, .tcp])
     func manyConcurrentCallsShareOneClient(_ transport: TestTransport) async throws {
-        let fixture = try ServerFixture(transport) { server in
+        // 500 channels heartbeated both ways: periods long enough for a sanitizer build.
+        let fixture = try ServerFixture(
+            transport, serverOptions: .init(heartbeatInterval: .seconds(1)),
+            clientOptions: .init(heartbeatInterval: .seconds(1))
+        ) { server in
             try server.register(name: "echo") { arguments, _ in
                 await Task.yield()
                 return arguments.first ?? nil
@@ -26,12 +31,14 @@ import ZeroRPC
         let release = TestGate()
         let started = TestCounter()
         let running = Mutex((now: 0, most: 0))
-        var options = ServerOptions(heartbeatInterval: .milliseconds(200))
+        var options = ServerOptions(heartbeatInterval: .seconds(1))
         options.maximumConcurrentCalls = 2
         options.maximumQueuedCalls = 1
         let fixture = try ServerFixture(serverOptions: options) { server in
             try server.register(name: "block") { _, _ in
-                running.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+                running.withLock {
+                    $0.now += 1; $0.most = max($0.most, $0.now)
+                }
                 started.increment()
                 await release.wait()
                 running.withLock { $0.now -= 1 }
@@ -63,6 +70,70 @@ import ZeroRPC
             release.open()
             return "\(error)"
         }
+    }
+
+    @Test func queuedCallsAreHeartbeatedWhileTheyWait() async throws {
+        let release = TestGate()
+        var options = ServerOptions(heartbeatInterval: .milliseconds(300))
+        options.maximumConcurrentCalls = 1
+        let server = Server(options: options)
+        try server.register(name: "block") { _, _ in
+            await release.wait()
+            return "ok"
+        }
+        let peer = try RawPeer(
+            .dealer, connect: try server.bind(TestTransport.inproc.bindEndpoint()), answersHeartbeats: true)
+        let running = peer.sendRequest("block", arguments: [0x90])
+        let queued = peer.sendRequest("block", arguments: [0x90])
+        // The peer answers every heartbeat (so the server keeps both channels); once both
+        // calls were heartbeated, let them finish.
+        let heartbeated = TestRecorder<[UInt8]>()
+        let replies = await peer.receiveReplies(2) { heartbeat in
+            heartbeated.record(heartbeat.responseTo ?? [])
+            if Set(heartbeated.recorded) == [running, queued] { release.open() }
+        }
+        #expect(Set(heartbeated.recorded) == [running, queued])
+        #expect(replies.map(\.name) == ["OK", "OK"])
+        #expect(Set(replies.compactMap(\.responseTo)) == [running, queued])
+        await server.close()
+    }
+
+    @Test func repliesBeyondTheHighWaterMarkWaitForASlowReaderInsteadOfBeingDropped() async throws {
+        let server = Server()
+        try UnaryCallTests.registerAdd(server)
+        let endpoint = try server.bind(TestTransport.inproc.bindEndpoint())
+        let peer = try RawPeer(.dealer, connect: endpoint, receiveHighWaterMark: 10, answersHeartbeats: true)
+        // Between the sockets fit the ROUTER's 1000 plus this peer's 10 messages; the rest
+        // must wait in the server's per-peer queue while the peer reads nothing.
+        let count = 1500
+        let requests = (0..<count).map { index in
+            let id = MessageIDGenerator.shared.next()
+            let arguments = encoded([.int(Int64(index)), 1])
+            return (id, EventEncoder.encode(messageID: id, responseTo: nil, name: "add", arguments: arguments))
+        }
+        let sent = Set(requests.map(\.0))
+        await peer.sendPayloadsOnThread(requests.map(\.1))
+        let replies = await peer.receiveReplies(count)
+        // Handlers run concurrently, so replies come in completion order.
+        #expect(replies.count == count)
+        #expect(replies.allSatisfy { $0.name == "OK" })
+        let everyCallAnsweredOnce = Set(replies.compactMap(\.responseTo)) == sent
+        #expect(everyCallAnsweredOnce)
+        await server.close()
+    }
+
+    @Test func oneServerBindsTCPAndIPCAtOnce() async throws {
+        let server = Server()
+        try UnaryCallTests.registerAdd(server)
+        let endpoints = [
+            try server.bind(TestTransport.tcp.bindEndpoint()), try server.bind(TestTransport.ipc.bindEndpoint()),
+        ]
+        for endpoint in endpoints {
+            let client = try Client(connect: [endpoint])
+            #expect(try await client.call("add", [20, 22]) == 42)
+            await client.close()
+        }
+        await server.close()
     }
 
     @Test func clientConnectedToTwoServersBalancesOpenCalls() async throws {

@@ -20,7 +20,7 @@ import ZeroRPC
     }
 
     @Test func hiddenDetailsBecomeInternalError() async throws {
-        var options = ServerOptions(heartbeatInterval: .milliseconds(200))
+        var options = ServerOptions(heartbeatInterval: .seconds(1))
         options.exposeErrorDetails = false
         let fixture = try ServerFixture(serverOptions: options, register: Self.register)
         let error = await #expect(throws: RemoteError.self) { try await fixture.client.call("fail", []) }

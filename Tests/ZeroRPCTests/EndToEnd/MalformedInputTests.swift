@@ -11,9 +11,13 @@ import Testing
         let peer: RawPeer
 
         init() throws {
-            server = Server(options: .init(heartbeatInterval: .milliseconds(200)))
+            // Long heartbeat periods, and a peer that answers them: on a busy machine the
+            // test's task may wait for a CPU for seconds, and the server would abandon the
+            // call of a peer it thinks silent.
+            server = Server(options: .init(heartbeatInterval: .seconds(10)))
             try UnaryCallTests.registerAdd(server)
-            peer = try RawPeer(.dealer, connect: try server.bind(TestTransport.inproc.bindEndpoint()))
+            peer = try RawPeer(
+                .dealer, connect: try server.bind(TestTransport.inproc.bindEndpoint()), answersHeartbeats: true)
         }
 
         /// Sends a valid add and expects its OK as the next reply.

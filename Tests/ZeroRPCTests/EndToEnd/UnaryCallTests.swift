@@ -31,8 +31,8 @@ import ZeroRPC
 
     @Test func clientBindsAndServerConnects() async throws {
         let endpoint = TestTransport.inproc.bindEndpoint()
-        let client = try Client(bind: endpoint, options: .init(heartbeatInterval: .milliseconds(200)))
-        let server = Server(options: .init(heartbeatInterval: .milliseconds(200)))
+        let client = try Client(bind: endpoint, options: .init(heartbeatInterval: .seconds(1)))
+        let server = Server(options: .init(heartbeatInterval: .seconds(1)))
         try Self.registerAdd(server)
         try server.connect(endpoint)
         #expect(try await client.call("add", [5, 6]) == 11)

@@ -1,6 +1,6 @@
 /// Awaits `gate` but gives up after `limit`, so a broken runtime fails the test instead
 /// of hanging the suite. Returns whether the gate opened.
-func opens(_ gate: TestGate, within limit: Duration = .seconds(5)) async -> Bool {
+func opens(_ gate: TestGate, within limit: Duration = .seconds(30)) async -> Bool {
     await withTaskGroup(of: Bool.self) { group in
         group.addTask {
             await gate.wait()

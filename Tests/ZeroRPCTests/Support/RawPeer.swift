@@ -12,14 +12,24 @@ final class RawPeer: Sendable {
     /// The endpoint bound, when the peer was created with `bind`.
     let endpoint: String
 
-    init(_ kind: ZMQSocket.Kind, connect endpoint: String) throws {
+    /// Whether the receiving thread answers every `_zpc_hb` it sees with one of its own,
+    /// so the peer stays alive even while the test's task waits for a CPU.
+    let answersHeartbeats: Bool
+
+    init(
+        _ kind: ZMQSocket.Kind, connect endpoint: String, receiveHighWaterMark: Int32? = nil,
+        answersHeartbeats: Bool = false
+    ) throws {
+        self.answersHeartbeats = answersHeartbeats
         let socket = try ZMQSocket(kind, context: .processDefault)
+        if let receiveHighWaterMark { try socket.setOption(ZMQ_RCVHWM, receiveHighWaterMark) }
         try socket.connect(endpoint)
         self.socket = Mutex(socket)
         self.endpoint = endpoint
     }
 
     init(_ kind: ZMQSocket.Kind, bind endpoint: String) throws {
+        answersHeartbeats = false
         let socket = try ZMQSocket(kind, context: .processDefault)
         let bound = try socket.bind(endpoint)
         self.socket = Mutex(socket)
@@ -40,6 +50,17 @@ final class RawPeer: Sendable {
         }
     }
 
+    /// Sends many payloads from a thread of its own, so a full queue never holds a Swift
+    /// concurrency thread while the server drains it.
+    func sendPayloadsOnThread(_ payloads: [[UInt8]]) async {
+        await withCheckedContinuation { continuation in
+            Thread {
+                for payload in payloads { self.sendPayload(payload) }
+                continuation.resume()
+            }.start()
+        }
+    }
+
     /// From a DEALER: `["", payload]`.
     func sendPayload(_ payload: [UInt8]) {
         send([[], payload])
@@ -47,7 +68,9 @@ final class RawPeer: Sendable {
 
     /// A request `[{message_id, v: 3}, name, args]` from a DEALER; returns its raw id.
     @discardableResult
-    func sendRequest(_ name: String, arguments: [UInt8], messageID: [UInt8] = MessageIDGenerator.shared.next())
+    func sendRequest(
+        _ name: String, arguments: [UInt8], messageID: [UInt8] = MessageIDGenerator.shared.next()
+    )
         -> [UInt8]
     {
         sendPayload(EventEncoder.encode(messageID: messageID, responseTo: nil, name: name, arguments: arguments))
@@ -55,7 +78,7 @@ final class RawPeer: Sendable {
     }
 
     /// The next message, or nil when none arrives within `timeout`.
-    func receive(within timeout: Duration = .seconds(5)) async -> [[UInt8]]? {
+    func receive(within timeout: Duration = .seconds(30)) async -> [[UInt8]]? {
         await withCheckedContinuation { continuation in
             // A thread of its own: Dispatch's pool is as small as the machine and would
             // starve when many tests wait at once.
@@ -65,14 +88,36 @@ final class RawPeer: Sendable {
         }
     }
 
+    /// The next `count` events that are not heartbeats, read on one thread; `onHeartbeat`
+    /// sees each heartbeat on that thread. Stops early when nothing arrives in `timeout`.
+    func receiveReplies(
+        _ count: Int, within timeout: Duration = .seconds(30),
+        onHeartbeat: @escaping @Sendable (EventEnvelope) -> Void = { _ in }
+    ) async -> [EventEnvelope] {
+        await withCheckedContinuation { continuation in
+            Thread {
+                var replies: [EventEnvelope] = []
+                while replies.count < count, let frames = self.blockingReceive(timeout: timeout) {
+                    guard let payload = frames.last, let event = try? EventEnvelope(decoding: payload) else { continue }
+                    if event.name == "_zpc_hb" {
+                        onHeartbeat(event)
+                    } else {
+                        replies.append(event)
+                    }
+                }
+                continuation.resume(returning: replies)
+            }.start()
+        }
+    }
+
     /// The next message decoded as an event (its last frame), skipping nothing.
-    func receiveEvent(within timeout: Duration = .seconds(5)) async -> EventEnvelope? {
+    func receiveEvent(within timeout: Duration = .seconds(30)) async -> EventEnvelope? {
         guard let frames = await receive(within: timeout), let payload = frames.last else { return nil }
         return try? EventEnvelope(decoding: payload)
     }
 
     /// The next event that is not a heartbeat.
-    func receiveReply(within timeout: Duration = .seconds(5)) async -> EventEnvelope? {
+    func receiveReply(within timeout: Duration = .seconds(30)) async -> EventEnvelope? {
         while let event = await receiveEvent(within: timeout) {
             if event.name != "_zpc_hb" { return event }
         }
@@ -88,9 +133,21 @@ final class RawPeer: Sendable {
                 _ = zmq_poll(&item, 1, 20)
                 return try? socket.receiveMessage()
             }
-            if let received { return received }
+            if let received {
+                answerHeartbeat(in: received)
+                return received
+            }
             if ContinuousClock.now >= deadline { return nil }
         }
+    }
+}
+
+extension RawPeer {
+    fileprivate func answerHeartbeat(in frames: [[UInt8]]) {
+        guard answersHeartbeats, let payload = frames.last, let event = try? EventEnvelope(decoding: payload),
+            event.name == "_zpc_hb", let channel = event.responseTo
+        else { return }
+        sendPayload(EventEncoder.heartbeat(responseTo: channel))
     }
 }
 

@@ -1,6 +1,8 @@
 import ZeroRPC
 
 /// A server bound on a fresh endpoint and a client connected to it; both closed by `close()`.
+/// Heartbeats default to 1 s: short enough to matter, long enough for sanitizer builds on a
+/// busy machine; tests about heartbeats set their own periods.
 struct ServerFixture {
     let server: Server
     let client: Client
@@ -8,8 +10,8 @@ struct ServerFixture {
 
     init(
         _ transport: TestTransport = .inproc, name: String = "test-server",
-        serverOptions: ServerOptions = .init(heartbeatInterval: .milliseconds(200)),
-        clientOptions: ClientOptions = .init(heartbeatInterval: .milliseconds(200)),
+        serverOptions: ServerOptions = .init(heartbeatInterval: .seconds(1)),
+        clientOptions: ClientOptions = .init(heartbeatInterval: .seconds(1)),
         register: (Server) throws -> Void = { _ in }
     ) throws {
         server = Server(name: name, options: serverOptions)

@@ -43,16 +43,23 @@ import Testing
         #expect(event.arguments == ["E", "m", ""])
     }
 
-    @Test(arguments: [
-        ([0xc1], "event is not a msgpack array", false),
-        ([0x92, 0x80, 0xa0], "event has 2 elements, expected [header, name, args]", false),
-        ([0x93, 0x01, 0xa0, 0x90], "event header is not a map", false),
-        ([0x93, 0x80, 0xa0, 0x90], "event header has no message_id", false),
-        ([0x93, 0x81, 0xaa] + Array("message_id".utf8) + [0x07, 0x07, 0x90], "event name is not a string", true),
-        ([0x93, 0x81, 0xaa] + Array("message_id".utf8) + [0x07, 0xa0, 0xdc, 0xff, 0xff], "event arguments are not valid msgpack", true),
-        ([0x93, 0x81, 0xaa] + Array("message_id".utf8) + [0x07, 0xa0, 0x90, 0x90], "trailing bytes after the event", true),
-        ([0x93, 0x81, 0xaa] + Array("message_id".utf8), "event header is truncated", false),
-    ] as [([UInt8], String, Bool)])
+    @Test(
+        arguments: [
+            ([0xc1], "event is not a msgpack array", false),
+            ([0x92, 0x80, 0xa0], "event has 2 elements, expected [header, name, args]", false),
+            ([0x93, 0x01, 0xa0, 0x90], "event header is not a map", false),
+            ([0x93, 0x80, 0xa0, 0x90], "event header has no message_id", false),
+            ([0x93, 0x81, 0xaa] + Array("message_id".utf8) + [0x07, 0x07, 0x90], "event name is not a string", true),
+            (
+                [0x93, 0x81, 0xaa] + Array("message_id".utf8) + [0x07, 0xa0, 0xdc, 0xff, 0xff],
+                "event arguments are not valid msgpack", true
+            ),
+            (
+                [0x93, 0x81, 0xaa] + Array("message_id".utf8) + [0x07, 0xa0, 0x90, 0x90],
+                "trailing bytes after the event", true
+            ),
+            ([0x93, 0x81, 0xaa] + Array("message_id".utf8), "event header is truncated", false),
+        ] as [([UInt8], String, Bool)])
     func reportsWhatIsWrongAndWhetherTheIDIsKnown(_ payload: [UInt8], reason: String, idKnown: Bool) {
         #expect {
             try EventEnvelope(decoding: payload)
