@@ -1,4 +1,3 @@
-import Synchronization
 
 /// The open ``ResultStore/cancellationRequests(for:)`` streams of one store instance,
 /// by issuer.
@@ -9,7 +8,7 @@ final class CancellationBroadcast: Sendable {
         var isFinished = false
     }
 
-    private let subscribers = Mutex(Subscribers())
+    private let subscribers = LockedValue(Subscribers())
 
     /// A stream of the tokens of `issuer` published from now on.
     func subscribe(_ issuer: DeferredServerID) -> AsyncStream<DeferredToken> {

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// One entry of a ``MemoryResultStore``, with the continuations of the tasks waiting for it.
 struct MemoryEntry {
@@ -78,12 +77,12 @@ struct MemoryShard {
     }
 }
 
-/// A shard behind its own lock; a class because `Mutex` cannot live in an array.
+/// A shard behind its own lock; a class so shards can live in an array.
 final class MemoryShardBox: Sendable {
-    let state = Mutex(MemoryShard())
+    let state = LockedValue(MemoryShard())
 }
 
 /// Part of the index from idempotency key to token, behind its own lock.
 final class IdempotencyIndexBox: Sendable {
-    let tokens = Mutex([String: DeferredToken]())
+    let tokens = LockedValue([String: DeferredToken]())
 }

@@ -4,7 +4,7 @@ import Synchronization
 /// The default ``ResultStore``: entries in this process's memory.
 ///
 /// Entries are spread over 64 shards by the token's random bits, each behind its own
-/// `Mutex`, so lookups are O(1) and unrelated calls rarely contend. Waiters suspend on a
+/// lock, so lookups are O(1) and unrelated calls rarely contend. Waiters suspend on a
 /// continuation kept with the entry and are resumed exactly once: by the completion, by
 /// their timeout, or by the cancellation of their task.
 ///

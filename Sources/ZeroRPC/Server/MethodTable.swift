@@ -1,4 +1,3 @@
-import Synchronization
 
 /// One call as a handler task receives it: the owned request event and who sent it.
 struct IncomingCall: Sendable {
@@ -25,7 +24,7 @@ final class MethodTable: Sendable {
         var interfaces: [String] = []
     }
 
-    private let contents = Mutex(Contents())
+    private let contents = LockedValue(Contents())
 
     func entry(named name: String) -> MethodEntry? {
         contents.withLock { $0.entries[name] }

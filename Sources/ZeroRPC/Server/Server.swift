@@ -1,4 +1,3 @@
-import Synchronization
 
 /// A zerorpc server: a ROUTER socket served by one I/O thread, handlers run as tasks.
 ///
@@ -14,7 +13,7 @@ public final class Server: Sendable {
     public let name: String
     let options: ServerOptions
     let methods = MethodTable()
-    private let lifecycle = Mutex(Lifecycle())
+    private let lifecycle = LockedValue(Lifecycle())
 
     public init(name: String = "zerorpc-swift", options: ServerOptions = .init()) {
         self.name = name

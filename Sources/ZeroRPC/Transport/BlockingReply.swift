@@ -1,10 +1,9 @@
 import Dispatch
-import Synchronization
 
 /// A one-shot answer from the I/O thread to a synchronous API (`bind`, `connect`,
 /// `Client.init`) that must report its error before returning.
 final class BlockingReply<Value: Sendable>: Sendable {
-    private let result = Mutex<Result<Value, RPCError>?>(nil)
+    private let result = LockedValue<Result<Value, RPCError>?>(nil)
     private let ready = DispatchSemaphore(value: 0)
 
     func succeed(_ value: Value) { finish(.success(value)) }

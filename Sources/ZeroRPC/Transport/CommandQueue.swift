@@ -1,6 +1,5 @@
-import Synchronization
 
-/// How other threads hand work to an I/O thread: a `Mutex`-guarded list plus a wake-up
+/// How other threads hand work to an I/O thread: a lock-guarded list plus a wake-up
 /// descriptor that is written only while the I/O thread is (about to be) asleep in
 /// `zmq_poll`.
 final class CommandQueue<Command: Sendable>: Sendable {
@@ -10,7 +9,7 @@ final class CommandQueue<Command: Sendable>: Sendable {
         var isClosed = false
     }
 
-    private let state = Mutex(State())
+    private let state = LockedValue(State())
     let wakeUp: WakeUpSignal
 
     init() throws(TransportError) {

@@ -1,12 +1,11 @@
 import Foundation
-import Synchronization
 import Testing
 
 @testable import ZeroRPC
 
 /// A wall clock the test moves by hand, for time to live, leases and tombstones.
 final class ManualClock: Sendable {
-    private let current = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+    private let current = LockedValue(Date(timeIntervalSince1970: 1_800_000_000))
 
     var storeClock: ResultStoreClock {
         ResultStoreClock { self.current.withLock { $0 } }

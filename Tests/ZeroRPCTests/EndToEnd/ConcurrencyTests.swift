@@ -1,4 +1,3 @@
-import Synchronization
 import Testing
 
 @testable import ZeroRPC
@@ -30,7 +29,7 @@ import Testing
     @Test func excessCallsQueueAndBeyondTheQueueAreServerBusy() async throws {
         let release = TestGate()
         let started = TestCounter()
-        let running = Mutex((now: 0, most: 0))
+        let running = LockedValue((now: 0, most: 0))
         var options = ServerOptions(heartbeatInterval: .seconds(1))
         options.maximumConcurrentCalls = 2
         options.maximumQueuedCalls = 1

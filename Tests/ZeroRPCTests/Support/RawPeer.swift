@@ -1,6 +1,5 @@
 import CZeroMQ
 import Foundation
-import Synchronization
 
 @testable import ZeroRPC
 
@@ -8,7 +7,7 @@ import Synchronization
 /// input, peers that never heartbeat, exact bytes. Blocking waits run on a thread of
 /// their own so they never hold a Swift concurrency thread.
 final class RawPeer: Sendable {
-    private let socket: Mutex<ZMQSocket>
+    private let socket: LockedValue<ZMQSocket>
     /// The endpoint bound, when the peer was created with `bind`.
     let endpoint: String
 
@@ -24,7 +23,7 @@ final class RawPeer: Sendable {
         let socket = try ZMQSocket(kind, context: .processDefault)
         if let receiveHighWaterMark { try socket.setOption(ZMQ_RCVHWM, receiveHighWaterMark) }
         try socket.connect(endpoint)
-        self.socket = Mutex(socket)
+        self.socket = LockedValue(socket)
         self.endpoint = endpoint
     }
 
@@ -32,7 +31,7 @@ final class RawPeer: Sendable {
         answersHeartbeats = false
         let socket = try ZMQSocket(kind, context: .processDefault)
         let bound = try socket.bind(endpoint)
-        self.socket = Mutex(socket)
+        self.socket = LockedValue(socket)
         self.endpoint = bound
     }
 

@@ -1,4 +1,4 @@
-import Synchronization
+import ZeroRPC
 
 /// A one-shot event tests await instead of sleeping: `open()` releases every waiter,
 /// present and future.
@@ -8,7 +8,7 @@ final class TestGate: Sendable {
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let state = Mutex(State())
+    private let state = LockedValue(State())
 
     func open() {
         let waiters = state.withLock { state in
@@ -40,7 +40,7 @@ final class TestCounter: Sendable {
         var waiters: [(target: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
-    private let state = Mutex(State())
+    private let state = LockedValue(State())
 
     var value: Int { state.withLock { $0.count } }
 
@@ -69,7 +69,7 @@ final class TestCounter: Sendable {
 
 /// Collects values from handlers for a test to inspect.
 final class TestRecorder<Value: Sendable>: Sendable {
-    private let values = Mutex<[Value]>([])
+    private let values = LockedValue<[Value]>([])
 
     func record(_ value: Value) { values.withLock { $0.append(value) } }
 

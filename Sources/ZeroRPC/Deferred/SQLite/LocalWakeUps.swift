@@ -1,4 +1,3 @@
-import Synchronization
 
 /// Wake-ups for tasks waiting on a shared store: a completion in this process signals
 /// its token's waiters at once; the store's poll tick signals all of them, so they re-read
@@ -17,7 +16,7 @@ final class LocalWakeUps: Sendable {
         var lastID: UInt64 = 0
     }
 
-    private let slots = Mutex(Slots())
+    private let slots = LockedValue(Slots())
 
     /// A ticket to wait on for `token`'s next signal.
     func register(_ token: DeferredToken) -> UInt64 {

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// A durable ``ResultStore`` in an SQLite file: results survive a server restart, and
 /// several server processes (or several stores in one process) pointing at one file can
@@ -63,7 +62,7 @@ public final class SQLiteResultStore: ResultStore {
     let worker: SQLiteWorker
     let wakeUps = LocalWakeUps()
     let cancellations = CancellationBroadcast()
-    let maintenance = Mutex(MaintenanceState())
+    let maintenance = LockedValue(MaintenanceState())
 
     /// Opens (creating if needed) the store at `path` and starts renewing this
     /// instance's leases.

@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 /// Owns one ``SQLiteConnection`` and runs every use of it on a serial dispatch queue of
 /// its own, so blocking SQLite calls (disk I/O, `busy_timeout` waits) never occupy a
@@ -13,7 +12,7 @@ final class SQLiteWorker: Sendable {
     private let queue: DispatchQueue
     /// Touched only on `queue`; the lock is never contended and makes the hand-off of the
     /// non-Sendable connection explicit to the compiler.
-    private let state: Mutex<State>
+    private let state: LockedValue<State>
 
     /// Opens the database on a new queue.
     init(path: String, busyTimeout: Duration, label: String) async throws {
@@ -24,7 +23,7 @@ final class SQLiteWorker: Sendable {
             }
         }
         self.queue = queue
-        state = Mutex(.open(try connection.get()))
+        state = LockedValue(.open(try connection.get()))
     }
 
     /// Runs `body` with the connection on the worker's queue.
