@@ -107,7 +107,8 @@ struct SwiftClientToPythonServerTests {
             let error = await #expect(throws: RPCError.self) { try await call.value }
             let elapsed = ContinuousClock.now - started
             #expect(error == .lostRemote(method: "slow"), "\(String(describing: error))")
-            #expect(elapsed < .seconds(8), "noticed after \(elapsed)")
+            // Well before the 25 s call timeout; ~4 s normally, up to ~9 s under ASan.
+            #expect(elapsed < .seconds(15), "noticed after \(elapsed)")
         }
     }
 
