@@ -15,8 +15,9 @@ struct ZeroRPCBench: AsyncParsableCommand {
               zerorpc-bench                   all scenarios, 3 rounds
               zerorpc-bench --smoke           a second or two: keeps the harness working
               zerorpc-bench serve tcp://127.0.0.1:*
+              zerorpc-bench client tcp://127.0.0.1:PORT --calls 10000   (e.g. under callgrind)
             """,
-        subcommands: [Measure.self, Serve.self],
+        subcommands: [Measure.self, Serve.self, CallLoop.self],
         defaultSubcommand: Measure.self
     )
 }
@@ -151,5 +152,20 @@ struct Serve: AsyncParsableCommand {
             Foundation.exit(0)
         }
         try await server.run()
+    }
+}
+
+/// Sequential `add` calls against any zerorpc server with `add`: the client half of an
+/// instruction count (`valgrind --tool=callgrind zerorpc-bench client …`).
+struct CallLoop: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "client", abstract: "Make sequential add calls against ENDPOINT and print calls/s.")
+
+    @Argument(help: "The server's endpoint.") var endpoint: String
+    @Option(help: "How many calls.") var calls = 10_000
+
+    func run() async throws {
+        let result = try await SwiftScenarios(endpoint: endpoint).sequentialAdd(calls: calls)
+        print(String(format: "%d calls: %.0f calls/s, p50 %.1f µs", calls, result.throughput, result.p50))
     }
 }
