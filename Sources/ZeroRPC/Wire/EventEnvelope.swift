@@ -38,15 +38,15 @@ struct MalformedEvent: Error, Sendable, CustomStringConvertible {
 extension EventEnvelope {
     /// Decodes the envelope of `payload`; never traps on any input.
     init(decoding payload: [UInt8]) throws(MalformedEvent) {
-        var scanner = RawValueScanner(payload)
-        guard let count = scanner.readArrayHeader() else {
+        var reader = MessagePackReader(bytes: payload)
+        guard let count = try? reader.readArrayHeader() else {
             throw MalformedEvent(reason: "event is not a msgpack array")
         }
         guard count == 3 else {
             throw MalformedEvent(reason: "event has \(count) elements, expected [header, name, args]")
         }
-        let headerStart = scanner.position
-        guard let fieldCount = scanner.readMapHeader() else {
+        let headerStart = reader.position
+        guard let fieldCount = try? reader.readMapHeader() else {
             throw MalformedEvent(reason: "event header is not a map")
         }
         var messageID: [UInt8]?
@@ -54,15 +54,15 @@ extension EventEnvelope {
         var version: Int?
         var extra: [String: Range<Int>] = [:]
         for _ in 0..<fieldCount {
-            let key = scanner.readString()
-            if key == nil, scanner.skipValue() == nil {
+            let key = try? reader.readString()
+            if key == nil, reader.skipValueRange() == nil {
                 throw MalformedEvent(reason: "event header is truncated")
             }
             if key == "v" {
-                version = scanner.readSmallInt()
+                version = reader.readSmallInt()
                 if version != nil { continue }
             }
-            guard let range = scanner.skipValue() else {
+            guard let range = reader.skipValueRange() else {
                 throw MalformedEvent(reason: "event header is truncated", messageID: messageID)
             }
             switch key {
@@ -72,17 +72,17 @@ extension EventEnvelope {
             case let key?: extra[key] = range
             }
         }
-        let headerEnd = scanner.position
+        let headerEnd = reader.position
         guard let messageID else {
             throw MalformedEvent(reason: "event header has no message_id")
         }
-        guard let name = scanner.readString() else {
+        guard let name = try? reader.readString() else {
             throw MalformedEvent(reason: "event name is not a string", messageID: messageID)
         }
-        guard let argumentsRange = scanner.skipValue() else {
+        guard let argumentsRange = reader.skipValueRange() else {
             throw MalformedEvent(reason: "event arguments are not valid msgpack", messageID: messageID, name: name)
         }
-        guard scanner.isAtEnd else {
+        guard reader.isAtEnd else {
             throw MalformedEvent(reason: "trailing bytes after the event", messageID: messageID, name: name)
         }
         self.init(
@@ -92,7 +92,7 @@ extension EventEnvelope {
 
     /// True when the args value is an array header (any size the bytes can hold).
     var argumentsAreArray: Bool {
-        var scanner = RawValueScanner(payload, position: argumentsRange.lowerBound)
-        return scanner.readArrayHeader() != nil
+        var reader = MessagePackReader(payload: payload, startingAt: argumentsRange.lowerBound)
+        return (try? reader.readArrayHeader()) != nil
     }
 }

@@ -5,4 +5,22 @@ extension MessagePackReader {
         self.init(bytes: payload)
         position = offset
     }
+
+    /// Skips one value and returns the bytes it took, or nil (nothing consumed) when the
+    /// bytes are not one valid msgpack value within the reader's limits.
+    mutating func skipValueRange() -> Range<Int>? {
+        let start = position
+        guard (try? skipValue()) != nil else { return nil }
+        return start..<position
+    }
+
+    /// A non-negative int that fits `Int32` (header key `v`), or nil with nothing consumed.
+    mutating func readSmallInt() -> Int? {
+        let start = position
+        guard let value = try? readInt64(), (0...Int64(Int32.max)).contains(value) else {
+            position = start
+            return nil
+        }
+        return Int(value)
+    }
 }

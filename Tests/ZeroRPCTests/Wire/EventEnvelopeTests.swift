@@ -59,6 +59,11 @@ import Testing
                 "trailing bytes after the event", true
             ),
             ([0x93, 0x81, 0xaa] + Array("message_id".utf8), "event header is truncated", false),
+            (
+                [0x93, 0x81, 0xaa] + Array("message_id".utf8) + [0x07, 0xa0]
+                    + [UInt8](repeating: 0x91, count: MessagePackReader.maximumDepth + 1) + [0xc0],
+                "event arguments are not valid msgpack", true
+            ),
         ] as [([UInt8], String, Bool)])
     func reportsWhatIsWrongAndWhetherTheIDIsKnown(_ payload: [UInt8], reason: String, idKnown: Bool) {
         #expect {
