@@ -80,10 +80,10 @@ bench: deps venv baselines
 	.build/release/zerorpc-bench $(BENCH_ARGS)
 
 lint:
-	$(SWIFT) format lint --strict -r Sources Tests Plugins
+	$(SWIFT) format lint --strict -r Sources Tests Plugins Benchmarks Examples
 
 format:
-	$(SWIFT) format -i -r Sources Tests Plugins
+	$(SWIFT) format -i -r Sources Tests Plugins Benchmarks Examples
 
 clean:
 	rm -rf .build .build-asan .build-tsan $(VENV)

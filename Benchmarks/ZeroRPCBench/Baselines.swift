@@ -18,7 +18,10 @@ struct Baselines {
     func rawPingPong(window: Int = 64, size: Int = 64) throws -> [String: Double] {
         try runJSON(
             cDirectory.appendingPathComponent("raw_pingpong").path,
-            ["bench", "--calls", "\(calls)", "--messages", "\(calls * 10)", "--window", "\(window)", "--size", "\(size)"])
+            [
+                "bench", "--calls", "\(calls)", "--messages", "\(calls * 10)", "--window", "\(window)", "--size",
+                "\(size)",
+            ])
     }
 
     /// `zerorpc_add bench`: zerorpc v3 `add` in C with real framing.

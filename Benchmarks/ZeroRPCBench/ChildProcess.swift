@@ -36,7 +36,8 @@ final class ChildProcess {
             }
             let chunk = output.fileHandleForReading.availableData
             if chunk.isEmpty {
-                throw BenchmarkError.childFailed("\(process.executableURL?.lastPathComponent ?? "child") ended before printing \(prefix)")
+                throw BenchmarkError.childFailed(
+                    "\(process.executableURL?.lastPathComponent ?? "child") ended before printing \(prefix)")
             }
             buffered.append(chunk)
         }

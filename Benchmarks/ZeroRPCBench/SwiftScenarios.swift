@@ -24,7 +24,9 @@ struct SwiftScenarios {
         try await withClient { client in try await sequentialAdd(client, calls: calls) }
     }
 
-    private func sequentialAdd(_ client: Client, calls: Int) async throws -> (
+    private func sequentialAdd(
+        _ client: Client, calls: Int
+    ) async throws -> (
         throughput: Double, p50: Double, p99: Double
     ) {
         _ = try await client.add(1, 2)
@@ -70,7 +72,9 @@ struct SwiftScenarios {
         try await withClient { client in try await echo(client, size: size, calls: calls) }
     }
 
-    private func echo(_ client: Client, size: Int, calls: Int) async throws -> (
+    private func echo(
+        _ client: Client, size: Int, calls: Int
+    ) async throws -> (
         throughput: Double, p50: Double, p99: Double
     ) {
         let payload = Data((0..<size).map { UInt8(truncatingIfNeeded: $0) })

@@ -117,7 +117,9 @@ struct Measure: AsyncParsableCommand {
             command: (["zerorpc-bench"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
             date: ISO8601DateFormatter().string(from: Date()), machine: Report.describeMachine(), results: results)
         print(report.markdown)
-        for result in results { for (name, value) in result.notes { print("\(name): \(String(format: "%.1f", value))") } }
+        for result in results {
+            for (name, value) in result.notes { print("\(name): \(String(format: "%.1f", value))") }
+        }
         if !smoke {
             try FileManager.default.createDirectory(
                 at: URL(fileURLWithPath: json).deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -1,4 +1,3 @@
-
 /// The open ``ResultStore/cancellationRequests(for:)`` streams of one store instance,
 /// by issuer.
 final class CancellationBroadcast: Sendable {

@@ -1,4 +1,3 @@
-
 /// One call as a handler task receives it: the owned request event and who sent it.
 struct IncomingCall: Sendable {
     let event: EventEnvelope

@@ -1,4 +1,3 @@
-
 /// A zerorpc server: a ROUTER socket served by one I/O thread, handlers run as tasks.
 ///
 /// Calls are served as soon as an endpoint is bound or connected; `run()` waits until

@@ -1,4 +1,3 @@
-
 /// How other threads hand work to an I/O thread: a lock-guarded list plus a wake-up
 /// descriptor that is written only while the I/O thread is (about to be) asleep in
 /// `zmq_poll`.

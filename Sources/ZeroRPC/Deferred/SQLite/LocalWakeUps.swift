@@ -1,4 +1,3 @@
-
 /// Wake-ups for tasks waiting on a shared store: a completion in this process signals
 /// its token's waiters at once; the store's poll tick signals all of them, so they re-read
 /// the file and see what other processes wrote.
