@@ -1,0 +1,42 @@
+/// The protocol extensions zerorpc-swift peers announce to each other in header key
+/// `"ext"` (an array of these names). Stock zerorpc peers never send `ext` and never
+/// receive it, so every extension stays off with them.
+///
+/// Our client puts `"ext": ProtocolExtension.all` in every request header; our server,
+/// only when the request carried `ext`, answers with its own list in its first reply on
+/// that channel (for stream, generator and deferred calls in an immediate `_zpc_hb`).
+enum ProtocolExtension {
+    /// The server honours header `"oneway": true`: it sends no `OK` for a one-way call.
+    static let oneway = "oneway"
+    /// The responsiveness budget (header `"deferred": ms`), `DEFERRED [token]` and the
+    /// `_zpc_result` / `_zpc_status` / `_zpc_cancel` / `_zpc_ack` events.
+    static let deferred = "deferred"
+    /// Two-way generators: `_zpc_send` and `_zpc_throw`, lock-step credit.
+    static let generator = "generator"
+    /// `_zpc_close` on a channel cancels exactly that call's handler.
+    static let close = "close"
+
+    /// Everything this version of zerorpc-swift speaks, in the order it is announced.
+    static let all = [oneway, deferred, generator, close]
+
+    /// The msgpack encoding of `all`, ready to splice into a header.
+    static let encodedAll: [UInt8] = {
+        var bytes: [UInt8] = [0x90 | UInt8(all.count)]
+        for name in all { EventEncoder.appendString(name, to: &bytes) }
+        return bytes
+    }()
+
+    /// The names in a received `ext` header value; unknown names are kept (and ignored
+    /// by whoever asks for a name it knows), malformed values read as none.
+    static func decode(_ bytes: ArraySlice<UInt8>?) -> Set<String> {
+        guard let bytes else { return [] }
+        var reader = MessagePackReader(bytes: Array(bytes))
+        guard let count = try? reader.readArrayHeader() else { return [] }
+        var names: Set<String> = []
+        for _ in 0..<count {
+            guard let name = try? reader.readString() else { return names }
+            names.insert(name)
+        }
+        return names
+    }
+}
