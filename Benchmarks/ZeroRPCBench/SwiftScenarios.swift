@@ -5,6 +5,8 @@ import ZeroRPC
 /// in a child process, over loopback TCP.
 struct SwiftScenarios {
     let endpoint: String
+    /// Whether sequential calls run in a task that prefers the client's I/O thread.
+    var onIOThread = false
 
     /// Runs `body` with a connected client and closes it afterwards, however `body` ends.
     private func withClient<T>(_ body: (Client) async throws -> T) async throws -> T {
@@ -21,7 +23,12 @@ struct SwiftScenarios {
 
     /// One call at a time.
     func sequentialAdd(calls: Int) async throws -> (throughput: Double, p50: Double, p99: Double) {
-        try await withClient { client in try await sequentialAdd(client, calls: calls) }
+        try await withClient { client in
+            guard onIOThread else { return try await sequentialAdd(client, calls: calls) }
+            return try await withTaskExecutorPreference(client.executor) {
+                try await sequentialAdd(client, calls: calls)
+            }
+        }
     }
 
     private func sequentialAdd(

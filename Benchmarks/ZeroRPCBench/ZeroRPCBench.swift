@@ -142,9 +142,11 @@ struct Serve: AsyncParsableCommand {
         abstract: "Serve the benchmark methods; prints READY <endpoint>, exits when stdin closes.")
 
     @Argument(help: "The endpoint to bind, e.g. tcp://127.0.0.1:*") var endpoint = "tcp://127.0.0.1:*"
+    @Flag(help: "Run handlers on the server's I/O thread (HandlerExecution.ioThread).") var ioThreadHandlers = false
 
     func run() async throws {
-        let server = Server(name: "zerorpc-bench")
+        let server = Server(
+            name: "zerorpc-bench", options: ServerOptions(handlerExecution: ioThreadHandlers ? .ioThread : .concurrent))
         try server.register(BenchService())
         let bound = try server.bind(endpoint)
         FileHandle.standardOutput.write(Data("READY \(bound)\n".utf8))
@@ -165,9 +167,10 @@ struct CallLoop: AsyncParsableCommand {
 
     @Argument(help: "The server's endpoint.") var endpoint: String
     @Option(help: "How many calls.") var calls = 10_000
+    @Flag(help: "Make the calls from a task on the client's I/O thread (Client.executor).") var ioThread = false
 
     func run() async throws {
-        let result = try await SwiftScenarios(endpoint: endpoint).sequentialAdd(calls: calls)
+        let result = try await SwiftScenarios(endpoint: endpoint, onIOThread: ioThread).sequentialAdd(calls: calls)
         print(String(format: "%d calls: %.0f calls/s, p50 %.1f µs", calls, result.throughput, result.p50))
     }
 }

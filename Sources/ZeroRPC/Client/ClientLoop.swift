@@ -26,6 +26,7 @@ final class ClientLoop {
     private static let earlyCancelMemory: Duration = .seconds(60)
 
     private let queue: CommandQueue<ClientCommand>
+    private let executor: IOThreadExecutor
     private let options: ClientOptions
     private let peers: PeerExtensions
     private var connections: [Connection] = []
@@ -40,8 +41,11 @@ final class ClientLoop {
     private var poller = SocketPoller()
     private var isRunning = true
 
-    private init(queue: CommandQueue<ClientCommand>, options: ClientOptions, peers: PeerExtensions) {
+    private init(
+        queue: CommandQueue<ClientCommand>, executor: IOThreadExecutor, options: ClientOptions, peers: PeerExtensions
+    ) {
         self.queue = queue
+        self.executor = executor
         self.options = options
         self.peers = peers
     }
@@ -49,12 +53,13 @@ final class ClientLoop {
     /// Starts the I/O thread, opens one DEALER per endpoint on it and returns once they
     /// are bound or connected (or throws why not).
     static func start(
-        endpoints: [String], bind: Bool, queue: CommandQueue<ClientCommand>, options: ClientOptions,
+        endpoints: [String], bind: Bool, queue: CommandQueue<ClientCommand>, executor: IOThreadExecutor,
+        options: ClientOptions,
         peers: PeerExtensions
     ) throws(RPCError) {
         let setup = BlockingReply<Void>()
         IOThread.start(name: "zerorpc-client") {
-            let loop = ClientLoop(queue: queue, options: options, peers: peers)
+            let loop = ClientLoop(queue: queue, executor: executor, options: options, peers: peers)
             do throws(RPCError) {
                 try loop.openSockets(endpoints: endpoints, bind: bind)
             } catch {
@@ -86,9 +91,11 @@ final class ClientLoop {
     }
 
     private func run() {
+        executor.adoptCurrentThread()
         while isRunning {
             handle(queue.takeAll())
             guard isRunning else { break }
+            executor.runQueuedJobs()
             let now = ContinuousClock.now
             fireTimers(now: now)
             let timeout = queue.prepareToSleep() ? pollTimeout(now: now) : 0
@@ -296,7 +303,9 @@ final class ClientLoop {
             connections[index].socket.close()
         }
         connections = []
-        for command in queue.close() {
+        let (remaining, jobs) = queue.close()
+        executor.handOffRemainingJobs(jobs)
+        for command in remaining {
             switch command {
             case .call(let call): call.continuation.resume(throwing: RPCError.closed)
             case .post(_, let sent): sent.resume(throwing: RPCError.closed)

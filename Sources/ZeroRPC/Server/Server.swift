@@ -12,6 +12,10 @@ public final class Server: Sendable {
     public let name: String
     let options: ServerOptions
     let methods = MethodTable()
+    /// Runs tasks on this server's I/O thread; handlers run here with
+    /// ``HandlerExecution/ioThread``. Until the server's thread starts (at the first
+    /// `bind`, `connect` or `run`), jobs run on the global executor.
+    public let executor = IOThreadExecutor()
     private let lifecycle = LockedValue(Lifecycle())
 
     public init(name: String = "zerorpc-swift", options: ServerOptions = .init()) {
@@ -78,7 +82,8 @@ public final class Server: Sendable {
             } catch {
                 throw .protocolViolation(error.description)
             }
-            try ServerLoop.start(queue: queue, methods: methods, options: options)
+            executor.attach(queue)
+            try ServerLoop.start(queue: queue, executor: executor, methods: methods, options: options)
             state.queue = queue
             return queue
         }

@@ -16,6 +16,8 @@ public struct ServerOptions: Sendable {
     /// description (true) or as `InternalError` with a generic message (false, and the
     /// details are logged). Default: on in debug builds, off in release builds.
     public var exposeErrorDetails: Bool
+    /// Where handler tasks run. Default ``HandlerExecution/concurrent``.
+    public var handlerExecution: HandlerExecution
     /// Where the server logs malformed input, lost clients and handler failures.
     public var logger: Logger
 
@@ -23,8 +25,10 @@ public struct ServerOptions: Sendable {
     public init(
         heartbeatInterval: Duration = .seconds(5), maximumConcurrentCalls: Int = 1024,
         maximumQueuedCalls: Int = 10_000, maximumMessageSize: Int = 64 << 20,
-        exposeErrorDetails: Bool = ServerOptions.isDebugBuild, logger: Logger = Logger(label: "zerorpc.server")
+        exposeErrorDetails: Bool = ServerOptions.isDebugBuild, handlerExecution: HandlerExecution = .concurrent,
+        logger: Logger = Logger(label: "zerorpc.server")
     ) {
+        self.handlerExecution = handlerExecution
         self.heartbeatInterval = heartbeatInterval
         self.maximumConcurrentCalls = maximumConcurrentCalls
         self.maximumQueuedCalls = maximumQueuedCalls
@@ -41,4 +45,17 @@ public struct ServerOptions: Sendable {
             false
         #endif
     }
+}
+
+/// Where a server runs its handlers.
+public enum HandlerExecution: Sendable, Hashable {
+    /// On Swift's global concurrent executor (default): a busy or blocking handler never
+    /// delays other calls, heartbeats or the socket.
+    case concurrent
+    /// On the server's I/O thread, between socket turns: no thread switch between a
+    /// request and its handler, or between the handler and its reply — the lowest
+    /// latency. Only for handlers that are short and never block: while one computes,
+    /// the server receives, sends and heartbeats nothing. Work a handler awaits
+    /// elsewhere (an actor, a `Task.detached`) still runs elsewhere.
+    case ioThread
 }
