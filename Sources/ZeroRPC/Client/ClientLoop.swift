@@ -76,7 +76,7 @@ final class ClientLoop {
     private func openSockets(endpoints: [String], bind: Bool) throws(RPCError) {
         for endpoint in endpoints {
             do throws(TransportError) {
-                let socket = try ZMQSocket(.dealer, context: .processDefault)
+                let socket = try ZMQSocket(.dealer)
                 try socket.setOption(ZMQ_MAXMSGSIZE, int64: Int64(options.maximumMessageSize))
                 if bind {
                     _ = try socket.bind(endpoint)

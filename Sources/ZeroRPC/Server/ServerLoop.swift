@@ -68,7 +68,7 @@ final class ServerLoop {
         IOThread.start(name: "zerorpc-server") {
             let socket: ZMQSocket
             do throws(TransportError) {
-                socket = try ZMQSocket(.router, context: .processDefault)
+                socket = try ZMQSocket(.router)
                 try socket.setOption(ZMQ_ROUTER_MANDATORY, 1)
                 try socket.setOption(ZMQ_MAXMSGSIZE, int64: Int64(options.maximumMessageSize))
             } catch {
