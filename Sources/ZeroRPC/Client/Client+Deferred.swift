@@ -79,7 +79,8 @@ extension Client {
         let messageID = MessageIDGenerator.shared.next()
         var writer = MessagePackWriter()
         arguments(&writer)
-        let extraHeader = budget.map { [(key: DeferredWire.budgetHeaderKey, value: DeferredWire.encodeBudget($0))] } ?? []
+        let extraHeader =
+            budget.map { [(key: DeferredWire.budgetHeaderKey, value: DeferredWire.encodeBudget($0))] } ?? []
         let payload = writer.withUnsafeBytes { encodedArguments in
             EventEncoder.encode(
                 messageID: messageID, responseTo: nil, extraHeader: extraHeader, name: method,

@@ -5,9 +5,12 @@ extension Server {
     func registerDeferredRequests() {
         guard let runtime = options.deferredRuntime else { return }
         let entries = DeferredWire.requestNames.sorted().map { name in
-            (name: name, entry: MethodEntry(isOneway: false, parameters: nil, doc: nil) { call in
-                await runtime.answer(name, call)
-            })
+            (
+                name: name,
+                entry: MethodEntry(isOneway: false, parameters: nil, doc: nil) { call in
+                    await runtime.answer(name, call)
+                }
+            )
         }
         _ = methods.insert(entries)
     }

@@ -83,7 +83,9 @@ extension CallOptions {
 }
 
 /// The token of a handle that must have been deferred.
-func deferredToken<T>(_ handle: Deferred<T>, sourceLocation: SourceLocation = #_sourceLocation) throws
+func deferredToken<T>(
+    _ handle: Deferred<T>, sourceLocation: SourceLocation = #_sourceLocation
+) throws
     -> DeferredToken
 {
     try #require(handle.token, "the call was answered within its budget", sourceLocation: sourceLocation)

@@ -48,7 +48,9 @@ extension DeferredRuntime {
 
     /// `OK [value]`, `ERR [...]` (the job's own error, or why there is no result) or
     /// `DEFERRED [token]` when the job is still running after the long poll.
-    private func result(_ token: DeferredToken, waitingUpTo wait: Duration, event: EventEnvelope) async throws
+    private func result(
+        _ token: DeferredToken, waitingUpTo wait: Duration, event: EventEnvelope
+    ) async throws
         -> [UInt8]
     {
         switch try await store.wait(for: token, upTo: wait) {
