@@ -71,16 +71,16 @@ extension Client {
 
     // MARK: - Internals shared with `unary`
 
-    /// Encodes and sends a request, with header key `"deferred"` when `budget` is set,
-    /// and returns the first reply event of its channel.
+    /// Encodes and sends a request announcing our extensions (`"ext"`), with header key
+    /// `"deferred"` when `budget` is set, and returns the first reply event of its channel.
     func request(
         _ method: String, options: CallOptions, budget: Duration?, arguments: (inout MessagePackWriter) -> Void
     ) async throws -> EventEnvelope {
         let messageID = MessageIDGenerator.shared.next()
         var writer = MessagePackWriter()
         arguments(&writer)
-        let extraHeader =
-            budget.map { [(key: DeferredWire.budgetHeaderKey, value: DeferredWire.encodeBudget($0))] } ?? []
+        var extraHeader = ProtocolExtension.requestHeader
+        if let budget { extraHeader.append((DeferredWire.budgetHeaderKey, DeferredWire.encodeBudget(budget))) }
         let payload = writer.withUnsafeBytes { encodedArguments in
             EventEncoder.encode(
                 messageID: messageID, responseTo: nil, extraHeader: extraHeader, name: method,

@@ -37,8 +37,8 @@ enum HandlerInvocation {
                     switch outcome {
                     case .success(let result):
                         EventEncoder.encode(
-                            messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID, name: "OK",
-                            arguments: result)
+                            messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID,
+                            extraHeader: ProtocolExtension.replyHeader(answering: event), name: "OK", arguments: result)
                     case .failure(let error):
                         errorReply(error, to: event, method: method, options: options)
                     }
@@ -51,9 +51,10 @@ enum HandlerInvocation {
             var arguments = ArgumentReader(reader: argumentReader, count: count, method: method)
             let result = try await body(&arguments, context)
             return EventEncoder.encode(
-                messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID, name: "OK", arguments: result)
+                messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID,
+                extraHeader: ProtocolExtension.replyHeader(answering: event), name: "OK", arguments: result)
         } catch {
-            if isOneway {
+            if isOneway || event.isFlaggedOneway {
                 options.logger.warning("zerorpc server: one-way '\(method)' failed: \(String(reflecting: error))")
             }
             return errorReply(error, to: event, method: method, options: options)
@@ -67,7 +68,9 @@ enum HandlerInvocation {
         _ error: any Error, to event: EventEnvelope, method: String, options: ServerOptions
     ) -> [UInt8] {
         let (name, message, extraHeader) = errorFields(error, method: method, options: options)
-        return EventEncoder.error(responseTo: event.messageID, name: name, message: message, extraHeader: extraHeader)
+        return EventEncoder.error(
+            responseTo: event.messageID, name: name, message: message,
+            extraHeader: ProtocolExtension.replyHeader(answering: event) + extraHeader)
     }
 
     /// What a deferred call's store entry keeps of the error its handler threw: the same
@@ -100,7 +103,7 @@ enum HandlerInvocation {
             message = String(describing: error)
             var writer = MessagePackWriter()
             error.encode(to: &writer)
-            extraHeader = [("error", writer.bytes)]
+            extraHeader.append(("error", writer.bytes))
         default:
             if options.exposeErrorDetails {
                 name = String(describing: type(of: error))

@@ -36,13 +36,13 @@ extension DeferredRuntime {
                 return ok(.nil, event: event)
             }
         } catch let error as BadRequest {
-            return EventEncoder.error(responseTo: event.messageID, name: "TypeError", message: error.message)
+            return errorReply(event, name: "TypeError", message: error.message)
         } catch let error as MessagePackDecodingError {
-            return EventEncoder.error(responseTo: event.messageID, name: "TypeError", message: "\(name)(): \(error)")
+            return errorReply(event, name: "TypeError", message: "\(name)(): \(error)")
         } catch {
             logger.error("zerorpc server: '\(name)' failed in the result store: \(error)")
-            return EventEncoder.error(
-                responseTo: event.messageID, name: "ResultStoreError", message: "the result store failed: \(error)")
+            return errorReply(
+                event, name: "ResultStoreError", message: "the result store failed: \(error)")
         }
     }
 
@@ -57,22 +57,23 @@ extension DeferredRuntime {
         case .unfinished:
             return EventEncoder.encode(
                 messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID,
-                name: DeferredWire.deferredEvent, arguments: Self.tokenArguments(token))
+                extraHeader: ProtocolExtension.replyHeader(answering: event), name: DeferredWire.deferredEvent,
+                arguments: Self.tokenArguments(token))
         case .finished(.success(let value)):
             return EventEncoder.encode(
-                messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID, name: "OK",
-                arguments: [0x91] + value)
+                messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID,
+                extraHeader: ProtocolExtension.replyHeader(answering: event), name: "OK", arguments: [0x91] + value)
         case .finished(.failure(let error)):
-            return EventEncoder.error(
-                responseTo: event.messageID, name: error.name, message: error.message, traceback: error.traceback,
-                extraHeader: error.encodedFields.map { [("error", $0)] } ?? [])
+            return errorReply(
+                event, name: error.name, message: error.message, traceback: error.traceback,
+                fields: error.encodedFields)
         case .finished(.cancelled):
-            return EventEncoder.error(
-                responseTo: event.messageID, name: DeferredWire.ErrorName.cancelled,
+            return errorReply(
+                event, name: DeferredWire.ErrorName.cancelled,
                 message: "deferred call \(token) was cancelled")
         case .expired:
-            return EventEncoder.error(
-                responseTo: event.messageID, name: DeferredWire.ErrorName.expired,
+            return errorReply(
+                event, name: DeferredWire.ErrorName.expired,
                 message: "deferred result \(token) expired unclaimed")
         case .unknown:
             return notFound(token, event: event)
@@ -80,8 +81,8 @@ extension DeferredRuntime {
     }
 
     private func notFound(_ token: DeferredToken, event: EventEnvelope) -> [UInt8] {
-        EventEncoder.error(
-            responseTo: event.messageID, name: DeferredWire.ErrorName.notFound,
+        errorReply(
+            event, name: DeferredWire.ErrorName.notFound,
             message: "no deferred result for token \(token)")
     }
 
@@ -90,7 +91,18 @@ extension DeferredRuntime {
         writer.writeArrayHeader(1)
         writer.write(value)
         return EventEncoder.encode(
-            messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID, name: "OK",
-            arguments: writer.bytes)
+            messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID,
+            extraHeader: ProtocolExtension.replyHeader(answering: event), name: "OK", arguments: writer.bytes)
+    }
+
+    /// `ERR [name, message, traceback]`, with a declared error's fields in header key
+    /// `"error"` and our extension list when the request announced one.
+    private func errorReply(
+        _ event: EventEnvelope, name: String, message: String, traceback: String = "", fields: [UInt8]? = nil
+    ) -> [UInt8] {
+        var extraHeader = ProtocolExtension.replyHeader(answering: event)
+        if let fields { extraHeader.append(("error", fields)) }
+        return EventEncoder.error(
+            responseTo: event.messageID, name: name, message: message, traceback: traceback, extraHeader: extraHeader)
     }
 }

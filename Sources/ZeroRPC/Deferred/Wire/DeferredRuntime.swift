@@ -89,7 +89,8 @@ final class DeferredRuntime: Sendable {
             }
             return EventEncoder.encode(
                 messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID,
-                name: DeferredWire.deferredEvent, arguments: Self.tokenArguments(token))
+                extraHeader: ProtocolExtension.replyHeader(answering: event), name: DeferredWire.deferredEvent,
+                arguments: Self.tokenArguments(token))
         }
     }
 
