@@ -35,6 +35,10 @@ final class DeferredRuntime: Sendable {
         self.logger = logger
     }
 
+    deinit {
+        shutDown()
+    }
+
     /// How many deferred handlers run in this process now.
     var runningJobCount: Int { state.withLock { $0.jobs.count } }
 
@@ -101,8 +105,9 @@ final class DeferredRuntime: Sendable {
             if state.jobs.isEmpty {
                 // Subscribe before the entry exists, so no cancel request can slip past.
                 let requests = store.cancellationRequests(for: serverID)
-                state.cancellationListener = Task { [weak self] in
-                    for await token in requests { self?.cancelLocally(token) }
+                let jobs = self.state  // not self: no cycle, no weak reference
+                state.cancellationListener = Task {
+                    for await token in requests { Self.cancel(token, in: jobs) }
                 }
             }
             if state.sweeper == nil { state.sweeper = startSweeper() }
@@ -166,6 +171,11 @@ final class DeferredRuntime: Sendable {
     /// Cancels the handler of `token` if it runs in this process; true when it did.
     @discardableResult
     func cancelLocally(_ token: DeferredToken) -> Bool {
+        Self.cancel(token, in: state)
+    }
+
+    @discardableResult
+    private static func cancel(_ token: DeferredToken, in state: LockedValue<State>) -> Bool {
         guard let running = state.withLock({ $0.jobs[token] }) else { return false }
         running.job.requestCancellation()
         running.task.cancel()
@@ -191,9 +201,9 @@ final class DeferredRuntime: Sendable {
     }
 
     private func startSweeper() -> Task<Void, Never> {
-        Task { [weak self] in
+        let store = self.store  // not self: the runtime's deinit cancels this task
+        return Task {
             while (try? await Task.sleep(for: Self.sweepInterval)) != nil {
-                guard let store = self?.store else { return }
                 _ = try? await store.expireEntries()
             }
         }
