@@ -99,9 +99,11 @@ fuzz: deps
 	  -o $(FUZZ_DIR)/messagepack-fuzz
 	$(FUZZ_DIR)/messagepack-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(FUZZ_DIR)/corpus
 
-## baselines: the C floor for the benchmarks (raw libzmq ping-pong, C zerorpc add).
+## baselines: the C floor for the benchmarks (raw libzmq ping-pong, C zerorpc add) and
+## the malloc counter preloaded for allocations per call.
 BASELINES_DIR := Benchmarks/Baselines/c
-BASELINES     := $(BASELINES_DIR)/bin/raw_pingpong $(BASELINES_DIR)/bin/zerorpc_add
+BASELINES     := $(BASELINES_DIR)/bin/raw_pingpong $(BASELINES_DIR)/bin/zerorpc_add \
+                 $(BASELINES_DIR)/bin/libmalloc_count.so
 BASELINE_CFLAGS ?= -O2 -Wall -Wextra
 
 .PHONY: baselines
@@ -114,3 +116,7 @@ $(BASELINES_DIR)/bin/raw_pingpong: $(BASELINES_DIR)/raw_pingpong.c $(BASELINES_D
 $(BASELINES_DIR)/bin/zerorpc_add: $(BASELINES_DIR)/zerorpc_add.c $(BASELINES_DIR)/bench_common.h
 	@mkdir -p $(@D)
 	$(CC) $(BASELINE_CFLAGS) -o $@ $< -lzmq -lmsgpackc
+
+$(BASELINES_DIR)/bin/libmalloc_count.so: $(BASELINES_DIR)/malloc_count.c
+	@mkdir -p $(@D)
+	$(CC) $(BASELINE_CFLAGS) -shared -fPIC -o $@ $<

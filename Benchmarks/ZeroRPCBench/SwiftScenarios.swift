@@ -24,7 +24,7 @@ struct SwiftScenarios {
         try await withClient { client in try await sequentialAdd(client, calls: calls) }
     }
 
-    private func sequentialAdd(
+    func sequentialAdd(
         _ client: Client, calls: Int
     ) async throws -> (
         throughput: Double, p50: Double, p99: Double
@@ -48,7 +48,7 @@ struct SwiftScenarios {
         try await withClient { client in try await pipelinedAdd(client, calls: calls, window: window) }
     }
 
-    private func pipelinedAdd(_ client: Client, calls: Int, window: Int) async throws -> Double {
+    func pipelinedAdd(_ client: Client, calls: Int, window: Int) async throws -> Double {
         _ = try await client.add(1, 2)
         let perTask = max(1, calls / window)
         let clock = ContinuousClock()
@@ -89,6 +89,27 @@ struct SwiftScenarios {
             guard echoed.count == size else { throw BenchmarkError.wrongResult("echo returned \(echoed.count) bytes") }
         }
         return (Double(calls) / (clock.now - started).seconds, latencies.percentile(0.5), latencies.percentile(0.99))
+    }
+
+    /// Sequential `echo_records` of 100 `BenchRecord`s through the generated client.
+    func structHeavy(calls: Int) async throws -> (throughput: Double, p50: Double, p99: Double) {
+        try await withClient { client in
+            let bench = RecordBench.Client(client)
+            let records = (0..<100).map(BenchRecord.sample)
+            _ = try await bench.echoRecords(records: records)
+            var latencies = LatencyRecorder(capacity: calls)
+            let clock = ContinuousClock()
+            let started = clock.now
+            for _ in 0..<calls {
+                let began = clock.now
+                let echoed = try await bench.echoRecords(records: records)
+                latencies.record(clock.now - began)
+                guard echoed == records else { throw BenchmarkError.wrongResult("echo_records changed the records") }
+            }
+            return (
+                Double(calls) / (clock.now - started).seconds, latencies.percentile(0.5), latencies.percentile(0.99)
+            )
+        }
     }
 
     /// `clients` separate clients (one socket each), each making sequential calls.
