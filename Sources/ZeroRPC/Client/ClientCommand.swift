@@ -2,6 +2,9 @@
 enum ClientCommand: Sendable {
     /// Send a request and resume `continuation` with the first reply event.
     case call(OutgoingCall)
+    /// Send a request no reply will answer (a one-way call to a server that announced
+    /// the "oneway" extension) and resume `sent` once the socket took it.
+    case post(payload: [UInt8], sent: CheckedContinuation<Void, any Error>)
     /// The calling task was cancelled; fail the call with `CancellationError`.
     case cancel(callID: UInt64)
     /// Fail every pending call with `RPCError.closed`, close the sockets and stop.
