@@ -98,5 +98,11 @@ let package = Package(
             plugins: [.plugin(name: "ZeroRPCGenerator")]
         ),
         .testTarget(name: "InteropTests", dependencies: ["ZeroRPC"], exclude: ["python"]),
+        // A server in a process of its own, for the deferred tests that need two processes.
+        .executableTarget(
+            name: "zerorpc-deferred-test-server",
+            dependencies: ["ZeroRPC"],
+            path: "Tests/DeferredTestServer"
+        ),
     ]
 )

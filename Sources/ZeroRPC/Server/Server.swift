@@ -16,8 +16,9 @@ public final class Server: Sendable {
 
     public init(name: String = "zerorpc-swift", options: ServerOptions = .init()) {
         self.name = name
-        self.options = options
+        self.options = options.withDeferredRuntime()
         registerIntrospection()
+        registerDeferredRequests()
     }
 
     deinit {
@@ -57,6 +58,7 @@ public final class Server: Sendable {
     /// Cancels running handlers, closes the socket and stops the I/O thread; returns when
     /// it has. Calling it again is harmless.
     public func close() async {
+        options.deferredRuntime?.shutDown()
         let queue = lifecycle.withLock { state in
             state.isClosed = true
             return state.queue

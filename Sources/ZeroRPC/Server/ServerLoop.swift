@@ -181,7 +181,7 @@ final class ServerLoop {
 
     private func startCall(_ event: EventEnvelope, routing: [[UInt8]]) {
         let name = event.name
-        if name.hasPrefix("_zpc_") {
+        if name.hasPrefix("_zpc_") && !DeferredWire.requestNames.contains(name) {
             options.logger.warning("zerorpc server: dropped '\(name)' that belongs to no open channel")
             return
         }

@@ -18,12 +18,26 @@ public struct ServerOptions: Sendable {
     public var exposeErrorDetails: Bool
     /// Where the server logs malformed input, lost clients and handler failures.
     public var logger: Logger
+    /// Where deferred results wait for their clients. Nil (the default) gives each server
+    /// a `MemoryResultStore` of its own; pass a `SQLiteResultStore` to keep results
+    /// across restarts and to let several server processes answer each other's tokens.
+    public var resultStore: (any ResultStore)?
+    /// The id this server puts in the deferred tokens it issues. Nil (the default) picks
+    /// a random id per server; give servers that share a store distinct, stable ids.
+    public var deferredServerID: DeferredServerID?
+    /// How long a finished deferred result waits for its client before it expires.
+    /// Default 10 minutes.
+    public var deferredTimeToLive: Duration
+    /// The server's deferred machinery, set by `Server.init`.
+    var deferredRuntime: DeferredRuntime?
 
     /// Server settings; the defaults match stock zerorpc where it has one.
     public init(
         heartbeatInterval: Duration = .seconds(5), maximumConcurrentCalls: Int = 1024,
         maximumQueuedCalls: Int = 10_000, maximumMessageSize: Int = 64 << 20,
-        exposeErrorDetails: Bool = ServerOptions.isDebugBuild, logger: Logger = Logger(label: "zerorpc.server")
+        exposeErrorDetails: Bool = ServerOptions.isDebugBuild, logger: Logger = Logger(label: "zerorpc.server"),
+        resultStore: (any ResultStore)? = nil, deferredServerID: DeferredServerID? = nil,
+        deferredTimeToLive: Duration = .seconds(600)
     ) {
         self.heartbeatInterval = heartbeatInterval
         self.maximumConcurrentCalls = maximumConcurrentCalls
@@ -31,6 +45,18 @@ public struct ServerOptions: Sendable {
         self.maximumMessageSize = maximumMessageSize
         self.exposeErrorDetails = exposeErrorDetails
         self.logger = logger
+        self.resultStore = resultStore
+        self.deferredServerID = deferredServerID
+        self.deferredTimeToLive = deferredTimeToLive
+    }
+
+    /// A copy whose deferred machinery is a fresh runtime over the configured store.
+    func withDeferredRuntime() -> ServerOptions {
+        var options = self
+        options.deferredRuntime = DeferredRuntime(
+            store: resultStore ?? MemoryResultStore(), serverID: deferredServerID ?? .random(),
+            timeToLive: deferredTimeToLive, logger: logger)
+        return options
     }
 
     /// True when the runtime was compiled without optimisations.
