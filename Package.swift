@@ -62,7 +62,8 @@ let package = Package(
         .executableTarget(
             name: "zerorpc-bench",
             dependencies: ["ZeroRPC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "Benchmarks/ZeroRPCBench"
+            path: "Benchmarks/ZeroRPCBench",
+            plugins: [.plugin(name: "ZeroRPCGenerator")]
         ),
 
         // Examples/Calculator: what a user writes, built by CI and run by `make demo`.

@@ -23,15 +23,26 @@ struct SwiftScenarios {
 
     /// One call at a time.
     func sequentialAdd(calls: Int) async throws -> (throughput: Double, p50: Double, p99: Double) {
-        try await withClient { client in
-            guard onIOThread else { return try await sequentialAdd(client, calls: calls) }
-            return try await withTaskExecutorPreference(client.executor) {
-                try await sequentialAdd(client, calls: calls)
-            }
-        }
+        try await withClient { client in try await sequentialAdd(client, calls: calls) }
     }
 
-    private func sequentialAdd(
+    /// Runs `body` in a task that prefers the client's I/O thread when `onIOThread`.
+    func onChosenExecutor<T: Sendable>(
+        _ client: Client, _ body: () async throws -> T
+    ) async throws -> T {
+        guard onIOThread else { return try await body() }
+        return try await withTaskExecutorPreference(client.executor) { () async throws -> T in try await body() }
+    }
+
+    func sequentialAdd(
+        _ client: Client, calls: Int
+    ) async throws -> (
+        throughput: Double, p50: Double, p99: Double
+    ) {
+        try await onChosenExecutor(client) { try await sequentialAddLoop(client, calls: calls) }
+    }
+
+    private func sequentialAddLoop(
         _ client: Client, calls: Int
     ) async throws -> (
         throughput: Double, p50: Double, p99: Double
@@ -55,14 +66,14 @@ struct SwiftScenarios {
         try await withClient { client in try await pipelinedAdd(client, calls: calls, window: window) }
     }
 
-    private func pipelinedAdd(_ client: Client, calls: Int, window: Int) async throws -> Double {
+    func pipelinedAdd(_ client: Client, calls: Int, window: Int) async throws -> Double {
         _ = try await client.add(1, 2)
         let perTask = max(1, calls / window)
         let clock = ContinuousClock()
         let started = clock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for lane in 0..<window {
-                group.addTask {
+                group.addTask(executorPreference: onIOThread ? client.executor : nil) {
                     for index in 0..<perTask {
                         let sum = try await client.add(Int64(lane), Int64(index))
                         guard sum == Int64(lane + index) else { throw BenchmarkError.wrongResult("add = \(sum)") }
@@ -96,6 +107,27 @@ struct SwiftScenarios {
             guard echoed.count == size else { throw BenchmarkError.wrongResult("echo returned \(echoed.count) bytes") }
         }
         return (Double(calls) / (clock.now - started).seconds, latencies.percentile(0.5), latencies.percentile(0.99))
+    }
+
+    /// Sequential `echo_records` of 100 `BenchRecord`s through the generated client.
+    func structHeavy(calls: Int) async throws -> (throughput: Double, p50: Double, p99: Double) {
+        try await withClient { client in
+            let bench = RecordBench.Client(client)
+            let records = (0..<100).map(BenchRecord.sample)
+            _ = try await bench.echoRecords(records: records)
+            var latencies = LatencyRecorder(capacity: calls)
+            let clock = ContinuousClock()
+            let started = clock.now
+            for _ in 0..<calls {
+                let began = clock.now
+                let echoed = try await bench.echoRecords(records: records)
+                latencies.record(clock.now - began)
+                guard echoed == records else { throw BenchmarkError.wrongResult("echo_records changed the records") }
+            }
+            return (
+                Double(calls) / (clock.now - started).seconds, latencies.percentile(0.5), latencies.percentile(0.99)
+            )
+        }
     }
 
     /// `clients` separate clients (one socket each), each making sequential calls.
