@@ -31,7 +31,7 @@ final class ClientLoop {
     private let peers: PeerExtensions
     private var connections: [Connection] = []
     private var calls: [UInt64: PendingCall] = [:]
-    private var callIDsByMessageID: [[UInt8]: UInt64] = [:]
+    private var callIDsByMessageID: [WireID: UInt64] = [:]
     /// Cancels that overtook their call command (both race into the queue).
     private var earlyCancels: [UInt64: ContinuousClock.Instant] = [:]
     private var closeWaiters: [CheckedContinuation<Void, Never>] = []
@@ -99,13 +99,14 @@ final class ClientLoop {
             let now = ContinuousClock.now
             fireTimers(now: now)
             let timeout = queue.prepareToSleep() ? pollTimeout(now: now) : 0
-            let readiness = poller.poll(
-                connections.map(\.socket), wantsToWrite: connections.map { !$0.outbound.isEmpty },
-                wakeUp: queue.wakeUp, timeoutMilliseconds: timeout)
+            poller.poll(
+                count: connections.count, socket: { connections[$0].socket },
+                wantsToWrite: { !connections[$0].outbound.isEmpty }, wakeUp: queue.wakeUp,
+                timeoutMilliseconds: timeout)
             queue.markAwake()
             for index in connections.indices {
-                if readiness.writable[index] { flush(index) }
-                if readiness.readable[index] { receive(from: index) }
+                if poller.isWritable(index) { flush(index) }
+                if poller.isReadable(index) { receive(from: index) }
             }
         }
         stop()
@@ -143,7 +144,7 @@ final class ClientLoop {
             call: call, connectionIndex: index, firstReplyDeadline: deadline, startedAt: now,
             nextHeartbeat: nextHeartbeat)
         timersDue.consider(min(deadline, nextHeartbeat))
-        callIDsByMessageID[call.messageID] = call.callID
+        callIDsByMessageID[WireID(call.messageID)] = call.callID
         connections[index].openCalls += 1
         send(call.payload, on: index)
     }
@@ -202,7 +203,7 @@ final class ClientLoop {
             options.logger.warning("zerorpc client: dropped a malformed reply: \(error)")
             return
         }
-        guard let channel = event.responseTo, let callID = callIDsByMessageID[channel] else {
+        guard let channel = event.responseTo, let callID = callIDsByMessageID[WireID(channel)] else {
             options.logger.debug("zerorpc client: dropped '\(event.name)' for an unknown or closed channel")
             return
         }
@@ -236,7 +237,7 @@ final class ClientLoop {
     @discardableResult
     private func finish(_ callID: UInt64, with outcome: Result<EventEnvelope, any Error>) -> Bool {
         guard let pending = calls.removeValue(forKey: callID) else { return false }
-        callIDsByMessageID[pending.call.messageID] = nil
+        callIDsByMessageID[WireID(pending.call.messageID)] = nil
         connections[pending.connectionIndex].openCalls -= 1
         pending.call.continuation.resume(with: outcome)
         return true

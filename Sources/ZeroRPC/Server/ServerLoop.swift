@@ -9,6 +9,13 @@ final class ServerLoop {
     struct ChannelKey: Hashable {
         let peer: [UInt8]
         let messageID: [UInt8]
+
+        /// Hashes each field as one block of bytes (see `WireID`).
+        func hash(into hasher: inout Hasher) {
+            peer.withUnsafeBytes { hasher.combine(bytes: $0) }
+            hasher.combine(peer.count)
+            messageID.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
     }
 
     struct OpenChannel {
@@ -93,11 +100,12 @@ final class ServerLoop {
             let now = ContinuousClock.now
             fireTimers(now: now)
             let timeout = queue.prepareToSleep() ? pollTimeout(now: now) : 0
-            let readiness = poller.poll(
-                [socket], wantsToWrite: [!blockedPeers.isEmpty], wakeUp: queue.wakeUp, timeoutMilliseconds: timeout)
+            poller.poll(
+                count: 1, socket: { _ in socket }, wantsToWrite: { _ in !blockedPeers.isEmpty }, wakeUp: queue.wakeUp,
+                timeoutMilliseconds: timeout)
             queue.markAwake()
-            if readiness.writable[0] { retryBlockedPeers(now: .now) }
-            if readiness.readable[0] { receive() }
+            if poller.isWritable(0) { retryBlockedPeers(now: .now) }
+            if poller.isReadable(0) { receive() }
         }
         stop()
     }
