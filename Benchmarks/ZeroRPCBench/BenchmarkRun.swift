@@ -42,6 +42,12 @@ struct BenchmarkRun {
         let server = try ChildProcess(executable, ["serve", "tcp://127.0.0.1:*"])
         defer { server.stop() }
         let ours = SwiftScenarios(endpoint: try server.waitForLine(startingWith: "READY "))
+        // The same calls with both ends on their I/O threads (`Client.executor`,
+        // `HandlerExecution.ioThread`): the opt-in low-latency mode.
+        let ioServer = try ChildProcess(executable, ["serve", "tcp://127.0.0.1:*", "--io-thread-handlers"])
+        defer { ioServer.stop() }
+        let oursOnIOThreads = SwiftScenarios(
+            endpoint: try ioServer.waitForLine(startingWith: "READY "), onIOThread: true)
         let grpc = try startGRPCServer()
         defer { grpc?.server.stop() }
 
@@ -56,6 +62,7 @@ struct BenchmarkRun {
                     $0.executable, address: $0.address, calls: min(calls, 5_000), records: max(10, calls / 10))
             }
             try await unaryAdd(ours, python: python, grpc: grpcFigures)
+            try await unaryAddOnIOThreads(oursOnIOThreads)
             try await payloads(ours)
             try await structHeavy(ours, python: python, grpc: grpcFigures)
             collector.add(
@@ -65,7 +72,7 @@ struct BenchmarkRun {
         try allocationsPerCall()
         if !settings.smoke { try manyInFlight(10_000) }
         streamScenario()
-        deferredScenario()
+        try await deferredScenario(ours)
 
         if let peak = peakResidentMemory(pid: server.process.processIdentifier) {
             collector.note(scenario: Self.sequential, implementation: us, "server peak RSS MiB (whole run)", peak)
@@ -106,6 +113,18 @@ struct BenchmarkRun {
             throughput: try await ours.pipelinedAdd(calls: calls * 5, window: 512))
         let raw512 = try baselines.rawPingPong(window: 512)
         collector.add(scenario: inFlight512, implementation: "raw libzmq C", throughput: raw512["pipelined_per_s"] ?? 0)
+    }
+
+    static let ioThreadsName = "zerorpc-swift, I/O-thread executor"
+
+    private mutating func unaryAddOnIOThreads(_ ours: SwiftScenarios) async throws {
+        let swift = try await ours.sequentialAdd(calls: settings.calls)
+        collector.add(
+            scenario: Self.sequential, implementation: Self.ioThreadsName, throughput: swift.throughput,
+            p50: swift.p50, p99: swift.p99)
+        collector.add(
+            scenario: Self.inFlight64, implementation: Self.ioThreadsName,
+            throughput: try await ours.pipelinedAdd(calls: settings.calls * 5, window: 64))
     }
 
     // MARK: - Scenario 3
@@ -149,11 +168,12 @@ struct BenchmarkRun {
     }
 
     /// Scenario 7, the round trip of a deferred call with budget 0 and a manual
-    /// `result()`: to be measured here against the deferred wire now in main.
-    private mutating func deferredScenario() {
-        collector.addMissing(
-            scenario: "deferred call, budget 0, manual result()", implementation: us,
-            reason: "scenario 7 not built yet (the deferred wire is new in main; next to add)")
+    /// `result()`: `DEFERRED [token]`, then `_zpc_result`, then `_zpc_ack`.
+    private mutating func deferredScenario(_ ours: SwiftScenarios) async throws {
+        let deferred = try await ours.deferredAdd(calls: max(50, settings.calls / 10))
+        collector.add(
+            scenario: "deferred add, budget 0, manual result()", implementation: us,
+            throughput: deferred.throughput, p50: deferred.p50, p99: deferred.p99)
     }
 
     // MARK: - Allocations and memory

@@ -61,6 +61,32 @@ struct SwiftScenarios {
         return (Double(calls) / elapsed, latencies.percentile(0.5), latencies.percentile(0.99))
     }
 
+    /// Sequential deferred `add` calls with budget 0: every call is answered `DEFERRED`
+    /// and its result fetched with a manual `result()`.
+    func deferredAdd(calls: Int) async throws -> (throughput: Double, p50: Double, p99: Double) {
+        try await withClient { client in
+            var latencies = LatencyRecorder(capacity: calls)
+            let clock = ContinuousClock()
+            let started = clock.now
+            for index in 0..<calls {
+                let began = clock.now
+                let handle = try await client.startDeferred(
+                    "add", options: CallOptions(deferAfter: .zero), declaredErrors: [],
+                    arguments: { writer in
+                        writer.writeArrayHeader(2)
+                        writer.write(Int64(index))
+                        writer.write(Int64(1))
+                    },
+                    result: { reader in try reader.readInt64() })
+                let sum = try await handle.result()
+                latencies.record(clock.now - began)
+                guard sum == Int64(index) + 1 else { throw BenchmarkError.wrongResult("deferred add = \(sum)") }
+            }
+            let elapsed = (clock.now - started).seconds
+            return (Double(calls) / elapsed, latencies.percentile(0.5), latencies.percentile(0.99))
+        }
+    }
+
     /// `window` calls in flight on one client socket, `calls` in all.
     func pipelinedAdd(calls: Int, window: Int) async throws -> Double {
         try await withClient { client in try await pipelinedAdd(client, calls: calls, window: window) }
