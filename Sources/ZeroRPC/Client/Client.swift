@@ -35,13 +35,15 @@ public final class Client: Sendable {
         try self.init(endpoints: [endpoint], bind: true, options: options)
     }
 
-    private init(endpoints: [String], bind: Bool, options: ClientOptions) throws(RPCError) {
+    private init(endpoints: [String], bind: Bool, options: ClientOptions) throws {
+        var options = options
+        options.security = try options.security.resolved()
         peers = PeerExtensions(connectionCount: endpoints.count)
         logger = options.logger
         do {
             queue = try CommandQueue()
         } catch {
-            throw .invalidEndpoint(endpoints.joined(separator: ", "), reason: error.description)
+            throw RPCError.invalidEndpoint(endpoints.joined(separator: ", "), reason: error.description)
         }
         executor = IOThreadExecutor(jobs: queue)
         try ClientLoop.start(

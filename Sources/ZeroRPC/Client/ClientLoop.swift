@@ -78,6 +78,7 @@ final class ClientLoop {
             do throws(TransportError) {
                 let socket = try ZMQSocket(.dealer)
                 try socket.setOption(ZMQ_MAXMSGSIZE, int64: Int64(options.maximumMessageSize))
+                try socket.applySecurity(options.security)
                 if bind {
                     _ = try socket.bind(endpoint)
                 } else {

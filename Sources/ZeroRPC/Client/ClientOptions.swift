@@ -13,15 +13,20 @@ public struct ClientOptions: Sendable {
     public var lingerOnClose: Duration
     /// Where the client logs dropped or malformed replies.
     public var logger: Logger
+    /// Encryption and authentication: ``ClientSecurity/none`` (the default, as stock
+    /// zerorpc) or CurveZMQ against a server whose public key the client knows.
+    public var security: ClientSecurity
 
     /// Client settings; the defaults match stock zerorpc.
     public init(
         heartbeatInterval: Duration = .seconds(5), maximumMessageSize: Int = 64 << 20,
-        lingerOnClose: Duration = .seconds(1), logger: Logger = Logger(label: "zerorpc.client")
+        lingerOnClose: Duration = .seconds(1), logger: Logger = Logger(label: "zerorpc.client"),
+        security: ClientSecurity = .none
     ) {
         self.heartbeatInterval = heartbeatInterval
         self.maximumMessageSize = maximumMessageSize
         self.lingerOnClose = lingerOnClose
         self.logger = logger
+        self.security = security
     }
 }

@@ -16,7 +16,8 @@ enum HandlerInvocation {
         let event = call.event
         var headerReader = MessagePackReader(payload: event.payload, startingAt: event.headerRange.lowerBound)
         let header = (try? headerReader.read(MessagePackValue.self)) ?? .map([])
-        var context = ServerContext(method: method, peerIdentity: call.peerIdentity, header: header)
+        var context = ServerContext(
+            method: method, peerIdentity: call.peerIdentity, header: header, peerPublicKey: call.peerPublicKey)
         if !isOneway, let runtime = options.deferredRuntime, let budget = DeferredWire.budget(in: event) {
             let job = DeferredJob(runtime: runtime)
             context.deferredJob = job

@@ -2,6 +2,8 @@
 struct IncomingCall: Sendable {
     let event: EventEnvelope
     let peerIdentity: [UInt8]
+    /// The caller's curve key from the message's "User-Id"; nil on a plain server.
+    var peerPublicKey: String? = nil
     /// When the I/O thread admitted the call; deferred budgets count from here.
     var arrivedAt: ContinuousClock.Instant = .now
 }

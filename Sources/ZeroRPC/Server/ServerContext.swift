@@ -6,14 +6,20 @@ public struct ServerContext: Sendable {
     public var peerIdentity: [UInt8]
     /// The request header as received (tracing ids and other extra keys).
     public var header: MessagePackValue
+    /// The caller's CurveZMQ public key (Z85) on a server with
+    /// ``ServerSecurity/curve(keyPair:allowedClientKeys:)``; nil on a plain server.
+    public var peerPublicKey: String?
     /// The deferred-result bookkeeping of a call that arrived with a budget; nil otherwise.
     var deferredJob: DeferredJob?
 
     /// A context, e.g. to call a service implementation directly in a unit test.
-    public init(method: String, peerIdentity: [UInt8] = [], header: MessagePackValue = .map([])) {
+    public init(
+        method: String, peerIdentity: [UInt8] = [], header: MessagePackValue = .map([]), peerPublicKey: String? = nil
+    ) {
         self.method = method
         self.peerIdentity = peerIdentity
         self.header = header
+        self.peerPublicKey = peerPublicKey
     }
 
     /// Whether the caller sent a responsiveness budget, so this call may be (or already

@@ -78,6 +78,7 @@ final class ServerLoop {
                 socket = try ZMQSocket(.router)
                 try socket.setOption(ZMQ_ROUTER_MANDATORY, 1)
                 try socket.setOption(ZMQ_MAXMSGSIZE, int64: Int64(options.maximumMessageSize))
+                try socket.applySecurity(options.security)
             } catch {
                 let (remaining, jobs) = queue.close()
                 executor.handOffRemainingJobs(jobs)
@@ -143,20 +144,20 @@ final class ServerLoop {
 
     private func receive() {
         for _ in 0..<Self.receiveBatch {
-            let frames: [[UInt8]]?
+            let received: (frames: [[UInt8]], property: String?)?
             do {
-                frames = try socket.receiveMessage()
+                received = try socket.receiveMessage(property: socket.readsPeerPublicKey ? "User-Id" : nil)
             } catch {
                 options.logger.error("zerorpc server: receive failed: \(error)")
                 return
             }
-            guard let frames else { return }
-            accept(frames)
+            guard let received else { return }
+            accept(received.frames, peerPublicKey: received.property)
         }
     }
 
     /// Splits `[routing…, "", payload]` (the delimiter may be missing) and acts on it.
-    private func accept(_ frames: [[UInt8]]) {
+    private func accept(_ frames: [[UInt8]], peerPublicKey: String?) {
         guard frames.count >= 2, let payload = frames.last else {
             options.logger.warning("zerorpc server: dropped a message of \(frames.count) frame(s)")
             return
@@ -174,7 +175,7 @@ final class ServerLoop {
         if let channelID = event.responseTo {
             route(event, to: ChannelKey(peer: peer, messageID: channelID))
         } else {
-            startCall(event, routing: routing)
+            startCall(event, routing: routing, peerPublicKey: peerPublicKey)
         }
     }
 
@@ -197,7 +198,7 @@ final class ServerLoop {
         }
     }
 
-    private func startCall(_ event: EventEnvelope, routing: [[UInt8]]) {
+    private func startCall(_ event: EventEnvelope, routing: [[UInt8]], peerPublicKey: String?) {
         let name = event.name
         if name.hasPrefix("_zpc_") && !DeferredWire.requestNames.contains(name) {
             options.logger.warning("zerorpc server: dropped '\(name)' that belongs to no open channel")
@@ -224,7 +225,7 @@ final class ServerLoop {
         }
         nextCallNumber += 1
         let number = nextCallNumber
-        let incoming = IncomingCall(event: event, peerIdentity: routing[0])
+        let incoming = IncomingCall(event: event, peerIdentity: routing[0], peerPublicKey: peerPublicKey)
         if event.isFlaggedOneway {
             // Our client asked for no reply at all (it saw us announce "oneway").
             calls[number] = AdmittedCall(entry: entry, incoming: incoming, channel: nil)

@@ -30,6 +30,9 @@ public struct ServerOptions: Sendable {
     /// How long a finished deferred result waits for its client before it expires.
     /// Default 10 minutes.
     public var deferredTimeToLive: Duration
+    /// Encryption and client authentication: ``ServerSecurity/none`` (the default, as
+    /// stock zerorpc) or CurveZMQ with an optional allow-list of client keys.
+    public var security: ServerSecurity
     /// The server's deferred machinery, set by `Server.init`.
     var deferredRuntime: DeferredRuntime?
 
@@ -39,7 +42,8 @@ public struct ServerOptions: Sendable {
         maximumQueuedCalls: Int = 10_000, maximumMessageSize: Int = 64 << 20,
         exposeErrorDetails: Bool = ServerOptions.isDebugBuild, handlerExecution: HandlerExecution = .concurrent,
         logger: Logger = Logger(label: "zerorpc.server"), resultStore: (any ResultStore)? = nil,
-        deferredServerID: DeferredServerID? = nil, deferredTimeToLive: Duration = .seconds(600)
+        deferredServerID: DeferredServerID? = nil, deferredTimeToLive: Duration = .seconds(600),
+        security: ServerSecurity = .none
     ) {
         self.handlerExecution = handlerExecution
         self.heartbeatInterval = heartbeatInterval
@@ -51,6 +55,7 @@ public struct ServerOptions: Sendable {
         self.resultStore = resultStore
         self.deferredServerID = deferredServerID
         self.deferredTimeToLive = deferredTimeToLive
+        self.security = security
     }
 
     /// A copy whose deferred machinery is a fresh runtime over the configured store.

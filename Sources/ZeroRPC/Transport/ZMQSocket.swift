@@ -23,20 +23,24 @@ enum SendOutcome: Equatable {
 /// it is created, used and closed on that thread only.
 final class ZMQSocket {
     enum Kind {
-        case router, dealer
+        case router, dealer, rep, pair
 
         var zmqType: Int32 {
             switch self {
             case .router: ZMQ_ROUTER
             case .dealer: ZMQ_DEALER
+            case .rep: ZMQ_REP
+            case .pair: ZMQ_PAIR
             }
         }
     }
 
     private(set) var handle: UnsafeMutableRawPointer?
     /// The context this socket holds a lease on.
-    private let contexts: ZMQContext
+    let contexts: ZMQContext
     private let context: UnsafeMutableRawPointer
+    /// A curve server's ZAP domain, given back when the socket closes.
+    var zapRegistration: ZAPRegistration?
 
     /// A socket with LINGER 0, of the process's shared context unless told otherwise.
     init(_ kind: Kind, contexts: ZMQContext = .shared) throws(TransportError) {
@@ -68,6 +72,12 @@ final class ZMQSocket {
         try setOption(option, &value, MemoryLayout<Int64>.size)
     }
 
+    /// A text option (a Z85 key, a ZAP domain), passed without its terminating NUL.
+    func setOption(_ option: Int32, string value: String) throws(TransportError) {
+        var bytes = Array(value.utf8)
+        try setOption(option, &bytes, bytes.count)
+    }
+
     private func setOption(_ option: Int32, _ value: UnsafeRawPointer, _ size: Int) throws(TransportError) {
         guard zmq_setsockopt(handle, option, value, size) == 0 else {
             throw .lastZMQError("zmq_setsockopt(\(option))")
@@ -95,10 +105,19 @@ final class ZMQSocket {
 
     /// Receives one whole multipart message without blocking; nil when none is waiting.
     func receiveMessage() throws(TransportError) -> [[UInt8]]? {
+        try receiveMessage(property: nil)?.frames
+    }
+
+    /// Receives one whole multipart message without blocking, with the metadata
+    /// `property` (`zmq_msg_gets`, e.g. "User-Id") of its last frame when one is named
+    /// and the connection has it; nil when no message is waiting. (The last frame, as a
+    /// ROUTER's first frame is the routing id it made up, which carries no metadata.)
+    func receiveMessage(property: StaticString?) throws(TransportError) -> (frames: [[UInt8]], property: String?)? {
         var message = zmq_msg_t()
         zmq_msg_init(&message)
         defer { zmq_msg_close(&message) }
         var frames: [[UInt8]] = []
+        var value: String?
         while true {
             let received = zmq_msg_recv(&message, handle, frames.isEmpty ? ZMQ_DONTWAIT : 0)
             if received < 0 {
@@ -107,13 +126,19 @@ final class ZMQSocket {
                 if code == EAGAIN && frames.isEmpty { return nil }
                 throw TransportError(operation: "zmq_msg_recv", code: code)
             }
+            let isLast = zmq_msg_more(&message) == 0
+            if isLast, let property {
+                // A string literal's storage is NUL-terminated.
+                let name = UnsafeRawPointer(property.utf8Start).assumingMemoryBound(to: CChar.self)
+                value = zmq_msg_gets(&message, name).map { String(cString: $0) }
+            }
             let size = zmq_msg_size(&message)
             if size == 0 {
                 frames.append([])
             } else {
                 frames.append([UInt8](UnsafeRawBufferPointer(start: zmq_msg_data(&message), count: size)))
             }
-            if zmq_msg_more(&message) == 0 { return frames }
+            if isLast { return (frames, value) }
         }
     }
 
@@ -154,6 +179,8 @@ final class ZMQSocket {
         guard let handle else { return }
         zmq_close(handle)
         self.handle = nil
+        zapRegistration?.cancel()
+        zapRegistration = nil
         contexts.release(context)
     }
 }

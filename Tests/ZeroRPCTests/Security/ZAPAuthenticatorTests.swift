@@ -1,0 +1,75 @@
+import CZeroMQ
+import Foundation
+import Testing
+
+@testable import ZeroRPC
+
+/// The ZAP handler's lifetime against the leased context, on a private `ZMQContext` so
+/// the counts are exact while other suites run.
+@Suite struct ZAPAuthenticatorTests {
+    /// One curve handshake over raw sockets; returns the "User-Id" the server saw, which
+    /// only a ZAP handler in the server's own context can have set.
+    static func handshake(
+        contexts: ZMQContext, authenticator: ZAPAuthenticator, serverKeys: CurveKeyPair, clientKeys: CurveKeyPair
+    ) throws -> String? {
+        let server = try ZMQSocket(.router, contexts: contexts)
+        try server.applySecurity(.curve(keyPair: serverKeys), authenticator: authenticator)
+        let endpoint = try server.bind("tcp://127.0.0.1:0")
+        let client = try ZMQSocket(.dealer, contexts: contexts)
+        try client.applySecurity(.curve(serverPublicKey: serverKeys.publicKey, keyPair: clientKeys))
+        try client.connect(endpoint)
+        #expect(client.send([[], [1]]) == .sent)
+        var item = zmq_pollitem_t(socket: server.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)
+        let ready = zmq_poll(&item, 1, 10_000)
+        let received = ready == 1 ? try server.receiveMessage(property: "User-Id") : nil
+        client.close()
+        server.close()
+        return received?.property
+    }
+
+    @Test func eachFreshContextGetsAFreshHandlerAndTheLastCloseEndsBoth() throws {
+        let contexts = ZMQContext()
+        let authenticator = ZAPAuthenticator(contexts: contexts)
+        let serverKeys = try CurveKeyPair.generate()
+        let clientKeys = try CurveKeyPair.generate()
+        for round in 1...3 {
+            let userID = try Self.handshake(
+                contexts: contexts, authenticator: authenticator, serverKeys: serverKeys, clientKeys: clientKeys)
+            #expect(userID == clientKeys.publicKey, "round \(round)")
+            #expect(!authenticator.isServing)
+            #expect(contexts.leaseCount == 0)
+            #expect(contexts.terminationCount == round)
+        }
+    }
+
+    @Test func serversComingAndGoingConcurrentlyNeverStrandTheHandler() async throws {
+        let contexts = ZMQContext()
+        let authenticator = ZAPAuthenticator(contexts: contexts)
+        let serverKeys = try CurveKeyPair.generate()
+        let clientKeys = try CurveKeyPair.generate()
+        // Threads of their own: the handshakes block in zmq_poll.
+        let results = TestRecorder<String?>()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<3 {
+                group.addTask {
+                    await withCheckedContinuation { continuation in
+                        Thread {
+                            for _ in 0..<4 {
+                                results.record(
+                                    try? Self.handshake(
+                                        contexts: contexts, authenticator: authenticator, serverKeys: serverKeys,
+                                        clientKeys: clientKeys))
+                            }
+                            continuation.resume()
+                        }.start()
+                    }
+                }
+            }
+        }
+        let userIDs = results.recorded
+        #expect(userIDs.count == 12)
+        #expect(userIDs.allSatisfy { $0 == clientKeys.publicKey })
+        #expect(!authenticator.isServing)
+        #expect(contexts.leaseCount == 0)
+    }
+}
