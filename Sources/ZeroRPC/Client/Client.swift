@@ -6,7 +6,7 @@ import Synchronization
 /// `Client(connect:)` opens one DEALER per endpoint and sends each call to the endpoint
 /// with the fewest open calls; every later event of a call uses the same socket.
 public final class Client: Sendable {
-    private let queue: CommandQueue<ClientCommand>
+    let queue: CommandQueue<ClientCommand>
     /// Runs tasks on this client's I/O thread: a task that prefers it (see
     /// `withTaskExecutorPreference(_:operation:)`) sends its requests and is resumed by
     /// replies without any thread switch — the lowest latency this client offers. Keep
@@ -22,6 +22,8 @@ public final class Client: Sendable {
     private let nextCallID = Atomic<UInt64>(1)
     /// What the servers announced in header key `ext`, learnt from their replies.
     let peers: PeerExtensions
+    /// Which endpoints are connected, kept by the I/O thread.
+    let connectionStatus = ConnectionStatus()
     let logger: Logger
 
     /// Connects one DEALER to each endpoint (`tcp://host:port`, `ipc://path`, `inproc://name`).
@@ -47,7 +49,8 @@ public final class Client: Sendable {
         }
         executor = IOThreadExecutor(jobs: queue)
         try ClientLoop.start(
-            endpoints: endpoints, bind: bind, queue: queue, executor: executor, options: options, peers: peers)
+            endpoints: endpoints, bind: bind, queue: queue, executor: executor, options: options, peers: peers,
+            status: connectionStatus)
     }
 
     deinit {

@@ -7,6 +7,8 @@ enum ClientCommand: Sendable {
     case post(payload: [UInt8], sent: CheckedContinuation<Void, any Error>)
     /// The calling task was cancelled; fail the call with `CancellationError`.
     case cancel(callID: UInt64)
+    /// Wait for, or stop waiting for, every endpoint to connect.
+    case connection(ConnectionCommand)
     /// Fail every pending call with `RPCError.closed`, close the sockets and stop.
     case close(CheckedContinuation<Void, Never>?)
 }

@@ -29,6 +29,7 @@ final class ClientLoop {
     private let executor: IOThreadExecutor
     private let options: ClientOptions
     private let peers: PeerExtensions
+    private let monitor: ConnectionMonitor
     private var connections: [Connection] = []
     private var calls: [UInt64: PendingCall] = [:]
     private var callIDsByMessageID: [WireID: UInt64] = [:]
@@ -42,8 +43,10 @@ final class ClientLoop {
     private var isRunning = true
 
     private init(
-        queue: CommandQueue<ClientCommand>, executor: IOThreadExecutor, options: ClientOptions, peers: PeerExtensions
+        queue: CommandQueue<ClientCommand>, executor: IOThreadExecutor, options: ClientOptions, peers: PeerExtensions,
+        status: ConnectionStatus
     ) {
+        monitor = ConnectionMonitor(status: status)
         self.queue = queue
         self.executor = executor
         self.options = options
@@ -55,11 +58,11 @@ final class ClientLoop {
     static func start(
         endpoints: [String], bind: Bool, queue: CommandQueue<ClientCommand>, executor: IOThreadExecutor,
         options: ClientOptions,
-        peers: PeerExtensions
+        peers: PeerExtensions, status: ConnectionStatus
     ) throws(RPCError) {
         let setup = BlockingReply<Void>()
         IOThread.start(name: "zerorpc-client") {
-            let loop = ClientLoop(queue: queue, executor: executor, options: options, peers: peers)
+            let loop = ClientLoop(queue: queue, executor: executor, options: options, peers: peers, status: status)
             do throws(RPCError) {
                 try loop.openSockets(endpoints: endpoints, bind: bind)
             } catch {
@@ -79,6 +82,7 @@ final class ClientLoop {
                 let socket = try ZMQSocket(.dealer)
                 try socket.setOption(ZMQ_MAXMSGSIZE, int64: Int64(options.maximumMessageSize))
                 try socket.applySecurity(options.security)
+                try monitor.watch(socket, endpoint: endpoint, isBound: bind)
                 if bind {
                     _ = try socket.bind(endpoint)
                 } else {
@@ -100,15 +104,18 @@ final class ClientLoop {
             let now = ContinuousClock.now
             fireTimers(now: now)
             let timeout = queue.prepareToSleep() ? pollTimeout(now: now) : 0
+            let dealers = connections.count
             poller.poll(
-                count: connections.count, socket: { connections[$0].socket },
-                wantsToWrite: { !connections[$0].outbound.isEmpty }, wakeUp: queue.wakeUp,
+                count: dealers + monitor.socketCount,
+                socket: { $0 < dealers ? connections[$0].socket : monitor.socket(at: $0 - dealers) },
+                wantsToWrite: { $0 < dealers && !connections[$0].outbound.isEmpty }, wakeUp: queue.wakeUp,
                 timeoutMilliseconds: timeout)
             queue.markAwake()
             for index in connections.indices {
                 if poller.isWritable(index) { flush(index) }
                 if poller.isReadable(index) { receive(from: index) }
             }
+            for index in 0..<monitor.socketCount where poller.isReadable(dealers + index) { monitor.receive(index) }
         }
         stop()
     }
@@ -121,6 +128,7 @@ final class ClientLoop {
             case .call(let call): start(call)
             case .post(let payload, let sent): post(payload, sent: sent)
             case .cancel(let callID): cancel(callID)
+            case .connection(let command): monitor.handle(command)
             case .close(let waiter):
                 if let waiter { closeWaiters.append(waiter) }
                 isRunning = false
@@ -247,6 +255,7 @@ final class ClientLoop {
     // MARK: Timers
 
     private func fireTimers(now: ContinuousClock.Instant) {
+        monitor.expireWaiters(now: now)
         guard let due = timersDue.instant, now >= due else { return }
         let interval = options.heartbeatInterval
         var expired: [(UInt64, RPCError)] = []
@@ -284,6 +293,7 @@ final class ClientLoop {
     /// Milliseconds until the next timer (-1: none pending).
     private func pollTimeout(now: ContinuousClock.Instant) -> Int {
         var next = timersDue
+        if let deadline = monitor.nextDeadline { next.consider(deadline) }
         if connections.contains(where: { !$0.outbound.isEmpty }) {
             next.consider(now.advanced(by: .milliseconds(5)))
         }
@@ -299,6 +309,7 @@ final class ClientLoop {
         let linger = Int32(
             clamping: options.lingerOnClose.components.seconds * 1000
                 + options.lingerOnClose.components.attoseconds / 1_000_000_000_000_000)
+        monitor.close()
         for index in connections.indices {
             flush(index)
             try? connections[index].socket.setOption(ZMQ_LINGER, max(0, linger))
@@ -312,6 +323,8 @@ final class ClientLoop {
             case .call(let call): call.continuation.resume(throwing: RPCError.closed)
             case .post(_, let sent): sent.resume(throwing: RPCError.closed)
             case .cancel: break
+            case .connection(.wait(_, _, let continuation)): continuation.resume(throwing: RPCError.closed)
+            case .connection(.cancel): break
             case .close(let waiter): waiter?.resume()
             }
         }

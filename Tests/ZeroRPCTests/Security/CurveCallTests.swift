@@ -27,13 +27,19 @@ import Testing
             options: .init(heartbeatInterval: .seconds(1), lingerOnClose: .zero, security: security))
     }
 
-    /// True when the call failed with `RPCError.timeout`.
+    /// True when the call failed with `RPCError.timeout` and the client never counted
+    /// as connected: the handshake never succeeded.
     static func timesOut(_ client: Client) async -> Bool {
         do {
             _ = try await client.call("whoami", [], options: .within(.milliseconds(400)))
             return false
         } catch RPCError.timeout {
-            return true
+            do {
+                try await client.waitConnected(timeout: .milliseconds(100))
+                return false
+            } catch {
+                return error is RPCError && !client.isConnected
+            }
         } catch {
             return false
         }
@@ -46,6 +52,8 @@ import Testing
         let (server, endpoint) = try Self.curveServer(transport, keys: serverKeys)
         let client = try Self.client(
             endpoint, security: .curve(serverPublicKey: serverKeys.publicKey, keyPair: clientKeys))
+        try await client.waitConnected(timeout: .seconds(30))
+        #expect(client.isConnected)
         #expect(try await client.call("whoami", []) == .string(clientKeys.publicKey))
         await client.close()
         await server.close()

@@ -1,0 +1,36 @@
+extension Client {
+    /// Whether every endpoint has a live connection to a peer right now.
+    ///
+    /// From `zmq_socket_monitor` events read on the I/O thread: an endpoint the client
+    /// connects to counts once the ZeroMQ handshake (and with CurveZMQ, authentication)
+    /// succeeded, until the connection drops; a bound client counts while at least one
+    /// peer is connected to it. `inproc://` endpoints have no such events and always
+    /// count. False after `close()`.
+    public var isConnected: Bool { connectionStatus.isConnected }
+
+    /// How many endpoints have a live connection (see ``isConnected``).
+    public var connectedEndpointCount: Int { connectionStatus.connectedCount }
+
+    /// Returns once every endpoint is connected (at once when it already is), or throws
+    /// `RPCError.timeout` (method `"waitConnected"`) after `timeout`, `RPCError.closed`
+    /// when the client closes first, or `CancellationError` when the task is cancelled.
+    ///
+    /// ```swift
+    /// let client = try Client(connect: ["tcp://10.0.0.7:4242"])
+    /// try await client.waitConnected(timeout: .seconds(5))
+    /// ```
+    public func waitConnected(timeout: Duration) async throws {
+        if isConnected { return }
+        let id = connectionStatus.nextWaiterID()
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                if !queue.enqueue(.connection(.wait(id: id, deadline: deadline, continuation: continuation))) {
+                    continuation.resume(throwing: RPCError.closed)
+                }
+            }
+        } onCancel: {
+            queue.enqueue(.connection(.cancel(id: id)))
+        }
+    }
+}
