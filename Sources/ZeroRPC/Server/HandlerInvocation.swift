@@ -14,9 +14,7 @@ enum HandlerInvocation {
         to call: IncomingCall, method: String, isOneway: Bool, options: ServerOptions, body: @escaping Body
     ) async -> [UInt8] {
         let event = call.event
-        var headerReader = MessagePackReader(payload: event.payload, startingAt: event.headerRange.lowerBound)
-        let header = (try? headerReader.read(MessagePackValue.self)) ?? .map([])
-        var context = ServerContext(method: method, peerIdentity: call.peerIdentity, header: header)
+        var context = ServerContext(method: method, peerIdentity: call.peerIdentity, event: event)
         if !isOneway, let runtime = options.deferredRuntime, let budget = DeferredWire.budget(in: event) {
             let job = DeferredJob(runtime: runtime)
             context.deferredJob = job
