@@ -23,6 +23,7 @@ public final class Client: Sendable {
     /// What the servers announced in header key `ext`, learnt from their replies.
     let peers: PeerExtensions
     let logger: Logger
+    let interceptors: [any ClientInterceptor]
 
     /// Connects one DEALER to each endpoint (`tcp://host:port`, `ipc://path`, `inproc://name`).
     public convenience init(connect endpoints: [String], options: ClientOptions = .init()) throws {
@@ -38,6 +39,7 @@ public final class Client: Sendable {
     private init(endpoints: [String], bind: Bool, options: ClientOptions) throws(RPCError) {
         peers = PeerExtensions(connectionCount: endpoints.count)
         logger = options.logger
+        interceptors = options.interceptors
         do {
             queue = try CommandQueue()
         } catch {
