@@ -41,7 +41,7 @@ public final class Client: Sendable {
             try await withCheckedThrowingContinuation { continuation in
                 let call = OutgoingCall(
                     callID: callID, method: method, messageID: messageID, payload: payload, options: options,
-                    continuation: continuation)
+                    receiver: .single(continuation))
                 if !queue.enqueue(.call(call)) {
                     continuation.resume(throwing: RPCError.closed)
                 }
@@ -49,6 +49,23 @@ public final class Client: Sendable {
         } onCancel: {
             queue.enqueue(.cancel(callID: callID))
         }
+    }
+
+    /// Sends an encoded request that opens a multi-event channel (stream or generator) and
+    /// returns once its first reply event arrived; that event stays unread in the channel.
+    func openChannel(
+        _ method: String, messageID: [UInt8], payload: [UInt8], options: CallOptions
+    ) async throws -> (channel: ClientChannel, first: EventEnvelope) {
+        let callID = nextCallID.add(1, ordering: .relaxed).newValue
+        let inbox = ChannelInbox()
+        let channel = ClientChannel(callID: callID, messageID: messageID, method: method, queue: queue, inbox: inbox)
+        let call = OutgoingCall(
+            callID: callID, method: method, messageID: messageID, payload: payload, options: options,
+            receiver: .channel(inbox))
+        guard queue.enqueue(.call(call)) else { throw RPCError.closed }
+        guard let first = try await channel.receive() else { throw RPCError.closed }
+        channel.putBack(first)
+        return (channel, first)
     }
 
     /// Fails pending calls with `RPCError.closed`, closes the sockets and stops the I/O

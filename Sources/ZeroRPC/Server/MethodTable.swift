@@ -2,6 +2,8 @@
 struct IncomingCall: Sendable {
     let event: EventEnvelope
     let peerIdentity: [UInt8]
+    /// The channel of a stream or generator call.
+    var stream: StreamSink? = nil
 }
 
 /// What the server runs for one wire name. `run` decodes the arguments, calls the user's
@@ -12,6 +14,8 @@ struct MethodEntry: Sendable {
     /// The declared parameters, or nil for a dynamic handler taking any arguments.
     let parameters: [ParameterInfo]?
     let doc: String?
+    /// Set for stream and generator methods: the server opens a `StreamSink` for them.
+    var streaming: StreamingKind? = nil
     let run: @Sendable (IncomingCall) async -> [UInt8]
 }
 

@@ -16,6 +16,9 @@ final class ServerLoop {
         let routing: [[UInt8]]
         var nextHeartbeat: ContinuousClock.Instant
         var lastHeartbeatSeen: ContinuousClock.Instant?
+        /// A generator closed by its client: the handler is being cancelled and
+        /// `STREAM_DONE` goes out once it has ended; its own events are dropped.
+        var isClosing = false
     }
 
     struct AdmittedCall {
@@ -112,6 +115,8 @@ final class ServerLoop {
                 }
             case .finished(let callNumber, let reply):
                 finish(callNumber, reply: reply)
+            case .streamEvent(let callNumber, let payload):
+                sendStreamEvent(payload, callNumber: callNumber)
             case .waitUntilClosed(let waiter):
                 closeWaiters.append(waiter)
             case .close(let waiter):
@@ -170,12 +175,14 @@ final class ServerLoop {
     }
 
     private func route(_ event: EventEnvelope, to key: ChannelKey) {
-        guard channels[key] != nil else {
+        guard let channel = channels[key] else {
             options.logger.debug("zerorpc server: dropped '\(event.name)' for an unknown or closed channel")
             return
         }
-        if event.name == "_zpc_hb" {
-            channels[key]?.lastHeartbeatSeen = .now
+        switch event.name {
+        case "_zpc_hb": channels[key]?.lastHeartbeatSeen = .now
+        case "_zpc_close": closeChannel(key, channel)
+        default: deliverToHandler(event, callNumber: channel.callNumber)
         }
     }
 
@@ -206,7 +213,8 @@ final class ServerLoop {
         }
         nextCallNumber += 1
         let number = nextCallNumber
-        let incoming = IncomingCall(event: event, peerIdentity: routing[0])
+        var incoming = IncomingCall(event: event, peerIdentity: routing[0])
+        incoming.stream = entry.streaming.map { openStream($0, callNumber: number, event: event, routing: routing) }
         if entry.isOneway {
             let ok = EventEncoder.encode(
                 messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID, name: "OK",
@@ -248,7 +256,7 @@ final class ServerLoop {
         guard let call = calls.removeValue(forKey: number) else { return }
         runningCount -= 1
         if let key = call.channel, let channel = channels.removeValue(forKey: key) {
-            send(reply, to: channel.routing)
+            send(channel.isClosing ? StreamEvents.done(responseTo: key.messageID) : reply, to: channel.routing)
         }
         startWaitingCalls()
     }
@@ -282,7 +290,7 @@ final class ServerLoop {
             switch command {
             case .bind(_, let reply): reply.fail(.closed)
             case .connect(_, let reply): reply.fail(.closed)
-            case .finished: break
+            case .finished, .streamEvent: break
             case .waitUntilClosed(let waiter): waiter.resume()
             case .close(let waiter): waiter?.resume()
             }
