@@ -9,10 +9,12 @@ import ZeroRPC
 struct StreamInteropTests {
     func withStreamServer(_ body: (Client) async throws -> Void) async throws {
         let server = try PythonPeer(
-            script: "stream_server.py", arguments: ["tcp://127.0.0.1:*", "--heartbeat", InteropFixture.heartbeat.secondsText])
+            script: "stream_server.py",
+            arguments: ["tcp://127.0.0.1:*", "--heartbeat", InteropFixture.heartbeat.secondsText])
         defer { server.stop() }
         let endpoint = try await server.waitForLine(prefix: "READY ")
-        let client = try Client(connect: [endpoint], options: ClientOptions(heartbeatInterval: InteropFixture.heartbeat))
+        let client = try Client(
+            connect: [endpoint], options: ClientOptions(heartbeatInterval: InteropFixture.heartbeat))
         do {
             try await body(client)
             await client.close()

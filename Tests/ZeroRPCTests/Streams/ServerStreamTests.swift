@@ -64,7 +64,9 @@ struct ServerStreamTests {
         let fixture = try ServerFixture { try $0.register(KindsService()) }
         let stream = try await fixture.client.stream(
             "fails_after", options: .defaults, declaredErrors: [DivisionByZero.self],
-            arguments: { $0.writeArrayHeader(1); $0.write(Int64(3)) }, element: Int64.self)
+            arguments: {
+                $0.writeArrayHeader(1); $0.write(Int64(3))
+            }, element: Int64.self)
         var items: [Int64] = []
         let error = await #expect(throws: DivisionByZero.self) {
             for try await item in stream { items.append(item) }
@@ -236,7 +238,9 @@ struct KindsService: RegistrableService {
     static let maps: [[String: Int64]] = [[:], ["a": 1, "b": -2]]
     static let timestamps = [Timestamp(seconds: 0, nanoseconds: 1), Timestamp(seconds: -5, nanoseconds: 999_999_999)]
     static let structs = [DivisionByZero(dividend: 1), DivisionByZero(dividend: -2.5)]
-    static let values: [MessagePackValue] = [nil, true, .int(-1), .uint(.max), "s", [1, "x"], .map([.init(key: "k", value: 1)])]
+    static let values: [MessagePackValue] = [
+        nil, true, .int(-1), .uint(.max), "s", [1, "x"], .map([.init(key: "k", value: 1)]),
+    ]
 
     static var namespace: String? { nil }
     static var interfaceDefinition: String { "" }
