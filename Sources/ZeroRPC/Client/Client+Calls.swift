@@ -36,7 +36,9 @@ extension Client {
         var writer = MessagePackWriter()
         arguments(&writer)
         let payload = writer.withUnsafeBytes { encodedArguments in
-            EventEncoder.encode(messageID: messageID, responseTo: nil, name: method, arguments: encodedArguments)
+            EventEncoder.encode(
+                messageID: messageID, responseTo: nil, extraHeader: ProtocolExtension.requestHeader, name: method,
+                arguments: encodedArguments)
         }
         let reply = try await perform(method, messageID: messageID, payload: payload, options: options)
         switch reply.name {
@@ -59,11 +61,64 @@ extension Client {
         }
     }
 
-    /// Calls a one-way method: returns once the server has accepted the call (our server
-    /// answers `OK [nil]` before running the handler), without a result.
+    /// Calls a one-way method: returns once the server has accepted the call, without a
+    /// result.
+    ///
+    /// - A server that announced the "oneway" extension gets header `"oneway": true` and
+    ///   sends nothing back: the call returns as soon as the socket took it.
+    /// - A stock zerorpc server answers only after its handler ran, so the call returns
+    ///   once sent, and the I/O thread keeps the channel (and its heartbeats) open until
+    ///   that late reply, which nobody awaits; a failure there is logged.
+    /// - Until the client has seen a reply it awaits the `OK` (our server sends it on
+    ///   acceptance, before running the handler), and learns which kind it talks to.
     public func oneway(
         _ method: String, options: CallOptions, arguments: (inout MessagePackWriter) -> Void
     ) async throws {
-        try await unary(method, options: options, declaredErrors: [], arguments: arguments, result: { _ in () })
+        switch peers.knowledge {
+        case .announced(let names) where names.contains(ProtocolExtension.oneway):
+            var writer = MessagePackWriter()
+            arguments(&writer)
+            let payload = writer.withUnsafeBytes { encodedArguments in
+                EventEncoder.encode(
+                    messageID: MessageIDGenerator.shared.next(), responseTo: nil,
+                    extraHeader: ProtocolExtension.flaggedOnewayHeader, name: method, arguments: encodedArguments)
+            }
+            try await post(payload)
+        case .stock:
+            try await sendUnawaited(method, options: options, arguments: arguments)
+        case .unknown, .announced:
+            try await unary(method, options: options, declaredErrors: [], arguments: arguments, result: { _ in () })
+        }
+    }
+
+    /// Enqueues a call whose reply an unstructured task collects; returns once the I/O
+    /// thread's queue holds it, so a `close()` after this still sends it first.
+    private func sendUnawaited(
+        _ method: String, options: CallOptions, arguments: (inout MessagePackWriter) -> Void
+    ) async throws {
+        let messageID = MessageIDGenerator.shared.next()
+        var writer = MessagePackWriter()
+        arguments(&writer)
+        let payload = writer.withUnsafeBytes { encodedArguments in
+            EventEncoder.encode(
+                messageID: messageID, responseTo: nil, extraHeader: ProtocolExtension.requestHeader, name: method,
+                arguments: encodedArguments)
+        }
+        let enqueued = await withCheckedContinuation { (enqueued: CheckedContinuation<Bool, Never>) in
+            Task {
+                do {
+                    let reply = try await self.perform(
+                        method, messageID: messageID, payload: payload, options: options,
+                        onEnqueued: { enqueued.resume(returning: $0) })
+                    if reply.name == "ERR" {
+                        let error = ReplyError.decode(reply, declaredErrors: [])
+                        self.logger.warning("zerorpc client: one-way '\(method)' failed: \(error)")
+                    }
+                } catch {
+                    self.logger.debug("zerorpc client: one-way '\(method)' ended: \(error)")
+                }
+            }
+        }
+        guard enqueued else { throw RPCError.closed }
     }
 }

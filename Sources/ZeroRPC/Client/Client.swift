@@ -1,3 +1,4 @@
+import Logging
 import Synchronization
 
 /// A zerorpc client: many concurrent calls over DEALER sockets served by one I/O thread.
@@ -7,6 +8,9 @@ import Synchronization
 public final class Client: Sendable {
     private let queue: CommandQueue<ClientCommand>
     private let nextCallID = Atomic<UInt64>(1)
+    /// What the servers announced in header key `ext`, learnt from their replies.
+    let peers: PeerExtensions
+    let logger: Logger
 
     /// Connects one DEALER to each endpoint (`tcp://host:port`, `ipc://path`, `inproc://name`).
     public convenience init(connect endpoints: [String], options: ClientOptions = .init()) throws {
@@ -20,12 +24,14 @@ public final class Client: Sendable {
     }
 
     private init(endpoints: [String], bind: Bool, options: ClientOptions) throws(RPCError) {
+        peers = PeerExtensions(connectionCount: endpoints.count)
+        logger = options.logger
         do {
             queue = try CommandQueue()
         } catch {
             throw .invalidEndpoint(endpoints.joined(separator: ", "), reason: error.description)
         }
-        try ClientLoop.start(endpoints: endpoints, bind: bind, queue: queue, options: options)
+        try ClientLoop.start(endpoints: endpoints, bind: bind, queue: queue, options: options, peers: peers)
     }
 
     deinit {
@@ -33,8 +39,10 @@ public final class Client: Sendable {
     }
 
     /// Sends an encoded request and returns the first reply event of its channel.
+    /// `onEnqueued` learns whether the I/O thread's queue took the call (false: closed).
     func perform(
-        _ method: String, messageID: [UInt8], payload: [UInt8], options: CallOptions
+        _ method: String, messageID: [UInt8], payload: [UInt8], options: CallOptions,
+        onEnqueued: (@Sendable (Bool) -> Void)? = nil
     ) async throws -> EventEnvelope {
         let callID = nextCallID.add(1, ordering: .relaxed).newValue
         return try await withTaskCancellationHandler {
@@ -42,7 +50,9 @@ public final class Client: Sendable {
                 let call = OutgoingCall(
                     callID: callID, method: method, messageID: messageID, payload: payload, options: options,
                     receiver: .single(continuation))
-                if !queue.enqueue(.call(call)) {
+                let enqueued = queue.enqueue(.call(call))
+                onEnqueued?(enqueued)
+                if !enqueued {
                     continuation.resume(throwing: RPCError.closed)
                 }
             }
@@ -66,6 +76,15 @@ public final class Client: Sendable {
         guard let first = try await channel.receive() else { throw RPCError.closed }
         channel.putBack(first)
         return (channel, first)
+    }
+
+    /// Hands a request that expects no reply to the I/O thread; returns once sent.
+    func post(_ payload: [UInt8]) async throws {
+        try await withCheckedThrowingContinuation { (sent: CheckedContinuation<Void, any Error>) in
+            if !queue.enqueue(.post(payload: payload, sent: sent)) {
+                sent.resume(throwing: RPCError.closed)
+            }
+        }
     }
 
     /// Fails pending calls with `RPCError.closed`, closes the sockets and stops the I/O

@@ -2,6 +2,9 @@
 enum ClientCommand: Sendable {
     /// Send a request and deliver its reply events to the call's receiver.
     case call(OutgoingCall)
+    /// Send a request no reply will answer (a one-way call to a server that announced
+    /// the "oneway" extension) and resume `sent` once the socket took it.
+    case post(payload: [UInt8], sent: CheckedContinuation<Void, any Error>)
     /// The waiting task was cancelled: send `_zpc_close` on the call's channel if it is
     /// open, and fail the call with `CancellationError`.
     case cancel(callID: UInt64)

@@ -8,6 +8,8 @@ final class ClientLoop {
         let socket: ZMQSocket
         var outbound = OutboundQueue()
         var openCalls = 0
+        /// Whether a reply already told `peers` what this endpoint's server speaks.
+        var knowsExtensions = false
     }
 
     private struct PendingCall {
@@ -28,6 +30,7 @@ final class ClientLoop {
 
     private let queue: CommandQueue<ClientCommand>
     private let options: ClientOptions
+    private let peers: PeerExtensions
     private var connections: [Connection] = []
     private var calls: [UInt64: PendingCall] = [:]
     private var callIDsByMessageID: [[UInt8]: UInt64] = [:]
@@ -40,19 +43,21 @@ final class ClientLoop {
     private var poller = SocketPoller()
     private var isRunning = true
 
-    private init(queue: CommandQueue<ClientCommand>, options: ClientOptions) {
+    private init(queue: CommandQueue<ClientCommand>, options: ClientOptions, peers: PeerExtensions) {
         self.queue = queue
         self.options = options
+        self.peers = peers
     }
 
     /// Starts the I/O thread, opens one DEALER per endpoint on it and returns once they
     /// are bound or connected (or throws why not).
     static func start(
-        endpoints: [String], bind: Bool, queue: CommandQueue<ClientCommand>, options: ClientOptions
+        endpoints: [String], bind: Bool, queue: CommandQueue<ClientCommand>, options: ClientOptions,
+        peers: PeerExtensions
     ) throws(RPCError) {
         let setup = BlockingReply<Void>()
         IOThread.start(name: "zerorpc-client") {
-            let loop = ClientLoop(queue: queue, options: options)
+            let loop = ClientLoop(queue: queue, options: options, peers: peers)
             do throws(RPCError) {
                 try loop.openSockets(endpoints: endpoints, bind: bind)
             } catch {
@@ -108,6 +113,7 @@ final class ClientLoop {
         for command in commands {
             switch command {
             case .call(let call): start(call)
+            case .post(let payload, let sent): post(payload, sent: sent)
             case .cancel(let callID): cancel(callID)
             case .send(let callID, let payload):
                 if let pending = calls[callID] { send(payload, on: pending.connectionIndex) }
@@ -139,6 +145,15 @@ final class ClientLoop {
         callIDsByMessageID[call.messageID] = call.callID
         connections[index].openCalls += 1
         send(call.payload, on: index)
+    }
+
+    private func post(_ payload: [UInt8], sent: CheckedContinuation<Void, any Error>) {
+        guard let index = leastBusyConnection() else {
+            sent.resume(throwing: RPCError.closed)
+            return
+        }
+        send(payload, on: index)
+        sent.resume()
     }
 
     /// A cancelled caller: `_zpc_close` tells the server to cancel exactly that handler
@@ -215,8 +230,11 @@ final class ClientLoop {
             return
         }
         guard let pending = calls[callID] else { return }
+        if !connections[pending.connectionIndex].knowsExtensions {
+            learnExtensions(from: event, connection: pending.connectionIndex)
+        }
         switch (event.name, pending.call.receiver) {
-        case ("_zpc_hb", .channel(let inbox)) where !pending.hasReplied && event.extraHeaderFields["ext"] != nil:
+        case ("_zpc_hb", .channel(let inbox)) where !pending.hasReplied && event.extensionsRange != nil:
             // The server's extension announcement: the channel's first reply event.
             calls[callID]?.lastHeartbeatSeen = .now
             markReplied(callID, pending)
@@ -237,6 +255,19 @@ final class ClientLoop {
     private func markReplied(_ callID: UInt64, _ pending: PendingCall) {
         calls[callID]?.hasReplied = true
         calls[callID]?.replyDeadline = pending.call.options.deadline
+    }
+
+    /// An event carrying `ext` shows a zerorpc-swift server; a reply without it (other
+    /// than a heartbeat, which our server sends bare on plain calls) shows a stock one.
+    private func learnExtensions(from event: EventEnvelope, connection index: Int) {
+        if let names = event.announcedExtensions {
+            peers.learn(connection: index, names: names)
+        } else if event.name != "_zpc_hb" && event.name != "_zpc_more" {
+            peers.learn(connection: index, names: nil)
+        } else {
+            return
+        }
+        connections[index].knowsExtensions = true
     }
 
     /// Removes the call and hands it its last event or failure; false when it was no
@@ -317,13 +348,19 @@ final class ClientLoop {
         for callID in Array(calls.keys) {
             finish(callID, with: .failure(RPCError.closed))
         }
-        for connection in connections {
-            connection.socket.close()
+        let linger = Int32(
+            clamping: options.lingerOnClose.components.seconds * 1000
+                + options.lingerOnClose.components.attoseconds / 1_000_000_000_000_000)
+        for index in connections.indices {
+            flush(index)
+            try? connections[index].socket.setOption(ZMQ_LINGER, max(0, linger))
+            connections[index].socket.close()
         }
         connections = []
         for command in queue.close() {
             switch command {
             case .call(let call): call.receiver.fail(RPCError.closed)
+            case .post(_, let sent): sent.resume(throwing: RPCError.closed)
             case .cancel, .send, .release: break
             case .close(let waiter): waiter?.resume()
             }

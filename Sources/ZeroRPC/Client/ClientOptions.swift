@@ -7,16 +7,21 @@ public struct ClientOptions: Sendable {
     public var heartbeatInterval: Duration
     /// The largest message accepted from a server (`ZMQ_MAXMSGSIZE`). Default 64 MiB.
     public var maximumMessageSize: Int
+    /// How long `close()` lets ZeroMQ keep delivering requests already sent (one-way
+    /// calls especially) after the socket is closed; the process's ZeroMQ context goes
+    /// on sending in the background, so `close()` itself never waits for it. Default 1 s.
+    public var lingerOnClose: Duration
     /// Where the client logs dropped or malformed replies.
     public var logger: Logger
 
     /// Client settings; the defaults match stock zerorpc.
     public init(
         heartbeatInterval: Duration = .seconds(5), maximumMessageSize: Int = 64 << 20,
-        logger: Logger = Logger(label: "zerorpc.client")
+        lingerOnClose: Duration = .seconds(1), logger: Logger = Logger(label: "zerorpc.client")
     ) {
         self.heartbeatInterval = heartbeatInterval
         self.maximumMessageSize = maximumMessageSize
+        self.lingerOnClose = lingerOnClose
         self.logger = logger
     }
 }

@@ -19,9 +19,10 @@ enum HandlerInvocation {
             var arguments = ArgumentReader(reader: argumentReader, count: count, method: method)
             let result = try await body(&arguments, context)
             return EventEncoder.encode(
-                messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID, name: "OK", arguments: result)
+                messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID,
+                extraHeader: ProtocolExtension.replyHeader(answering: event), name: "OK", arguments: result)
         } catch {
-            if isOneway {
+            if isOneway || event.isFlaggedOneway {
                 options.logger.warning("zerorpc server: one-way '\(method)' failed: \(String(reflecting: error))")
             }
             return errorReply(error, to: event, method: method, options: options)
@@ -36,7 +37,7 @@ enum HandlerInvocation {
     ) -> [UInt8] {
         let name: String
         let message: String
-        var extraHeader: [(key: String, value: [UInt8])] = []
+        var extraHeader = ProtocolExtension.replyHeader(answering: event)
         switch error {
         case let error as ArgumentError:
             name = "TypeError"
@@ -52,7 +53,7 @@ enum HandlerInvocation {
             message = String(describing: error)
             var writer = MessagePackWriter()
             error.encode(to: &writer)
-            extraHeader = [("error", writer.bytes)]
+            extraHeader.append(("error", writer.bytes))
         default:
             if options.exposeErrorDetails {
                 name = String(describing: type(of: error))

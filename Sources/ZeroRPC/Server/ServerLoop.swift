@@ -215,9 +215,13 @@ final class ServerLoop {
         let number = nextCallNumber
         var incoming = IncomingCall(event: event, peerIdentity: routing[0])
         incoming.stream = entry.streaming.map { openStream($0, callNumber: number, event: event, routing: routing) }
-        if entry.isOneway {
+        if event.isFlaggedOneway {
+            // Our client asked for no reply at all (it saw us announce "oneway").
+            calls[number] = AdmittedCall(entry: entry, incoming: incoming, channel: nil)
+        } else if entry.isOneway {
             let ok = EventEncoder.encode(
-                messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID, name: "OK",
+                messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID,
+                extraHeader: ProtocolExtension.replyHeader(answering: event), name: "OK",
                 arguments: EventEncoder.okNilArguments)
             send(ok, to: routing)
             calls[number] = AdmittedCall(entry: entry, incoming: incoming, channel: nil)
@@ -235,7 +239,10 @@ final class ServerLoop {
     }
 
     private func reply(to event: EventEnvelope, routing: [[UInt8]], error name: String, _ message: String) {
-        send(EventEncoder.error(responseTo: event.messageID, name: name, message: message), to: routing)
+        let reply = EventEncoder.error(
+            responseTo: event.messageID, name: name, message: message,
+            extraHeader: ProtocolExtension.replyHeader(answering: event))
+        send(reply, to: routing)
     }
 
     // MARK: Handlers

@@ -82,7 +82,7 @@ extension Client {
         arguments(&writer)
         let payload = writer.withUnsafeBytes { encodedArguments in
             EventEncoder.encode(
-                messageID: messageID, responseTo: nil, extraHeader: StreamEvents.requestExtraHeader, name: method,
+                messageID: messageID, responseTo: nil, extraHeader: ProtocolExtension.requestHeader, name: method,
                 arguments: encodedArguments)
         }
         let (channel, first) = try await openChannel(

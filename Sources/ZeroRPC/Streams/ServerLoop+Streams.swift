@@ -9,7 +9,7 @@ extension ServerLoop {
     func openStream(
         _ kind: StreamingKind, callNumber: UInt64, event: EventEnvelope, routing: [[UInt8]]
     ) -> StreamSink {
-        let announces = event.headerFieldBytes("ext") != nil
+        let announces = event.extensionsRange != nil
         if announces {
             send(StreamEvents.extensionAnnouncement(responseTo: event.messageID), to: routing)
         }

@@ -1,11 +1,6 @@
 /// The events of stream and generator channels, encoded for the wire. One place for the
 /// names and argument shapes, so client and server agree byte for byte.
 enum StreamEvents {
-    /// Header fields our client adds to stream and generator requests: `"ext": [...]`,
-    /// so our server announces its extensions in an immediate `_zpc_hb`. Stock servers
-    /// ignore unknown header keys.
-    static let requestExtraHeader: [(key: String, value: [UInt8])] = [("ext", ProtocolExtension.encodedAll)]
-
     /// True for the events that end a channel: `OK`, `ERR`, `STREAM_DONE`.
     static func isTerminal(_ name: String) -> Bool {
         name == "STREAM_DONE" || name == "ERR" || name == "OK"

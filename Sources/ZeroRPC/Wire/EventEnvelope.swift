@@ -14,14 +14,26 @@ struct EventEnvelope: Sendable {
     /// Where the header map and the args value lie in `payload`.
     let headerRange: Range<Int>
     let argumentsRange: Range<Int>
-    /// Header keys other than the three standard ones, with the range of their value.
+    /// Header keys other than the three standard ones, `ext` and `oneway`, with the range
+    /// of their value. Empty (no allocation) for the requests stock peers send.
     let extraHeaderFields: [String: Range<Int>]
+    /// Where the value of header key `ext` lies: the peer speaks our extensions.
+    let extensionsRange: Range<Int>?
+    /// Header key `oneway` is `true`: the client expects no reply at all.
+    let isFlaggedOneway: Bool
 
     var headerBytes: ArraySlice<UInt8> { payload[headerRange] }
     var argumentBytes: ArraySlice<UInt8> { payload[argumentsRange] }
 
     func headerFieldBytes(_ key: String) -> ArraySlice<UInt8>? {
-        extraHeaderFields[key].map { payload[$0] }
+        if key == "ext" { return extensionsRange.map { payload[$0] } }
+        return extraHeaderFields[key].map { payload[$0] }
+    }
+
+    /// The extensions the sender announced in header key `ext`; nil when it sent none
+    /// (a stock zerorpc peer).
+    var announcedExtensions: Set<String>? {
+        extensionsRange.map { ProtocolExtension.decode(payload[$0]) }
     }
 }
 
@@ -53,6 +65,8 @@ extension EventEnvelope {
         var responseTo: [UInt8]?
         var version: Int?
         var extra: [String: Range<Int>] = [:]
+        var extensionsRange: Range<Int>?
+        var isFlaggedOneway = false
         for _ in 0..<fieldCount {
             let key = try? reader.readString()
             if key == nil, reader.skipValueRange() == nil {
@@ -69,6 +83,8 @@ extension EventEnvelope {
             case "message_id": messageID = Array(payload[range])
             case "response_to": responseTo = Array(payload[range])
             case "v", nil: break
+            case "ext": extensionsRange = range
+            case "oneway": isFlaggedOneway = range.count == 1 && payload[range.lowerBound] == 0xc3
             case let key?: extra[key] = range
             }
         }
@@ -87,7 +103,8 @@ extension EventEnvelope {
         }
         self.init(
             payload: payload, messageID: messageID, responseTo: responseTo, name: name, version: version,
-            headerRange: headerStart..<headerEnd, argumentsRange: argumentsRange, extraHeaderFields: extra)
+            headerRange: headerStart..<headerEnd, argumentsRange: argumentsRange, extraHeaderFields: extra,
+            extensionsRange: extensionsRange, isFlaggedOneway: isFlaggedOneway)
     }
 
     /// True when the args value is an array header (any size the bytes can hold).

@@ -26,6 +26,16 @@ enum ProtocolExtension {
         return bytes
     }()
 
+    /// The header fields of every request our client sends: `ext`.
+    static let requestHeader: [(key: String, value: [UInt8])] = [("ext", encodedAll)]
+    /// A one-way request to a server that announced ``oneway``: `ext` and `oneway: true`.
+    static let flaggedOnewayHeader: [(key: String, value: [UInt8])] = [("ext", encodedAll), ("oneway", [0xc3])]
+
+    /// The header fields our server adds to its reply when `request` announced `ext`.
+    static func replyHeader(answering request: EventEnvelope) -> [(key: String, value: [UInt8])] {
+        request.extensionsRange == nil ? [] : requestHeader
+    }
+
     /// The names in a received `ext` header value; unknown names are kept (and ignored
     /// by whoever asks for a name it knows), malformed values read as none.
     static func decode(_ bytes: ArraySlice<UInt8>?) -> Set<String> {

@@ -191,7 +191,7 @@ struct ServerStreamTests {
         let first = await peer.receiveReplies(1, within: .seconds(10))
         #expect(first.map(\.name) == ["STREAM"])
         #expect(first.first?.arguments == 1)
-        #expect(first.first?.extraHeaderFields["ext"] == nil, "no ext for a stock client")
+        #expect(first.first?.extensionsRange == nil, "no ext for a stock client")
         await service.events.written.wait(untilAtLeast: 1)
         #expect(await peer.receiveReplies(1, within: .milliseconds(300)).isEmpty, "sent without credit")
         peer.sendPayload(

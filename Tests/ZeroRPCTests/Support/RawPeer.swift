@@ -27,9 +27,10 @@ final class RawPeer: Sendable {
         self.endpoint = endpoint
     }
 
-    init(_ kind: ZMQSocket.Kind, bind endpoint: String) throws {
+    init(_ kind: ZMQSocket.Kind, bind endpoint: String, receiveHighWaterMark: Int32? = nil) throws {
         answersHeartbeats = false
         let socket = try ZMQSocket(kind, context: .processDefault)
+        if let receiveHighWaterMark { try socket.setOption(ZMQ_RCVHWM, receiveHighWaterMark) }
         let bound = try socket.bind(endpoint)
         self.socket = LockedValue(socket)
         self.endpoint = bound
