@@ -2,6 +2,7 @@
 #   make demo    install what is missing, build, run the calculator demo
 #   make test    install what is missing (+ a Python venv with zerorpc), run all tests
 #   make bench   run the benchmark against its baselines (release build)
+#   make callgrind  instructions per call, ours against C zerorpc (valgrind)
 
 SWIFT        ?= swift
 PYTHON       ?= python3
@@ -14,7 +15,7 @@ PY_PACKAGES  := zerorpc==0.6.3 msgpack
 # Tests find the interop Python through this variable; without it they fail loudly.
 export ZERORPC_PYTHON := $(VENV_PYTHON)
 
-.PHONY: all deps venv build build-tests test test-plugin test-asan test-tsan demo bench lint format clean fuzz
+.PHONY: all deps venv build build-tests test test-plugin test-asan test-tsan demo bench grpc-baseline lint format clean fuzz
 
 all: build
 
@@ -75,9 +76,15 @@ demo: deps
 	Examples/Calculator/run-demo.sh .build/debug
 
 ## bench: every scenario against its baselines, release build (see docs/PERFORMANCE.md).
-bench: deps venv baselines
+bench: deps venv baselines grpc-baseline
 	$(SWIFT) build -c release --product zerorpc-bench
 	.build/release/zerorpc-bench $(BENCH_ARGS)
+
+## grpc-baseline: the grpc-swift-2 baseline, a package of its own so the main package never
+## depends on gRPC; minutes to build the first time, so `make test` never builds it.
+GRPC_DIR := Benchmarks/GRPCBaseline
+grpc-baseline:
+	$(SWIFT) build -c release --package-path $(GRPC_DIR) --scratch-path $(GRPC_DIR)/.build
 
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Plugins Benchmarks Examples
@@ -86,7 +93,7 @@ format:
 	$(SWIFT) format -i -r Sources Tests Plugins Benchmarks Examples
 
 clean:
-	rm -rf .build .build-asan .build-tsan $(VENV)
+	rm -rf .build .build-asan .build-tsan $(VENV) $(GRPC_DIR)/.build
 
 ## fuzz: libFuzzer over the MessagePack reader (FUZZ_SECONDS, default 60).
 FUZZ_SECONDS ?= 60
@@ -99,9 +106,11 @@ fuzz: deps
 	  -o $(FUZZ_DIR)/messagepack-fuzz
 	$(FUZZ_DIR)/messagepack-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(FUZZ_DIR)/corpus
 
-## baselines: the C floor for the benchmarks (raw libzmq ping-pong, C zerorpc add).
+## baselines: the C floor for the benchmarks (raw libzmq ping-pong, C zerorpc add) and
+## the malloc counter preloaded for allocations per call.
 BASELINES_DIR := Benchmarks/Baselines/c
-BASELINES     := $(BASELINES_DIR)/bin/raw_pingpong $(BASELINES_DIR)/bin/zerorpc_add
+BASELINES     := $(BASELINES_DIR)/bin/raw_pingpong $(BASELINES_DIR)/bin/zerorpc_add \
+                 $(BASELINES_DIR)/bin/libmalloc_count.so
 BASELINE_CFLAGS ?= -O2 -Wall -Wextra
 
 .PHONY: baselines
@@ -114,3 +123,19 @@ $(BASELINES_DIR)/bin/raw_pingpong: $(BASELINES_DIR)/raw_pingpong.c $(BASELINES_D
 $(BASELINES_DIR)/bin/zerorpc_add: $(BASELINES_DIR)/zerorpc_add.c $(BASELINES_DIR)/bench_common.h
 	@mkdir -p $(@D)
 	$(CC) $(BASELINE_CFLAGS) -o $@ $< -lzmq -lmsgpackc
+
+$(BASELINES_DIR)/bin/libmalloc_count.so: $(BASELINES_DIR)/malloc_count.c
+	@mkdir -p $(@D)
+	$(CC) $(BASELINE_CFLAGS) -shared -fPIC -o $@ $<
+
+## callgrind: user-space instructions per add call, client and server, zerorpc-swift
+## against C zerorpc (valgrind; a few minutes). See docs/PERFORMANCE.md.
+CALLGRIND_DIR := Benchmarks/Callgrind
+.PHONY: callgrind
+callgrind: deps baselines $(CALLGRIND_DIR)/bin/libsigsuspend_copy.so
+	$(SWIFT) build -c release --product zerorpc-bench
+	$(CALLGRIND_DIR)/count-instructions.sh .build/release/zerorpc-bench $(CALLGRIND_CALLS)
+
+$(CALLGRIND_DIR)/bin/libsigsuspend_copy.so: $(CALLGRIND_DIR)/sigsuspend_copy.c
+	@mkdir -p $(@D)
+	$(CC) $(BASELINE_CFLAGS) -shared -fPIC -o $@ $<

@@ -62,7 +62,8 @@ let package = Package(
         .executableTarget(
             name: "zerorpc-bench",
             dependencies: ["ZeroRPC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "Benchmarks/ZeroRPCBench"
+            path: "Benchmarks/ZeroRPCBench",
+            plugins: [.plugin(name: "ZeroRPCGenerator")]
         ),
 
         // Examples/Calculator: what a user writes, built by CI and run by `make demo`.
@@ -97,5 +98,11 @@ let package = Package(
             plugins: [.plugin(name: "ZeroRPCGenerator")]
         ),
         .testTarget(name: "InteropTests", dependencies: ["ZeroRPC"], exclude: ["python"]),
+        // A server in a process of its own, for the deferred tests that need two processes.
+        .executableTarget(
+            name: "zerorpc-deferred-test-server",
+            dependencies: ["ZeroRPC"],
+            path: "Tests/DeferredTestServer"
+        ),
     ]
 )

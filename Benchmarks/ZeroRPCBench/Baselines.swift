@@ -29,18 +29,47 @@ struct Baselines {
         try runJSON(cDirectory.appendingPathComponent("zerorpc_add").path, ["bench", "--calls", "\(calls)"])
     }
 
-    /// Stock Python zerorpc client against a stock Python zerorpc server.
-    func pythonZeroRPC(calls: Int, window: Int = 64) throws -> [String: Double] {
+    /// Stock Python zerorpc client against a stock Python zerorpc server: sequential and
+    /// `window` in flight `add`, then `records` sequential `echo_records` of 100 records.
+    func pythonZeroRPC(calls: Int, window: Int = 64, records: Int) throws -> [String: Double] {
         let server = try ChildProcess(
-            python.path, [root.appendingPathComponent("Tests/InteropTests/python/server.py").path, "tcp://127.0.0.1:*"])
+            python.path,
+            [root.appendingPathComponent("Benchmarks/Baselines/python/bench_server.py").path, "tcp://127.0.0.1:*"])
         defer { server.stop() }
         let endpoint = try server.waitForLine(startingWith: "READY ")
         return try runJSON(
             python.path,
             [
                 root.appendingPathComponent("Benchmarks/Baselines/python/bench_client.py").path, endpoint,
-                "--calls", "\(calls)", "--window", "\(window)",
+                "--calls", "\(calls)", "--window", "\(window)", "--records", "\(records)",
             ])
+    }
+
+    /// The grpc-swift-2 baseline (`Benchmarks/GRPCBaseline`), built by `make grpc-baseline`;
+    /// nil when it is not built.
+    var grpcBaseline: URL? {
+        let path = root.appendingPathComponent("Benchmarks/GRPCBaseline/.build/release/grpc-baseline")
+        return FileManager.default.isExecutableFile(atPath: path.path) ? path : nil
+    }
+
+    /// grpc-swift-2 unary calls against `grpc-baseline serve` at `address` (host:port):
+    /// sequential and `concurrency` concurrent `Add`, then `records` `EchoRecords`.
+    func grpc(
+        _ executable: URL, address: String, calls: Int, concurrency: Int = 64, records: Int
+    ) throws -> [String: Double] {
+        let port = address.split(separator: ":").last.map(String.init) ?? address
+        return try runJSON(
+            executable.path,
+            [
+                "client", port, "--calls", "\(calls)", "--concurrency", "\(concurrency)", "--records",
+                "\(records)",
+            ])
+    }
+
+    /// The LD_PRELOAD malloc counter (`malloc_count.c`), built by `make baselines`.
+    var mallocCounter: URL? {
+        let path = cDirectory.appendingPathComponent("libmalloc_count.so")
+        return FileManager.default.fileExists(atPath: path.path) ? path : nil
     }
 
     func checkInstalled() throws {
@@ -55,14 +84,26 @@ struct Baselines {
         }
     }
 
-    private func runJSON(_ executable: String, _ arguments: [String]) throws -> [String: Double] {
-        let child = try ChildProcess(executable, arguments)
-        let output = try child.finish()
-        guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
-            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-        else {
-            throw BenchmarkError.childFailed("\(executable) printed no JSON line: \(output)")
+    /// Runs a program that prints one JSON object on its last `{` line.
+    func runJSON(_ executable: String, _ arguments: [String]) throws -> [String: Double] {
+        let line = try lastJSONLine(executable, arguments)
+        guard let object = try JSONSerialization.jsonObject(with: line) as? [String: Any] else {
+            throw BenchmarkError.childFailed("\(executable) printed a JSON line that is not an object")
         }
         return object.compactMapValues { ($0 as? NSNumber)?.doubleValue }
+    }
+
+    /// The last line starting with `{` that a program printed before exiting with 0.
+    func lastJSONLine(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil
+    ) throws
+        -> Data
+    {
+        let child = try ChildProcess(executable, arguments, environment: environment)
+        let output = try child.finish()
+        guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("{") }) else {
+            throw BenchmarkError.childFailed("\(executable) printed no JSON line: \(output)")
+        }
+        return Data(line.utf8)
     }
 }

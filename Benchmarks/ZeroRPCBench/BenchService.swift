@@ -10,6 +10,7 @@ struct BenchService: RegistrableService {
         service Bench {
             add(a: int, b: int) -> int
             echo(payload: bytes) -> bytes
+            malloc_count() -> int
         }
         """
     }
@@ -28,6 +29,11 @@ struct BenchService: RegistrableService {
                 try arguments.finish()
                 return payload
             },
+            .unary("malloc_count", parameters: [], doc: "This process's heap allocations, -1 without the counter.") {
+                arguments, _ in
+                try arguments.finish()
+                return MallocCounter.allocations.map { Int64(truncatingIfNeeded: $0) } ?? -1
+            },
         ]
     }
 }
@@ -42,6 +48,15 @@ extension Client {
                 writer.write(b)
             },
             result: { reader in try reader.readInt64() })
+    }
+
+    /// The server's allocation count, nil when it runs without the malloc counter.
+    func serverMallocCount() async throws -> Int64? {
+        let count = try await unary(
+            "malloc_count", options: .defaults, declaredErrors: [],
+            arguments: { writer in writer.writeArrayHeader(0) },
+            result: { reader in try reader.readInt64() })
+        return count >= 0 ? count : nil
     }
 
     func echo(_ payload: Data) async throws -> Data {

@@ -12,20 +12,36 @@ struct BenchmarkResult: Codable {
     var rounds: Int
     /// Anything else worth reporting: peak RSS, allocations per call.
     var notes: [String: Double] = [:]
+    /// Why this implementation has no figure (a baseline not built, a scenario not built yet).
+    var missing: String?
 }
 
 /// Gathers each round's figures and reduces them to medians.
 struct RoundCollector {
     private var rounds: [String: [(throughput: Double, p50: Double?, p99: Double?)]] = [:]
     private var order: [(scenario: String, implementation: String, unit: String)] = []
+    private var missing: [String: String] = [:]
+    private var notes: [String: [String: Double]] = [:]
 
     mutating func add(
         scenario: String, implementation: String, unit: String = "calls/s",
         throughput: Double, p50: Double? = nil, p99: Double? = nil
     ) {
         let key = scenario + "\u{0}" + implementation
-        if rounds[key] == nil { order.append((scenario, implementation, unit)) }
+        if rounds[key] == nil && missing[key] == nil { order.append((scenario, implementation, unit)) }
         rounds[key, default: []].append((throughput, p50, p99))
+    }
+
+    /// A row with no figure, saying why: printed loudly instead of silently left out.
+    mutating func addMissing(scenario: String, implementation: String, reason: String) {
+        let key = scenario + "\u{0}" + implementation
+        if rounds[key] == nil && missing[key] == nil { order.append((scenario, implementation, "")) }
+        missing[key] = reason
+    }
+
+    /// A figure beside the throughput (peak RSS, allocations per call); the last one wins.
+    mutating func note(scenario: String, implementation: String, _ name: String, _ value: Double) {
+        notes[scenario + "\u{0}" + implementation, default: [:]][name] = value
     }
 
     /// Medians, grouped by scenario in the order scenarios first ran, ours first.
@@ -33,7 +49,8 @@ struct RoundCollector {
         let scenarios = order.map(\.scenario).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let grouped = scenarios.flatMap { scenario in order.filter { $0.scenario == scenario } }
         return grouped.map { entry in
-            let samples = rounds[entry.scenario + "\u{0}" + entry.implementation] ?? []
+            let key = entry.scenario + "\u{0}" + entry.implementation
+            let samples = rounds[key] ?? []
             let p50s = samples.compactMap(\.p50)
             let p99s = samples.compactMap(\.p99)
             return BenchmarkResult(
@@ -41,7 +58,7 @@ struct RoundCollector {
                 throughput: samples.map(\.throughput).median, unit: entry.unit,
                 p50Microseconds: p50s.isEmpty ? nil : p50s.median,
                 p99Microseconds: p99s.isEmpty ? nil : p99s.median,
-                rounds: samples.count)
+                rounds: samples.count, notes: notes[key] ?? [:], missing: samples.isEmpty ? missing[key] : nil)
         }
     }
 }

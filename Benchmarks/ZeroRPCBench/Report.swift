@@ -24,6 +24,10 @@ struct Report: Codable {
             "|---|---|---:|---:|---:|---:|",
         ]
         for result in results {
+            if let missing = result.missing {
+                lines.append("| \(result.scenario) | \(result.implementation) | **not measured: \(missing)** | | | |")
+                continue
+            }
             let ratio = ratio(for: result).map { String(format: "%.2fx", $0) } ?? "—"
             lines.append(
                 "| \(result.scenario) | \(result.implementation) | \(format(result.throughput)) \(result.unit) "
@@ -31,6 +35,15 @@ struct Report: Codable {
                     + "| \(result.p99Microseconds.map { String(format: "%.1f", $0) } ?? "—") | \(ratio) |")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The figures beside the throughputs (allocations per call, peak RSS), one per line.
+    var notes: String {
+        results.flatMap { result in
+            result.notes.sorted { $0.key < $1.key }.map { name, value in
+                "- \(result.scenario), \(result.implementation): \(name) \(String(format: "%.1f", value))"
+            }
+        }.joined(separator: "\n")
     }
 
     func writeJSON(to path: String) throws {

@@ -5,6 +5,8 @@ import ZeroRPC
 /// in a child process, over loopback TCP.
 struct SwiftScenarios {
     let endpoint: String
+    /// Whether sequential calls run in a task that prefers the client's I/O thread.
+    var onIOThread = false
 
     /// Runs `body` with a connected client and closes it afterwards, however `body` ends.
     private func withClient<T>(_ body: (Client) async throws -> T) async throws -> T {
@@ -24,7 +26,23 @@ struct SwiftScenarios {
         try await withClient { client in try await sequentialAdd(client, calls: calls) }
     }
 
-    private func sequentialAdd(
+    /// Runs `body` in a task that prefers the client's I/O thread when `onIOThread`.
+    func onChosenExecutor<T: Sendable>(
+        _ client: Client, _ body: () async throws -> T
+    ) async throws -> T {
+        guard onIOThread else { return try await body() }
+        return try await withTaskExecutorPreference(client.executor) { () async throws -> T in try await body() }
+    }
+
+    func sequentialAdd(
+        _ client: Client, calls: Int
+    ) async throws -> (
+        throughput: Double, p50: Double, p99: Double
+    ) {
+        try await onChosenExecutor(client) { try await sequentialAddLoop(client, calls: calls) }
+    }
+
+    private func sequentialAddLoop(
         _ client: Client, calls: Int
     ) async throws -> (
         throughput: Double, p50: Double, p99: Double
@@ -43,19 +61,45 @@ struct SwiftScenarios {
         return (Double(calls) / elapsed, latencies.percentile(0.5), latencies.percentile(0.99))
     }
 
+    /// Sequential deferred `add` calls with budget 0: every call is answered `DEFERRED`
+    /// and its result fetched with a manual `result()`.
+    func deferredAdd(calls: Int) async throws -> (throughput: Double, p50: Double, p99: Double) {
+        try await withClient { client in
+            var latencies = LatencyRecorder(capacity: calls)
+            let clock = ContinuousClock()
+            let started = clock.now
+            for index in 0..<calls {
+                let began = clock.now
+                let handle = try await client.startDeferred(
+                    "add", options: CallOptions(deferAfter: .zero), declaredErrors: [],
+                    arguments: { writer in
+                        writer.writeArrayHeader(2)
+                        writer.write(Int64(index))
+                        writer.write(Int64(1))
+                    },
+                    result: { reader in try reader.readInt64() })
+                let sum = try await handle.result()
+                latencies.record(clock.now - began)
+                guard sum == Int64(index) + 1 else { throw BenchmarkError.wrongResult("deferred add = \(sum)") }
+            }
+            let elapsed = (clock.now - started).seconds
+            return (Double(calls) / elapsed, latencies.percentile(0.5), latencies.percentile(0.99))
+        }
+    }
+
     /// `window` calls in flight on one client socket, `calls` in all.
     func pipelinedAdd(calls: Int, window: Int) async throws -> Double {
         try await withClient { client in try await pipelinedAdd(client, calls: calls, window: window) }
     }
 
-    private func pipelinedAdd(_ client: Client, calls: Int, window: Int) async throws -> Double {
+    func pipelinedAdd(_ client: Client, calls: Int, window: Int) async throws -> Double {
         _ = try await client.add(1, 2)
         let perTask = max(1, calls / window)
         let clock = ContinuousClock()
         let started = clock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for lane in 0..<window {
-                group.addTask {
+                group.addTask(executorPreference: onIOThread ? client.executor : nil) {
                     for index in 0..<perTask {
                         let sum = try await client.add(Int64(lane), Int64(index))
                         guard sum == Int64(lane + index) else { throw BenchmarkError.wrongResult("add = \(sum)") }
@@ -89,6 +133,27 @@ struct SwiftScenarios {
             guard echoed.count == size else { throw BenchmarkError.wrongResult("echo returned \(echoed.count) bytes") }
         }
         return (Double(calls) / (clock.now - started).seconds, latencies.percentile(0.5), latencies.percentile(0.99))
+    }
+
+    /// Sequential `echo_records` of 100 `BenchRecord`s through the generated client.
+    func structHeavy(calls: Int) async throws -> (throughput: Double, p50: Double, p99: Double) {
+        try await withClient { client in
+            let bench = RecordBench.Client(client)
+            let records = (0..<100).map(BenchRecord.sample)
+            _ = try await bench.echoRecords(records: records)
+            var latencies = LatencyRecorder(capacity: calls)
+            let clock = ContinuousClock()
+            let started = clock.now
+            for _ in 0..<calls {
+                let began = clock.now
+                let echoed = try await bench.echoRecords(records: records)
+                latencies.record(clock.now - began)
+                guard echoed == records else { throw BenchmarkError.wrongResult("echo_records changed the records") }
+            }
+            return (
+                Double(calls) / (clock.now - started).seconds, latencies.percentile(0.5), latencies.percentile(0.99)
+            )
+        }
     }
 
     /// `clients` separate clients (one socket each), each making sequential calls.

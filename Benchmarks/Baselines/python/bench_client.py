@@ -1,10 +1,11 @@
 """Stock zerorpc 0.6.3 client: the Python baseline for `make bench`.
 
-Usage: bench_client.py ENDPOINT [--calls N] [--window N]
+Usage: bench_client.py ENDPOINT [--calls N] [--window N] [--records N]
 
 Runs N sequential add(1, 2) calls against ENDPOINT (any zerorpc server with `add`,
-e.g. Tests/InteropTests/python/server.py), then N calls with WINDOW in flight through
-zerorpc's async mode, and prints one JSON line like the C baselines.
+e.g. bench_server.py), then N calls with WINDOW in flight through zerorpc's async
+mode, then (with --records N) N sequential echo_records of 100 records, and prints
+one JSON line like the C baselines.
 """
 
 import argparse
@@ -25,11 +26,21 @@ def percentile(sorted_values, fraction):
     return sorted_values[index]
 
 
+def sample(index):
+    """The index-th record, as BenchRecord.sample builds it in zerorpc-bench."""
+    return {
+        "id": index, "name": "record-%d" % index, "score": index * 0.5,
+        "active": index % 2 == 0, "tags": ["alpha", "beta"],
+        "note": None if index % 3 == 0 else "note %d" % index,
+    }
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("endpoint")
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--window", type=int, default=64)
+    parser.add_argument("--records", type=int, default=0)
     args = parser.parse_args()
 
     client = zerorpc.Client(timeout=30)
@@ -58,7 +69,7 @@ def main():
             sys.exit("wrong sum")
     pipelined_seconds = time.perf_counter() - start
 
-    print(json.dumps({
+    report = {
         "baseline": "python_zerorpc",
         "sequential_calls": args.calls,
         "sequential_per_s": round(args.calls / sequential_seconds),
@@ -66,7 +77,19 @@ def main():
         "sequential_p99_us": round(percentile(latencies, 0.99) * 1e6, 1),
         "window": args.window,
         "pipelined_per_s": round(args.calls / pipelined_seconds),
-    }), flush=True)
+    }
+
+    if args.records > 0:
+        records = [sample(index) for index in range(100)]
+        client.echo_records(records)
+        start = time.perf_counter()
+        for _ in range(args.records):
+            if len(client.echo_records(records)) != 100:
+                sys.exit("echo_records lost records")
+        report["records_calls"] = args.records
+        report["records_per_s"] = round(args.records / (time.perf_counter() - start), 1)
+
+    print(json.dumps(report), flush=True)
     client.close()
 
 

@@ -18,6 +18,10 @@ extension Client {
 
     /// Calls `method` and decodes its result: the typed path generated stubs use.
     ///
+    /// With `options.deferAfter` set, the request carries that responsiveness budget; a
+    /// server that answers `DEFERRED [token]` is then polled until the result arrives,
+    /// as `Deferred.value` does.
+    ///
     /// - Parameters:
     ///   - method: The full wire name, e.g. `"calc.add"`.
     ///   - declaredErrors: Error types the method declares; an ERR naming one of them
@@ -32,28 +36,17 @@ extension Client {
         arguments: (inout MessagePackWriter) -> Void,
         result: @Sendable (inout MessagePackReader) throws -> Result
     ) async throws -> Result {
-        let messageID = MessageIDGenerator.shared.next()
-        var writer = MessagePackWriter()
-        arguments(&writer)
-        let payload = writer.withUnsafeBytes { encodedArguments in
-            EventEncoder.encode(
-                messageID: messageID, responseTo: nil, extraHeader: ProtocolExtension.requestHeader, name: method,
-                arguments: encodedArguments)
-        }
-        let reply = try await perform(method, messageID: messageID, payload: payload, options: options)
+        let reply = try await request(method, options: options, budget: options.deferAfter, arguments: arguments)
         switch reply.name {
         case "OK":
-            var reader = MessagePackReader(payload: reply.payload, startingAt: reply.argumentsRange.lowerBound)
-            do {
-                guard try reader.readArrayHeader() >= 1 else {
-                    throw RPCError.invalidResult(method: method, reason: "OK carried no value")
-                }
-                return try result(&reader)
-            } catch let error as MessagePackDecodingError {
-                throw RPCError.invalidResult(method: method, reason: error.description)
-            }
+            return try Self.decodeOK(reply, method: method, result: result)
         case "ERR":
             throw ReplyError.decode(reply, declaredErrors: declaredErrors)
+        case DeferredWire.deferredEvent where options.deferAfter != nil:
+            let token = try Self.deferredToken(in: reply, method: method)
+            return try await awaitDeferred(
+                token, method: method, options: options, declaredErrors: declaredErrors, cancelsJob: true,
+                result: result)
         case "STREAM", "STREAM_DONE":
             throw RPCError.protocolViolation("'\(method)' answered with a stream to a unary call")
         default:

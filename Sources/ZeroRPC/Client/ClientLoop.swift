@@ -29,11 +29,12 @@ final class ClientLoop {
     private static let earlyCancelMemory: Duration = .seconds(60)
 
     private let queue: CommandQueue<ClientCommand>
+    private let executor: IOThreadExecutor
     private let options: ClientOptions
     private let peers: PeerExtensions
     private var connections: [Connection] = []
     private var calls: [UInt64: PendingCall] = [:]
-    private var callIDsByMessageID: [[UInt8]: UInt64] = [:]
+    private var callIDsByMessageID: [WireID: UInt64] = [:]
     /// Cancels that overtook their call command (both race into the queue).
     private var earlyCancels: [UInt64: ContinuousClock.Instant] = [:]
     private var closeWaiters: [CheckedContinuation<Void, Never>] = []
@@ -43,8 +44,11 @@ final class ClientLoop {
     private var poller = SocketPoller()
     private var isRunning = true
 
-    private init(queue: CommandQueue<ClientCommand>, options: ClientOptions, peers: PeerExtensions) {
+    private init(
+        queue: CommandQueue<ClientCommand>, executor: IOThreadExecutor, options: ClientOptions, peers: PeerExtensions
+    ) {
         self.queue = queue
+        self.executor = executor
         self.options = options
         self.peers = peers
     }
@@ -52,12 +56,13 @@ final class ClientLoop {
     /// Starts the I/O thread, opens one DEALER per endpoint on it and returns once they
     /// are bound or connected (or throws why not).
     static func start(
-        endpoints: [String], bind: Bool, queue: CommandQueue<ClientCommand>, options: ClientOptions,
+        endpoints: [String], bind: Bool, queue: CommandQueue<ClientCommand>, executor: IOThreadExecutor,
+        options: ClientOptions,
         peers: PeerExtensions
     ) throws(RPCError) {
         let setup = BlockingReply<Void>()
         IOThread.start(name: "zerorpc-client") {
-            let loop = ClientLoop(queue: queue, options: options, peers: peers)
+            let loop = ClientLoop(queue: queue, executor: executor, options: options, peers: peers)
             do throws(RPCError) {
                 try loop.openSockets(endpoints: endpoints, bind: bind)
             } catch {
@@ -74,7 +79,7 @@ final class ClientLoop {
     private func openSockets(endpoints: [String], bind: Bool) throws(RPCError) {
         for endpoint in endpoints {
             do throws(TransportError) {
-                let socket = try ZMQSocket(.dealer, context: .processDefault)
+                let socket = try ZMQSocket(.dealer)
                 try socket.setOption(ZMQ_MAXMSGSIZE, int64: Int64(options.maximumMessageSize))
                 if bind {
                     _ = try socket.bind(endpoint)
@@ -89,19 +94,22 @@ final class ClientLoop {
     }
 
     private func run() {
+        executor.adoptCurrentThread()
         while isRunning {
             handle(queue.takeAll())
             guard isRunning else { break }
+            executor.runQueuedJobs()
             let now = ContinuousClock.now
             fireTimers(now: now)
             let timeout = queue.prepareToSleep() ? pollTimeout(now: now) : 0
-            let readiness = poller.poll(
-                connections.map(\.socket), wantsToWrite: connections.map { !$0.outbound.isEmpty },
-                wakeUp: queue.wakeUp, timeoutMilliseconds: timeout)
+            poller.poll(
+                count: connections.count, socket: { connections[$0].socket },
+                wantsToWrite: { !connections[$0].outbound.isEmpty }, wakeUp: queue.wakeUp,
+                timeoutMilliseconds: timeout)
             queue.markAwake()
             for index in connections.indices {
-                if readiness.writable[index] { flush(index) }
-                if readiness.readable[index] { receive(from: index) }
+                if poller.isWritable(index) { flush(index) }
+                if poller.isReadable(index) { receive(from: index) }
             }
         }
         stop()
@@ -142,7 +150,7 @@ final class ClientLoop {
             call: call, connectionIndex: index, replyDeadline: deadline, startedAt: now,
             nextHeartbeat: nextHeartbeat)
         timersDue.consider(min(deadline, nextHeartbeat))
-        callIDsByMessageID[call.messageID] = call.callID
+        callIDsByMessageID[WireID(call.messageID)] = call.callID
         connections[index].openCalls += 1
         send(call.payload, on: index)
     }
@@ -225,7 +233,7 @@ final class ClientLoop {
             options.logger.warning("zerorpc client: dropped a malformed reply: \(error)")
             return
         }
-        guard let channel = event.responseTo, let callID = callIDsByMessageID[channel] else {
+        guard let channel = event.responseTo, let callID = callIDsByMessageID[WireID(channel)] else {
             options.logger.debug("zerorpc client: dropped '\(event.name)' for an unknown or closed channel")
             return
         }
@@ -289,7 +297,7 @@ final class ClientLoop {
 
     private func remove(_ callID: UInt64) -> PendingCall? {
         guard let pending = calls.removeValue(forKey: callID) else { return nil }
-        callIDsByMessageID[pending.call.messageID] = nil
+        callIDsByMessageID[WireID(pending.call.messageID)] = nil
         connections[pending.connectionIndex].openCalls -= 1
         return pending
     }
@@ -357,7 +365,9 @@ final class ClientLoop {
             connections[index].socket.close()
         }
         connections = []
-        for command in queue.close() {
+        let (remaining, jobs) = queue.close()
+        executor.handOffRemainingJobs(jobs)
+        for command in remaining {
             switch command {
             case .call(let call): call.receiver.fail(RPCError.closed)
             case .post(_, let sent): sent.resume(throwing: RPCError.closed)

@@ -15,6 +15,16 @@ public enum RPCError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidResult(method: String, reason: String)
     /// `Server.register` was given a wire name the server already serves.
     case duplicateMethod(String)
+    /// The server has no deferred result for the token: it never issued it, the result
+    /// was already claimed (acknowledged), or it expired so long ago that even its
+    /// tombstone is gone. With a `MemoryResultStore` it may also mean the token belongs to
+    /// another server.
+    case deferredNotFound(DeferredToken)
+    /// The deferred result existed but was not claimed within its time to live.
+    case expired(DeferredToken)
+    /// The deferred call was cancelled (`Deferred.cancel()`, or a cancelled automatic
+    /// wait) before it finished.
+    case deferredCancelled(DeferredToken)
 
     public var description: String {
         switch self {
@@ -25,6 +35,10 @@ public enum RPCError: Error, Sendable, Hashable, CustomStringConvertible {
         case .protocolViolation(let detail): "protocol violation: \(detail)"
         case .invalidResult(let method, let reason): "invalid result from '\(method)': \(reason)"
         case .duplicateMethod(let name): "a method named '\(name)' is already registered"
+        case .deferredNotFound(let token):
+            "no deferred result for token \(token): never issued, already claimed, or long expired"
+        case .expired(let token): "the deferred result for token \(token) expired before it was claimed"
+        case .deferredCancelled(let token): "the deferred call with token \(token) was cancelled"
         }
     }
 }

@@ -6,13 +6,45 @@ enum HandlerInvocation {
 
     /// Decodes the call's context and arguments, runs `body` and encodes OK or ERR.
     /// One-way calls were answered on arrival, so their failures are only logged.
+    ///
+    /// A request whose header holds a responsiveness budget (`"deferred": ms`) runs its
+    /// handler in a task of its own, raced against the budget counted from the call's
+    /// arrival: see `DeferredRuntime.run`.
     static func reply(
-        to call: IncomingCall, method: String, isOneway: Bool, options: ServerOptions, body: Body
+        to call: IncomingCall, method: String, isOneway: Bool, options: ServerOptions, body: @escaping Body
     ) async -> [UInt8] {
         let event = call.event
         var headerReader = MessagePackReader(payload: event.payload, startingAt: event.headerRange.lowerBound)
         let header = (try? headerReader.read(MessagePackValue.self)) ?? .map([])
-        let context = ServerContext(method: method, peerIdentity: call.peerIdentity, header: header)
+        var context = ServerContext(method: method, peerIdentity: call.peerIdentity, header: header)
+        if !isOneway, let runtime = options.deferredRuntime, let budget = DeferredWire.budget(in: event) {
+            let job = DeferredJob(runtime: runtime)
+            context.deferredJob = job
+            return await runtime.run(
+                deadline: call.arrivedAt.advanced(by: budget), job: job, event: event,
+                handler: { [context] in
+                    do {
+                        var argumentReader = MessagePackReader(
+                            payload: event.payload, startingAt: event.argumentsRange.lowerBound)
+                        let count = try argumentReader.readArrayHeader()
+                        var arguments = ArgumentReader(reader: argumentReader, count: count, method: method)
+                        return .success(try await body(&arguments, context))
+                    } catch {
+                        return .failure(error)
+                    }
+                },
+                reply: { outcome in
+                    switch outcome {
+                    case .success(let result):
+                        EventEncoder.encode(
+                            messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID,
+                            extraHeader: ProtocolExtension.replyHeader(answering: event), name: "OK", arguments: result)
+                    case .failure(let error):
+                        errorReply(error, to: event, method: method, options: options)
+                    }
+                },
+                storedError: { error in deferredError(error, method: method, options: options) })
+        }
         var argumentReader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
         do {
             let count = try argumentReader.readArrayHeader()
@@ -35,9 +67,27 @@ enum HandlerInvocation {
     static func errorReply(
         _ error: any Error, to event: EventEnvelope, method: String, options: ServerOptions
     ) -> [UInt8] {
+        let (name, message, extraHeader) = errorFields(error, method: method, options: options)
+        return EventEncoder.error(
+            responseTo: event.messageID, name: name, message: message,
+            extraHeader: ProtocolExtension.replyHeader(answering: event) + extraHeader)
+    }
+
+    /// What a deferred call's store entry keeps of the error its handler threw: the same
+    /// fields `errorReply` would have sent.
+    static func deferredError(_ error: any Error, method: String, options: ServerOptions) -> DeferredError {
+        let (name, message, extraHeader) = errorFields(error, method: method, options: options)
+        return DeferredError(
+            name: name, message: message, encodedFields: extraHeader.first { $0.key == "error" }?.value)
+    }
+
+    /// The ERR name, message and extra header fields for `error`.
+    static func errorFields(
+        _ error: any Error, method: String, options: ServerOptions
+    ) -> (name: String, message: String, extraHeader: [(key: String, value: [UInt8])]) {
         let name: String
         let message: String
-        var extraHeader = ProtocolExtension.replyHeader(answering: event)
+        var extraHeader: [(key: String, value: [UInt8])] = []
         switch error {
         case let error as ArgumentError:
             name = "TypeError"
@@ -64,6 +114,6 @@ enum HandlerInvocation {
                 options.logger.error("zerorpc server: '\(method)' failed: \(String(reflecting: error))")
             }
         }
-        return EventEncoder.error(responseTo: event.messageID, name: name, message: message, extraHeader: extraHeader)
+        return (name, message, extraHeader)
     }
 }

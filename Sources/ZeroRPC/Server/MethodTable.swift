@@ -2,6 +2,8 @@
 struct IncomingCall: Sendable {
     let event: EventEnvelope
     let peerIdentity: [UInt8]
+    /// When the I/O thread admitted the call; deferred budgets count from here.
+    var arrivedAt: ContinuousClock.Instant = .now
     /// The channel of a stream or generator call.
     var stream: StreamSink? = nil
 }

@@ -12,12 +12,17 @@ public final class Server: Sendable {
     public let name: String
     let options: ServerOptions
     let methods = MethodTable()
+    /// Runs tasks on this server's I/O thread; handlers run here with
+    /// ``HandlerExecution/ioThread``. Until the server's thread starts (at the first
+    /// `bind`, `connect` or `run`), jobs run on the global executor.
+    public let executor = IOThreadExecutor()
     private let lifecycle = LockedValue(Lifecycle())
 
     public init(name: String = "zerorpc-swift", options: ServerOptions = .init()) {
         self.name = name
-        self.options = options
+        self.options = options.withDeferredRuntime()
         registerIntrospection()
+        registerDeferredRequests()
     }
 
     deinit {
@@ -57,6 +62,7 @@ public final class Server: Sendable {
     /// Cancels running handlers, closes the socket and stops the I/O thread; returns when
     /// it has. Calling it again is harmless.
     public func close() async {
+        options.deferredRuntime?.shutDown()
         let queue = lifecycle.withLock { state in
             state.isClosed = true
             return state.queue
@@ -78,7 +84,8 @@ public final class Server: Sendable {
             } catch {
                 throw .protocolViolation(error.description)
             }
-            try ServerLoop.start(queue: queue, methods: methods, options: options)
+            executor.attach(queue)
+            try ServerLoop.start(queue: queue, executor: executor, methods: methods, options: options)
             state.queue = queue
             return queue
         }

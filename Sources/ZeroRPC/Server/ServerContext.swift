@@ -6,11 +6,35 @@ public struct ServerContext: Sendable {
     public var peerIdentity: [UInt8]
     /// The request header as received (tracing ids and other extra keys).
     public var header: MessagePackValue
+    /// The deferred-result bookkeeping of a call that arrived with a budget; nil otherwise.
+    var deferredJob: DeferredJob?
 
     /// A context, e.g. to call a service implementation directly in a unit test.
     public init(method: String, peerIdentity: [UInt8] = [], header: MessagePackValue = .map([])) {
         self.method = method
         self.peerIdentity = peerIdentity
         self.header = header
+    }
+
+    /// Whether the caller sent a responsiveness budget, so this call may be (or already
+    /// is) answered with a deferred token and `progress(_:_:)` is visible to it.
+    public var acceptsDeferral: Bool { deferredJob != nil }
+
+    /// Reports how far the call has got, for clients that check a deferred call's
+    /// `Deferred.status()`.
+    ///
+    /// ```swift
+    /// await context.progress(0.4, "step 2/5")
+    /// ```
+    ///
+    /// Progress made before the budget runs out is kept and shows once the call is
+    /// deferred; for calls without a budget (stock clients, plain calls) it does nothing.
+    /// Storage failures are logged, never thrown.
+    ///
+    /// - Parameters:
+    ///   - fraction: How much is done, in `0...1` (clamped; NaN is dropped), or nil.
+    ///   - message: A short line of text, or nil.
+    public func progress(_ fraction: Double?, _ message: String? = nil) async {
+        await deferredJob?.reportProgress(fraction, message)
     }
 }

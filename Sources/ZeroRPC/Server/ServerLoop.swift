@@ -9,6 +9,13 @@ final class ServerLoop {
     struct ChannelKey: Hashable {
         let peer: [UInt8]
         let messageID: [UInt8]
+
+        /// Hashes each field as one block of bytes (see `WireID`).
+        func hash(into hasher: inout Hasher) {
+            peer.withUnsafeBytes { hasher.combine(bytes: $0) }
+            hasher.combine(peer.count)
+            messageID.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
     }
 
     struct OpenChannel {
@@ -34,6 +41,7 @@ final class ServerLoop {
     static let peerRetryInterval: Duration = .milliseconds(5)
 
     let queue: CommandQueue<ServerCommand>
+    let executor: IOThreadExecutor
     let methods: MethodTable
     let options: ServerOptions
     let socket: ZMQSocket
@@ -51,46 +59,56 @@ final class ServerLoop {
     var poller = SocketPoller()
     var isRunning = true
 
-    private init(queue: CommandQueue<ServerCommand>, methods: MethodTable, options: ServerOptions, socket: ZMQSocket) {
+    private init(
+        queue: CommandQueue<ServerCommand>, executor: IOThreadExecutor, methods: MethodTable, options: ServerOptions,
+        socket: ZMQSocket
+    ) {
         self.queue = queue
+        self.executor = executor
         self.methods = methods
         self.options = options
         self.socket = socket
     }
 
     /// Starts the I/O thread and creates the ROUTER socket on it.
-    static func start(queue: CommandQueue<ServerCommand>, methods: MethodTable, options: ServerOptions) throws(RPCError)
-    {
+    static func start(
+        queue: CommandQueue<ServerCommand>, executor: IOThreadExecutor, methods: MethodTable, options: ServerOptions
+    ) throws(RPCError) {
         let setup = BlockingReply<Void>()
         IOThread.start(name: "zerorpc-server") {
             let socket: ZMQSocket
             do throws(TransportError) {
-                socket = try ZMQSocket(.router, context: .processDefault)
+                socket = try ZMQSocket(.router)
                 try socket.setOption(ZMQ_ROUTER_MANDATORY, 1)
                 try socket.setOption(ZMQ_MAXMSGSIZE, int64: Int64(options.maximumMessageSize))
             } catch {
-                for case .close(let waiter?) in queue.close() { waiter.resume() }
+                let (remaining, jobs) = queue.close()
+                executor.handOffRemainingJobs(jobs)
+                for case .close(let waiter?) in remaining { waiter.resume() }
                 setup.fail(.protocolViolation(error.description))
                 return
             }
             setup.succeed(())
-            ServerLoop(queue: queue, methods: methods, options: options, socket: socket).run()
+            ServerLoop(queue: queue, executor: executor, methods: methods, options: options, socket: socket).run()
         }
         try setup.wait()
     }
 
     private func run() {
+        executor.adoptCurrentThread()
         while isRunning {
             handle(queue.takeAll())
             guard isRunning else { break }
+            executor.runQueuedJobs()
             let now = ContinuousClock.now
             fireTimers(now: now)
             let timeout = queue.prepareToSleep() ? pollTimeout(now: now) : 0
-            let readiness = poller.poll(
-                [socket], wantsToWrite: [!blockedPeers.isEmpty], wakeUp: queue.wakeUp, timeoutMilliseconds: timeout)
+            poller.poll(
+                count: 1, socket: { _ in socket }, wantsToWrite: { _ in !blockedPeers.isEmpty }, wakeUp: queue.wakeUp,
+                timeoutMilliseconds: timeout)
             queue.markAwake()
-            if readiness.writable[0] { retryBlockedPeers(now: .now) }
-            if readiness.readable[0] { receive() }
+            if poller.isWritable(0) { retryBlockedPeers(now: .now) }
+            if poller.isReadable(0) { receive() }
         }
         stop()
     }
@@ -188,7 +206,7 @@ final class ServerLoop {
 
     private func startCall(_ event: EventEnvelope, routing: [[UInt8]]) {
         let name = event.name
-        if name.hasPrefix("_zpc_") {
+        if name.hasPrefix("_zpc_") && !DeferredWire.requestNames.contains(name) {
             options.logger.warning("zerorpc server: dropped '\(name)' that belongs to no open channel")
             return
         }
@@ -253,9 +271,13 @@ final class ServerLoop {
         let queue = self.queue
         let entry = call.entry
         let incoming = call.incoming
-        calls[number]?.task = Task {
+        let body: @Sendable () async -> Void = {
             let reply = await entry.run(incoming)
             queue.enqueue(.finished(callNumber: number, reply: reply))
+        }
+        switch options.handlerExecution {
+        case .concurrent: calls[number]?.task = Task(operation: body)
+        case .ioThread: calls[number]?.task = Task(executorPreference: executor, operation: body)
         }
     }
 
@@ -293,7 +315,9 @@ final class ServerLoop {
         calls = [:]
         channels = [:]
         socket.close()
-        for command in queue.close() {
+        let (remaining, jobs) = queue.close()
+        executor.handOffRemainingJobs(jobs)
+        for command in remaining {
             switch command {
             case .bind(_, let reply): reply.fail(.closed)
             case .connect(_, let reply): reply.fail(.closed)

@@ -16,21 +16,50 @@ public struct ServerOptions: Sendable {
     /// description (true) or as `InternalError` with a generic message (false, and the
     /// details are logged). Default: on in debug builds, off in release builds.
     public var exposeErrorDetails: Bool
+    /// Where handler tasks run. Default ``HandlerExecution/concurrent``.
+    public var handlerExecution: HandlerExecution
     /// Where the server logs malformed input, lost clients and handler failures.
     public var logger: Logger
+    /// Where deferred results wait for their clients. Nil (the default) gives each server
+    /// a `MemoryResultStore` of its own; pass a `SQLiteResultStore` to keep results
+    /// across restarts and to let several server processes answer each other's tokens.
+    public var resultStore: (any ResultStore)?
+    /// The id this server puts in the deferred tokens it issues. Nil (the default) picks
+    /// a random id per server; give servers that share a store distinct, stable ids.
+    public var deferredServerID: DeferredServerID?
+    /// How long a finished deferred result waits for its client before it expires.
+    /// Default 10 minutes.
+    public var deferredTimeToLive: Duration
+    /// The server's deferred machinery, set by `Server.init`.
+    var deferredRuntime: DeferredRuntime?
 
     /// Server settings; the defaults match stock zerorpc where it has one.
     public init(
         heartbeatInterval: Duration = .seconds(5), maximumConcurrentCalls: Int = 1024,
         maximumQueuedCalls: Int = 10_000, maximumMessageSize: Int = 64 << 20,
-        exposeErrorDetails: Bool = ServerOptions.isDebugBuild, logger: Logger = Logger(label: "zerorpc.server")
+        exposeErrorDetails: Bool = ServerOptions.isDebugBuild, handlerExecution: HandlerExecution = .concurrent,
+        logger: Logger = Logger(label: "zerorpc.server"), resultStore: (any ResultStore)? = nil,
+        deferredServerID: DeferredServerID? = nil, deferredTimeToLive: Duration = .seconds(600)
     ) {
+        self.handlerExecution = handlerExecution
         self.heartbeatInterval = heartbeatInterval
         self.maximumConcurrentCalls = maximumConcurrentCalls
         self.maximumQueuedCalls = maximumQueuedCalls
         self.maximumMessageSize = maximumMessageSize
         self.exposeErrorDetails = exposeErrorDetails
         self.logger = logger
+        self.resultStore = resultStore
+        self.deferredServerID = deferredServerID
+        self.deferredTimeToLive = deferredTimeToLive
+    }
+
+    /// A copy whose deferred machinery is a fresh runtime over the configured store.
+    func withDeferredRuntime() -> ServerOptions {
+        var options = self
+        options.deferredRuntime = DeferredRuntime(
+            store: resultStore ?? MemoryResultStore(), serverID: deferredServerID ?? .random(),
+            timeToLive: deferredTimeToLive, logger: logger)
+        return options
     }
 
     /// True when the runtime was compiled without optimisations.
@@ -41,4 +70,17 @@ public struct ServerOptions: Sendable {
             false
         #endif
     }
+}
+
+/// Where a server runs its handlers.
+public enum HandlerExecution: Sendable, Hashable {
+    /// On Swift's global concurrent executor (default): a busy or blocking handler never
+    /// delays other calls, heartbeats or the socket.
+    case concurrent
+    /// On the server's I/O thread, between socket turns: no thread switch between a
+    /// request and its handler, or between the handler and its reply — the lowest
+    /// latency. Only for handlers that are short and never block: while one computes,
+    /// the server receives, sends and heartbeats nothing. Work a handler awaits
+    /// elsewhere (an actor, a `Task.detached`) still runs elsewhere.
+    case ioThread
 }

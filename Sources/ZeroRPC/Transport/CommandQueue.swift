@@ -1,9 +1,11 @@
 /// How other threads hand work to an I/O thread: a lock-guarded list plus a wake-up
 /// descriptor that is written only while the I/O thread is (about to be) asleep in
 /// `zmq_poll`.
-final class CommandQueue<Command: Sendable>: Sendable {
+final class CommandQueue<Command: Sendable>: JobQueue {
     private struct State {
         var commands: [Command] = []
+        /// Jobs of tasks that prefer the I/O thread's executor.
+        var jobs: [UnownedJob] = []
         var ioThreadIsAsleep = false
         var isClosed = false
     }
@@ -29,6 +31,26 @@ final class CommandQueue<Command: Sendable>: Sendable {
         }
     }
 
+    func enqueueJob(_ job: UnownedJob) -> Bool {
+        state.withLock { state in
+            guard !state.isClosed else { return false }
+            state.jobs.append(job)
+            if state.ioThreadIsAsleep {
+                state.ioThreadIsAsleep = false
+                wakeUp.signal()
+            }
+            return true
+        }
+    }
+
+    func takeJobs() -> [UnownedJob] {
+        state.withLock { state in
+            guard !state.jobs.isEmpty else { return [] }
+            defer { state.jobs.removeAll(keepingCapacity: true) }
+            return state.jobs
+        }
+    }
+
     /// I/O thread: takes every queued command, oldest first.
     func takeAll() -> [Command] {
         state.withLock { state in
@@ -43,7 +65,7 @@ final class CommandQueue<Command: Sendable>: Sendable {
     /// queued, so the poll may wait; false when commands arrived and it must not.
     func prepareToSleep() -> Bool {
         state.withLock { state in
-            guard state.commands.isEmpty else { return false }
+            guard state.commands.isEmpty && state.jobs.isEmpty else { return false }
             state.ioThreadIsAsleep = true
             return true
         }
@@ -55,13 +77,16 @@ final class CommandQueue<Command: Sendable>: Sendable {
     }
 
     /// I/O thread, when it stops: refuses further commands and returns those still queued
-    /// so their continuations can be failed. Releases the wake-up descriptor.
-    func close() -> [Command] {
+    /// so their continuations can be failed, and the jobs still queued, which must run
+    /// elsewhere. Releases the wake-up descriptor.
+    func close() -> (commands: [Command], jobs: [UnownedJob]) {
         let remaining = state.withLock { state in
             state.isClosed = true
-            let commands = state.commands
-            state.commands = []
-            return commands
+            defer {
+                state.commands = []
+                state.jobs = []
+            }
+            return (state.commands, state.jobs)
         }
         wakeUp.release()
         return remaining

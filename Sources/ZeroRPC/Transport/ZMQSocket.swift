@@ -34,13 +34,26 @@ final class ZMQSocket {
     }
 
     private(set) var handle: UnsafeMutableRawPointer?
+    /// The context this socket holds a lease on.
+    private let contexts: ZMQContext
+    private let context: UnsafeMutableRawPointer
 
-    init(_ kind: Kind, context: ZMQContext) throws(TransportError) {
-        guard let handle = zmq_socket(context.handle, kind.zmqType) else {
-            throw .lastZMQError("zmq_socket")
+    /// A socket with LINGER 0, of the process's shared context unless told otherwise.
+    init(_ kind: Kind, contexts: ZMQContext = .shared) throws(TransportError) {
+        self.contexts = contexts
+        context = try contexts.acquire()
+        guard let handle = zmq_socket(context, kind.zmqType) else {
+            let error = TransportError.lastZMQError("zmq_socket")
+            contexts.release(context)
+            throw error
         }
         self.handle = handle
-        try setOption(ZMQ_LINGER, 0)
+        do {
+            try setOption(ZMQ_LINGER, 0)
+        } catch {
+            close()
+            throw error
+        }
     }
 
     deinit { close() }
@@ -135,10 +148,12 @@ final class ZMQSocket {
         return .sent
     }
 
-    /// Closes the socket (LINGER 0 was set at creation); safe to call twice.
+    /// Closes the socket and returns its context lease; safe to call twice. Pending
+    /// messages are dropped unless LINGER was raised since creation.
     func close() {
         guard let handle else { return }
         zmq_close(handle)
         self.handle = nil
+        contexts.release(context)
     }
 }

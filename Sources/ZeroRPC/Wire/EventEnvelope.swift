@@ -68,11 +68,13 @@ extension EventEnvelope {
         var extensionsRange: Range<Int>?
         var isFlaggedOneway = false
         for _ in 0..<fieldCount {
-            let key = try? reader.readString()
-            if key == nil, reader.skipValueRange() == nil {
+            // Keys are matched as bytes: no String is made for the ones every event has.
+            let keyRange = try? reader.readStringRange()
+            if keyRange == nil, reader.skipValueRange() == nil {
                 throw MalformedEvent(reason: "event header is truncated")
             }
-            if key == "v" {
+            let key = keyRange.map { HeaderKey(payload[$0]) }
+            if key == .version {
                 version = reader.readSmallInt()
                 if version != nil { continue }
             }
@@ -80,12 +82,13 @@ extension EventEnvelope {
                 throw MalformedEvent(reason: "event header is truncated", messageID: messageID)
             }
             switch key {
-            case "message_id": messageID = Array(payload[range])
-            case "response_to": responseTo = Array(payload[range])
-            case "v", nil: break
-            case "ext": extensionsRange = range
-            case "oneway": isFlaggedOneway = range.count == 1 && payload[range.lowerBound] == 0xc3
-            case let key?: extra[key] = range
+            case .messageID: messageID = Array(payload[range])
+            case .responseTo: responseTo = Array(payload[range])
+            case .version, nil: break
+            case .extensions: extensionsRange = range
+            case .oneway: isFlaggedOneway = range.count == 1 && payload[range.lowerBound] == 0xc3
+            case .other:
+                if let keyRange { extra[String(decoding: payload[keyRange], as: UTF8.self)] = range }
             }
         }
         let headerEnd = reader.position
@@ -111,5 +114,26 @@ extension EventEnvelope {
     var argumentsAreArray: Bool {
         var reader = MessagePackReader(payload: payload, startingAt: argumentsRange.lowerBound)
         return (try? reader.readArrayHeader()) != nil
+    }
+}
+
+/// The header keys the envelope reads itself, recognised from their UTF-8 bytes.
+private enum HeaderKey: Equatable {
+    case messageID, version, responseTo, extensions, oneway, other
+
+    private static let messageIDBytes = Array("message_id".utf8)
+    private static let responseToBytes = Array("response_to".utf8)
+    private static let extBytes = Array("ext".utf8)
+    private static let onewayBytes = Array("oneway".utf8)
+
+    init(_ bytes: ArraySlice<UInt8>) {
+        switch bytes.count {
+        case 1: self = bytes.first == UInt8(ascii: "v") ? .version : .other
+        case 3: self = bytes.elementsEqual(Self.extBytes) ? .extensions : .other
+        case 6: self = bytes.elementsEqual(Self.onewayBytes) ? .oneway : .other
+        case 10: self = bytes.elementsEqual(Self.messageIDBytes) ? .messageID : .other
+        case 11: self = bytes.elementsEqual(Self.responseToBytes) ? .responseTo : .other
+        default: self = .other
+        }
     }
 }

@@ -19,12 +19,14 @@ final class MessageIDGenerator: Sendable {
     /// The raw msgpack encoding of a fresh id (`c4 20` + 32 bytes).
     func next() -> [UInt8] {
         let value = counter.add(1, ordering: .relaxed).newValue
-        var id: [UInt8] = [0xc4, 0x20]
-        id.reserveCapacity(34)
-        for shift in stride(from: 28, through: 0, by: -4) {
-            id.append(Self.hexDigits[Int((value >> UInt32(shift)) & 0xf)])
+        return [UInt8](unsafeUninitializedCapacity: 34) { id, count in
+            id[0] = 0xc4
+            id[1] = 0x20
+            for digit in 0..<8 {
+                id[2 + digit] = Self.hexDigits[Int((value >> UInt32(28 - 4 * digit)) & 0xf)]
+            }
+            for index in 0..<24 { id[10 + index] = base[index] }
+            count = 34
         }
-        id.append(contentsOf: base)
-        return id
     }
 }

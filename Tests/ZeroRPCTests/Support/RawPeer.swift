@@ -20,7 +20,7 @@ final class RawPeer: Sendable {
         answersHeartbeats: Bool = false
     ) throws {
         self.answersHeartbeats = answersHeartbeats
-        let socket = try ZMQSocket(kind, context: .processDefault)
+        let socket = try ZMQSocket(kind)
         if let receiveHighWaterMark { try socket.setOption(ZMQ_RCVHWM, receiveHighWaterMark) }
         try socket.connect(endpoint)
         self.socket = LockedValue(socket)
@@ -29,7 +29,7 @@ final class RawPeer: Sendable {
 
     init(_ kind: ZMQSocket.Kind, bind endpoint: String, receiveHighWaterMark: Int32? = nil) throws {
         answersHeartbeats = false
-        let socket = try ZMQSocket(kind, context: .processDefault)
+        let socket = try ZMQSocket(kind)
         if let receiveHighWaterMark { try socket.setOption(ZMQ_RCVHWM, receiveHighWaterMark) }
         let bound = try socket.bind(endpoint)
         self.socket = LockedValue(socket)

@@ -28,7 +28,7 @@ import Testing
     @Test func closeHandsBackQueuedCommandsAndRefusesNewOnes() throws {
         let queue = try CommandQueue<String>()
         queue.enqueue("left over")
-        #expect(queue.close() == ["left over"])
+        #expect(queue.close().commands == ["left over"])
         #expect(!queue.enqueue("too late"))
     }
 

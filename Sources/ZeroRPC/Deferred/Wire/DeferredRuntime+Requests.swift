@@ -1,0 +1,108 @@
+/// The server's answers to `_zpc_result`, `_zpc_status`, `_zpc_cancel` and `_zpc_ack`.
+extension DeferredRuntime {
+    /// A malformed deferred request, answered as `ERR TypeError`.
+    private struct BadRequest: Error {
+        var message: String
+    }
+
+    /// Answers one deferred request with the whole reply event.
+    func answer(_ name: String, _ call: IncomingCall) async -> [UInt8] {
+        let event = call.event
+        do {
+            var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
+            let count = try reader.readArrayHeader()
+            guard count >= 1, let text = try? reader.readString() else {
+                throw BadRequest(message: "\(name)(): expected a deferred token as the first argument")
+            }
+            guard let token = DeferredToken(text) else {
+                throw BadRequest(message: "\(name)(): malformed deferred token")
+            }
+            switch name {
+            case DeferredWire.result:
+                var wait = Duration.zero
+                if count >= 2, let milliseconds = try? reader.readInt64() {
+                    wait = min(.milliseconds(max(milliseconds, 0)), DeferredWire.maximumWait)
+                }
+                return try await result(token, waitingUpTo: wait, event: event)
+            case DeferredWire.status:
+                guard let status = try await store.status(of: token) else { return notFound(token, event: event) }
+                return ok(DeferredWire.encode(status), event: event)
+            case DeferredWire.cancel:
+                let wasUnfinished = try await store.requestCancellation(token)
+                if wasUnfinished { cancelLocally(token) }
+                return ok(.bool(wasUnfinished), event: event)
+            default:
+                try await store.acknowledge(token)
+                return ok(.nil, event: event)
+            }
+        } catch let error as BadRequest {
+            return errorReply(event, name: "TypeError", message: error.message)
+        } catch let error as MessagePackDecodingError {
+            return errorReply(event, name: "TypeError", message: "\(name)(): \(error)")
+        } catch {
+            logger.error("zerorpc server: '\(name)' failed in the result store: \(error)")
+            return errorReply(
+                event, name: "ResultStoreError", message: "the result store failed: \(error)")
+        }
+    }
+
+    /// `OK [value]`, `ERR [...]` (the job's own error, or why there is no result) or
+    /// `DEFERRED [token]` when the job is still running after the long poll.
+    private func result(
+        _ token: DeferredToken, waitingUpTo wait: Duration, event: EventEnvelope
+    ) async throws
+        -> [UInt8]
+    {
+        switch try await store.wait(for: token, upTo: wait) {
+        case .unfinished:
+            return EventEncoder.encode(
+                messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID,
+                extraHeader: ProtocolExtension.replyHeader(answering: event), name: DeferredWire.deferredEvent,
+                arguments: Self.tokenArguments(token))
+        case .finished(.success(let value)):
+            return EventEncoder.encode(
+                messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID,
+                extraHeader: ProtocolExtension.replyHeader(answering: event), name: "OK", arguments: [0x91] + value)
+        case .finished(.failure(let error)):
+            return errorReply(
+                event, name: error.name, message: error.message, traceback: error.traceback,
+                fields: error.encodedFields)
+        case .finished(.cancelled):
+            return errorReply(
+                event, name: DeferredWire.ErrorName.cancelled,
+                message: "deferred call \(token) was cancelled")
+        case .expired:
+            return errorReply(
+                event, name: DeferredWire.ErrorName.expired,
+                message: "deferred result \(token) expired unclaimed")
+        case .unknown:
+            return notFound(token, event: event)
+        }
+    }
+
+    private func notFound(_ token: DeferredToken, event: EventEnvelope) -> [UInt8] {
+        errorReply(
+            event, name: DeferredWire.ErrorName.notFound,
+            message: "no deferred result for token \(token)")
+    }
+
+    private func ok(_ value: MessagePackValue, event: EventEnvelope) -> [UInt8] {
+        var writer = MessagePackWriter()
+        writer.writeArrayHeader(1)
+        writer.write(value)
+        return EventEncoder.encode(
+            messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID,
+            extraHeader: ProtocolExtension.replyHeader(answering: event), name: "OK", arguments: writer.bytes)
+    }
+
+    /// `ERR [name, message, traceback]`, with a declared error's fields in header key
+    /// `"error"` and our extension list when the request announced one.
+    private func errorReply(
+        _ event: EventEnvelope, name: String, message: String, traceback: String = "", fields: [UInt8]? = nil
+    ) -> [UInt8] {
+        var extraHeader = ProtocolExtension.replyHeader(answering: event)
+        if let fields { extraHeader.append(("error", fields)) }
+        return EventEncoder.error(
+            responseTo: event.messageID, name: name, message: message, traceback: traceback, extraHeader: extraHeader)
+    }
+}

@@ -1,0 +1,228 @@
+import Logging
+
+/// A server's deferred-result machinery: its ``ResultStore``, its id, the handler tasks
+/// of deferred calls (so `_zpc_cancel` can cancel exactly one), the listener for
+/// cancellation requests made through other processes, and the expiry sweep.
+///
+/// `Server.init` creates one per server and keeps it in its `ServerOptions`, where
+/// `HandlerInvocation` and the `_zpc_*` handlers find it.
+final class DeferredRuntime: Sendable {
+    private struct RunningJob {
+        let job: DeferredJob
+        let task: Task<Void, Never>
+    }
+
+    private struct State {
+        var jobs: [DeferredToken: RunningJob] = [:]
+        var cancellationListener: Task<Void, Never>?
+        var sweeper: Task<Void, Never>?
+        var isShutDown = false
+    }
+
+    /// How often the runtime asks its store to expire unclaimed entries.
+    static let sweepInterval: Duration = .seconds(60)
+
+    let store: any ResultStore
+    let serverID: DeferredServerID
+    let timeToLive: Duration
+    let logger: Logger
+    private let state = LockedValue(State())
+
+    init(store: any ResultStore, serverID: DeferredServerID, timeToLive: Duration, logger: Logger) {
+        self.store = store
+        self.serverID = serverID
+        self.timeToLive = timeToLive
+        self.logger = logger
+    }
+
+    deinit {
+        shutDown()
+    }
+
+    /// How many deferred handlers run in this process now.
+    var runningJobCount: Int { state.withLock { $0.jobs.count } }
+
+    // MARK: The budget race
+
+    /// Runs `handler` in a task of its own and answers with its reply if it finishes by
+    /// `deadline`; otherwise stores a pending entry, answers `DEFERRED [token]` and lets
+    /// the handler finish into the store.
+    func run(
+        deadline: ContinuousClock.Instant, job: DeferredJob, event: EventEnvelope,
+        handler: @escaping @Sendable () async -> DeferredJob.Outcome,
+        reply: @escaping @Sendable (DeferredJob.Outcome) -> [UInt8],
+        storedError: @escaping @Sendable (any Error) -> DeferredError
+    ) async -> [UInt8] {
+        let handlerTask = Task {
+            let outcome = await handler()
+            if case .store(let token) = job.deliver(outcome) {
+                await self.finish(token, job: job, with: outcome, storedError: storedError)
+            }
+        }
+        let timer: Task<Void, Never>? =
+            ContinuousClock.now < deadline
+            ? Task {
+                guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return }
+                job.budgetElapsed()
+            } : nil
+        if timer == nil { job.budgetElapsed() }
+        let decision = await withTaskCancellationHandler {
+            await job.decision()
+        } onCancel: {
+            handlerTask.cancel()  // the client went away before an answer
+        }
+        timer?.cancel()
+        switch decision {
+        case .finished(let outcome):
+            return reply(outcome)
+        case .budgetElapsed:
+            let token = DeferredToken(issuer: serverID)
+            guard await createEntry(token, job: job, task: handlerTask) else {
+                let outcome: DeferredJob.Outcome
+                if let early = job.abandonDeferral() {
+                    outcome = early
+                } else if case .finished(let late) = await job.decision() {
+                    outcome = late
+                } else {
+                    outcome = .failure(CancellationError())
+                }
+                return reply(outcome)
+            }
+            if let early = await job.becomeDeferred(token) {
+                await finish(token, job: job, with: early, storedError: storedError)
+            }
+            return EventEncoder.encode(
+                messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID,
+                extraHeader: ProtocolExtension.replyHeader(answering: event), name: DeferredWire.deferredEvent,
+                arguments: Self.tokenArguments(token))
+        }
+    }
+
+    /// Registers the job, so it can be cancelled, then creates its pending entry.
+    private func createEntry(_ token: DeferredToken, job: DeferredJob, task: Task<Void, Never>) async -> Bool {
+        let isShutDown = state.withLock { state in
+            guard !state.isShutDown else { return true }
+            if state.jobs.isEmpty {
+                // Subscribe before the entry exists, so no cancel request can slip past.
+                let requests = store.cancellationRequests(for: serverID)
+                let jobs = self.state  // not self: no cycle, no weak reference
+                state.cancellationListener = Task {
+                    for await token in requests { Self.cancel(token, in: jobs) }
+                }
+            }
+            if state.sweeper == nil { state.sweeper = startSweeper() }
+            state.jobs[token] = RunningJob(job: job, task: task)
+            return false
+        }
+        if isShutDown { return false }
+        do {
+            _ = try await store.create(token, timeToLive: timeToLive, idempotencyKey: nil)
+            return true
+        } catch {
+            logger.error("zerorpc server: could not store deferred call \(token): \(error); answering it in full")
+            forget(token)
+            return false
+        }
+    }
+
+    /// Writes a deferred job's outcome; a job asked to cancel ends `cancelled`.
+    private func finish(
+        _ token: DeferredToken, job: DeferredJob, with outcome: DeferredJob.Outcome,
+        storedError: (any Error) -> DeferredError
+    ) async {
+        let stored: DeferredOutcome
+        if job.isCancellationRequested {
+            stored = .cancelled
+        } else {
+            switch outcome {
+            case .success(let arguments): stored = .success(encodedResult: Self.singleValue(of: arguments))
+            case .failure(is CancellationError): stored = .cancelled
+            case .failure(let error): stored = .failure(storedError(error))
+            }
+        }
+        do {
+            try await store.complete(token, with: stored)
+        } catch {
+            logger.error("zerorpc server: could not store the outcome of deferred call \(token): \(error)")
+        }
+        forget(token)
+    }
+
+    private func forget(_ token: DeferredToken) {
+        let listener: Task<Void, Never>? = state.withLock { state in
+            state.jobs[token] = nil
+            guard state.jobs.isEmpty else { return nil }
+            defer { state.cancellationListener = nil }
+            return state.cancellationListener
+        }
+        listener?.cancel()
+    }
+
+    func writeProgress(_ token: DeferredToken, _ fraction: Double?, _ message: String?) async {
+        do {
+            try await store.reportProgress(token, progress: fraction, message: message)
+        } catch {
+            logger.warning("zerorpc server: could not store progress of deferred call \(token): \(error)")
+        }
+    }
+
+    // MARK: Cancellation and shutdown
+
+    /// Cancels the handler of `token` if it runs in this process; true when it did.
+    @discardableResult
+    func cancelLocally(_ token: DeferredToken) -> Bool {
+        Self.cancel(token, in: state)
+    }
+
+    @discardableResult
+    private static func cancel(_ token: DeferredToken, in state: LockedValue<State>) -> Bool {
+        guard let running = state.withLock({ $0.jobs[token] }) else { return false }
+        running.job.requestCancellation()
+        running.task.cancel()
+        return true
+    }
+
+    /// Cancels every deferred handler (each entry ends `cancelled`) and stops the
+    /// background tasks. New deferrals are answered in full instead.
+    func shutDown() {
+        let (jobs, tasks): ([RunningJob], [Task<Void, Never>]) = state.withLock { state in
+            state.isShutDown = true
+            defer {
+                state.cancellationListener = nil
+                state.sweeper = nil
+            }
+            return (Array(state.jobs.values), [state.cancellationListener, state.sweeper].compactMap { $0 })
+        }
+        for running in jobs {
+            running.job.requestCancellation()
+            running.task.cancel()
+        }
+        for task in tasks { task.cancel() }
+    }
+
+    private func startSweeper() -> Task<Void, Never> {
+        let store = self.store  // not self: the runtime's deinit cancels this task
+        return Task {
+            while (try? await Task.sleep(for: Self.sweepInterval)) != nil {
+                _ = try? await store.expireEntries()
+            }
+        }
+    }
+
+    // MARK: Encoding
+
+    /// The args of `DEFERRED [token]`.
+    static func tokenArguments(_ token: DeferredToken) -> [UInt8] {
+        var writer = MessagePackWriter()
+        writer.writeArrayHeader(1)
+        writer.write(token)
+        return writer.bytes
+    }
+
+    /// The value inside the args `[value]` of an `OK`, as a store keeps a result.
+    static func singleValue(of arguments: [UInt8]) -> [UInt8] {
+        var reader = MessagePackReader(bytes: arguments)
+        guard (try? reader.readArrayHeader()) == 1 else { return arguments }
+        return Array(arguments[reader.position...])
+    }
+}

@@ -1,0 +1,17 @@
+/// The deferred-result requests `_zpc_result`, `_zpc_status`, `_zpc_cancel` and
+/// `_zpc_ack`: each arrives on a channel of its own and is served like a built-in method
+/// (not listed by `_zerorpc_list`).
+extension Server {
+    func registerDeferredRequests() {
+        guard let runtime = options.deferredRuntime else { return }
+        let entries = DeferredWire.requestNames.sorted().map { name in
+            (
+                name: name,
+                entry: MethodEntry(isOneway: false, parameters: nil, doc: nil) { call in
+                    await runtime.answer(name, call)
+                }
+            )
+        }
+        _ = methods.insert(entries)
+    }
+}

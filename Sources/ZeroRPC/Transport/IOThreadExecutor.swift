@@ -1,0 +1,70 @@
+import Glibc
+
+/// Lets Swift tasks run on an I/O thread, between its socket turns.
+///
+/// A task whose executor preference is this executor (`Task(executorPreference:)`,
+/// `withTaskExecutorPreference`) is resumed by the I/O thread itself: a reply that
+/// resumes it, and the request it sends next, cost no thread switch at all. Work that
+/// runs here delays the thread's sockets and heartbeats, so it must be short and must
+/// never block.
+///
+/// Once the I/O thread has stopped, jobs go to the global concurrent executor, so no
+/// task is ever stranded.
+public final class IOThreadExecutor: TaskExecutor {
+    /// The I/O thread's queue; nil until a server starts its thread.
+    private let jobs: LockedValue<(any JobQueue)?>
+    /// The I/O thread, once it ran its first turn.
+    private let owner = LockedValue<pthread_t?>(nil)
+
+    init(jobs: (any JobQueue)? = nil) {
+        self.jobs = LockedValue(jobs)
+    }
+
+    /// Points the executor at the I/O thread's queue once that thread exists.
+    func attach(_ queue: any JobQueue) {
+        jobs.withLock { $0 = queue }
+    }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        let queue = jobs.withLock { $0 }
+        if queue?.enqueueJob(unowned) != true {
+            globalConcurrentExecutor.enqueue(ExecutorJob(unowned))
+        }
+    }
+
+    /// Whether the caller runs on this executor's I/O thread.
+    var isCurrent: Bool {
+        guard let owner = owner.withLock({ $0 }) else { return false }
+        return pthread_equal(owner, pthread_self()) != 0
+    }
+
+    /// I/O thread, once before its first turn.
+    func adoptCurrentThread() {
+        owner.withLock { $0 = pthread_self() }
+    }
+
+    /// I/O thread: runs every job queued so far, oldest first.
+    func runQueuedJobs() {
+        guard let queue = jobs.withLock({ $0 }) else { return }
+        for job in queue.takeJobs() {
+            job.runSynchronously(on: asUnownedTaskExecutor())
+        }
+    }
+
+    /// I/O thread, when it stops: jobs still queued move to the global executor.
+    func handOffRemainingJobs(_ remaining: [UnownedJob]) {
+        for job in remaining {
+            globalConcurrentExecutor.enqueue(ExecutorJob(job))
+        }
+    }
+}
+
+/// Where an ``IOThreadExecutor`` parks jobs for its I/O thread: the thread's
+/// `CommandQueue`, whose wake-up protocol covers jobs and commands alike.
+protocol JobQueue: Sendable {
+    /// Queues `job` and wakes the thread if it sleeps; false once the thread stopped.
+    func enqueueJob(_ job: UnownedJob) -> Bool
+    /// I/O thread: takes every queued job, oldest first.
+    func takeJobs() -> [UnownedJob]
+}

@@ -1,0 +1,14 @@
+/// A raw msgpack-encoded `message_id` as a dictionary key. Hashes its bytes as one block:
+/// `[UInt8]`'s own hash feeds the hasher byte by byte, which costed more than anything
+/// else the client's I/O thread did per reply.
+struct WireID: Hashable {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+}

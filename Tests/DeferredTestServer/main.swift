@@ -1,0 +1,88 @@
+// A zerorpc-swift server in a process of its own, for the deferred-result tests that
+// need two processes sharing one SQLite result store.
+//
+//   zerorpc-deferred-test-server --store PATH --id SERVER_ID --bind ENDPOINT
+//
+// Prints "READY <endpoint>" once bound and serves until its stdin closes (so it ends
+// with the test that started it). Methods:
+//   hold(key) -> key      reports progress 0.5 "held", then waits until release(key)
+//   release(key) -> nil   lets hold(key) finish (also before it started)
+import Foundation
+import ZeroRPC
+
+final class Releases: Sendable {
+    private struct State {
+        var released: Set<String> = []
+        var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+    }
+
+    private let state = LockedValue(State())
+
+    func release(_ key: String) {
+        let waiters = state.withLock { state in
+            state.released.insert(key)
+            return state.waiters.removeValue(forKey: key) ?? []
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func wait(for key: String) async {
+        await withCheckedContinuation { continuation in
+            let now = state.withLock { state in
+                if state.released.contains(key) { return true }
+                state.waiters[key, default: []].append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+}
+
+func argument(_ name: String) -> String? {
+    let arguments = CommandLine.arguments
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
+}
+
+guard let path = argument("--store"), let id = argument("--id").flatMap(DeferredServerID.init),
+    let endpoint = argument("--bind")
+else {
+    FileHandle.standardError.write(Data("usage: --store PATH --id SERVER_ID --bind ENDPOINT\n".utf8))
+    exit(2)
+}
+
+let store = try await SQLiteResultStore(path: path)
+let server = Server(
+    name: "deferred-\(id)",
+    options: ServerOptions(heartbeatInterval: .seconds(1), resultStore: store, deferredServerID: id))
+let releases = Releases()
+try server.register(name: "hold") { arguments, context in
+    let key = arguments.first?.stringValue ?? ""
+    await context.progress(0.5, "held")
+    await withTaskCancellationHandler {
+        await releases.wait(for: key)
+    } onCancel: {
+        releases.release(key)
+    }
+    try Task.checkCancellation()
+    return .string(key)
+}
+try server.register(name: "release") { arguments, _ in
+    releases.release(arguments.first?.stringValue ?? "")
+    return .nil
+}
+let bound = try server.bind(endpoint)
+FileHandle.standardOutput.write(Data("READY \(bound)\n".utf8))
+
+// Serve until the test closes our stdin (or dies).
+let stdinClosed = Task.detached {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        Thread {
+            _ = FileHandle.standardInput.readDataToEndOfFile()
+            continuation.resume()
+        }.start()
+    }
+}
+await stdinClosed.value
+await server.close()
+await store.close()

@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+import ZeroRPC
+
+/// `deferred_checks.py` against a Swift server: a stock Python client's slow call gets a
+/// plain OK (it never sends the budget), and a bare DEALER that does send one gets
+/// `DEFERRED [token]` and the result through `_zpc_result`.
+@Suite("stock Python client -> Swift server, deferred", .timeLimit(.minutes(2)))
+struct PythonClientDeferredTests {
+    static let checks = ["stock_client_slow_call_plain_ok", "raw_budget_deferred_then_result"]
+
+    @Test func slowCallsStayPlainForStockClients() async throws {
+        let store = MemoryResultStore()
+        let server = Server(
+            name: InteropFixture.serverName,
+            options: ServerOptions(heartbeatInterval: InteropFixture.heartbeat, resultStore: store))
+        try InteropService.register(on: server)
+        let endpoint = try bindToFreePort(server)
+        let peer = try PythonPeer(
+            script: "deferred_checks.py", arguments: [endpoint, "--heartbeat", InteropFixture.heartbeat.secondsText])
+        defer { peer.stop() }
+        let status = try await peer.waitForExit(timeout: .seconds(60))
+        let report = CheckReport(stdout: peer.stdoutLines, exitStatus: status, stderr: peer.stderrText)
+        #expect(report.lines.map(\.check) == Self.checks, "\(report.stderrTail)")
+        for check in Self.checks {
+            let line = try #require(report.line(check), "check \(check) not reported\n\(report.stderrTail)")
+            #expect(line.ok, "\(check): \(line.detail?.description ?? "no detail")")
+        }
+        #expect(store.entryCount == 0)  // the raw peer acknowledged its one deferred result
+        await server.close()
+    }
+}

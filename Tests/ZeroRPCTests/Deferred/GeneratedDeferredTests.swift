@@ -1,0 +1,59 @@
+import Testing
+import ZeroRPC
+
+/// A factoring service behind the generated `factor` / `startFactor` / `resumeFactor`.
+/// Numbers below 1000 are factored at once; larger ones wait for `release` first and
+/// report progress, so the default budget runs out.
+struct SlowFactoring: GeneratedFactoring.Service {
+    let release: TestGate
+
+    func factor(n: Int64, context: ServerContext) async throws -> [Int64] {
+        if n >= 1000 {
+            await context.progress(0.5, "waiting")
+            await release.wait()
+        }
+        var factors: [Int64] = []
+        var rest = n
+        var divisor: Int64 = 2
+        while rest > 1 && divisor * divisor <= rest {
+            while rest % divisor == 0 {
+                factors.append(divisor)
+                rest /= divisor
+            }
+            divisor += 1
+        }
+        if rest > 1 { factors.append(rest) }
+        return factors
+    }
+}
+
+@Suite("Deferred calls through the generated API", .timeLimit(.minutes(2)))
+struct GeneratedDeferredTests {
+    @Test func generatedFactorStartFactorAndResumeFactorWork() async throws {
+        let release = TestGate()
+        let fixture = try ServerFixture { try $0.register(SlowFactoring(release: release)) }
+        let calculator = GeneratedFactoring.Client(fixture.client)
+
+        // Quick: within the default budget, a plain answer and no token.
+        #expect(try await calculator.factor(n: 360) == [2, 2, 2, 3, 3, 5])
+        let quick = try await calculator.startFactor(n: 97)
+        #expect(quick.token == nil)
+        #expect(try await quick.value == [97])
+
+        // Slow: startFactor returns once the default budget has elapsed, with a token.
+        let slow = try await calculator.startFactor(n: 1001)
+        let token = try #require(slow.token)
+        let status = try await slow.status()  // progress races the budget on a slow machine
+        #expect(status == .pending || status == .running(progress: 0.5, message: "waiting"))
+
+        // Another client resumes it by the token's text and gets the result.
+        let other = try Client(connect: [fixture.endpoint], options: .init(heartbeatInterval: .seconds(1)))
+        let resumed = GeneratedFactoring.Client(other).resumeFactor(token: try #require(DeferredToken(token.text)))
+        let plain = Task { try await calculator.factor(n: 1003) }  // auto-waits through DEFERRED
+        release.open()
+        #expect(try await resumed.value == [7, 11, 13])
+        #expect(try await plain.value == [17, 59])
+        await other.close()
+        await fixture.close()
+    }
+}
