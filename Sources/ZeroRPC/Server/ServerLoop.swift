@@ -23,6 +23,9 @@ final class ServerLoop {
         let routing: [[UInt8]]
         var nextHeartbeat: ContinuousClock.Instant
         var lastHeartbeatSeen: ContinuousClock.Instant?
+        /// A generator closed by its client: the handler is being cancelled and
+        /// `STREAM_DONE` goes out once it has ended; its own events are dropped.
+        var isClosing = false
     }
 
     struct AdmittedCall {
@@ -130,6 +133,8 @@ final class ServerLoop {
                 }
             case .finished(let callNumber, let reply):
                 finish(callNumber, reply: reply)
+            case .streamEvent(let callNumber, let payload):
+                sendStreamEvent(payload, callNumber: callNumber)
             case .waitUntilClosed(let waiter):
                 closeWaiters.append(waiter)
             case .close(let waiter):
@@ -188,12 +193,14 @@ final class ServerLoop {
     }
 
     private func route(_ event: EventEnvelope, to key: ChannelKey) {
-        guard channels[key] != nil else {
+        guard let channel = channels[key] else {
             options.logger.debug("zerorpc server: dropped '\(event.name)' for an unknown or closed channel")
             return
         }
-        if event.name == "_zpc_hb" {
-            channels[key]?.lastHeartbeatSeen = .now
+        switch event.name {
+        case "_zpc_hb": channels[key]?.lastHeartbeatSeen = .now
+        case "_zpc_close": closeChannel(key, channel)
+        default: deliverToHandler(event, callNumber: channel.callNumber)
         }
     }
 
@@ -224,7 +231,8 @@ final class ServerLoop {
         }
         nextCallNumber += 1
         let number = nextCallNumber
-        let incoming = IncomingCall(event: event, peerIdentity: routing[0])
+        var incoming = IncomingCall(event: event, peerIdentity: routing[0])
+        incoming.stream = entry.streaming.map { openStream($0, callNumber: number, event: event, routing: routing) }
         if event.isFlaggedOneway {
             // Our client asked for no reply at all (it saw us announce "oneway").
             calls[number] = AdmittedCall(entry: entry, incoming: incoming, channel: nil)
@@ -277,7 +285,7 @@ final class ServerLoop {
         guard let call = calls.removeValue(forKey: number) else { return }
         runningCount -= 1
         if let key = call.channel, let channel = channels.removeValue(forKey: key) {
-            send(reply, to: channel.routing)
+            send(channel.isClosing ? StreamEvents.done(responseTo: key.messageID) : reply, to: channel.routing)
         }
         startWaitingCalls()
     }
@@ -313,7 +321,7 @@ final class ServerLoop {
             switch command {
             case .bind(_, let reply): reply.fail(.closed)
             case .connect(_, let reply): reply.fail(.closed)
-            case .finished: break
+            case .finished, .streamEvent: break
             case .waitUntilClosed(let waiter): waiter.resume()
             case .close(let waiter): waiter?.resume()
             }
