@@ -77,16 +77,23 @@ extension Client {
         _ method: String, options: CallOptions, declaredErrors: [any DeclaredError.Type],
         arguments: (inout MessagePackWriter) -> Void
     ) async throws -> (ClientChannel, EventEnvelope) {
-        let messageID = MessageIDGenerator.shared.next()
         var writer = MessagePackWriter()
         arguments(&writer)
-        let payload = writer.withUnsafeBytes { encodedArguments in
-            EventEncoder.encode(
-                messageID: messageID, responseTo: nil, extraHeader: ProtocolExtension.requestHeader, name: method,
-                arguments: encodedArguments)
+        let encodedArguments = writer.bytes
+        let open = { (options: CallOptions, fields: [(key: String, value: [UInt8])]) in
+            let messageID = MessageIDGenerator.shared.next()
+            let payload = EventEncoder.encode(
+                messageID: messageID, responseTo: nil, extraHeader: ProtocolExtension.requestHeader + fields,
+                name: method, arguments: encodedArguments)
+            return try await self.openChannel(method, messageID: messageID, payload: payload, options: options)
         }
-        let (channel, first) = try await openChannel(
-            method, messageID: messageID, payload: payload, options: options)
+        let (channel, first) =
+            interceptors.isEmpty
+            ? try await open(options, [])
+            : try await intercepted(ClientRequest(method: method, options: options)) { request in
+                let opened = try await open(request.options, try Self.encodedHeader(request.header, method: method))
+                return (opened, ClientReply(event: opened.1.name))
+            }
         switch first.name {
         case "ERR":
             channel.release()

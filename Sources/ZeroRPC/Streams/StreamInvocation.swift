@@ -29,7 +29,9 @@ enum StreamInvocation {
             }
             let count = try argumentReader.readArrayHeader()
             var arguments = ArgumentReader(reader: argumentReader, count: count, method: method)
-            try await body(&arguments, sink, context)
+            try await HandlerInvocation.intercepted(options.interceptors, method: method, context: context) {
+                try await body(&arguments, sink, $0)
+            }
             // A generator already holds the step that resumed it; a stream needs credit.
             if kind == .stream { try await sink.inbox.acquireCredit() }
             return StreamEvents.done(responseTo: event.messageID)

@@ -153,3 +153,25 @@ private struct OnewayHeaderProbe: RegistrableService {
         ]
     }
 }
+
+@Suite struct StreamInterceptorTests {
+    @Test func streamsPassThroughBothSidesInterceptors() async throws {
+        let clientSeen = TestRecorder<String>()
+        let serverSeen = TestRecorder<String>()
+        let fixture = try ServerFixture(
+            serverOptions: ServerOptions(
+                heartbeatInterval: .seconds(1),
+                interceptors: [InterceptorTests.RequireToken(token: "s3cret", seen: serverSeen)]),
+            clientOptions: ClientOptions(
+                heartbeatInterval: .seconds(1),
+                interceptors: [InterceptorTests.AddHeader(key: "auth", value: "s3cret", seen: clientSeen)])
+        ) { try $0.register(CountingCalculator()) }
+        defer { Task { await fixture.close() } }
+        var items: [Int64] = []
+        for try await n in try await StreamingCalculator.Client(fixture.client).count(to: 3) { items.append(n) }
+        #expect(items == [1, 2, 3])
+        #expect(clientSeen.recorded.count == 1)
+        #expect(clientSeen.recorded.first?.hasPrefix("auth:calc.count:") == true)
+        #expect(serverSeen.recorded == ["check:calc.count", "done:calc.count"])
+    }
+}
