@@ -62,7 +62,7 @@ public final class Client: Sendable {
     ) async throws -> EventEnvelope {
         let callID = nextCallID.add(1, ordering: .relaxed).newValue
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
+            try await withUnsafeThrowingContinuation { continuation in
                 let call = OutgoingCall(
                     callID: callID, method: method, messageID: messageID, payload: payload, options: options,
                     receiver: .single(continuation))

@@ -200,7 +200,9 @@ final class ClientLoop {
     // MARK: Socket I/O
 
     private func send(_ payload: [UInt8], on index: Int) {
-        if case .failed(let error) = connections[index].outbound.send([[], payload], on: connections[index].socket) {
+        if case .failed(let error) = connections[index].outbound.send(
+            routing: [], payload: payload, on: connections[index].socket)
+        {
             options.logger.error("zerorpc client: send failed: \(error)")
         }
     }

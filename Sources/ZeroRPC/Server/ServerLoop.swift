@@ -266,7 +266,7 @@ final class ServerLoop {
     // MARK: Handlers
 
     private func run(_ number: UInt64) {
-        guard let call = calls[number] else { return }
+        guard var call = calls[number] else { return }
         runningCount += 1
         let queue = self.queue
         let entry = call.entry
@@ -276,9 +276,12 @@ final class ServerLoop {
             queue.enqueue(.finished(callNumber: number, reply: reply))
         }
         switch options.handlerExecution {
-        case .concurrent: calls[number]?.task = Task(operation: body)
-        case .ioThread: calls[number]?.task = Task(executorPreference: executor, operation: body)
+        case .concurrent: call.task = Task(operation: body)
+        case .ioThread: call.task = Task(executorPreference: executor, operation: body)
         }
+        // Assigned whole: `calls[number]?.task = …` goes through the dictionary's modify
+        // coroutine, whose frame for a value this size is heap-allocated every call.
+        calls[number] = call
     }
 
     private func finish(_ number: UInt64, reply: [UInt8]) {
