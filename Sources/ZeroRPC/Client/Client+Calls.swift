@@ -67,36 +67,55 @@ extension Client {
     public func oneway(
         _ method: String, options: CallOptions, arguments: (inout MessagePackWriter) -> Void
     ) async throws {
+        let mode: OnewayMode
         switch peers.knowledge {
-        case .announced(let names) where names.contains(ProtocolExtension.oneway):
-            var writer = MessagePackWriter()
-            arguments(&writer)
-            let payload = writer.withUnsafeBytes { encodedArguments in
-                EventEncoder.encode(
-                    messageID: MessageIDGenerator.shared.next(), responseTo: nil,
-                    extraHeader: ProtocolExtension.flaggedOnewayHeader, name: method, arguments: encodedArguments)
-            }
-            try await post(payload)
-        case .stock:
-            try await sendUnawaited(method, options: options, arguments: arguments)
+        case .announced(let names) where names.contains(ProtocolExtension.oneway): mode = .flagged
+        case .stock: mode = .unawaited
         case .unknown, .announced:
             try await unary(method, options: options, declaredErrors: [], arguments: arguments, result: { _ in () })
+            return
+        }
+        var writer = MessagePackWriter()
+        arguments(&writer)
+        let encodedArguments = writer.bytes
+        guard !interceptors.isEmpty else {
+            return try await sendOneway(method, mode: mode, options: options, fields: [], arguments: encodedArguments)
+        }
+        try await intercepted(ClientRequest(method: method, options: options)) { request in
+            let fields = try Self.encodedHeader(request.header, method: method)
+            try await sendOneway(
+                method, mode: mode, options: request.options, fields: fields, arguments: encodedArguments)
+            return ((), ClientReply(event: "sent"))
+        }
+    }
+
+    private enum OnewayMode {
+        /// With header `"oneway": true`: no reply will come.
+        case flagged
+        /// To a stock server: its late reply is collected by nobody.
+        case unawaited
+    }
+
+    private func sendOneway(
+        _ method: String, mode: OnewayMode, options: CallOptions, fields: [(key: String, value: [UInt8])],
+        arguments: [UInt8]
+    ) async throws {
+        let messageID = MessageIDGenerator.shared.next()
+        let header =
+            (mode == .flagged ? ProtocolExtension.flaggedOnewayHeader : ProtocolExtension.requestHeader) + fields
+        let payload = EventEncoder.encode(
+            messageID: messageID, responseTo: nil, extraHeader: header, name: method, arguments: arguments)
+        switch mode {
+        case .flagged: try await post(payload)
+        case .unawaited: try await sendUnawaited(method, messageID: messageID, payload: payload, options: options)
         }
     }
 
     /// Enqueues a call whose reply an unstructured task collects; returns once the I/O
     /// thread's queue holds it, so a `close()` after this still sends it first.
     private func sendUnawaited(
-        _ method: String, options: CallOptions, arguments: (inout MessagePackWriter) -> Void
+        _ method: String, messageID: [UInt8], payload: [UInt8], options: CallOptions
     ) async throws {
-        let messageID = MessageIDGenerator.shared.next()
-        var writer = MessagePackWriter()
-        arguments(&writer)
-        let payload = writer.withUnsafeBytes { encodedArguments in
-            EventEncoder.encode(
-                messageID: messageID, responseTo: nil, extraHeader: ProtocolExtension.requestHeader, name: method,
-                arguments: encodedArguments)
-        }
         let enqueued = await withCheckedContinuation { (enqueued: CheckedContinuation<Bool, Never>) in
             Task {
                 do {

@@ -76,16 +76,41 @@ extension Client {
     func request(
         _ method: String, options: CallOptions, budget: Duration?, arguments: (inout MessagePackWriter) -> Void
     ) async throws -> EventEnvelope {
-        let messageID = MessageIDGenerator.shared.next()
         var writer = MessagePackWriter()
         arguments(&writer)
         var extraHeader = ProtocolExtension.requestHeader
         if let budget { extraHeader.append((DeferredWire.budgetHeaderKey, DeferredWire.encodeBudget(budget))) }
-        let payload = writer.withUnsafeBytes { encodedArguments in
-            EventEncoder.encode(
-                messageID: messageID, responseTo: nil, extraHeader: extraHeader, name: method,
-                arguments: encodedArguments)
+        guard !interceptors.isEmpty else {
+            return try await send(method, options: options, header: extraHeader, arguments: writer)
         }
+        let encodedArguments = writer.bytes
+        return try await intercepted(ClientRequest(method: method, options: options)) { request in
+            let fields = try Self.encodedHeader(request.header, method: method)
+            let reply = try await send(
+                method, options: request.options, header: extraHeader + fields, arguments: encodedArguments)
+            return (reply, ClientReply(event: reply.name))
+        }
+    }
+
+    /// Encodes the request event around already encoded arguments and sends it.
+    private func send(
+        _ method: String, options: CallOptions, header: [(key: String, value: [UInt8])],
+        arguments: borrowing MessagePackWriter
+    ) async throws -> EventEnvelope {
+        let messageID = MessageIDGenerator.shared.next()
+        let payload = arguments.withUnsafeBytes { encodedArguments in
+            EventEncoder.encode(
+                messageID: messageID, responseTo: nil, extraHeader: header, name: method, arguments: encodedArguments)
+        }
+        return try await perform(method, messageID: messageID, payload: payload, options: options)
+    }
+
+    private func send(
+        _ method: String, options: CallOptions, header: [(key: String, value: [UInt8])], arguments: [UInt8]
+    ) async throws -> EventEnvelope {
+        let messageID = MessageIDGenerator.shared.next()
+        let payload = EventEncoder.encode(
+            messageID: messageID, responseTo: nil, extraHeader: header, name: method, arguments: arguments)
         return try await perform(method, messageID: messageID, payload: payload, options: options)
     }
 

@@ -25,6 +25,7 @@ public final class Client: Sendable {
     /// Which endpoints are connected, kept by the I/O thread.
     let connectionStatus = ConnectionStatus()
     let logger: Logger
+    let interceptors: [any ClientInterceptor]
 
     /// Connects one DEALER to each endpoint (`tcp://host:port`, `ipc://path`, `inproc://name`).
     public convenience init(connect endpoints: [String], options: ClientOptions = .init()) throws {
@@ -42,6 +43,7 @@ public final class Client: Sendable {
         options.security = try options.security.resolved()
         peers = PeerExtensions(connectionCount: endpoints.count)
         logger = options.logger
+        interceptors = options.interceptors
         do {
             queue = try CommandQueue()
         } catch {
@@ -65,10 +67,10 @@ public final class Client: Sendable {
     ) async throws -> EventEnvelope {
         let callID = nextCallID.add(1, ordering: .relaxed).newValue
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
+            try await withUnsafeThrowingContinuation { continuation in
                 let call = OutgoingCall(
                     callID: callID, method: method, messageID: messageID, payload: payload, options: options,
-                    continuation: continuation)
+                    receiver: .single(continuation))
                 let enqueued = queue.enqueue(.call(call))
                 onEnqueued?(enqueued)
                 if !enqueued {
@@ -78,6 +80,23 @@ public final class Client: Sendable {
         } onCancel: {
             queue.enqueue(.cancel(callID: callID))
         }
+    }
+
+    /// Sends an encoded request that opens a multi-event channel (stream or generator) and
+    /// returns once its first reply event arrived; that event stays unread in the channel.
+    func openChannel(
+        _ method: String, messageID: [UInt8], payload: [UInt8], options: CallOptions
+    ) async throws -> (channel: ClientChannel, first: EventEnvelope) {
+        let callID = nextCallID.add(1, ordering: .relaxed).newValue
+        let inbox = ChannelInbox()
+        let channel = ClientChannel(callID: callID, messageID: messageID, method: method, queue: queue, inbox: inbox)
+        let call = OutgoingCall(
+            callID: callID, method: method, messageID: messageID, payload: payload, options: options,
+            receiver: .channel(inbox))
+        guard queue.enqueue(.call(call)) else { throw RPCError.closed }
+        guard let first = try await channel.receive() else { throw RPCError.closed }
+        channel.putBack(first)
+        return (channel, first)
     }
 
     /// Hands a request that expects no reply to the I/O thread; returns once sent.

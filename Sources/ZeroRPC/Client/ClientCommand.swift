@@ -1,16 +1,41 @@
 /// Work a task hands to a client's I/O thread.
 enum ClientCommand: Sendable {
-    /// Send a request and resume `continuation` with the first reply event.
+    /// Send a request and deliver its reply events to the call's receiver.
     case call(OutgoingCall)
     /// Send a request no reply will answer (a one-way call to a server that announced
     /// the "oneway" extension) and resume `sent` once the socket took it.
     case post(payload: [UInt8], sent: CheckedContinuation<Void, any Error>)
-    /// The calling task was cancelled; fail the call with `CancellationError`.
+    /// The waiting task was cancelled: send `_zpc_close` on the call's channel if it is
+    /// open, and fail the call with `CancellationError`.
     case cancel(callID: UInt64)
+    /// Send an encoded event (`_zpc_more`, `_zpc_send`, …) on an open channel; dropped
+    /// when the channel has ended.
+    case send(callID: UInt64, payload: [UInt8])
+    /// The consumer let go of a channel: send `_zpc_close` if it is still open, forget it.
+    case release(callID: UInt64)
     /// Wait for, or stop waiting for, every endpoint to connect.
     case connection(ConnectionCommand)
     /// Fail every pending call with `RPCError.closed`, close the sockets and stop.
     case close(CheckedContinuation<Void, Never>?)
+}
+
+/// Where the reply events of a call go.
+enum ReplyReceiver: Sendable {
+    /// A unary call: the first reply event resumes the caller and ends the call. Unsafe
+    /// (no allocation, unlike `CheckedContinuation`) because exactly one place resumes
+    /// it: the I/O thread when the call leaves its table, or `perform` when the queue
+    /// refused the call, which then never reached that table.
+    case single(UnsafeContinuation<EventEnvelope, any Error>)
+    /// A stream or generator: every event up to the terminal one goes to the inbox.
+    case channel(ChannelInbox)
+
+    /// Ends the call with `error`, whichever kind it is.
+    func fail(_ error: any Error) {
+        switch self {
+        case .single(let continuation): continuation.resume(throwing: error)
+        case .channel(let inbox): inbox.end(throwing: error)
+        }
+    }
 }
 
 /// A request ready to send: the whole event is already encoded by the calling task.
@@ -21,5 +46,5 @@ struct OutgoingCall: Sendable {
     var messageID: [UInt8]
     var payload: [UInt8]
     var options: CallOptions
-    var continuation: CheckedContinuation<EventEnvelope, any Error>
+    var receiver: ReplyReceiver
 }

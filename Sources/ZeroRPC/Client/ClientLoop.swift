@@ -15,10 +15,13 @@ final class ClientLoop {
     private struct PendingCall {
         let call: OutgoingCall
         let connectionIndex: Int
-        let firstReplyDeadline: ContinuousClock.Instant
+        /// The call timeout (time to the first reply event) or the whole-call deadline,
+        /// whichever comes first; after a channel's first event only the deadline, if any.
+        var replyDeadline: ContinuousClock.Instant?
         let startedAt: ContinuousClock.Instant
         var nextHeartbeat: ContinuousClock.Instant
         var lastHeartbeatSeen: ContinuousClock.Instant?
+        var hasReplied = false
     }
 
     /// How many messages one socket may deliver per loop turn, so timers stay on time.
@@ -128,6 +131,9 @@ final class ClientLoop {
             case .call(let call): start(call)
             case .post(let payload, let sent): post(payload, sent: sent)
             case .cancel(let callID): cancel(callID)
+            case .send(let callID, let payload):
+                if let pending = calls[callID] { send(payload, on: pending.connectionIndex) }
+            case .release(let callID): release(callID)
             case .connection(let command): monitor.handle(command)
             case .close(let waiter):
                 if let waiter { closeWaiters.append(waiter) }
@@ -138,11 +144,11 @@ final class ClientLoop {
 
     private func start(_ call: OutgoingCall) {
         if earlyCancels.removeValue(forKey: call.callID) != nil {
-            call.continuation.resume(throwing: CancellationError())
+            call.receiver.fail(CancellationError())
             return
         }
         guard let index = leastBusyConnection() else {
-            call.continuation.resume(throwing: RPCError.closed)
+            call.receiver.fail(RPCError.closed)
             return
         }
         let now = ContinuousClock.now
@@ -150,7 +156,7 @@ final class ClientLoop {
         if let whole = call.options.deadline, whole < deadline { deadline = whole }
         let nextHeartbeat = now.advanced(by: options.heartbeatInterval)
         calls[call.callID] = PendingCall(
-            call: call, connectionIndex: index, firstReplyDeadline: deadline, startedAt: now,
+            call: call, connectionIndex: index, replyDeadline: deadline, startedAt: now,
             nextHeartbeat: nextHeartbeat)
         timersDue.consider(min(deadline, nextHeartbeat))
         callIDsByMessageID[WireID(call.messageID)] = call.callID
@@ -167,9 +173,33 @@ final class ClientLoop {
         sent.resume()
     }
 
+    /// A cancelled caller: `_zpc_close` tells the server to cancel exactly that handler
+    /// (a stock server drops it; one per channel is harmless to it, see DESIGN.md).
     private func cancel(_ callID: UInt64) {
-        if finish(callID, with: .failure(CancellationError())) { return }
-        earlyCancels[callID] = .now
+        guard let pending = calls[callID] else {
+            earlyCancels[callID] = .now
+            return
+        }
+        sendClose(pending)
+        finish(callID, with: .failure(CancellationError()))
+    }
+
+    /// A consumer dropped its channel: close it on the server if it is still open.
+    private func release(_ callID: UInt64) {
+        guard let pending = remove(callID) else { return }
+        sendClose(pending)
+        if case .channel(let inbox) = pending.call.receiver {
+            inbox.end()
+        } else {
+            pending.call.receiver.fail(CancellationError())
+        }
+    }
+
+    private func sendClose(_ pending: PendingCall) {
+        let close = EventEncoder.encode(
+            messageID: MessageIDGenerator.shared.next(), responseTo: pending.call.messageID, name: "_zpc_close",
+            arguments: StreamEvents.closeArguments)
+        send(close, on: pending.connectionIndex)
     }
 
     private func leastBusyConnection() -> Int? {
@@ -179,7 +209,9 @@ final class ClientLoop {
     // MARK: Socket I/O
 
     private func send(_ payload: [UInt8], on index: Int) {
-        if case .failed(let error) = connections[index].outbound.send([[], payload], on: connections[index].socket) {
+        if case .failed(let error) = connections[index].outbound.send(
+            routing: [], payload: payload, on: connections[index].socket)
+        {
             options.logger.error("zerorpc client: send failed: \(error)")
         }
     }
@@ -216,17 +248,32 @@ final class ClientLoop {
             options.logger.debug("zerorpc client: dropped '\(event.name)' for an unknown or closed channel")
             return
         }
-        if let index = calls[callID]?.connectionIndex, !connections[index].knowsExtensions {
-            learnExtensions(from: event, connection: index)
+        guard let pending = calls[callID] else { return }
+        if !connections[pending.connectionIndex].knowsExtensions {
+            learnExtensions(from: event, connection: pending.connectionIndex)
         }
-        switch event.name {
-        case "_zpc_hb":
+        switch (event.name, pending.call.receiver) {
+        case ("_zpc_hb", .channel(let inbox)) where !pending.hasReplied && event.extensionsRange != nil:
+            // The server's extension announcement: the channel's first reply event.
             calls[callID]?.lastHeartbeatSeen = .now
-        case "_zpc_more":
+            markReplied(callID, pending)
+            inbox.push(event)
+        case ("_zpc_hb", _):
+            calls[callID]?.lastHeartbeatSeen = .now
+        case ("_zpc_more", _):
             break
+        case (let name, .channel(let inbox)) where !StreamEvents.isTerminal(name):
+            if !pending.hasReplied { markReplied(callID, pending) }
+            inbox.push(event)
         default:
             finish(callID, with: .success(event))
         }
+    }
+
+    /// After a channel's first event only heartbeats (and a whole-call deadline) end it.
+    private func markReplied(_ callID: UInt64, _ pending: PendingCall) {
+        calls[callID]?.hasReplied = true
+        calls[callID]?.replyDeadline = pending.call.options.deadline
     }
 
     /// An event carrying `ext` shows a zerorpc-swift server; a reply without it (other
@@ -242,14 +289,28 @@ final class ClientLoop {
         connections[index].knowsExtensions = true
     }
 
-    /// Removes the call and resumes its task; false when it was no longer open.
+    /// Removes the call and hands it its last event or failure; false when it was no
+    /// longer open.
     @discardableResult
     private func finish(_ callID: UInt64, with outcome: Result<EventEnvelope, any Error>) -> Bool {
-        guard let pending = calls.removeValue(forKey: callID) else { return false }
+        guard let pending = remove(callID) else { return false }
+        switch (pending.call.receiver, outcome) {
+        case (.single(let continuation), _):
+            continuation.resume(with: outcome)
+        case (.channel(let inbox), .success(let event)):
+            inbox.push(event)
+            inbox.end()
+        case (.channel(let inbox), .failure(let error)):
+            inbox.end(throwing: error)
+        }
+        return true
+    }
+
+    private func remove(_ callID: UInt64) -> PendingCall? {
+        guard let pending = calls.removeValue(forKey: callID) else { return nil }
         callIDsByMessageID[WireID(pending.call.messageID)] = nil
         connections[pending.connectionIndex].openCalls -= 1
-        pending.call.continuation.resume(with: outcome)
-        return true
+        return pending
     }
 
     // MARK: Timers
@@ -261,13 +322,14 @@ final class ClientLoop {
         var expired: [(UInt64, RPCError)] = []
         var next = NextWakeUp()
         for (callID, pending) in calls {
-            if now >= pending.firstReplyDeadline {
+            if let deadline = pending.replyDeadline, now >= deadline {
                 let error = RPCError.timeout(method: pending.call.method, after: pending.startedAt.duration(to: now))
                 expired.append((callID, error))
                 continue
             }
             guard now >= pending.nextHeartbeat else {
-                next.consider(min(pending.firstReplyDeadline, pending.nextHeartbeat))
+                next.consider(pending.nextHeartbeat)
+                if let deadline = pending.replyDeadline { next.consider(deadline) }
                 continue
             }
             let lastSeen = pending.lastHeartbeatSeen ?? now
@@ -278,7 +340,8 @@ final class ClientLoop {
             let nextHeartbeat = now.advanced(by: interval)
             calls[callID]?.lastHeartbeatSeen = lastSeen
             calls[callID]?.nextHeartbeat = nextHeartbeat
-            next.consider(min(pending.firstReplyDeadline, nextHeartbeat))
+            next.consider(nextHeartbeat)
+            if let deadline = pending.replyDeadline { next.consider(deadline) }
             send(EventEncoder.heartbeat(responseTo: pending.call.messageID), on: pending.connectionIndex)
         }
         timersDue = next
@@ -320,9 +383,9 @@ final class ClientLoop {
         executor.handOffRemainingJobs(jobs)
         for command in remaining {
             switch command {
-            case .call(let call): call.continuation.resume(throwing: RPCError.closed)
+            case .call(let call): call.receiver.fail(RPCError.closed)
             case .post(_, let sent): sent.resume(throwing: RPCError.closed)
-            case .cancel: break
+            case .cancel, .send, .release: break
             case .connection(.wait(_, _, let continuation)): continuation.resume(throwing: RPCError.closed)
             case .connection(.cancel): break
             case .close(let waiter): waiter?.resume()

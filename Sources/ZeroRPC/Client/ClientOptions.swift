@@ -11,6 +11,8 @@ public struct ClientOptions: Sendable {
     /// calls especially) after the socket is closed; the process's ZeroMQ context goes
     /// on sending in the background, so `close()` itself never waits for it. Default 1 s.
     public var lingerOnClose: Duration
+    /// Run around every request, first to last (see ``ClientInterceptor``). Default none.
+    public var interceptors: [any ClientInterceptor]
     /// Where the client logs dropped or malformed replies.
     public var logger: Logger
     /// Encryption and authentication: ``ClientSecurity/none`` (the default, as stock
@@ -20,9 +22,10 @@ public struct ClientOptions: Sendable {
     /// Client settings; the defaults match stock zerorpc.
     public init(
         heartbeatInterval: Duration = .seconds(5), maximumMessageSize: Int = 64 << 20,
-        lingerOnClose: Duration = .seconds(1), logger: Logger = Logger(label: "zerorpc.client"),
-        security: ClientSecurity = .none
+        lingerOnClose: Duration = .seconds(1), interceptors: [any ClientInterceptor] = [],
+        logger: Logger = Logger(label: "zerorpc.client"), security: ClientSecurity = .none
     ) {
+        self.interceptors = interceptors
         self.heartbeatInterval = heartbeatInterval
         self.maximumMessageSize = maximumMessageSize
         self.lingerOnClose = lingerOnClose

@@ -11,13 +11,13 @@ enum HandlerInvocation {
     /// handler in a task of its own, raced against the budget counted from the call's
     /// arrival: see `DeferredRuntime.run`.
     static func reply(
-        to call: IncomingCall, method: String, isOneway: Bool, options: ServerOptions, body: @escaping Body
+        to call: IncomingCall, method: String, isOneway: Bool, options: ServerOptions, isIntercepted: Bool = true,
+        body: @escaping Body
     ) async -> [UInt8] {
+        let interceptors = isIntercepted ? options.interceptors : []
         let event = call.event
-        var headerReader = MessagePackReader(payload: event.payload, startingAt: event.headerRange.lowerBound)
-        let header = (try? headerReader.read(MessagePackValue.self)) ?? .map([])
-        var context = ServerContext(
-            method: method, peerIdentity: call.peerIdentity, header: header, peerPublicKey: call.peerPublicKey)
+        var context = ServerContext(method: method, peerIdentity: call.peerIdentity, event: event)
+        context.peerPublicKey = call.peerPublicKey
         if !isOneway, let runtime = options.deferredRuntime, let budget = DeferredWire.budget(in: event) {
             let job = DeferredJob(runtime: runtime)
             context.deferredJob = job
@@ -29,7 +29,10 @@ enum HandlerInvocation {
                             payload: event.payload, startingAt: event.argumentsRange.lowerBound)
                         let count = try argumentReader.readArrayHeader()
                         var arguments = ArgumentReader(reader: argumentReader, count: count, method: method)
-                        return .success(try await body(&arguments, context))
+                        return .success(
+                            try await intercepted(interceptors, method: method, context: context) {
+                                try await body(&arguments, $0)
+                            })
                     } catch {
                         return .failure(error)
                     }
@@ -50,7 +53,9 @@ enum HandlerInvocation {
         do {
             let count = try argumentReader.readArrayHeader()
             var arguments = ArgumentReader(reader: argumentReader, count: count, method: method)
-            let result = try await body(&arguments, context)
+            let result = try await intercepted(interceptors, method: method, context: context) {
+                try await body(&arguments, $0)
+            }
             return EventEncoder.encode(
                 messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID,
                 extraHeader: ProtocolExtension.replyHeader(answering: event), name: "OK", arguments: result)

@@ -6,6 +6,8 @@ struct IncomingCall: Sendable {
     var peerPublicKey: String? = nil
     /// When the I/O thread admitted the call; deferred budgets count from here.
     var arrivedAt: ContinuousClock.Instant = .now
+    /// The channel of a stream or generator call.
+    var stream: StreamSink? = nil
 }
 
 /// What the server runs for one wire name. `run` decodes the arguments, calls the user's
@@ -16,6 +18,8 @@ struct MethodEntry: Sendable {
     /// The declared parameters, or nil for a dynamic handler taking any arguments.
     let parameters: [ParameterInfo]?
     let doc: String?
+    /// Set for stream and generator methods: the server opens a `StreamSink` for them.
+    var streaming: StreamingKind? = nil
     let run: @Sendable (IncomingCall) async -> [UInt8]
 }
 

@@ -15,7 +15,9 @@ extension Server {
         let entries = builtIns.map { name, body in
             let entry = MethodEntry(isOneway: false, parameters: nil, doc: nil) { [weak methods] call in
                 let table = methods
-                return await HandlerInvocation.reply(to: call, method: name, isOneway: false, options: options) {
+                return await HandlerInvocation.reply(
+                    to: call, method: name, isOneway: false, options: options, isIntercepted: false
+                ) {
                     arguments, _ in
                     guard let methods = table else { throw RPCError.closed }
                     var writer = MessagePackWriter()

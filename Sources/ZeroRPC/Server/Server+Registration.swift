@@ -42,6 +42,7 @@ extension Server {
 
     private func entry(for method: ServiceMethod, wireName: String) -> MethodEntry {
         let options = self.options
+        if let entry = StreamInvocation.entry(for: method, wireName: wireName, options: options) { return entry }
         return MethodEntry(isOneway: method.isOneway, parameters: method.parameters, doc: method.doc) { call in
             await HandlerInvocation.reply(
                 to: call, method: wireName, isOneway: method.isOneway, options: options, body: method.invoke)

@@ -5,6 +5,8 @@ enum ServerCommand: Sendable {
     case connect(String, BlockingReply<Void>)
     /// A handler task ended; `reply` is the encoded reply event (ignored for one-way calls).
     case finished(callNumber: UInt64, reply: [UInt8])
+    /// A stream or generator handler's `STREAM` event, sent if its channel is still open.
+    case streamEvent(callNumber: UInt64, payload: [UInt8])
     /// Resume `waiter` when the server closes (`run()`).
     case waitUntilClosed(CheckedContinuation<Void, Never>)
     /// Cancel handlers, close the socket, stop the thread; resume `waiter` when done.

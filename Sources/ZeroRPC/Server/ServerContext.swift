@@ -4,8 +4,29 @@ public struct ServerContext: Sendable {
     public var method: String
     /// The ROUTER identity of the calling peer.
     public var peerIdentity: [UInt8]
-    /// The request header as received (tracing ids and other extra keys).
-    public var header: MessagePackValue
+    /// The request header as received (tracing ids and other extra keys), decoded when
+    /// first asked for: most handlers never look, and decoding it for every call cost
+    /// several allocations.
+    public var header: MessagePackValue {
+        get {
+            switch headerStorage {
+            case .value(let value):
+                return value
+            case .raw(let payload, let range):
+                var reader = MessagePackReader(payload: payload, startingAt: range.lowerBound)
+                return (try? reader.read(MessagePackValue.self)) ?? .map([])
+            }
+        }
+        set { headerStorage = .value(newValue) }
+    }
+
+    private enum HeaderStorage: Sendable {
+        case value(MessagePackValue)
+        /// The header map lies at `range` of an event's payload.
+        case raw([UInt8], Range<Int>)
+    }
+
+    private var headerStorage: HeaderStorage
     /// The caller's CurveZMQ public key (Z85) on a server with
     /// ``ServerSecurity/curve(keyPair:allowedClientKeys:)``; nil on a plain server.
     public var peerPublicKey: String?
@@ -18,8 +39,15 @@ public struct ServerContext: Sendable {
     ) {
         self.method = method
         self.peerIdentity = peerIdentity
-        self.header = header
+        self.headerStorage = .value(header)
         self.peerPublicKey = peerPublicKey
+    }
+
+    /// The context of a received call; the header is decoded only if asked for.
+    init(method: String, peerIdentity: [UInt8], event: EventEnvelope) {
+        self.method = method
+        self.peerIdentity = peerIdentity
+        self.headerStorage = .raw(event.payload, event.headerRange)
     }
 
     /// Whether the caller sent a responsiveness budget, so this call may be (or already

@@ -23,6 +23,9 @@ final class ServerLoop {
         let routing: [[UInt8]]
         var nextHeartbeat: ContinuousClock.Instant
         var lastHeartbeatSeen: ContinuousClock.Instant?
+        /// A generator closed by its client: the handler is being cancelled and
+        /// `STREAM_DONE` goes out once it has ended; its own events are dropped.
+        var isClosing = false
     }
 
     struct AdmittedCall {
@@ -131,6 +134,8 @@ final class ServerLoop {
                 }
             case .finished(let callNumber, let reply):
                 finish(callNumber, reply: reply)
+            case .streamEvent(let callNumber, let payload):
+                sendStreamEvent(payload, callNumber: callNumber)
             case .waitUntilClosed(let waiter):
                 closeWaiters.append(waiter)
             case .close(let waiter):
@@ -189,12 +194,14 @@ final class ServerLoop {
     }
 
     private func route(_ event: EventEnvelope, to key: ChannelKey) {
-        guard channels[key] != nil else {
+        guard let channel = channels[key] else {
             options.logger.debug("zerorpc server: dropped '\(event.name)' for an unknown or closed channel")
             return
         }
-        if event.name == "_zpc_hb" {
-            channels[key]?.lastHeartbeatSeen = .now
+        switch event.name {
+        case "_zpc_hb": channels[key]?.lastHeartbeatSeen = .now
+        case "_zpc_close": closeChannel(key, channel)
+        default: deliverToHandler(event, callNumber: channel.callNumber)
         }
     }
 
@@ -225,7 +232,8 @@ final class ServerLoop {
         }
         nextCallNumber += 1
         let number = nextCallNumber
-        let incoming = IncomingCall(event: event, peerIdentity: routing[0], peerPublicKey: peerPublicKey)
+        var incoming = IncomingCall(event: event, peerIdentity: routing[0], peerPublicKey: peerPublicKey)
+        incoming.stream = entry.streaming.map { openStream($0, callNumber: number, event: event, routing: routing) }
         if event.isFlaggedOneway {
             // Our client asked for no reply at all (it saw us announce "oneway").
             calls[number] = AdmittedCall(entry: entry, incoming: incoming, channel: nil)
@@ -259,7 +267,7 @@ final class ServerLoop {
     // MARK: Handlers
 
     private func run(_ number: UInt64) {
-        guard let call = calls[number] else { return }
+        guard var call = calls[number] else { return }
         runningCount += 1
         let queue = self.queue
         let entry = call.entry
@@ -269,16 +277,19 @@ final class ServerLoop {
             queue.enqueue(.finished(callNumber: number, reply: reply))
         }
         switch options.handlerExecution {
-        case .concurrent: calls[number]?.task = Task(operation: body)
-        case .ioThread: calls[number]?.task = Task(executorPreference: executor, operation: body)
+        case .concurrent: call.task = Task(operation: body)
+        case .ioThread: call.task = Task(executorPreference: executor, operation: body)
         }
+        // Assigned whole: `calls[number]?.task = …` goes through the dictionary's modify
+        // coroutine, whose frame for a value this size is heap-allocated every call.
+        calls[number] = call
     }
 
     private func finish(_ number: UInt64, reply: [UInt8]) {
         guard let call = calls.removeValue(forKey: number) else { return }
         runningCount -= 1
         if let key = call.channel, let channel = channels.removeValue(forKey: key) {
-            send(reply, to: channel.routing)
+            send(channel.isClosing ? StreamEvents.done(responseTo: key.messageID) : reply, to: channel.routing)
         }
         startWaitingCalls()
     }
@@ -314,7 +325,7 @@ final class ServerLoop {
             switch command {
             case .bind(_, let reply): reply.fail(.closed)
             case .connect(_, let reply): reply.fail(.closed)
-            case .finished: break
+            case .finished, .streamEvent: break
             case .waitUntilClosed(let waiter): waiter.resume()
             case .close(let waiter): waiter?.resume()
             }

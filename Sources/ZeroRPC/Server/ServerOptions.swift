@@ -18,6 +18,8 @@ public struct ServerOptions: Sendable {
     public var exposeErrorDetails: Bool
     /// Where handler tasks run. Default ``HandlerExecution/concurrent``.
     public var handlerExecution: HandlerExecution
+    /// Run around every handler, first to last (see ``ServerInterceptor``). Default none.
+    public var interceptors: [any ServerInterceptor]
     /// Where the server logs malformed input, lost clients and handler failures.
     public var logger: Logger
     /// Where deferred results wait for their clients. Nil (the default) gives each server
@@ -43,8 +45,9 @@ public struct ServerOptions: Sendable {
         exposeErrorDetails: Bool = ServerOptions.isDebugBuild, handlerExecution: HandlerExecution = .concurrent,
         logger: Logger = Logger(label: "zerorpc.server"), resultStore: (any ResultStore)? = nil,
         deferredServerID: DeferredServerID? = nil, deferredTimeToLive: Duration = .seconds(600),
-        security: ServerSecurity = .none
+        interceptors: [any ServerInterceptor] = [], security: ServerSecurity = .none
     ) {
+        self.interceptors = interceptors
         self.handlerExecution = handlerExecution
         self.heartbeatInterval = heartbeatInterval
         self.maximumConcurrentCalls = maximumConcurrentCalls

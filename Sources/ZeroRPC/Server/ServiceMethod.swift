@@ -10,6 +10,35 @@ public struct ServiceMethod: Sendable {
     let isOneway: Bool
     /// Runs the method; returns the encoded args of the OK event (`[result]`).
     let invoke: @Sendable (inout ArgumentReader, ServerContext) async throws -> [UInt8]
+    /// Set for stream and generator methods, which answer through their channel.
+    let streaming: StreamingKind?
+    let streamBody: StreamInvocation.Body?
+
+    private init(
+        name: String, parameters: [ParameterInfo], doc: String?, isOneway: Bool,
+        invoke: @escaping @Sendable (inout ArgumentReader, ServerContext) async throws -> [UInt8]
+    ) {
+        self.name = name
+        self.parameters = parameters
+        self.doc = doc
+        self.isOneway = isOneway
+        self.invoke = invoke
+        self.streaming = nil
+        self.streamBody = nil
+    }
+
+    private init(
+        name: String, parameters: [ParameterInfo], doc: String?, streaming: StreamingKind,
+        body: @escaping StreamInvocation.Body
+    ) {
+        self.name = name
+        self.parameters = parameters
+        self.doc = doc
+        self.isOneway = false
+        self.invoke = { _, _ in throw RPCError.protocolViolation("'\(name)' is a \(streaming) method") }
+        self.streaming = streaming
+        self.streamBody = body
+    }
 
     /// A method answering one result.
     public static func unary<Result: MessagePackEncodable & SendableMetatype>(
@@ -33,6 +62,32 @@ public struct ServiceMethod: Sendable {
         ServiceMethod(name: name, parameters: parameters, doc: doc, isOneway: true) { arguments, context in
             try await body(&arguments, context)
             return EventEncoder.okNilArguments
+        }
+    }
+
+    /// A server-stream method (`-> stream T`): the body writes items to a
+    /// `StreamWriter`; returning ends the stream with `STREAM_DONE`, throwing with `ERR`.
+    public static func stream<Element: MessagePackEncodable>(
+        _ name: String, parameters: [ParameterInfo], doc: String?, element: Element.Type,
+        _ body: @escaping @Sendable (inout ArgumentReader, StreamWriter<Element>, ServerContext) async throws -> Void
+    ) -> ServiceMethod {
+        ServiceMethod(name: name, parameters: parameters, doc: doc, streaming: .stream) { arguments, sink, context in
+            try await body(&arguments, StreamWriter(sink: sink), context)
+        }
+    }
+
+    /// A two-way generator method (`-> generator<Y, S>`): the body yields through a
+    /// `GeneratorContext` and receives what the client sends; it starts at the client's
+    /// first step.
+    public static func generator<Yield: MessagePackEncodable, Sent: MessagePackDecodable>(
+        _ name: String, parameters: [ParameterInfo], doc: String?, yield: Yield.Type, sent: Sent.Type,
+        _ body:
+            @escaping @Sendable (inout ArgumentReader, GeneratorContext<Yield, Sent>, ServerContext) async throws ->
+            Void
+    ) -> ServiceMethod {
+        ServiceMethod(name: name, parameters: parameters, doc: doc, streaming: .generator) {
+            arguments, sink, context in
+            try await body(&arguments, GeneratorContext(sink: sink), context)
         }
     }
 }

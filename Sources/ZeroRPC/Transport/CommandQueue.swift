@@ -6,6 +6,10 @@ final class CommandQueue<Command: Sendable>: JobQueue {
         var commands: [Command] = []
         /// Jobs of tasks that prefer the I/O thread's executor.
         var jobs: [UnownedJob] = []
+        /// The batches handed out last time; emptied and swapped back in at the next
+        /// take, so a busy queue reuses two buffers instead of allocating every turn.
+        var spareCommands: [Command] = []
+        var spareJobs: [UnownedJob] = []
         var ioThreadIsAsleep = false
         var isClosed = false
     }
@@ -46,8 +50,9 @@ final class CommandQueue<Command: Sendable>: JobQueue {
     func takeJobs() -> [UnownedJob] {
         state.withLock { state in
             guard !state.jobs.isEmpty else { return [] }
-            defer { state.jobs.removeAll(keepingCapacity: true) }
-            return state.jobs
+            state.spareJobs.removeAll(keepingCapacity: true)
+            swap(&state.jobs, &state.spareJobs)
+            return state.spareJobs
         }
     }
 
@@ -55,9 +60,10 @@ final class CommandQueue<Command: Sendable>: JobQueue {
     func takeAll() -> [Command] {
         state.withLock { state in
             guard !state.commands.isEmpty else { return [] }
-            let commands = state.commands
-            state.commands.removeAll(keepingCapacity: true)
-            return commands
+            // The caller dropped the previous batch by now, so this frees no buffer.
+            state.spareCommands.removeAll(keepingCapacity: true)
+            swap(&state.commands, &state.spareCommands)
+            return state.spareCommands
         }
     }
 
@@ -85,6 +91,8 @@ final class CommandQueue<Command: Sendable>: JobQueue {
             defer {
                 state.commands = []
                 state.jobs = []
+                state.spareCommands = []
+                state.spareJobs = []
             }
             return (state.commands, state.jobs)
         }

@@ -1,0 +1,109 @@
+/// The events of one multi-event client channel (a stream or a generator), pushed by the
+/// client's I/O thread and awaited by the task that consumes them.
+///
+/// Its size is bounded by the protocol, not here: a server sends only as many events as
+/// the consumer granted credit for (streams) or asked for (generators).
+final class ChannelInbox: Sendable {
+    private struct State {
+        var events: [EventEnvelope] = []
+        var head = 0
+        var isEnded = false
+        var failure: (any Error)?
+        var waiter: CheckedContinuation<EventEnvelope?, any Error>?
+
+        mutating func pop() -> EventEnvelope? {
+            guard head < events.count else { return nil }
+            let event = events[head]
+            head += 1
+            if head == events.count {
+                events.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head > 64 && head * 2 > events.count {
+                events.removeFirst(head)
+                head = 0
+            }
+            return event
+        }
+    }
+
+    private enum Step {
+        case event(EventEnvelope)
+        case ended((any Error)?)
+        case wait
+    }
+
+    private let state = LockedValue(State())
+
+    /// I/O thread: one more event, handed straight to a waiting consumer if there is one.
+    func push(_ event: EventEnvelope) {
+        let waiter: CheckedContinuation<EventEnvelope?, any Error>? = state.withLock { state in
+            guard !state.isEnded else { return nil }
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return waiter
+            }
+            state.events.append(event)
+            return nil
+        }
+        waiter?.resume(returning: event)
+    }
+
+    /// I/O thread: no more events. The consumer still gets those already buffered, then
+    /// `nil` (normal end) or `failure` (timeout, lost remote, cancellation, closed client).
+    func end(throwing failure: (any Error)? = nil) {
+        let waiter: CheckedContinuation<EventEnvelope?, any Error>? = state.withLock { state in
+            guard !state.isEnded else { return nil }
+            state.isEnded = true
+            state.failure = failure
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        if let failure {
+            waiter?.resume(throwing: failure)
+        } else {
+            waiter?.resume(returning: nil)
+        }
+    }
+
+    /// Consumer: puts back an event it took, so the next `next()` returns it again.
+    func putBack(_ event: EventEnvelope) {
+        state.withLock { state in
+            if state.head > 0 {
+                state.head -= 1
+                state.events[state.head] = event
+            } else {
+                state.events.insert(event, at: 0)
+            }
+        }
+    }
+
+    /// Consumer: the next event, `nil` after a normal end; throws the failure it ended with.
+    func next() async throws -> EventEnvelope? {
+        switch state.withLock({ Self.step(&$0) }) {
+        case .event(let event): return event
+        case .ended(let failure):
+            if let failure { throw failure }
+            return nil
+        case .wait: break
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            let step: Step = state.withLock { state in
+                let step = Self.step(&state)
+                if case .wait = step { state.waiter = continuation }
+                return step
+            }
+            switch step {
+            case .event(let event): continuation.resume(returning: event)
+            case .ended(let failure?): continuation.resume(throwing: failure)
+            case .ended(nil): continuation.resume(returning: nil)
+            case .wait: break
+            }
+        }
+    }
+
+    private static func step(_ state: inout State) -> Step {
+        if let event = state.pop() { return .event(event) }
+        if state.isEnded { return .ended(state.failure) }
+        return .wait
+    }
+}

@@ -1,0 +1,143 @@
+/// What the client of one stream or generator call sends to its running handler: credit
+/// (`_zpc_more`) and generator steps (`_zpc_more` as next, `_zpc_send`, `_zpc_throw`).
+/// The server's I/O thread fills it; the handler task waits on it, so a handler without
+/// credit is suspended instead of buffering.
+final class HandlerInbox: Sendable {
+    /// One generator step.
+    enum Step: Sendable {
+        /// `_zpc_more [count]`: `count` plain nexts.
+        case next(count: Int)
+        /// `_zpc_send [value]`; the event is decoded by the handler task.
+        case send(EventEnvelope)
+        /// `_zpc_throw [name, message]`.
+        case `throw`(RemoteThrow)
+    }
+
+    private struct State {
+        var credit: Int
+        var steps: [Step]
+        var isCancelled = false
+        var creditWaiters: [CheckedContinuation<Void, any Error>] = []
+        var stepWaiter: CheckedContinuation<Step, any Error>?
+
+        mutating func popStep() -> Step? {
+            guard let first = steps.first else { return nil }
+            if case .next(let count) = first, count > 1 {
+                steps[0] = .next(count: count - 1)
+                return .next(count: 1)
+            }
+            steps.removeFirst()
+            return first
+        }
+    }
+
+    private let state: LockedValue<State>
+
+    /// `credit`: what a stream may send before the first `_zpc_more` (1, as zerorpc).
+    /// `steps`: the generator steps already granted (the request itself counts as one
+    /// next for a stock client, which expects the first item without asking).
+    init(credit: Int, steps: [Step]) {
+        state = LockedValue(State(credit: credit, steps: steps))
+    }
+
+    // MARK: I/O thread
+
+    /// `_zpc_more [n]` on a stream.
+    func grant(_ credit: Int) {
+        let waiters: [CheckedContinuation<Void, any Error>] = state.withLock { state in
+            guard !state.isCancelled, credit > 0 else { return [] }
+            state.credit = state.credit.addingReportingOverflow(credit).overflow ? .max : state.credit + credit
+            let woken = Array(state.creditWaiters.prefix(state.credit))
+            state.creditWaiters.removeFirst(woken.count)
+            state.credit -= woken.count
+            return woken
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// A step for a generator; `_zpc_more [n]` arrives as `.next(count: n)`.
+    func push(_ step: Step) {
+        let ready: (CheckedContinuation<Step, any Error>, Step)? = state.withLock { state in
+            guard !state.isCancelled else { return nil }
+            if case .next(let count) = step, count <= 0 { return nil }
+            if case .next(let added) = step, case .next(let queued)? = state.steps.last {
+                let (sum, overflow) = queued.addingReportingOverflow(added)
+                state.steps[state.steps.count - 1] = .next(count: overflow ? .max : sum)
+            } else {
+                state.steps.append(step)
+            }
+            guard let waiter = state.stepWaiter, let next = state.popStep() else { return nil }
+            state.stepWaiter = nil
+            return (waiter, next)
+        }
+        if let (waiter, next) = ready { waiter.resume(returning: next) }
+    }
+
+    /// The call was closed, lost or cancelled: every wait throws `CancellationError`.
+    func cancel() {
+        let (creditWaiters, stepWaiter) = state.withLock { state in
+            state.isCancelled = true
+            defer {
+                state.creditWaiters = []
+                state.stepWaiter = nil
+            }
+            return (state.creditWaiters, state.stepWaiter)
+        }
+        for waiter in creditWaiters { waiter.resume(throwing: CancellationError()) }
+        stepWaiter?.resume(throwing: CancellationError())
+    }
+
+    // MARK: Handler task
+
+    /// Takes one unit of credit, waiting for `_zpc_more` when there is none.
+    func acquireCredit() async throws {
+        let taken: Bool = try state.withLock { state in
+            if state.isCancelled { throw CancellationError() }
+            guard state.credit > 0 else { return false }
+            state.credit -= 1
+            return true
+        }
+        if taken { return }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let outcome: Result<Bool, CancellationError> = state.withLock { state in
+                    if state.isCancelled { return .failure(CancellationError()) }
+                    if state.credit > 0 {
+                        state.credit -= 1
+                        return .success(true)
+                    }
+                    state.creditWaiters.append(continuation)
+                    return .success(false)
+                }
+                switch outcome {
+                case .success(true): continuation.resume()
+                case .success(false): break
+                case .failure(let error): continuation.resume(throwing: error)
+                }
+            }
+        } onCancel: {
+            cancel()
+        }
+    }
+
+    /// The next generator step, waiting for the client to send one.
+    func nextStep() async throws -> Step {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Step, any Error>) in
+                let outcome: Result<Step?, CancellationError> = state.withLock { state in
+                    if state.isCancelled { return .failure(CancellationError()) }
+                    if let step = state.popStep() { return .success(step) }
+                    state.stepWaiter = continuation
+                    return .success(nil)
+                }
+                switch outcome {
+                case .success(let step?): continuation.resume(returning: step)
+                case .success(nil): break
+                case .failure(let error): continuation.resume(throwing: error)
+                }
+            }
+        } onCancel: {
+            cancel()
+        }
+    }
+}

@@ -1,0 +1,124 @@
+/// The items of a server stream (`-> stream T`), as an `AsyncSequence`.
+///
+/// ```swift
+/// for try await n in try await calculator.count(to: 10) {
+///     print(n)
+/// }
+/// ```
+///
+/// Iterating grants the server credit in batches (`_zpc_more`, a window of
+/// ``creditWindow`` items, as stock zerorpc does), so a fast server never sends more than
+/// the consumer is ready to hold. Breaking out of the loop, dropping the stream or
+/// cancelling the iterating task closes the channel (`_zpc_close`), and a zerorpc-swift
+/// server cancels the handler. An `ERR` from the server is thrown after the items sent
+/// before it; a server that stops heartbeating ends the iteration with
+/// `RPCError.lostRemote`. A stream is iterated once.
+public struct ResponseStream<Element: MessagePackDecodable & Sendable>: AsyncSequence, Sendable {
+    /// How many items the client lets the server send ahead of the consumer.
+    public static var creditWindow: Int { 100 }
+
+    let core: ResponseStreamCore<Element>
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(core: core, scope: IterationScope(channel: core.channel))
+    }
+
+    /// Reads the stream's items; dropping it (e.g. by `break`) closes the stream.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let core: ResponseStreamCore<Element>
+        let scope: IterationScope
+
+        /// The next item, nil after `STREAM_DONE`.
+        /// - Throws: `RemoteError` or a declared error sent by the server, `RPCError`
+        ///   (`lostRemote`, `invalidResult`, `closed`), or `CancellationError`.
+        public mutating func next() async throws -> Element? {
+            try await core.next()
+        }
+    }
+}
+
+/// Closes a stream's channel when the loop iterating it ends, even if the stream value
+/// itself lives on.
+final class IterationScope: Sendable {
+    let channel: ClientChannel
+
+    init(channel: ClientChannel) { self.channel = channel }
+
+    deinit { channel.release() }
+}
+
+/// The shared state of a `ResponseStream`: its channel, the credit it granted, and
+/// whether it has ended.
+final class ResponseStreamCore<Element: MessagePackDecodable & Sendable>: Sendable {
+    private struct State {
+        /// Credit the server holds: granted minus received (it starts with 1).
+        var reserved = 1
+        var isDone = false
+    }
+
+    let channel: ClientChannel
+    private let declaredErrors: [any DeclaredError.Type]
+    private let state = LockedValue(State())
+
+    init(channel: ClientChannel, declaredErrors: [any DeclaredError.Type]) {
+        self.channel = channel
+        self.declaredErrors = declaredErrors
+    }
+
+    func next() async throws -> Element? {
+        let window = ResponseStream<Element>.creditWindow
+        let grant: Int? = state.withLock { state in
+            guard !state.isDone, state.reserved < window / 2 else { return nil }
+            let credit = window - state.reserved
+            state.reserved += credit
+            return credit
+        }
+        if state.withLock({ $0.isDone }) { return nil }
+        if Task.isCancelled {
+            end()
+            channel.release()
+            throw CancellationError()
+        }
+        if let grant { channel.send("_zpc_more", arguments: StreamEvents.moreArguments(grant)) }
+        do {
+            while true {
+                guard let event = try await channel.receive() else {
+                    end()
+                    return nil
+                }
+                switch event.name {
+                case "STREAM":
+                    state.withLock { $0.reserved -= 1 }
+                    return try decode(event)
+                case "STREAM_DONE":
+                    end()
+                    return nil
+                case "ERR":
+                    end()
+                    throw ReplyError.decode(event, declaredErrors: declaredErrors)
+                case "_zpc_hb":
+                    continue
+                default:
+                    throw RPCError.protocolViolation("'\(channel.method)' sent '\(event.name)' in a stream")
+                }
+            }
+        } catch {
+            end()
+            channel.release()
+            throw error
+        }
+    }
+
+    private func end() {
+        state.withLock { $0.isDone = true }
+    }
+
+    private func decode(_ event: EventEnvelope) throws -> Element {
+        var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
+        do {
+            return try reader.read(Element.self)
+        } catch let error as MessagePackDecodingError {
+            throw RPCError.invalidResult(method: channel.method, reason: error.description)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// The server side of a stream method (`-> stream T`): the handler writes items, and
+/// returning ends the stream.
+///
+/// ```swift
+/// func count(to: Int64, stream: ZeroRPC.StreamWriter<Int64>, context: ZeroRPC.ServerContext) async throws {
+///     for n in 1...to { try await stream.write(n) }
+/// }
+/// ```
+///
+/// `write` suspends while the client has granted no credit (`_zpc_more`), so a fast
+/// producer never runs ahead of a slow consumer by more than its credit window. When
+/// the client closes the stream or is lost, the handler task is cancelled and `write`
+/// throws `CancellationError`. Returning sends `STREAM_DONE`; throwing sends `ERR` after
+/// the items already written.
+public struct StreamWriter<Element: MessagePackEncodable>: Sendable {
+    let sink: StreamSink
+
+    init(sink: StreamSink) {
+        self.sink = sink
+    }
+
+    /// Sends `item` as one `STREAM` event, waiting for credit first.
+    /// - Throws: `CancellationError` when the client closed the stream or was lost.
+    public func write(_ item: Element) async throws {
+        try Task.checkCancellation()
+        let payload = StreamEvents.item(item, responseTo: sink.channelID)
+        try await sink.inbox.acquireCredit()
+        sink.emit(payload)
+    }
+
+    /// Sends every item of `items` in order.
+    public func write<Items: Sequence>(contentsOf items: Items) async throws where Items.Element == Element {
+        for item in items { try await write(item) }
+    }
+}
