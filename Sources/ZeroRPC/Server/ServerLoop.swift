@@ -8,7 +8,7 @@ final class ServerLoop {
     /// request's `message_id`, heartbeated until its reply goes out.
     struct ChannelKey: Hashable {
         let peer: [UInt8]
-        let messageID: [UInt8]
+        let messageID: ArraySlice<UInt8>
 
         /// Hashes each field as one block of bytes (see `WireID`).
         func hash(into hasher: inout Hasher) {
@@ -189,7 +189,7 @@ final class ServerLoop {
             return
         }
         options.logger.warning("zerorpc server: malformed request: \(error.reason)")
-        send(EventEncoder.error(responseTo: messageID, name: "ProtocolError", message: error.reason), to: routing)
+        send(EventEncoder.error(responseTo: messageID[...], name: "ProtocolError", message: error.reason), to: routing)
     }
 
     private func route(_ event: EventEnvelope, to key: ChannelKey) {
