@@ -70,7 +70,7 @@ import ZeroRPCSchema
             source.contains("func g(options: ZeroRPC.CallOptions) async throws -> ZeroRPC.Generator<Int64, String>"))
         #expect(source.contains("try await self.client.stream(\n"))
         #expect(source.contains("try await self.client.generator(\n"))
-        #expect(source.contains("            .stream(\n                \"f\",\n"))
+        #expect(source.contains(".stream(\"f\", parameters: [.init(name: \"n\")], doc: nil, element: Int64.self)"))
         #expect(source.contains("            .generator(\n                \"g\",\n"))
         #expect(source.contains("func startH(options: ZeroRPC.CallOptions) async throws -> ZeroRPC.Deferred<Int64>"))
         #expect(source.contains("func resumeH(token: ZeroRPC.DeferredToken) -> ZeroRPC.Deferred<Int64>"))
