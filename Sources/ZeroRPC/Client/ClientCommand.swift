@@ -19,8 +19,11 @@ enum ClientCommand: Sendable {
 
 /// Where the reply events of a call go.
 enum ReplyReceiver: Sendable {
-    /// A unary call: the first reply event resumes the caller and ends the call.
-    case single(CheckedContinuation<EventEnvelope, any Error>)
+    /// A unary call: the first reply event resumes the caller and ends the call. Unsafe
+    /// (no allocation, unlike `CheckedContinuation`) because exactly one place resumes
+    /// it: the I/O thread when the call leaves its table, or `perform` when the queue
+    /// refused the call, which then never reached that table.
+    case single(UnsafeContinuation<EventEnvelope, any Error>)
     /// A stream or generator: every event up to the terminal one goes to the inbox.
     case channel(ChannelInbox)
 
@@ -42,4 +45,6 @@ struct OutgoingCall: Sendable {
     var payload: [UInt8]
     var options: CallOptions
     var receiver: ReplyReceiver
+    /// The connection that must carry the call (a deferred token's issuer), if any.
+    var connection: Int? = nil
 }

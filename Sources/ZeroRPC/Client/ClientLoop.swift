@@ -138,7 +138,8 @@ final class ClientLoop {
             call.receiver.fail(CancellationError())
             return
         }
-        guard let index = leastBusyConnection() else {
+        let preferred = call.connection.flatMap { connections.indices.contains($0) ? $0 : nil }
+        guard let index = preferred ?? leastBusyConnection() else {
             call.receiver.fail(RPCError.closed)
             return
         }
@@ -200,7 +201,9 @@ final class ClientLoop {
     // MARK: Socket I/O
 
     private func send(_ payload: [UInt8], on index: Int) {
-        if case .failed(let error) = connections[index].outbound.send([[], payload], on: connections[index].socket) {
+        if case .failed(let error) = connections[index].outbound.send(
+            routing: [], payload: payload, on: connections[index].socket)
+        {
             options.logger.error("zerorpc client: send failed: \(error)")
         }
     }
@@ -240,6 +243,9 @@ final class ClientLoop {
         guard let pending = calls[callID] else { return }
         if !connections[pending.connectionIndex].knowsExtensions {
             learnExtensions(from: event, connection: pending.connectionIndex)
+        }
+        if event.name == DeferredWire.deferredEvent, let token = try? Client.deferredToken(in: event, method: "") {
+            peers.learnIssuer(token.issuer, connection: pending.connectionIndex)
         }
         switch (event.name, pending.call.receiver) {
         case ("_zpc_hb", .channel(let inbox)) where !pending.hasReplied && event.extensionsRange != nil:

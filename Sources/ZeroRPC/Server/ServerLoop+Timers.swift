@@ -48,10 +48,9 @@ extension ServerLoop {
     /// Sends `frames` followed by `["", payload]` to the peer that `routing` names,
     /// queueing behind that peer's earlier messages when the ROUTER refuses.
     func send(_ payload: [UInt8], to routing: [[UInt8]]) {
-        let frames = routing + [[], payload]
         let peer = routing[0]
         var outbound = blockedPeers.removeValue(forKey: peer) ?? OutboundQueue()
-        let outcome = outbound.send(frames, on: socket)
+        let outcome = outbound.send(routing: routing, payload: payload, on: socket)
         if case .failed(let error) = outcome {
             options.logger.error("zerorpc server: send failed: \(error)")
         }

@@ -8,7 +8,7 @@ final class ServerLoop {
     /// request's `message_id`, heartbeated until its reply goes out.
     struct ChannelKey: Hashable {
         let peer: [UInt8]
-        let messageID: [UInt8]
+        let messageID: ArraySlice<UInt8>
 
         /// Hashes each field as one block of bytes (see `WireID`).
         func hash(into hasher: inout Hasher) {
@@ -189,7 +189,7 @@ final class ServerLoop {
             return
         }
         options.logger.warning("zerorpc server: malformed request: \(error.reason)")
-        send(EventEncoder.error(responseTo: messageID, name: "ProtocolError", message: error.reason), to: routing)
+        send(EventEncoder.error(responseTo: messageID[...], name: "ProtocolError", message: error.reason), to: routing)
     }
 
     private func route(_ event: EventEnvelope, to key: ChannelKey) {
@@ -266,7 +266,7 @@ final class ServerLoop {
     // MARK: Handlers
 
     private func run(_ number: UInt64) {
-        guard let call = calls[number] else { return }
+        guard var call = calls[number] else { return }
         runningCount += 1
         let queue = self.queue
         let entry = call.entry
@@ -276,9 +276,12 @@ final class ServerLoop {
             queue.enqueue(.finished(callNumber: number, reply: reply))
         }
         switch options.handlerExecution {
-        case .concurrent: calls[number]?.task = Task(operation: body)
-        case .ioThread: calls[number]?.task = Task(executorPreference: executor, operation: body)
+        case .concurrent: call.task = Task(operation: body)
+        case .ioThread: call.task = Task(executorPreference: executor, operation: body)
         }
+        // Assigned whole: `calls[number]?.task = …` goes through the dictionary's modify
+        // coroutine, whose frame for a value this size is heap-allocated every call.
+        calls[number] = call
     }
 
     private func finish(_ number: UInt64, reply: [UInt8]) {

@@ -12,6 +12,19 @@ struct OutboundQueue {
     var isEmpty: Bool { head == messages.count }
     var count: Int { messages.count - head }
 
+    /// Sends `routing…, "", payload` now unless older messages still wait, in which case
+    /// it queues; the frames are gathered into an array only then.
+    mutating func send(routing: [[UInt8]], payload: [UInt8], on socket: ZMQSocket) -> SendOutcome {
+        if isEmpty {
+            let outcome = socket.send(routing: routing, payload: payload)
+            guard outcome == .wouldBlock || outcome == .unreachable else { return outcome }
+            blockedSince = .now
+            peerIsUnreachable = outcome == .unreachable
+        }
+        messages.append(routing + [[], payload])
+        return peerIsUnreachable ? .unreachable : .wouldBlock
+    }
+
     /// Sends `frames` now unless older messages still wait, in which case it queues.
     mutating func send(_ frames: [[UInt8]], on socket: ZMQSocket) -> SendOutcome {
         if isEmpty {

@@ -117,33 +117,50 @@ final class ZMQSocket {
         }
     }
 
+    /// Sends `routing…, "", payload` as one multipart message without blocking, without
+    /// first gathering the frames into an array.
+    func send(routing: [[UInt8]], payload: [UInt8]) -> SendOutcome {
+        for (index, frame) in routing.enumerated() {
+            let outcome = sendFrame(frame, isFirst: index == 0, isLast: false)
+            guard outcome == .sent else { return outcome }
+        }
+        let outcome = sendFrame([], isFirst: routing.isEmpty, isLast: false)
+        guard outcome == .sent else { return outcome }
+        return sendFrame(payload, isFirst: false, isLast: true)
+    }
+
     /// Sends all frames as one multipart message without blocking.
     func send(_ frames: [[UInt8]]) -> SendOutcome {
         for (index, frame) in frames.enumerated() {
-            let isLast = index == frames.count - 1
-            let flags = ZMQ_DONTWAIT | (isLast ? 0 : ZMQ_SNDMORE)
-            var message = zmq_msg_t()
-            guard zmq_msg_init_size(&message, frame.count) == 0 else {
-                return .failed(.lastZMQError("zmq_msg_init_size"))
+            let outcome = sendFrame(frame, isFirst: index == 0, isLast: index == frames.count - 1)
+            guard outcome == .sent else { return outcome }
+        }
+        return .sent
+    }
+
+    /// One frame of a multipart message. Only the first frame can be refused for lack of
+    /// room or of a route; later frames of a started message always go.
+    private func sendFrame(_ frame: [UInt8], isFirst: Bool, isLast: Bool) -> SendOutcome {
+        let flags = ZMQ_DONTWAIT | (isLast ? 0 : ZMQ_SNDMORE)
+        var message = zmq_msg_t()
+        guard zmq_msg_init_size(&message, frame.count) == 0 else {
+            return .failed(.lastZMQError("zmq_msg_init_size"))
+        }
+        frame.withUnsafeBytes { source in
+            if let base = source.baseAddress, !source.isEmpty {
+                zmq_msg_data(&message).copyMemory(from: base, byteCount: source.count)
             }
-            frame.withUnsafeBytes { source in
-                if let base = source.baseAddress, !source.isEmpty {
-                    zmq_msg_data(&message).copyMemory(from: base, byteCount: source.count)
-                }
-            }
-            var sent: Int32
-            repeat {
-                sent = zmq_msg_send(&message, handle, flags)
-            } while sent < 0 && zmq_errno() == EINTR
-            let code = zmq_errno()
-            zmq_msg_close(&message)
-            if sent < 0 {
-                // Only the first frame can be refused for lack of room or of a route;
-                // later frames of a started message always go.
-                if index == 0 && code == EAGAIN { return .wouldBlock }
-                if index == 0 && code == EHOSTUNREACH { return .unreachable }
-                return .failed(TransportError(operation: "zmq_msg_send", code: code))
-            }
+        }
+        var sent: Int32
+        repeat {
+            sent = zmq_msg_send(&message, handle, flags)
+        } while sent < 0 && zmq_errno() == EINTR
+        let code = zmq_errno()
+        zmq_msg_close(&message)
+        if sent < 0 {
+            if isFirst && code == EAGAIN { return .wouldBlock }
+            if isFirst && code == EHOSTUNREACH { return .unreachable }
+            return .failed(TransportError(operation: "zmq_msg_send", code: code))
         }
         return .sent
     }
