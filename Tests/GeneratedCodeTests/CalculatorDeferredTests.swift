@@ -25,7 +25,10 @@ import ZeroRPC
 
     @Test func quickStartFactorHoldsTheResultWithoutAToken() async throws {
         try await GeneratedServiceFixture.with(CalculatorImplementation(), over: .inproc) { connection in
-            let job = try await Calculator.Client(connection).startFactor(n: 97)
+            // A generous budget: a loaded machine (the suite runs in parallel on 2 cores)
+            // must not defer a quick call. The default budget's behaviour is the same code.
+            let job = try await Calculator.Client(connection).startFactor(
+                n: 97, options: ZeroRPC.CallOptions(deferAfter: .seconds(20)))
             #expect(job.token == nil)
             #expect(try await job.value == [97])
         }
