@@ -29,6 +29,12 @@ struct BenchService: RegistrableService {
                 try arguments.finish()
                 return payload
             },
+            .stream("count", parameters: [.init(name: "n")], doc: "Streams 0..<n.", element: Int64.self) {
+                arguments, stream, _ in
+                let n = try arguments.next(Int64.self, name: "n")
+                try arguments.finish()
+                for value in 0..<max(0, n) { try await stream.write(value) }
+            },
             .unary("malloc_count", parameters: [], doc: "This process's heap allocations, -1 without the counter.") {
                 arguments, _ in
                 try arguments.finish()

@@ -7,9 +7,9 @@ import Foundation
 /// 2. unary add, 64 and 512 in flight — raw libzmq, Python zerorpc, grpc-swift-2 (64)
 /// 3. bytes echo, 16 B to 1 MiB — raw libzmq
 /// 4. struct-heavy echo_records, 100 records — Python zerorpc, grpc-swift-2
-/// 5. server stream of 1,000,000 ints — not built yet (`streamScenario`)
+/// 5. server stream of 1,000,000 ints — ours only, with peak RSS of both sides
 /// 6. 16 clients against one server
-/// 7. deferred call, budget 0, manual result() — not built yet (`deferredScenario`)
+/// 7. deferred call, budget 0, manual result() — ours only
 ///
 /// Once per run: allocations per sequential call (client and server, with the malloc
 /// counter preloaded) and peak RSS with 10,000 calls in flight (not in `--smoke`).
@@ -71,7 +71,7 @@ struct BenchmarkRun {
         }
         try allocationsPerCall()
         if !settings.smoke { try manyInFlight(10_000) }
-        streamScenario()
+        try await streamScenario(ours)
         try await deferredScenario(ours)
 
         if let peak = peakResidentMemory(pid: server.process.processIdentifier) {
@@ -159,12 +159,15 @@ struct BenchmarkRun {
 
     // MARK: - Scenarios 5 and 7: waiting for the runtime
 
-    /// Scenario 5, items/s of a server stream of 1,000,000 ints, with server and client
-    /// peak RSS: to be measured here once the runtime's server streams land.
-    private mutating func streamScenario() {
-        collector.addMissing(
-            scenario: "server stream, 1,000,000 ints", implementation: us,
-            reason: "scenario 5 not built yet (needs the runtime's server streams)")
+    /// Scenario 5, items/s of a server stream of 1,000,000 ints (10,000 in `--smoke`),
+    /// with the client's peak RSS (the server's is noted for the whole run).
+    private mutating func streamScenario(_ ours: SwiftScenarios) async throws {
+        let count = settings.smoke ? 10_000 : 1_000_000
+        let scenario = settings.smoke ? "server stream, 10,000 ints" : "server stream, 1,000,000 ints"
+        collector.add(scenario: scenario, implementation: us, throughput: try await ours.streamInts(count: count))
+        if let peak = peakResidentMemory(pid: getpid()) {
+            collector.note(scenario: scenario, implementation: us, "client peak RSS MiB (whole run)", peak)
+        }
     }
 
     /// Scenario 7, the round trip of a deferred call with budget 0 and a manual

@@ -61,6 +61,32 @@ struct SwiftScenarios {
         return (Double(calls) / elapsed, latencies.percentile(0.5), latencies.percentile(0.99))
     }
 
+    /// One server stream of `count` ints, iterated to the end: items per second.
+    func streamInts(count: Int) async throws -> Double {
+        try await withClient { client in
+            let clock = ContinuousClock()
+            let started = clock.now
+            let stream = try await client.stream(
+                "count", options: .defaults, declaredErrors: [],
+                arguments: { writer in
+                    writer.writeArrayHeader(1)
+                    writer.write(Int64(count))
+                },
+                element: Int64.self)
+            var received = 0
+            var expected: Int64 = 0
+            for try await value in stream {
+                guard value == expected else {
+                    throw BenchmarkError.wrongResult("stream item \(value), expected \(expected)")
+                }
+                expected += 1
+                received += 1
+            }
+            guard received == count else { throw BenchmarkError.wrongResult("stream ended after \(received) items") }
+            return Double(count) / (clock.now - started).seconds
+        }
+    }
+
     /// Sequential deferred `add` calls with budget 0: every call is answered `DEFERRED`
     /// and its result fetched with a manual `result()`.
     func deferredAdd(calls: Int) async throws -> (throughput: Double, p50: Double, p99: Double) {

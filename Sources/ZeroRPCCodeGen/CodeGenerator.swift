@@ -13,20 +13,10 @@ public struct CodeGenerator: Sendable {
         self.options = options
     }
 
-    /// Generated source and the warnings about what was left out.
-    public struct Output: Sendable, Hashable {
-        /// The Swift file, header included.
-        public var source: String
-        /// Warnings about what was left out.
-        public var diagnostics: [Diagnostic]
-    }
-
-    /// The Swift for the declarations of `file`; `schema` resolves the types it imports.
-    /// `displayPath` is the path written in the header.
-    public func generate(_ file: SchemaFile, in schema: Schema, displayPath: String) -> Output {
-        let translator = FileTranslator(file: file, schema: schema, options: options)
-        let source = translator.translate(displayPath: displayPath)
-        return Output(source: source, diagnostics: translator.diagnostics)
+    /// The Swift file, header included, for the declarations of `file`; `schema` resolves
+    /// the types it imports. `displayPath` is the path written in the header.
+    public func generate(_ file: SchemaFile, in schema: Schema, displayPath: String) -> String {
+        FileTranslator(file: file, schema: schema, options: options).translate(displayPath: displayPath)
     }
 
     /// `Schemas/calculator.rpc` -> `calculator.swift`.

@@ -26,9 +26,6 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "public or internal; overrides zerorpc-gen.json.")
     var accessLevel: GeneratorOptions.AccessLevel?
 
-    @Flag(help: "Also generate streams, generators and the deferred start/resume API (needs a runtime that has them).")
-    var streamingAndDeferredAPI = false
-
     @Option(help: "Paths in the generated header are written relative to this directory.")
     var headerPathRoot: String?
 
@@ -63,8 +60,7 @@ struct GenerateCommand: ParsableCommand {
             written[destination] = path
             let generated = CodeGenerator(options: options).generate(
                 file, in: result.schema, displayPath: displayPath(of: path))
-            report(generated.diagnostics)
-            try GeneratedFileWriter.write(generated.source, to: destination)
+            try GeneratedFileWriter.write(generated, to: destination)
         }
         if hasErrors { throw ExitCode.failure }
     }
@@ -85,7 +81,6 @@ struct GenerateCommand: ParsableCommand {
             }
         }
         if let accessLevel { options.accessLevel = accessLevel }
-        if streamingAndDeferredAPI { options.streamingAndDeferredAPI = true }
         return options
     }
 

@@ -1,43 +1,9 @@
 import Testing
 import ZeroRPC
 
-/// `Schemas/calculator.rpc` served by a generated `Calculator.Service` and called through `Calculator.Client`.
-struct CalculatorImplementation: Calculator.Service {
-    let logged = Recorder<String>()
-
-    func add(a: Int64, b: Int64, context: ServerContext) async throws -> Int64 { a + b }
-
-    func divide(a: Double, b: Double, context: ServerContext) async throws -> Double {
-        guard b != 0 else { throw DivisionByZero(dividend: a) }
-        return a / b
-    }
-
-    func log(line: String, context: ServerContext) async throws {
-        logged.record(line)
-    }
-
-    func centroid(points: [Point], context: ServerContext) async throws -> Point {
-        let count = Double(max(points.count, 1))
-        return Point(
-            x: points.map(\.x).reduce(0, +) / count, y: points.map(\.y).reduce(0, +) / count, label: "centroid",
-            meta: ["count": Int64(points.count)])
-    }
-
-    func factor(n: Int64, context: ServerContext) async throws -> [Int64] {
-        var factors: [Int64] = []
-        var rest = n
-        var divisor: Int64 = 2
-        while rest > 1 {
-            while rest % divisor == 0 {
-                factors.append(divisor)
-                rest /= divisor
-            }
-            divisor += 1
-        }
-        return factors
-    }
-}
-
+/// `Schemas/calculator.rpc` served by a generated `Calculator.Service` and called through
+/// `Calculator.Client`: the unary and one-way calls. Streams, generators and deferred
+/// calls are in `CalculatorStreamTests` and `CalculatorDeferredTests`.
 @Suite struct CalculatorTests {
     @Test(arguments: Transport.allCases)
     func unaryCallsReturnTypedResults(transport: Transport) async throws {
@@ -81,7 +47,10 @@ struct CalculatorImplementation: Calculator.Service {
     @Test func serviceAnnouncesNamespaceAndInterface() {
         #expect(CalculatorImplementation.namespace == "calc")
         #expect(CalculatorImplementation.interfaceDefinition.hasPrefix("service Calculator {"))
-        #expect(CalculatorImplementation().methods.map(\.name) == ["add", "divide", "log", "centroid", "factor"])
+        #expect(
+            CalculatorImplementation().methods.map(\.name) == [
+                "add", "divide", "log", "centroid", "count", "running_total", "factor",
+            ])
     }
 
     @Test func wireNamesCarryTheNamespace() async throws {
@@ -97,9 +66,21 @@ struct CalculatorImplementation: Calculator.Service {
             func divide(a: Double, b: Double, options: CallOptions) async throws -> Double { -1 }
             func log(line: String, options: CallOptions) async throws {}
             func centroid(points: [Point], options: CallOptions) async throws -> Point { Point(x: 0, y: 0, meta: [:]) }
-            func factor(n: Int64, options: CallOptions) async throws -> [Int64] { [] }
+            func count(to: Int64, options: CallOptions) async throws -> ResponseStream<Int64> { throw RPCError.closed }
+            func runningTotal(options: CallOptions) async throws -> ZeroRPC.Generator<Int64, Int64> {
+                throw RPCError.closed
+            }
+            func factor(n: Int64, options: CallOptions) async throws -> [Int64] {
+                try await startFactor(n: n, options: options).value
+            }
+            func startFactor(n: Int64, options: CallOptions) async throws -> Deferred<[Int64]> { Deferred(result: [n]) }
+            func resumeFactor(token: DeferredToken) -> Deferred<[Int64]> {
+                Deferred(failure: RPCError.deferredNotFound(token))
+            }
         }
         let client: any Calculator.ClientProtocol = Mock()
         #expect(try await client.add(a: 1, b: 2) == -1)
+        #expect(try await client.factor(n: 7) == [7])
+        #expect(try await client.startFactor(n: 7).token == nil)
     }
 }

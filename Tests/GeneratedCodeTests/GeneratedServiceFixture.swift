@@ -25,14 +25,24 @@ struct GeneratedServiceFixture {
 
     /// Runs `body` against `service` over `transport`, closing both ends afterwards.
     static func with<Service: RegistrableService>(
-        _ service: Service, over transport: Transport, _ body: (Client) async throws -> Void
+        _ service: Service, over transport: Transport, options: ServerOptions = .init(),
+        _ body: (Client) async throws -> Void
     ) async throws {
-        let server = Server(name: "generated-code-tests")
+        try await serving(service, over: transport, options: options) { client, _ in try await body(client) }
+    }
+
+    /// As `with`, also handing `body` the bound endpoint, for tests that connect a
+    /// second client.
+    static func serving<Service: RegistrableService>(
+        _ service: Service, over transport: Transport, options: ServerOptions = .init(),
+        _ body: (Client, String) async throws -> Void
+    ) async throws {
+        let server = Server(name: "generated-code-tests", options: options)
         try server.register(service)
         let endpoint = try server.bind(transport.endpoint())
         let client = try Client(connect: [endpoint])
         do {
-            try await body(client)
+            try await body(client, endpoint)
             await client.close()
             await server.close()
         } catch {

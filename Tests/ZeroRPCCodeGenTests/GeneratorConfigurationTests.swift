@@ -13,8 +13,7 @@ import ZeroRPCSchema
     }
 
     @Test func knownKeysSetOptions() throws {
-        let options = try parse("{\"accessLevel\": \"internal\", \"streamingAndDeferredAPI\": true}").get()
-        #expect(options == GeneratorOptions(accessLevel: .internal, streamingAndDeferredAPI: true))
+        #expect(try parse("{\"accessLevel\": \"internal\"}").get() == GeneratorOptions(accessLevel: .internal))
     }
 
     @Test func unknownKeyIsAnErrorListingTheKnownOnes() {
@@ -22,21 +21,30 @@ import ZeroRPCSchema
         if case .failure(let error) = parse("{\"acessLevel\": \"internal\"}") {
             #expect(
                 error.description
-                    == "zerorpc-gen.json:1:1: error: unknown key `acessLevel` in zerorpc-gen.json; known keys: `accessLevel`, `streamingAndDeferredAPI`"
+                    == "zerorpc-gen.json:1:1: error: unknown key `acessLevel` in zerorpc-gen.json; known keys: `accessLevel`"
             )
         }
     }
 
-    @Test func wrongValueTypesAreErrors() {
-        if case .failure(let error) = parse("{\"accessLevel\": \"private\"}") {
+    @Test(arguments: ["\"private\"", "true"])
+    func wrongAccessLevelValuesAreErrors(value: String) {
+        if case .failure(let error) = parse("{\"accessLevel\": \(value)}") {
             #expect(
                 error.description == "zerorpc-gen.json:1:1: error: `accessLevel` must be `\"public\"` or `\"internal\"`"
             )
         } else {
             Issue.record("expected an error")
         }
-        if case .failure(let error) = parse("{\"streamingAndDeferredAPI\": 1}") {
-            #expect(error.description == "zerorpc-gen.json:1:1: error: `streamingAndDeferredAPI` must be true or false")
+    }
+
+    /// The streams-and-deferred switch is gone: those shapes are always generated, and
+    /// a file still setting it is told so rather than silently ignored.
+    @Test func removedStreamingOptionIsAnUnknownKey() {
+        if case .failure(let error) = parse("{\"streamingAndDeferredAPI\": true}") {
+            #expect(
+                error.description
+                    == "zerorpc-gen.json:1:1: error: unknown key `streamingAndDeferredAPI` in zerorpc-gen.json; known keys: `accessLevel`"
+            )
         } else {
             Issue.record("expected an error")
         }

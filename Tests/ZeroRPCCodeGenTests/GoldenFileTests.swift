@@ -12,32 +12,25 @@ import ZeroRPCSchema
         return names.filter { $0.hasSuffix(".rpc") }.sorted()
     }()
 
-    /// Golden files for the default options, and for the streaming and deferred API.
-    static let variants: [(directory: String, options: GeneratorOptions)] = [
-        ("Golden", GeneratorOptions()),
-        ("Golden/StreamingAndDeferred", GeneratorOptions(streamingAndDeferredAPI: true)),
-    ]
-
     @Test func everySchemaHasAGoldenFile() {
         #expect(Self.schemas.count >= 5)
     }
 
-    /// The generated Swift of `Schemas/<schema>` with the options of `variant`.
-    private func generated(_ schema: String, variant: Int) throws -> String {
+    /// The generated Swift of `Schemas/<schema>` with the default options.
+    private func generated(_ schema: String) throws -> String {
         let displayPath = "Schemas/\(schema)"
         let result = SchemaFrontEnd(readFile: { path in
             FileManager.default.contents(atPath: packageRoot.appending(path: path).path).map { Array($0) }
         }).compile([displayPath])
         #expect(result.diagnostics.filter { $0.severity == .error }.map(\.description) == [])
         let file = try #require(result.schema.files.first)
-        let options = Self.variants[variant].options
-        return CodeGenerator(options: options).generate(file, in: result.schema, displayPath: displayPath).source
+        return CodeGenerator().generate(file, in: result.schema, displayPath: displayPath)
     }
 
-    @Test(arguments: schemas, [0, 1])
-    func generatedSourceMatchesGoldenFile(schema: String, variant: Int) throws {
-        let source = try generated(schema, variant: variant)
-        let goldenURL = packageRoot.appending(path: "Tests/ZeroRPCCodeGenTests/\(Self.variants[variant].directory)")
+    @Test(arguments: schemas)
+    func generatedSourceMatchesGoldenFile(schema: String) throws {
+        let source = try generated(schema)
+        let goldenURL = packageRoot.appending(path: "Tests/ZeroRPCCodeGenTests/Golden")
             .appending(path: CodeGenerator.outputFileName(for: schema))
         if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
             try FileManager.default.createDirectory(
@@ -48,9 +41,9 @@ import ZeroRPCSchema
         #expect(source == golden, "\(goldenURL.path) differs; rerun with UPDATE_GOLDEN=1 if the change is intended")
     }
 
-    @Test(arguments: schemas, [0, 1])
-    func generatedLinesFitTheFormatterLineLength(schema: String, variant: Int) throws {
-        let long = try generated(schema, variant: variant).split(separator: "\n").map(String.init)
+    @Test(arguments: schemas)
+    func generatedLinesFitTheFormatterLineLength(schema: String) throws {
+        let long = try generated(schema).split(separator: "\n").map(String.init)
             .filter { $0.count > 120 }
         #expect(long == [])
     }

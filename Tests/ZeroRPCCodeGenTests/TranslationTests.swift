@@ -53,27 +53,9 @@ import ZeroRPCSchema
                 "@available(*, deprecated, message: \"use g\")\n        func f(options: ZeroRPC.CallOptions)"))
     }
 
-    @Test func streamingMethodsAreLeftOutWithAWarningByDefault() {
-        let output = generate(
-            "service S {\n    f() -> stream int\n    g() -> generator<int, string>\n    @deferred h() -> int\n}")
-        #expect(
-            output?.diagnostics.map(\.description) == [
-                "main.rpc:2:5: warning: method `f` is not generated: streams and generators need a runtime with ZeroRPC.StreamWriter and ZeroRPC.Generator (generator option `streamingAndDeferredAPI`)",
-                "main.rpc:3:5: warning: method `g` is not generated: streams and generators need a runtime with ZeroRPC.StreamWriter and ZeroRPC.Generator (generator option `streamingAndDeferredAPI`)",
-                "main.rpc:4:15: warning: `@deferred` method `h` is generated as a plain call without `startH`/`resumeH`: they need a runtime with ZeroRPC.Deferred (generator option `streamingAndDeferredAPI`)",
-            ])
-        #expect(output?.source.contains("stream: ZeroRPC.StreamWriter") == false)
-        #expect(output?.source.contains("func f(") == false)
-        #expect(output?.source.contains("    /// Not generated: `f`, `g`.\n") == true)
-        #expect(output?.source.contains("func h(options: ZeroRPC.CallOptions) async throws -> Int64") == true)
-    }
-
-    @Test func streamingAndDeferredAPIEmitsTheDesignShapes() {
-        let output = generate(
-            "service S {\n    f(n: int) -> stream int\n    g() -> generator<int, string>\n    @deferred h() -> int\n}",
-            options: GeneratorOptions(streamingAndDeferredAPI: true))
-        let source = output?.source ?? ""
-        #expect(output?.diagnostics == [])
+    @Test func streamsGeneratorsAndDeferredCallsAreGeneratedByDefault() {
+        let source = generatedSource(
+            "service S {\n    f(n: int) -> stream int\n    g() -> generator<int, string>\n    @deferred h() -> int\n}")
         #expect(
             source.contains(
                 "func f(n: Int64, stream: ZeroRPC.StreamWriter<Int64>, context: ZeroRPC.ServerContext) async throws"))
@@ -86,8 +68,16 @@ import ZeroRPCSchema
                 "func f(n: Int64, options: ZeroRPC.CallOptions) async throws -> ZeroRPC.ResponseStream<Int64>"))
         #expect(
             source.contains("func g(options: ZeroRPC.CallOptions) async throws -> ZeroRPC.Generator<Int64, String>"))
+        #expect(source.contains("try await self.client.stream(\n"))
+        #expect(source.contains("try await self.client.generator(\n"))
+        #expect(source.contains(".stream(\"f\", parameters: [.init(name: \"n\")], doc: nil, element: Int64.self)"))
+        #expect(source.contains("            .generator(\n                \"g\",\n"))
         #expect(source.contains("func startH(options: ZeroRPC.CallOptions) async throws -> ZeroRPC.Deferred<Int64>"))
         #expect(source.contains("func resumeH(token: ZeroRPC.DeferredToken) -> ZeroRPC.Deferred<Int64>"))
+        #expect(source.contains("try await self.client.startDeferred(\n"))
+        #expect(source.contains("self.client.resumeDeferred(\n"))
+        #expect(source.contains("        try await startH(options: options).value\n"))
+        #expect(!source.contains("Not generated"))
     }
 
     @Test func typesHoldingAnyAreNotCodable() {

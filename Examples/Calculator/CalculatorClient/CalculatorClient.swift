@@ -31,6 +31,22 @@ struct CalculatorClientMain {
         let factors = try await calculator.factor(n: 360_360)
         print("factor(n: 360360)           = \(factors)")
 
+        var counted: [Int64] = []
+        for try await number in try await calculator.count(to: 5) {
+            counted.append(number)
+        }
+        print("count(to: 5)                streamed \(counted)")
+
+        let totals = try await calculator.runningTotal()
+        var steps = ["next() -> \(try await totals.next() ?? 0)"]
+        for value: Int64 in [5, 10, -3] {
+            steps.append("send(\(value)) -> \(try await totals.send(value) ?? 0)")
+        }
+        await totals.close()
+        print("runningTotal()              \(steps.joined(separator: ", "))")
+
+        try await factorDeferred(calculator, n: 299_999_977 * 300_000_007)
+
         try await calculator.log(line: "hello from the client")
         print("log(line:)                  accepted (one-way)")
 
@@ -38,5 +54,27 @@ struct CalculatorClientMain {
         print("_zerorpc_list()             = \(methods)")
 
         await connection.close()
+    }
+
+    /// `startFactor` on a number that takes about a second: the call comes back after the
+    /// default 100 ms budget with a token, which any process could use to ask for the
+    /// status or the result.
+    static func factorDeferred(_ calculator: Calculator.Client, n: Int64) async throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let job = try await calculator.startFactor(n: n)
+        print("startFactor(n: \(n))")
+        print("  token                     \(job.token.map { "\($0)" } ?? "none (finished within the budget)")")
+        print("  status()                  \(describe(try await job.status()))")
+        let factors = try await job.value
+        let elapsed = (clock.now - started).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        print("  value                     = \(factors) after \(String(format: "%.1f", seconds)) s")
+    }
+
+    private static func describe(_ status: DeferredStatus) -> String {
+        guard case .running(let progress, let message) = status else { return "\(status)" }
+        let percent = progress.map { "\(Int($0 * 100))%" } ?? "?"
+        return "running, \(percent), \(message ?? "")"
     }
 }

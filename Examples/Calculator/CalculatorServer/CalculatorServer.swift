@@ -29,16 +29,40 @@ struct MyCalculator: Calculator.Service {
             meta: ["points": Int64(points.count)])
     }
 
+    func count(to: Int64, stream: StreamWriter<Int64>, context: ServerContext) async throws {
+        guard to >= 1 else { return }
+        try await stream.write(contentsOf: 1...to)
+    }
+
+    /// Yields the sum of everything sent so far; a plain `next()` adds nothing.
+    func runningTotal(generator: GeneratorContext<Int64, Int64>, context: ServerContext) async throws {
+        var total: Int64 = 0
+        while true {
+            total += try await generator.yield(total) ?? 0
+        }
+    }
+
+    /// Trial division: instant for small numbers, about a second for a product of two
+    /// primes near 3 · 10^8, long enough to be deferred. Reports progress and stops when
+    /// cancelled every 2^20 divisors.
     func factor(n: Int64, context: ServerContext) async throws -> [Int64] {
         var factors: [Int64] = []
         var rest = n
         var divisor: Int64 = 2
+        var untilReport = 1 << 20
         while rest > 1 && divisor * divisor <= rest {
             while rest % divisor == 0 {
                 factors.append(divisor)
                 rest /= divisor
             }
-            divisor += 1
+            divisor += divisor == 2 ? 1 : 2
+            untilReport -= 1
+            if untilReport == 0 {
+                untilReport = 1 << 20
+                try Task.checkCancellation()
+                let limit = Double(rest).squareRoot()
+                await context.progress(Double(divisor) / limit, "trial division up to \(Int64(limit))")
+            }
         }
         if rest > 1 { factors.append(rest) }
         return factors

@@ -74,27 +74,30 @@ extension Client {
     /// Encodes and sends a request announcing our extensions (`"ext"`), with header key
     /// `"deferred"` when `budget` is set, and returns the first reply event of its channel.
     func request(
-        _ method: String, options: CallOptions, budget: Duration?, arguments: (inout MessagePackWriter) -> Void
+        _ method: String, options: CallOptions, budget: Duration?, connection: Int? = nil,
+        arguments: (inout MessagePackWriter) -> Void
     ) async throws -> EventEnvelope {
         var writer = MessagePackWriter()
         arguments(&writer)
         var extraHeader = ProtocolExtension.requestHeader
         if let budget { extraHeader.append((DeferredWire.budgetHeaderKey, DeferredWire.encodeBudget(budget))) }
         guard !interceptors.isEmpty else {
-            return try await send(method, options: options, header: extraHeader, arguments: writer)
+            return try await send(
+                method, options: options, header: extraHeader, connection: connection, arguments: writer)
         }
         let encodedArguments = writer.bytes
         return try await intercepted(ClientRequest(method: method, options: options)) { request in
             let fields = try Self.encodedHeader(request.header, method: method)
             let reply = try await send(
-                method, options: request.options, header: extraHeader + fields, arguments: encodedArguments)
+                method, options: request.options, header: extraHeader + fields, connection: connection,
+                arguments: encodedArguments)
             return (reply, ClientReply(event: reply.name))
         }
     }
 
     /// Encodes the request event around already encoded arguments and sends it.
     private func send(
-        _ method: String, options: CallOptions, header: [(key: String, value: [UInt8])],
+        _ method: String, options: CallOptions, header: [(key: String, value: [UInt8])], connection: Int?,
         arguments: borrowing MessagePackWriter
     ) async throws -> EventEnvelope {
         let messageID = MessageIDGenerator.shared.next()
@@ -102,16 +105,19 @@ extension Client {
             EventEncoder.encode(
                 messageID: messageID, responseTo: nil, extraHeader: header, name: method, arguments: encodedArguments)
         }
-        return try await perform(method, messageID: messageID, payload: payload, options: options)
+        return try await perform(
+            method, messageID: messageID, payload: payload, options: options, connection: connection)
     }
 
     private func send(
-        _ method: String, options: CallOptions, header: [(key: String, value: [UInt8])], arguments: [UInt8]
+        _ method: String, options: CallOptions, header: [(key: String, value: [UInt8])], connection: Int?,
+        arguments: [UInt8]
     ) async throws -> EventEnvelope {
         let messageID = MessageIDGenerator.shared.next()
         let payload = EventEncoder.encode(
             messageID: messageID, responseTo: nil, extraHeader: header, name: method, arguments: arguments)
-        return try await perform(method, messageID: messageID, payload: payload, options: options)
+        return try await perform(
+            method, messageID: messageID, payload: payload, options: options, connection: connection)
     }
 
     /// Decodes the single value of an `OK [value]` event.
@@ -145,7 +151,9 @@ extension Client {
     ) async throws -> EventEnvelope {
         var options = options
         options.deferAfter = nil
-        return try await request(name, options: options, budget: nil) { writer in
+        // To the server that issued the token, when this client has seen it answer.
+        let connection = peers.connection(forIssuer: token.issuer)
+        return try await request(name, options: options, budget: nil, connection: connection) { writer in
             writer.writeArrayHeader(1 + extra.count)
             writer.write(token)
             for value in extra { writer.write(value) }

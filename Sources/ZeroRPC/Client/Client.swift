@@ -63,14 +63,14 @@ public final class Client: Sendable {
     /// `onEnqueued` learns whether the I/O thread's queue took the call (false: closed).
     func perform(
         _ method: String, messageID: [UInt8], payload: [UInt8], options: CallOptions,
-        onEnqueued: (@Sendable (Bool) -> Void)? = nil
+        connection: Int? = nil, onEnqueued: (@Sendable (Bool) -> Void)? = nil
     ) async throws -> EventEnvelope {
         let callID = nextCallID.add(1, ordering: .relaxed).newValue
         return try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { continuation in
                 let call = OutgoingCall(
                     callID: callID, method: method, messageID: messageID, payload: payload, options: options,
-                    receiver: .single(continuation))
+                    receiver: .single(continuation), connection: connection)
                 let enqueued = queue.enqueue(.call(call))
                 onEnqueued?(enqueued)
                 if !enqueued {

@@ -47,4 +47,6 @@ struct OutgoingCall: Sendable {
     var payload: [UInt8]
     var options: CallOptions
     var receiver: ReplyReceiver
+    /// The connection that must carry the call (a deferred token's issuer), if any.
+    var connection: Int? = nil
 }

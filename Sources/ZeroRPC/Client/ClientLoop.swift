@@ -147,7 +147,8 @@ final class ClientLoop {
             call.receiver.fail(CancellationError())
             return
         }
-        guard let index = leastBusyConnection() else {
+        let preferred = call.connection.flatMap { connections.indices.contains($0) ? $0 : nil }
+        guard let index = preferred ?? leastBusyConnection() else {
             call.receiver.fail(RPCError.closed)
             return
         }
@@ -251,6 +252,9 @@ final class ClientLoop {
         guard let pending = calls[callID] else { return }
         if !connections[pending.connectionIndex].knowsExtensions {
             learnExtensions(from: event, connection: pending.connectionIndex)
+        }
+        if event.name == DeferredWire.deferredEvent, let token = try? Client.deferredToken(in: event, method: "") {
+            peers.learnIssuer(token.issuer, connection: pending.connectionIndex)
         }
         switch (event.name, pending.call.receiver) {
         case ("_zpc_hb", .channel(let inbox)) where !pending.hasReplied && event.extensionsRange != nil:

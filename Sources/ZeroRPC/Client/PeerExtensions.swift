@@ -17,6 +17,8 @@ final class PeerExtensions: Sendable {
     private struct State {
         var perConnection: [Set<String>??]
         var knowledge = Knowledge.unknown
+        /// Which endpoint each deferred-token issuer answered on.
+        var issuers: [DeferredServerID: Int] = [:]
     }
 
     private let state: LockedValue<State>
@@ -56,5 +58,16 @@ final class PeerExtensions: Sendable {
             state.knowledge = someUnknown ? .unknown : .announced(shared ?? [])
             return true
         }
+    }
+
+    /// Records that the server issuing `issuer`'s tokens answered on connection `index`,
+    /// so later requests about its tokens go there (its memory store holds them).
+    func learnIssuer(_ issuer: DeferredServerID, connection index: Int) {
+        state.withLock { $0.issuers[issuer] = index }
+    }
+
+    /// The connection whose server issues `issuer`'s tokens, if seen.
+    func connection(forIssuer issuer: DeferredServerID) -> Int? {
+        state.withLock { $0.issuers[issuer] }
     }
 }

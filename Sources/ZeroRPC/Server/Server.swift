@@ -75,6 +75,46 @@ public final class Server: Sendable {
         }
     }
 
+    /// Shuts the server down as `mode` says; returns when it is closed (or, for
+    /// ``ShutdownMode/refuseNew``, once new calls are being refused).
+    ///
+    /// ```swift
+    /// await server.shutdown(.graceful(timeout: .seconds(10)))
+    /// ```
+    public func shutdown(_ mode: ShutdownMode) async {
+        let queue = lifecycle.withLock { $0.queue }
+        switch mode {
+        case .cancelInFlight:
+            await close()
+        case .refuseNew:
+            guard let queue else { return }
+            await withCheckedContinuation { continuation in
+                if !queue.enqueue(.refuseNewCalls(continuation)) { continuation.resume() }
+            }
+        case .graceful(let timeout), .awaitDeferredClaims(let timeout):
+            if let queue {
+                let deadline = ContinuousClock.now.advanced(by: timeout)
+                let waitsForClaims: Bool
+                if case .awaitDeferredClaims = mode { waitsForClaims = true } else { waitsForClaims = false }
+                await withCheckedContinuation { continuation in
+                    if !queue.enqueue(.drain(deadline: deadline, waitsForClaims: waitsForClaims, continuation)) {
+                        continuation.resume()
+                    }
+                }
+            }
+            await close()
+        }
+    }
+
+    /// Returns when the server is closed, by `close()` or a `shutdown`; at once when it
+    /// already is. Unlike `run()` it never starts the server's thread.
+    public func waitClosed() async {
+        guard let queue = lifecycle.withLock({ $0.queue }) else { return }
+        await withCheckedContinuation { continuation in
+            if !queue.enqueue(.waitUntilClosed(continuation)) { continuation.resume() }
+        }
+    }
+
     /// The I/O thread's queue, starting the thread on first use.
     private func runningQueue() throws(RPCError) -> CommandQueue<ServerCommand> {
         try lifecycle.withLock { state throws(RPCError) in
@@ -92,4 +132,22 @@ public final class Server: Sendable {
             return queue
         }
     }
+}
+
+/// How `Server.shutdown(_:)` ends a server.
+public enum ShutdownMode: Sendable, Hashable {
+    /// Cancel running handlers and close at once (what `close()` does).
+    case cancelInFlight
+    /// Answer new calls with `ERR ServerShuttingDown` from now on and keep serving those
+    /// in flight; the server stays open until a later `shutdown` or `close()`. Lets a
+    /// load balancer or a client with several endpoints move away first.
+    case refuseNew
+    /// Refuse new calls, let the calls in flight (queued ones and running deferred jobs
+    /// included) finish, then close; whatever still runs after `timeout` is cancelled.
+    /// Heartbeats go on meanwhile.
+    case graceful(timeout: Duration)
+    /// As ``graceful(timeout:)``, and also wait until the results of deferred calls
+    /// were claimed (acknowledged) by their clients. Protocol requests (`_zpc_result`,
+    /// `_zpc_ack`, …) are still served meanwhile.
+    case awaitDeferredClaims(timeout: Duration)
 }

@@ -9,6 +9,12 @@ enum ServerCommand: Sendable {
     case streamEvent(callNumber: UInt64, payload: [UInt8])
     /// Resume `waiter` when the server closes (`run()`).
     case waitUntilClosed(CheckedContinuation<Void, Never>)
+    /// Answer new calls with `ERR ServerShuttingDown` from now on; keep serving the rest.
+    /// `waiter` resumes once that is in force.
+    case refuseNewCalls(CheckedContinuation<Void, Never>)
+    /// Refuse new calls and stop once calls in flight are done or `deadline` passed;
+    /// resume `waiter` when the thread has stopped.
+    case drain(deadline: ContinuousClock.Instant, waitsForClaims: Bool, CheckedContinuation<Void, Never>)
     /// Cancel handlers, close the socket, stop the thread; resume `waiter` when done.
     case close(CheckedContinuation<Void, Never>?)
 }

@@ -5,6 +5,7 @@ extension ServerLoop {
     /// as Python zerorpc does).
     func fireTimers(now: ContinuousClock.Instant) {
         if !blockedPeers.isEmpty { retryBlockedPeers(now: now) }
+        if drain != nil { checkDrain(now: now) }
         guard let due = heartbeatsDue.instant, now >= due else { return }
         let interval = options.heartbeatInterval
         var lost: [ChannelKey] = []
@@ -42,6 +43,7 @@ extension ServerLoop {
         if !blockedPeers.isEmpty {
             next.consider(now.advanced(by: Self.peerRetryInterval))
         }
+        if let drainCheck = drainWakeUp(now: now) { next.consider(drainCheck) }
         return next.milliseconds(from: now)
     }
 

@@ -8,7 +8,7 @@ final class ServerLoop {
     /// request's `message_id`, heartbeated until its reply goes out.
     struct ChannelKey: Hashable {
         let peer: [UInt8]
-        let messageID: [UInt8]
+        let messageID: ArraySlice<UInt8>
 
         /// Hashes each field as one block of bytes (see `WireID`).
         func hash(into hasher: inout Hasher) {
@@ -58,6 +58,10 @@ final class ServerLoop {
     var heartbeatsDue = NextWakeUp()
     var poller = SocketPoller()
     var isRunning = true
+    /// Set by a shutdown: new calls are answered `ERR ServerShuttingDown`.
+    var refusesNewCalls = false
+    /// A graceful shutdown in progress.
+    var drain: Drain?
 
     private init(
         queue: CommandQueue<ServerCommand>, executor: IOThreadExecutor, methods: MethodTable, options: ServerOptions,
@@ -138,6 +142,11 @@ final class ServerLoop {
                 sendStreamEvent(payload, callNumber: callNumber)
             case .waitUntilClosed(let waiter):
                 closeWaiters.append(waiter)
+            case .refuseNewCalls(let waiter):
+                refusesNewCalls = true
+                waiter.resume()
+            case .drain(let deadline, let waitsForClaims, let waiter):
+                beginDrain(Drain(deadline: deadline, waitsForClaims: waitsForClaims), waiter: waiter)
             case .close(let waiter):
                 if let waiter { closeWaiters.append(waiter) }
                 isRunning = false
@@ -190,7 +199,7 @@ final class ServerLoop {
             return
         }
         options.logger.warning("zerorpc server: malformed request: \(error.reason)")
-        send(EventEncoder.error(responseTo: messageID, name: "ProtocolError", message: error.reason), to: routing)
+        send(EventEncoder.error(responseTo: messageID[...], name: "ProtocolError", message: error.reason), to: routing)
     }
 
     private func route(_ event: EventEnvelope, to key: ChannelKey) {
@@ -218,6 +227,10 @@ final class ServerLoop {
         }
         guard event.argumentsAreArray else {
             reply(to: event, routing: routing, error: "TypeError", "\(name)(): arguments must be an array")
+            return
+        }
+        if refusesNewCalls && !Self.isServedWhileRefusing(name) {
+            reply(to: event, routing: routing, error: "ServerShuttingDown", "the server is shutting down")
             return
         }
         guard let entry = methods.entry(named: name) else {
@@ -292,6 +305,7 @@ final class ServerLoop {
             send(channel.isClosing ? StreamEvents.done(responseTo: key.messageID) : reply, to: channel.routing)
         }
         startWaitingCalls()
+        if drain != nil { checkDrain(now: .now) }
     }
 
     /// Moves queued calls into free handler slots, skipping those whose client was lost.
@@ -327,6 +341,8 @@ final class ServerLoop {
             case .connect(_, let reply): reply.fail(.closed)
             case .finished, .streamEvent: break
             case .waitUntilClosed(let waiter): waiter.resume()
+            case .refuseNewCalls(let waiter): waiter.resume()
+            case .drain(_, _, let waiter): waiter.resume()
             case .close(let waiter): waiter?.resume()
             }
         }

@@ -8,14 +8,14 @@ enum StreamEvents {
 
     /// `_zpc_hb [0]` carrying the server's `ext` list: the announcement on a stream or
     /// generator channel whose request carried `ext`.
-    static func extensionAnnouncement(responseTo channelID: [UInt8]) -> [UInt8] {
+    static func extensionAnnouncement(responseTo channelID: ArraySlice<UInt8>) -> [UInt8] {
         EventEncoder.encode(
             messageID: MessageIDGenerator.shared.next(), responseTo: channelID,
             extraHeader: [("ext", ProtocolExtension.encodedAll)], name: "_zpc_hb", arguments: [0x91, 0x00])
     }
 
     /// `STREAM item`: the item itself, not wrapped in an array.
-    static func item<Item: MessagePackEncodable>(_ item: Item, responseTo channelID: [UInt8]) -> [UInt8] {
+    static func item<Item: MessagePackEncodable>(_ item: Item, responseTo channelID: ArraySlice<UInt8>) -> [UInt8] {
         var writer = MessagePackWriter()
         writer.write(item)
         return writer.withUnsafeBytes { encoded in
@@ -25,7 +25,7 @@ enum StreamEvents {
     }
 
     /// `STREAM_DONE nil`, as Python sends it.
-    static func done(responseTo channelID: [UInt8]) -> [UInt8] {
+    static func done(responseTo channelID: ArraySlice<UInt8>) -> [UInt8] {
         EventEncoder.encode(
             messageID: MessageIDGenerator.shared.next(), responseTo: channelID, name: "STREAM_DONE", arguments: [0xc0])
     }

@@ -5,7 +5,7 @@ struct StreamSink: Sendable {
     let queue: CommandQueue<ServerCommand>
     let callNumber: UInt64
     /// Raw msgpack of the request's `message_id`, echoed as `response_to`.
-    let channelID: [UInt8]
+    let channelID: ArraySlice<UInt8>
     let method: String
     /// A generator whose client announced extensions: its body waits for the first step.
     let startsLazily: Bool

@@ -27,10 +27,7 @@ final class CommandQueue<Command: Sendable>: JobQueue {
         state.withLock { state in
             guard !state.isClosed else { return false }
             state.commands.append(command)
-            if state.ioThreadIsAsleep {
-                state.ioThreadIsAsleep = false
-                wakeUp.signal()
-            }
+            wakeIfAsleep(&state)
             return true
         }
     }
@@ -39,12 +36,17 @@ final class CommandQueue<Command: Sendable>: JobQueue {
         state.withLock { state in
             guard !state.isClosed else { return false }
             state.jobs.append(job)
-            if state.ioThreadIsAsleep {
-                state.ioThreadIsAsleep = false
-                wakeUp.signal()
-            }
+            wakeIfAsleep(&state)
             return true
         }
+    }
+
+    /// Under the lock, after queueing: the descriptor is written only if the thread
+    /// sleeps (or is about to), once per sleep.
+    private func wakeIfAsleep(_ state: inout State) {
+        guard state.ioThreadIsAsleep else { return }
+        state.ioThreadIsAsleep = false
+        wakeUp.signal()
     }
 
     func takeJobs() -> [UnownedJob] {

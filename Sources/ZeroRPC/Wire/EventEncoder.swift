@@ -4,7 +4,7 @@
 enum EventEncoder {
     /// Encodes one event. `arguments` must be one complete msgpack value.
     static func encode(
-        messageID: [UInt8], responseTo: [UInt8]?, extraHeader: [(key: String, value: [UInt8])] = [],
+        messageID: [UInt8], responseTo: ArraySlice<UInt8>?, extraHeader: [(key: String, value: [UInt8])] = [],
         name: String, arguments: some Collection<UInt8>
     ) -> [UInt8] {
         var bytes: [UInt8] = []
@@ -29,8 +29,23 @@ enum EventEncoder {
         return bytes
     }
 
-    /// `_zpc_hb [0]` on the channel `responseTo`.
+    /// `encode` for a channel id held as an array (our own request ids).
+    static func encode(
+        messageID: [UInt8], responseTo: [UInt8], extraHeader: [(key: String, value: [UInt8])] = [],
+        name: String, arguments: some Collection<UInt8>
+    ) -> [UInt8] {
+        encode(
+            messageID: messageID, responseTo: responseTo[...], extraHeader: extraHeader, name: name,
+            arguments: arguments)
+    }
+
+    /// `heartbeat` for a channel id held as an array.
     static func heartbeat(responseTo: [UInt8]) -> [UInt8] {
+        heartbeat(responseTo: responseTo[...])
+    }
+
+    /// `_zpc_hb [0]` on the channel `responseTo`.
+    static func heartbeat(responseTo: ArraySlice<UInt8>) -> [UInt8] {
         encode(
             messageID: MessageIDGenerator.shared.next(), responseTo: responseTo, name: "_zpc_hb",
             arguments: [0x91, 0x00])
@@ -38,7 +53,7 @@ enum EventEncoder {
 
     /// `ERR [name, message, traceback]` on the channel `responseTo`.
     static func error(
-        responseTo: [UInt8], name: String, message: String, traceback: String = "",
+        responseTo: ArraySlice<UInt8>, name: String, message: String, traceback: String = "",
         extraHeader: [(key: String, value: [UInt8])] = []
     ) -> [UInt8] {
         encode(

@@ -3,10 +3,11 @@
 struct EventEnvelope: Sendable {
     /// The whole msgpack payload (the message's last frame).
     let payload: [UInt8]
-    /// The raw msgpack encoding of `message_id` (type and bytes as received).
-    let messageID: [UInt8]
-    /// The raw msgpack encoding of `response_to`, when present.
-    let responseTo: [UInt8]?
+    /// The raw msgpack encoding of `message_id` (type and bytes as received), a slice
+    /// of `payload` so reading an event copies no id.
+    let messageID: ArraySlice<UInt8>
+    /// The raw msgpack encoding of `response_to`, when present (a slice of `payload`).
+    let responseTo: ArraySlice<UInt8>?
     /// The event name: a method, `OK`, `ERR`, `_zpc_hb`, ….
     let name: String
     /// Header key `v`, when it is a small non-negative int.
@@ -61,8 +62,8 @@ extension EventEnvelope {
         guard let fieldCount = try? reader.readMapHeader() else {
             throw MalformedEvent(reason: "event header is not a map")
         }
-        var messageID: [UInt8]?
-        var responseTo: [UInt8]?
+        var messageID: ArraySlice<UInt8>?
+        var responseTo: ArraySlice<UInt8>?
         var version: Int?
         var extra: [String: Range<Int>] = [:]
         var extensionsRange: Range<Int>?
@@ -79,11 +80,11 @@ extension EventEnvelope {
                 if version != nil { continue }
             }
             guard let range = reader.skipValueRange() else {
-                throw MalformedEvent(reason: "event header is truncated", messageID: messageID)
+                throw MalformedEvent(reason: "event header is truncated", messageID: messageID.map(Array.init))
             }
             switch key {
-            case .messageID: messageID = Array(payload[range])
-            case .responseTo: responseTo = Array(payload[range])
+            case .messageID: messageID = payload[range]
+            case .responseTo: responseTo = payload[range]
             case .version, nil: break
             case .extensions: extensionsRange = range
             case .oneway: isFlaggedOneway = range.count == 1 && payload[range.lowerBound] == 0xc3
@@ -96,13 +97,14 @@ extension EventEnvelope {
             throw MalformedEvent(reason: "event header has no message_id")
         }
         guard let name = try? reader.readString() else {
-            throw MalformedEvent(reason: "event name is not a string", messageID: messageID)
+            throw MalformedEvent(reason: "event name is not a string", messageID: Array(messageID))
         }
         guard let argumentsRange = reader.skipValueRange() else {
-            throw MalformedEvent(reason: "event arguments are not valid msgpack", messageID: messageID, name: name)
+            throw MalformedEvent(
+                reason: "event arguments are not valid msgpack", messageID: Array(messageID), name: name)
         }
         guard reader.isAtEnd else {
-            throw MalformedEvent(reason: "trailing bytes after the event", messageID: messageID, name: name)
+            throw MalformedEvent(reason: "trailing bytes after the event", messageID: Array(messageID), name: name)
         }
         self.init(
             payload: payload, messageID: messageID, responseTo: responseTo, name: name, version: version,

@@ -4,7 +4,7 @@ import ZeroRPCSchema
 /// The `zerorpc-gen.json` file that sets generator options for the `.rpc` files below it.
 ///
 /// ```json
-/// { "accessLevel": "internal", "streamingAndDeferredAPI": false }
+/// { "accessLevel": "internal" }
 /// ```
 ///
 /// The nearest file up the directory tree from a `.rpc` file wins; unknown keys are an
@@ -14,8 +14,7 @@ public enum GeneratorConfiguration {
 
     /// The keys the file may hold, with what each accepts.
     public static let knownKeys: [String: String] = [
-        "accessLevel": "`\"public\"` or `\"internal\"`",
-        "streamingAndDeferredAPI": "true or false",
+        "accessLevel": "`\"public\"` or `\"internal\"`"
     ]
 
     /// Reads a configuration file's contents into options, or a diagnostic pointing at the file.
@@ -37,11 +36,6 @@ public enum GeneratorConfiguration {
                     return failure("`accessLevel` must be \(knownKeys["accessLevel"] ?? "")")
                 }
                 options.accessLevel = level
-            case "streamingAndDeferredAPI":
-                guard case .flag(let flag)? = value else {
-                    return failure("`streamingAndDeferredAPI` must be true or false")
-                }
-                options.streamingAndDeferredAPI = flag
             default:
                 let known = knownKeys.keys.sorted().map { "`\($0)`" }.joined(separator: ", ")
                 return failure("unknown key `\(key)` in \(fileName); known keys: \(known)")
@@ -50,17 +44,14 @@ public enum GeneratorConfiguration {
         return .success(options)
     }
 
-    /// A setting's JSON value: the option types the file uses, or anything else.
+    /// A setting's JSON value: the string the options take, or anything else.
     private enum SettingValue: Decodable {
-        case flag(Bool)
         case text(String)
         case other
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
-            if let flag = try? container.decode(Bool.self) {
-                self = .flag(flag)
-            } else if let text = try? container.decode(String.self) {
+            if let text = try? container.decode(String.self) {
                 self = .text(text)
             } else {
                 self = .other

@@ -36,7 +36,7 @@ extension FileTranslator {
             printer.line(")")
             return
         }
-        if call.name == signature.swiftName && signature.method.isDeferred && options.streamingAndDeferredAPI {
+        if call.name == signature.swiftName && signature.method.isDeferred {
             let arguments = signature.forwardedArguments + ["options: options"]
             printer.line("try await \(signature.startName)(\(arguments.joined(separator: ", "))).value")
             return

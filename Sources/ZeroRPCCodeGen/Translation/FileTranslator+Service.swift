@@ -4,7 +4,7 @@ extension FileTranslator {
     /// A `service`: an enum namespace holding `Service`, `ClientProtocol` and `Client`,
     /// then the method table of `Service` and the `options:`-less client calls.
     func translateService(_ service: ServiceDefinition) {
-        let signatures = emittedSignatures(of: service)
+        let signatures = service.methods.map { MethodSignature($0, namespace: service.namespace) }
         let name = service.name.escapedSwift
         documentation(service.documentation, deprecation: service.deprecation)
         printer.block("\(access)enum \(name)") {
@@ -20,39 +20,10 @@ extension FileTranslator {
         clientConveniences(service, signatures)
     }
 
-    /// The methods to emit; streaming ones only with `streamingAndDeferredAPI`, with a
-    /// warning for each one left out.
-    private func emittedSignatures(of service: ServiceDefinition) -> [MethodSignature] {
-        let signatures = service.methods.map { MethodSignature($0, namespace: service.namespace) }
-        guard !options.streamingAndDeferredAPI else { return signatures }
-        for signature in signatures where signature.isStreaming {
-            warning(
-                "method `\(signature.method.name.wire)` is not generated: streams and generators need a runtime with ZeroRPC.StreamWriter and ZeroRPC.Generator (generator option `streamingAndDeferredAPI`)",
-                at: signature.method.location)
-        }
-        for signature in signatures where signature.method.isDeferred {
-            warning(
-                "`@deferred` method `\(signature.method.name.wire)` is generated as a plain call without `\(signature.startName)`/`\(signature.resumeName)`: they need a runtime with ZeroRPC.Deferred (generator option `streamingAndDeferredAPI`)",
-                at: signature.method.location)
-        }
-        return signatures.filter { !$0.isStreaming }
-    }
-
     private func serviceProtocol(_ service: ServiceDefinition, _ signatures: [MethodSignature]) {
-        var lines = [
+        printer.documentation([
             "The server side of `\(service.name.wire)`: implement it and pass an instance to `ZeroRPC.Server.register(_:)`."
-        ]
-        let omitted = service.methods.filter { MethodSignature($0, namespace: nil).isStreaming }.map(\.name.wire)
-        if !options.streamingAndDeferredAPI && !omitted.isEmpty {
-            let names = omitted.map { "`\($0)`" }.joined(separator: ", ")
-            lines += [
-                "",
-                "Not generated: \(names).",
-                "Streams and generators need the generator option `streamingAndDeferredAPI` and a runtime",
-                "that has `ZeroRPC.StreamWriter` and `ZeroRPC.GeneratorContext`.",
-            ]
-        }
-        printer.documentation(lines)
+        ])
         printer.block("\(access)protocol Service: ZeroRPC.RegistrableService") {
             for signature in signatures {
                 printer.blankLine()
@@ -79,7 +50,7 @@ extension FileTranslator {
     }
 
     /// The client calls of one method: the call itself, plus `startX`/`resumeX` for
-    /// `@deferred` methods when the deferred API is on.
+    /// `@deferred` methods.
     func clientCalls(_ signature: MethodSignature) -> [ClientCall] {
         let parameters = signature.parameters(withDefaults: false) + ["options: ZeroRPC.CallOptions"]
         var calls = [
@@ -87,7 +58,7 @@ extension FileTranslator {
                 name: signature.swiftName, parameters: parameters, effects: "async throws",
                 result: signature.clientResult, documentation: signature.documentation, takesOptions: true)
         ]
-        if signature.method.isDeferred && options.streamingAndDeferredAPI {
+        if signature.method.isDeferred {
             let deferred = "ZeroRPC.Deferred<\(signature.deferredResult)>"
             calls.append(
                 ClientCall(

@@ -7,8 +7,6 @@ final class FileTranslator {
     let options: GeneratorOptions
     let printer = CodePrinter()
     let typeGraph: TypeGraph
-    /// Warnings about what was left out (streaming methods without `streamingAndDeferredAPI`).
-    private(set) var diagnostics: [Diagnostic] = []
 
     init(file: SchemaFile, schema: Schema, options: GeneratorOptions) {
         self.file = file
@@ -19,10 +17,6 @@ final class FileTranslator {
 
     /// `public ` or nothing.
     var access: String { options.accessModifier }
-
-    func warning(_ message: String, at location: SourceLocation) {
-        diagnostics.append(Diagnostic(.warning, message, path: file.path, at: location))
-    }
 
     /// The whole file: header, imports, then each type and service in declaration order.
     func translate(displayPath: String) -> String {

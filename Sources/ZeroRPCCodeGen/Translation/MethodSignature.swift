@@ -72,14 +72,6 @@ struct MethodSignature {
     var startName: String { "start" + Name.capitalized(method.name.swift) }
     var resumeName: String { "resume" + Name.capitalized(method.name.swift) }
 
-    /// Whether the method needs runtime types that only `streamingAndDeferredAPI` emits.
-    var isStreaming: Bool {
-        switch method.kind {
-        case .stream, .generator: return true
-        case .unary, .oneway: return false
-        }
-    }
-
     /// The DocC lines of the method, with a `- Parameters:` list for documented parameters.
     var documentation: [String] {
         var lines = method.documentation

@@ -142,10 +142,6 @@ extension DivisionByZero: ZeroRPC.DeclaredError {
 
 public enum Calculator {
     /// The server side of `Calculator`: implement it and pass an instance to `ZeroRPC.Server.register(_:)`.
-    ///
-    /// Not generated: `count`, `running_total`.
-    /// Streams and generators need the generator option `streamingAndDeferredAPI` and a runtime
-    /// that has `ZeroRPC.StreamWriter` and `ZeroRPC.GeneratorContext`.
     public protocol Service: ZeroRPC.RegistrableService {
         /// Adds two integers.
         func add(a: Int64, b: Int64, context: ZeroRPC.ServerContext) async throws -> Int64
@@ -155,6 +151,13 @@ public enum Calculator {
         func log(line: String, context: ZeroRPC.ServerContext) async throws
 
         func centroid(points: [Point], context: ZeroRPC.ServerContext) async throws -> Point
+
+        func count(to: Int64, stream: ZeroRPC.StreamWriter<Int64>, context: ZeroRPC.ServerContext) async throws
+
+        func runningTotal(
+            generator: ZeroRPC.GeneratorContext<Int64, Int64>,
+            context: ZeroRPC.ServerContext
+        ) async throws
 
         func factor(n: Int64, context: ZeroRPC.ServerContext) async throws -> [Int64]
     }
@@ -170,7 +173,17 @@ public enum Calculator {
 
         func centroid(points: [Point], options: ZeroRPC.CallOptions) async throws -> Point
 
+        func count(to: Int64, options: ZeroRPC.CallOptions) async throws -> ZeroRPC.ResponseStream<Int64>
+
+        func runningTotal(options: ZeroRPC.CallOptions) async throws -> ZeroRPC.Generator<Int64, Int64>
+
         func factor(n: Int64, options: ZeroRPC.CallOptions) async throws -> [Int64]
+
+        /// Starts `factor` and returns a handle to poll or await; its token works from any process.
+        func startFactor(n: Int64, options: ZeroRPC.CallOptions) async throws -> ZeroRPC.Deferred<[Int64]>
+
+        /// Picks up a `factor` call started elsewhere, by its token.
+        func resumeFactor(token: ZeroRPC.DeferredToken) -> ZeroRPC.Deferred<[Int64]>
     }
 
     /// Calls `Calculator` on a server through a `ZeroRPC.Client`.
@@ -228,13 +241,45 @@ public enum Calculator {
             )
         }
 
+        public func count(to: Int64, options: ZeroRPC.CallOptions) async throws -> ZeroRPC.ResponseStream<Int64> {
+            try await self.client.stream(
+                "calc.count", options: options, declaredErrors: [],
+                arguments: { writer in
+                    writer.writeArrayHeader(1)
+                    writer.write(to)
+                },
+                element: Int64.self
+            )
+        }
+
+        public func runningTotal(options: ZeroRPC.CallOptions) async throws -> ZeroRPC.Generator<Int64, Int64> {
+            try await self.client.generator(
+                "calc.running_total", options: options, declaredErrors: [],
+                arguments: { writer in writer.writeArrayHeader(0) },
+                yield: Int64.self, sent: Int64.self
+            )
+        }
+
         public func factor(n: Int64, options: ZeroRPC.CallOptions) async throws -> [Int64] {
-            try await self.client.unary(
+            try await startFactor(n: n, options: options).value
+        }
+
+        /// Starts `factor` and returns a handle to poll or await; its token works from any process.
+        public func startFactor(n: Int64, options: ZeroRPC.CallOptions) async throws -> ZeroRPC.Deferred<[Int64]> {
+            try await self.client.startDeferred(
                 "calc.factor", options: options, declaredErrors: [],
                 arguments: { writer in
                     writer.writeArrayHeader(1)
                     writer.write(n)
                 },
+                result: { reader in try reader.read([Int64].self) }
+            )
+        }
+
+        /// Picks up a `factor` call started elsewhere, by its token.
+        public func resumeFactor(token: ZeroRPC.DeferredToken) -> ZeroRPC.Deferred<[Int64]> {
+            self.client.resumeDeferred(
+                token, declaredErrors: [],
                 result: { reader in try reader.read([Int64].self) }
             )
         }
@@ -287,6 +332,26 @@ extension Calculator.Service {
                 try arguments.finish()
                 return try await self.centroid(points: points, context: context)
             },
+            .stream(
+                "count",
+                parameters: [.init(name: "to")],
+                doc: nil,
+                element: Int64.self
+            ) { arguments, stream, context in
+                let to = try arguments.next(Int64.self, name: "to")
+                try arguments.finish()
+                try await self.count(to: to, stream: stream, context: context)
+            },
+            .generator(
+                "running_total",
+                parameters: [],
+                doc: nil,
+                yield: Int64.self,
+                sent: Int64.self
+            ) { arguments, generator, context in
+                try arguments.finish()
+                try await self.runningTotal(generator: generator, context: context)
+            },
             .unary("factor", parameters: [.init(name: "n")], doc: nil) { arguments, context in
                 let n = try arguments.next(Int64.self, name: "n")
                 try arguments.finish()
@@ -314,7 +379,20 @@ extension Calculator.ClientProtocol {
         try await centroid(points: points, options: .defaults)
     }
 
+    public func count(to: Int64) async throws -> ZeroRPC.ResponseStream<Int64> {
+        try await count(to: to, options: .defaults)
+    }
+
+    public func runningTotal() async throws -> ZeroRPC.Generator<Int64, Int64> {
+        try await runningTotal(options: .defaults)
+    }
+
     public func factor(n: Int64) async throws -> [Int64] {
         try await factor(n: n, options: .defaults)
+    }
+
+    /// Starts `factor` and returns a handle to poll or await; its token works from any process.
+    public func startFactor(n: Int64) async throws -> ZeroRPC.Deferred<[Int64]> {
+        try await startFactor(n: n, options: .defaults)
     }
 }

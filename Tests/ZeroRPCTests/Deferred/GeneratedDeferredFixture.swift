@@ -1,8 +1,8 @@
 import ZeroRPC
 
-// The `@deferred factor` parts of Tests/ZeroRPCCodeGenTests/Golden/StreamingAndDeferred/
-// calculator.swift, copied verbatim (namespace renamed), so the shapes the generator emits
-// compile and run against the runtime before the generator option is switched on.
+// The `@deferred factor` parts of Tests/ZeroRPCCodeGenTests/Golden/calculator.swift,
+// copied verbatim (namespace renamed), so the runtime's deferred tests exercise exactly
+// the shapes the generator emits.
 public enum GeneratedFactoring {
     public protocol Service: ZeroRPC.RegistrableService {
         func factor(n: Int64, context: ZeroRPC.ServerContext) async throws -> [Int64]

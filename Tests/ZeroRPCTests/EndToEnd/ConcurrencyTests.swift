@@ -88,12 +88,12 @@ import Testing
         // calls were heartbeated, let them finish.
         let heartbeated = TestRecorder<[UInt8]>()
         let replies = await peer.receiveReplies(2) { heartbeat in
-            heartbeated.record(heartbeat.responseTo ?? [])
+            heartbeated.record(heartbeat.responseToArray ?? [])
             if Set(heartbeated.recorded) == [running, queued] { release.open() }
         }
         #expect(Set(heartbeated.recorded) == [running, queued])
         #expect(replies.map(\.name) == ["OK", "OK"])
-        #expect(Set(replies.compactMap(\.responseTo)) == [running, queued])
+        #expect(Set(replies.compactMap(\.responseToArray)) == [running, queued])
         await server.close()
     }
 
@@ -116,7 +116,7 @@ import Testing
         // Handlers run concurrently, so replies come in completion order.
         #expect(replies.count == count)
         #expect(replies.allSatisfy { $0.name == "OK" })
-        let everyCallAnsweredOnce = Set(replies.compactMap(\.responseTo)) == sent
+        let everyCallAnsweredOnce = Set(replies.compactMap(\.responseToArray)) == sent
         #expect(everyCallAnsweredOnce)
         await server.close()
     }

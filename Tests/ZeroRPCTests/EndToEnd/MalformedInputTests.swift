@@ -25,14 +25,14 @@ import Testing
             let id = peer.sendRequest("add", arguments: encoded([1, 2]))
             let reply = await peer.receiveReply()
             #expect(reply?.name == "OK", sourceLocation: sourceLocation)
-            #expect(reply?.responseTo == id, sourceLocation: sourceLocation)
+            #expect(reply?.responseToArray == id, sourceLocation: sourceLocation)
             #expect(reply?.arguments == [3], sourceLocation: sourceLocation)
         }
 
         func expectError(named name: String, for id: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) async {
             let reply = await peer.receiveReply()
             #expect(reply?.name == "ERR", sourceLocation: sourceLocation)
-            #expect(reply?.responseTo == id, sourceLocation: sourceLocation)
+            #expect(reply?.responseToArray == id, sourceLocation: sourceLocation)
             #expect(reply?.arguments?[0] == .string(name), sourceLocation: sourceLocation)
         }
     }
@@ -139,8 +139,8 @@ import Testing
         let harness = try Harness()
         harness.peer.sendRequest("add", arguments: encoded([1, 1]), messageID: id)
         let reply = await harness.peer.receiveReply()
-        #expect(reply?.responseTo == id)
-        #expect(reply?.messageID != id)
+        #expect(reply?.responseToArray == id)
+        #expect(reply?.messageIDArray != id)
         #expect(reply?.version == 3)
         await harness.server.close()
     }

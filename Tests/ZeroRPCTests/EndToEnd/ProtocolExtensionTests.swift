@@ -33,7 +33,7 @@ import Testing
         let ours = requestPayload("calc.add", arguments: Self.addArguments, header: ProtocolExtension.requestHeader)
         peer.sendPayload(ours.payload)
         let oursReply = try #require(await peer.receiveReply())
-        #expect(oursReply.responseTo == ours.messageID)
+        #expect(oursReply.responseToArray == ours.messageID)
         #expect(oursReply.announcedExtensions == Set(ProtocolExtension.all))
 
         let unknown = requestPayload("calc.nope", arguments: encoded([]), header: ProtocolExtension.requestHeader)
@@ -60,7 +60,7 @@ import Testing
         // nothing was sent for the one-way call itself.
         let ping = peer.sendRequest("_zerorpc_ping", arguments: encoded([]))
         let reply = try #require(await peer.receiveReply())
-        #expect(reply.responseTo == ping)
+        #expect(reply.responseToArray == ping)
         #expect(reply.name == "OK")
     }
 

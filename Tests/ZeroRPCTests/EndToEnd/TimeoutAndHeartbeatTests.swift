@@ -79,7 +79,7 @@ import Testing
         let requestID = silentClient.sendRequest("forever", arguments: [0x90])
         let heartbeat = await silentClient.receiveEvent()
         #expect(heartbeat?.name == "_zpc_hb")
-        #expect(heartbeat?.responseTo == requestID)
+        #expect(heartbeat?.responseToArray == requestID)
         #expect(heartbeat?.arguments == [0])
         #expect(await opens(cancelled))
         await server.close()

@@ -1,6 +1,6 @@
 import ZeroRPC
 
-/// The stream and generator parts of `Golden/StreamingAndDeferred/calculator.swift`,
+/// The stream and generator parts of `Tests/ZeroRPCCodeGenTests/Golden/calculator.swift`,
 /// copied as the generator emits them (namespace renamed), so the generated shapes are
 /// proven to compile against the runtime and to work end to end.
 enum StreamingCalculator {

@@ -165,3 +165,10 @@ func encoded(_ value: MessagePackValue) -> [UInt8] {
     writer.write(value)
     return writer.bytes
 }
+
+extension EventEnvelope {
+    /// `responseTo` as an array, for comparing with ids the tests hold.
+    var responseToArray: [UInt8]? { responseTo.map(Array.init) }
+    /// `messageID` as an array.
+    var messageIDArray: [UInt8] { Array(messageID) }
+}

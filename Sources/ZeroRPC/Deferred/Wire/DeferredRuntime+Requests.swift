@@ -33,6 +33,7 @@ extension DeferredRuntime {
                 return ok(.bool(wasUnfinished), event: event)
             default:
                 try await store.acknowledge(token)
+                claimed(token)
                 return ok(.nil, event: event)
             }
         } catch let error as BadRequest {

@@ -14,6 +14,9 @@ final class DeferredRuntime: Sendable {
 
     private struct State {
         var jobs: [DeferredToken: RunningJob] = [:]
+        /// Results this process stored and no client has acknowledged here yet: what a
+        /// shutdown that awaits claims waits for.
+        var unclaimed: Set<DeferredToken> = []
         var cancellationListener: Task<Void, Never>?
         var sweeper: Task<Void, Never>?
         var isShutDown = false
@@ -41,6 +44,14 @@ final class DeferredRuntime: Sendable {
 
     /// How many deferred handlers run in this process now.
     var runningJobCount: Int { state.withLock { $0.jobs.count } }
+
+    /// How many results this process stored that no client acknowledged here yet.
+    var unclaimedCount: Int { state.withLock { $0.unclaimed.count } }
+
+    /// A client acknowledged `token`'s result.
+    func claimed(_ token: DeferredToken) {
+        _ = state.withLock { $0.unclaimed.remove(token) }
+    }
 
     // MARK: The budget race
 
@@ -141,7 +152,9 @@ final class DeferredRuntime: Sendable {
             }
         }
         do {
-            try await store.complete(token, with: stored)
+            if try await store.complete(token, with: stored) {
+                _ = state.withLock { $0.unclaimed.insert(token) }
+            }
         } catch {
             logger.error("zerorpc server: could not store the outcome of deferred call \(token): \(error)")
         }
