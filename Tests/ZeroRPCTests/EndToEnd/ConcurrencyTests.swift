@@ -73,7 +73,7 @@ import Testing
 
     @Test func queuedCallsAreHeartbeatedWhileTheyWait() async throws {
         let release = TestGate()
-        var options = ServerOptions(heartbeatInterval: .milliseconds(300))
+        var options = ServerOptions(heartbeatInterval: .seconds(1))
         options.maximumConcurrentCalls = 1
         let server = Server(options: options)
         try server.register(name: "block") { _, _ in
