@@ -75,9 +75,9 @@ import Testing
             .tcp, serverOptions: ServerOptions(heartbeatInterval: .seconds(1), handlerExecution: .ioThread)
         ) { try $0.register(calculator) }
         defer { Task { await fixture.close() } }
-        let server = fixture.server
-        try server.register(name: "thread") { _, _ in
-            .bool(server.executor.isCurrent)
+        let executor = fixture.server.executor  // not the server: a handler holding it is a cycle
+        try fixture.server.register(name: "thread") { _, _ in
+            .bool(executor.isCurrent)
         }
         #expect(try await fixture.client.call("thread", []) == true)
         for index in 0..<100 {

@@ -66,11 +66,13 @@ import Testing
     @Test func theDeadlineCancelsWhatStillRuns() async throws {
         let started = TestCounter()
         let cancelled = TestCounter()
-        let fixture = try gatedServer(started: started, gate: TestGate(), cancelled: cancelled)
+        let gate = TestGate()
+        let fixture = try gatedServer(started: started, gate: gate, cancelled: cancelled)
         let running = Task { try await fixture.client.call("gated", []) }
         await started.wait(untilAtLeast: 1)
         await fixture.server.shutdown(.graceful(timeout: .milliseconds(200)))
         await cancelled.wait(untilAtLeast: 1)
+        gate.open()  // the handler ignores cancellation until then; let its task end
         await fixture.client.close()
         await #expect(throws: (any Error).self) { try await running.value }
     }
