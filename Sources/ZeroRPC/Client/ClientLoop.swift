@@ -28,8 +28,8 @@ final class ClientLoop {
     private static let receiveBatch = 512
     private static let earlyCancelMemory: Duration = .seconds(60)
 
-    private let queue: CommandQueue<ClientCommand>
-    private let executor: IOThreadExecutor
+    let queue: CommandQueue<ClientCommand>
+    let executor: IOThreadExecutor
     private let options: ClientOptions
     private let peers: PeerExtensions
     private let monitor: ConnectionMonitor
@@ -43,7 +43,7 @@ final class ClientLoop {
     /// scanned when it is due, so a reply costs O(1) however many calls are open.
     private var timersDue = NextWakeUp()
     private var poller = SocketPoller()
-    private var isRunning = true
+    private(set) var isRunning = true
 
     private init(
         queue: CommandQueue<ClientCommand>, executor: IOThreadExecutor, options: ClientOptions, peers: PeerExtensions,
@@ -99,33 +99,30 @@ final class ClientLoop {
     }
 
     private func run() {
-        executor.adoptCurrentThread()
-        while isRunning {
-            handle(queue.takeAll())
-            guard isRunning else { break }
-            executor.runQueuedJobs()
-            let now = ContinuousClock.now
-            fireTimers(now: now)
-            let timeout = queue.prepareToSleep() ? pollTimeout(now: now) : 0
-            let dealers = connections.count
-            poller.poll(
-                count: dealers + monitor.socketCount,
-                socket: { $0 < dealers ? connections[$0].socket : monitor.socket(at: $0 - dealers) },
-                wantsToWrite: { $0 < dealers && !connections[$0].outbound.isEmpty }, wakeUp: queue.wakeUp,
-                timeoutMilliseconds: timeout)
-            queue.markAwake()
-            for index in connections.indices {
-                if poller.isWritable(index) { flush(index) }
-                if poller.isReadable(index) { receive(from: index) }
-            }
-            for index in 0..<monitor.socketCount where poller.isReadable(dealers + index) { monitor.receive(index) }
+        runTurns()
+    }
+
+    func pollSockets(timeoutMilliseconds timeout: Int) {
+        let dealers = connections.count
+        poller.poll(
+            count: dealers + monitor.socketCount,
+            socket: { $0 < dealers ? connections[$0].socket : monitor.socket(at: $0 - dealers) },
+            wantsToWrite: { $0 < dealers && !connections[$0].outbound.isEmpty }, wakeUp: queue.wakeUp,
+            timeoutMilliseconds: timeout)
+    }
+
+    func serveReadySockets() {
+        let dealers = connections.count
+        for index in connections.indices {
+            if poller.isWritable(index) { flush(index) }
+            if poller.isReadable(index) { receive(from: index) }
         }
-        stop()
+        for index in 0..<monitor.socketCount where poller.isReadable(dealers + index) { monitor.receive(index) }
     }
 
     // MARK: Commands
 
-    private func handle(_ commands: [ClientCommand]) {
+    func handle(_ commands: [ClientCommand]) {
         for command in commands {
             switch command {
             case .call(let call): start(call)
@@ -319,7 +316,7 @@ final class ClientLoop {
 
     // MARK: Timers
 
-    private func fireTimers(now: ContinuousClock.Instant) {
+    func fireTimers(now: ContinuousClock.Instant) {
         monitor.expireWaiters(now: now)
         guard let due = timersDue.instant, now >= due else { return }
         let interval = options.heartbeatInterval
@@ -358,7 +355,7 @@ final class ClientLoop {
     }
 
     /// Milliseconds until the next timer (-1: none pending).
-    private func pollTimeout(now: ContinuousClock.Instant) -> Int {
+    func pollTimeout(now: ContinuousClock.Instant) -> Int {
         var next = timersDue
         if let deadline = monitor.nextDeadline { next.consider(deadline) }
         if connections.contains(where: { !$0.outbound.isEmpty }) {
@@ -369,7 +366,7 @@ final class ClientLoop {
 
     // MARK: Shutdown
 
-    private func stop() {
+    func stop() {
         for callID in Array(calls.keys) {
             finish(callID, with: .failure(RPCError.closed))
         }
@@ -401,3 +398,5 @@ final class ClientLoop {
         closeWaiters = []
     }
 }
+
+extension ClientLoop: IOLoop {}

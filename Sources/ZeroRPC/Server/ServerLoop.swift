@@ -100,27 +100,23 @@ final class ServerLoop {
     }
 
     private func run() {
-        executor.adoptCurrentThread()
-        while isRunning {
-            handle(queue.takeAll())
-            guard isRunning else { break }
-            executor.runQueuedJobs()
-            let now = ContinuousClock.now
-            fireTimers(now: now)
-            let timeout = queue.prepareToSleep() ? pollTimeout(now: now) : 0
-            poller.poll(
-                count: 1, socket: { _ in socket }, wantsToWrite: { _ in !blockedPeers.isEmpty }, wakeUp: queue.wakeUp,
-                timeoutMilliseconds: timeout)
-            queue.markAwake()
-            if poller.isWritable(0) { retryBlockedPeers(now: .now) }
-            if poller.isReadable(0) { receive() }
-        }
-        stop()
+        runTurns()
+    }
+
+    func pollSockets(timeoutMilliseconds timeout: Int) {
+        poller.poll(
+            count: 1, socket: { _ in socket }, wantsToWrite: { _ in !blockedPeers.isEmpty }, wakeUp: queue.wakeUp,
+            timeoutMilliseconds: timeout)
+    }
+
+    func serveReadySockets() {
+        if poller.isWritable(0) { retryBlockedPeers(now: .now) }
+        if poller.isReadable(0) { receive() }
     }
 
     // MARK: Commands
 
-    private func handle(_ commands: [ServerCommand]) {
+    func handle(_ commands: [ServerCommand]) {
         for command in commands {
             switch command {
             case .bind(let endpoint, let reply):
@@ -326,7 +322,7 @@ final class ServerLoop {
 
     // MARK: Shutdown
 
-    private func stop() {
+    func stop() {
         for call in calls.values {
             call.task?.cancel()
         }
@@ -352,3 +348,5 @@ final class ServerLoop {
         closeWaiters = []
     }
 }
+
+extension ServerLoop: IOLoop {}

@@ -1,0 +1,44 @@
+/// The turn every I/O thread takes, in one place: commands, then jobs of tasks that
+/// prefer the thread, then timers, then one `zmq_poll` that sleeps only when nothing is
+/// queued, then the sockets that are ready.
+///
+/// The order matters: `prepareToSleep()` marks the thread asleep under the queue's lock
+/// only when nothing is queued, so a command or job enqueued after that check writes
+/// the wake-up descriptor and the poll returns at once.
+protocol IOLoop: AnyObject {
+    associatedtype Command: Sendable
+
+    var queue: CommandQueue<Command> { get }
+    var executor: IOThreadExecutor { get }
+    var isRunning: Bool { get }
+
+    func handle(_ commands: [Command])
+    func fireTimers(now: ContinuousClock.Instant)
+    /// Milliseconds until the next timer (-1: none).
+    func pollTimeout(now: ContinuousClock.Instant) -> Int
+    /// `zmq_poll` over the thread's sockets and the queue's wake-up descriptor.
+    func pollSockets(timeoutMilliseconds: Int)
+    /// Serves the sockets the last poll found ready.
+    func serveReadySockets()
+    /// Closes everything; runs once, after the last turn.
+    func stop()
+}
+
+extension IOLoop {
+    /// Runs turns until `isRunning` turns false, then `stop()`.
+    func runTurns() {
+        executor.adoptCurrentThread()
+        while isRunning {
+            handle(queue.takeAll())
+            guard isRunning else { break }
+            executor.runQueuedJobs()
+            let now = ContinuousClock.now
+            fireTimers(now: now)
+            let timeout = queue.prepareToSleep() ? pollTimeout(now: now) : 0
+            pollSockets(timeoutMilliseconds: timeout)
+            queue.markAwake()
+            serveReadySockets()
+        }
+        stop()
+    }
+}
