@@ -175,25 +175,25 @@ struct SwiftClientToPythonServerTests {
     }
 
     /// A stock server answers a one-way call only after its handler ran, and abandons a
-    /// call whose client goes silent for ~3 heartbeat periods; the handler here runs 4.
-    /// Once the client knows the server is stock (after any reply without `ext`),
-    /// `oneway` returns as soon as the request is sent, and the I/O thread keeps the
-    /// channel heartbeating until the late reply nobody awaits.
+    /// call whose client goes silent for ~3 heartbeat periods. Once the client knows the
+    /// server is stock (after any reply without `ext`), `oneway` returns as soon as the
+    /// request is sent — here before the handler may even start its work, which waits
+    /// for `release` — and the I/O thread keeps the channel heartbeating through the
+    /// handler's sleep of several periods until the late reply nobody awaits.
     @Test func onewayToAStockServerReturnsAtOnceAndKeepsHeartbeating() async throws {
         try await withClient { client, _ in
             #expect(try await client.call("add", [1, 1]) == 2)
             let token = "later-\(UInt64.random(in: 0...UInt64.max))"
             let seconds = InteropFixture.slowCallSeconds
-            try await client.oneway("notify_later", options: CallOptions(timeout: .seconds(20))) { writer in
+            // Awaiting the handler here would time out: it cannot finish before `release`.
+            try await client.oneway("notify_after_release", options: CallOptions(timeout: .seconds(20))) { writer in
                 writer.writeArrayHeader(2)
                 writer.write(seconds)
                 writer.write(token)
             }
-            var seen = try await client.call("notified", [])
-            #expect(
-                seen.arrayValue?.contains(.string(token)) != true,
-                "oneway returned only after the \(seconds) s handler had finished")
-            for _ in 0..<80 where seen.arrayValue?.contains(.string(token)) != true {
+            _ = try await client.call("release", [.string(token)])
+            var seen: MessagePackValue = []
+            for _ in 0..<200 where seen.arrayValue?.contains(.string(token)) != true {
                 try await Task.sleep(for: .milliseconds(100))
                 seen = try await client.call("notified", [])
             }

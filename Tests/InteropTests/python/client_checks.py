@@ -144,7 +144,7 @@ class Checks(object):
         self.opts = opts
         self.results = []
 
-    def run(self, name, body, timeout=10.0):
+    def run(self, name, body, timeout=30.0):
         started = time.monotonic()
         try:
             with gevent.Timeout(timeout, CheckFailed("no answer within %.1fs" % timeout)):
@@ -358,7 +358,7 @@ class RawPeer(object):
                 return got
             got.append(event)
 
-    def reply_to(self, message_id, seconds=5.0):
+    def reply_to(self, message_id, seconds=20.0):
         """The first non-heartbeat event answering message_id, or CheckFailed."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:

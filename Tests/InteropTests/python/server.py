@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import py311_compat  # noqa: E402,F401  (must precede zerorpc)
 
 import gevent  # noqa: E402
+import gevent.event  # noqa: E402
 import zerorpc  # noqa: E402
 import zmq  # noqa: E402
 
@@ -27,6 +28,7 @@ import zmq  # noqa: E402
 class InteropService(object):
     def __init__(self):
         self._notified = []
+        self._releases = {}
 
     def add(self, a, b):
         """Add two numbers and return the sum."""
@@ -56,6 +58,16 @@ class InteropService(object):
         """Records x after sleeping: checks a one-way caller keeps heartbeating."""
         gevent.sleep(seconds)
         self._notified.append(x)
+
+    def notify_after_release(self, seconds, x):
+        """Waits for release(x), then records x after sleeping: checks that a one-way
+        caller returned before the handler ended and keeps heartbeating after."""
+        self._releases.setdefault(x, gevent.event.Event()).wait()
+        gevent.sleep(seconds)
+        self._notified.append(x)
+
+    def release(self, x):
+        self._releases.setdefault(x, gevent.event.Event()).set()
 
     @zerorpc.stream
     def countdown(self, n):

@@ -22,10 +22,10 @@ func freshToken(_ issuer: DeferredServerID = testIssuer) -> DeferredToken {
     DeferredToken(issuer: issuer)
 }
 
-/// Yields until `condition` holds, so a test can wait for a waiter to suspend without
-/// sleeping; fails after `limit` of wall time.
+/// Checks `condition` every 2 ms until it holds, so a test can wait for a waiter to
+/// suspend; fails after `limit` of wall time.
 func eventually(
-    within limit: Duration = .seconds(10), _ condition: @Sendable () async throws -> Bool,
+    within limit: Duration = .seconds(30), _ condition: @Sendable () async throws -> Bool,
     sourceLocation: SourceLocation = #_sourceLocation
 ) async rethrows {
     let deadline = ContinuousClock.now.advanced(by: limit)
@@ -34,7 +34,9 @@ func eventually(
             Issue.record("condition never held", sourceLocation: sourceLocation)
             return
         }
-        await Task.yield()
+        // A short sleep, not a yield: spinning starves the work being waited for when
+        // the whole suite shares two cores (seen under AddressSanitizer).
+        try? await Task.sleep(for: .milliseconds(2))
     }
 }
 
