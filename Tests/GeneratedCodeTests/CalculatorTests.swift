@@ -66,7 +66,9 @@ import ZeroRPC
             func divide(a: Double, b: Double, options: CallOptions) async throws -> Double { -1 }
             func log(line: String, options: CallOptions) async throws {}
             func centroid(points: [Point], options: CallOptions) async throws -> Point { Point(x: 0, y: 0, meta: [:]) }
-            func count(to: Int64, options: CallOptions) async throws -> ResponseStream<Int64> { throw RPCError.closed }
+            func count(to: Int64, options: CallOptions) async throws -> ResponseStream<Int64> {
+                ResponseStream(1...to)
+            }
             func runningTotal(options: CallOptions) async throws -> ZeroRPC.Generator<Int64, Int64> {
                 throw RPCError.closed
             }
@@ -82,5 +84,8 @@ import ZeroRPC
         #expect(try await client.add(a: 1, b: 2) == -1)
         #expect(try await client.factor(n: 7) == [7])
         #expect(try await client.startFactor(n: 7).token == nil)
+        var counted: [Int64] = []
+        for try await n in try await client.count(to: 3) { counted.append(n) }
+        #expect(counted == [1, 2, 3])
     }
 }

@@ -17,22 +17,57 @@ public struct ResponseStream<Element: MessagePackDecodable & Sendable>: AsyncSeq
     /// How many items the client lets the server send ahead of the consumer.
     public static var creditWindow: Int { 100 }
 
-    let core: ResponseStreamCore<Element>
+    private enum Source: Sendable {
+        case remote(ResponseStreamCore<Element>)
+        case local([Element])
+    }
+
+    private let source: Source
+
+    init(core: ResponseStreamCore<Element>) {
+        source = .remote(core)
+    }
+
+    /// A stream that yields `elements` and ends, with no server behind it: for tests and
+    /// for mocks of a generated `ClientProtocol`.
+    ///
+    /// ```swift
+    /// func count(to: Int64, options: CallOptions) async throws -> ResponseStream<Int64> {
+    ///     ResponseStream(1...to)
+    /// }
+    /// ```
+    public init(_ elements: some Sequence<Element>) {
+        source = .local(Array(elements))
+    }
 
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(core: core, scope: IterationScope(channel: core.channel))
+        switch source {
+        case .remote(let core): AsyncIterator(kind: .remote(core, IterationScope(channel: core.channel)))
+        case .local(let elements): AsyncIterator(kind: .local(elements[...]))
+        }
     }
 
     /// Reads the stream's items; dropping it (e.g. by `break`) closes the stream.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        let core: ResponseStreamCore<Element>
-        let scope: IterationScope
+        enum Kind {
+            case remote(ResponseStreamCore<Element>, IterationScope)
+            case local(ArraySlice<Element>)
+        }
+
+        var kind: Kind
 
         /// The next item, nil after `STREAM_DONE`.
         /// - Throws: `RemoteError` or a declared error sent by the server, `RPCError`
         ///   (`lostRemote`, `invalidResult`, `closed`), or `CancellationError`.
         public mutating func next() async throws -> Element? {
-            try await core.next()
+            switch kind {
+            case .remote(let core, _):
+                return try await core.next()
+            case .local(var elements):
+                let element = elements.popFirst()
+                kind = .local(elements)
+                return element
+            }
         }
     }
 }
