@@ -116,8 +116,10 @@ struct SwiftClientToPythonServerTests {
     /// extensions; a stock server must shrug that off and keep answering.
     @Test func cancelledCallsLeaveTheStockServerWorking() async throws {
         try await withClient { client, _ in
+            // 60 s calls: however long a loaded machine (the suite under ASan on 2 cores)
+            // delays this task, the cancels below come before any reply could.
             let calls = (0..<20).map { _ in
-                Task { try await client.call("slow", [5.0], options: CallOptions(timeout: .seconds(10))) }
+                Task { try await client.call("slow", [60.0], options: CallOptions(timeout: .seconds(90))) }
             }
             try await Task.sleep(for: .milliseconds(300))
             for call in calls { call.cancel() }
@@ -125,9 +127,9 @@ struct SwiftClientToPythonServerTests {
                 let result = await call.result
                 #expect(throws: CancellationError.self) { try result.get() }
             }
-            let sum = try await client.call("add", [1, 2], options: CallOptions(timeout: .seconds(3)))
+            let sum = try await client.call("add", [1, 2], options: CallOptions(timeout: .seconds(15)))
             #expect(sum == 3)
-            let slow = try await client.call("slow", [0.2], options: CallOptions(timeout: .seconds(3)))
+            let slow = try await client.call("slow", [0.2], options: CallOptions(timeout: .seconds(15)))
             #expect(slow == 0.2)
         }
     }
