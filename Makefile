@@ -64,10 +64,10 @@ test-plugin: deps
 	Tests/ZeroRPCCodeGenTests/PluginFixture/check-plugin.sh
 
 test-asan: deps venv
-	LSAN_OPTIONS=suppressions=$(CURDIR)/.lsan-suppressions $(SWIFT) test --sanitize=address --scratch-path .build-asan
+	ZERORPC_SANITIZED=1 LSAN_OPTIONS=suppressions=$(CURDIR)/.lsan-suppressions $(SWIFT) test --sanitize=address --scratch-path .build-asan
 
 test-tsan: deps venv
-	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+	ZERORPC_SANITIZED=1 $(SWIFT) test --sanitize=thread --scratch-path .build-tsan
 
 ## demo: the calculator of Schemas/calculator.rpc, server and client (Examples/Calculator).
 demo: deps
