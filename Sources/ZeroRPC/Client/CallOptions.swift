@@ -7,16 +7,23 @@ public struct CallOptions: Sendable {
     public var deadline: ContinuousClock.Instant?
     /// The responsiveness budget of a deferred call; nil means not deferred.
     public var deferAfter: Duration?
+    /// With a budget: a key that makes a resent request (same key, same method, within
+    /// the result's time to live) answer with the first request's deferred token
+    /// instead of running the handler again. Header key `"idem"`; nil (default) sends
+    /// none. Make it unique per logical operation, e.g. a UUID kept across retries.
+    public var idempotencyKey: String?
 
     /// A 30 s timeout, no deadline, not deferred.
     public static var defaults: CallOptions { CallOptions() }
 
     /// Options for one call; every parameter has the default of `CallOptions.defaults`.
     public init(
-        timeout: Duration = .seconds(30), deadline: ContinuousClock.Instant? = nil, deferAfter: Duration? = nil
+        timeout: Duration = .seconds(30), deadline: ContinuousClock.Instant? = nil, deferAfter: Duration? = nil,
+        idempotencyKey: String? = nil
     ) {
         self.timeout = timeout
         self.deadline = deadline
         self.deferAfter = deferAfter
+        self.idempotencyKey = idempotencyKey
     }
 }

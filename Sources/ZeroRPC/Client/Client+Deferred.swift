@@ -80,7 +80,14 @@ extension Client {
         var writer = MessagePackWriter()
         arguments(&writer)
         var extraHeader = ProtocolExtension.requestHeader
-        if let budget { extraHeader.append((DeferredWire.budgetHeaderKey, DeferredWire.encodeBudget(budget))) }
+        if let budget {
+            extraHeader.append((DeferredWire.budgetHeaderKey, DeferredWire.encodeBudget(budget)))
+            if let key = options.idempotencyKey {
+                var keyWriter = MessagePackWriter()
+                keyWriter.write(key)
+                extraHeader.append((DeferredWire.idempotencyHeaderKey, keyWriter.bytes))
+            }
+        }
         guard !interceptors.isEmpty else {
             return try await send(
                 method, options: options, header: extraHeader, connection: connection, arguments: writer)

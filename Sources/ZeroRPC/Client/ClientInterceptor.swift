@@ -31,7 +31,7 @@ public struct ClientRequest: Sendable {
     public let method: String
     /// Fields added to the request header; stock zerorpc servers pass unknown keys to
     /// their middleware and ignore them otherwise. Keys the protocol uses
-    /// (`message_id`, `v`, `response_to`, `ext`, `oneway`, `deferred`) are refused.
+    /// (`message_id`, `v`, `response_to`, `ext`, `oneway`, `deferred`, `idem`) are refused.
     public var header: [String: MessagePackValue]
     /// The call's options; an interceptor may tighten the timeout, for instance.
     public var options: CallOptions
@@ -52,7 +52,9 @@ public struct ClientReply: Sendable {
 
 extension Client {
     /// Header keys interceptors may not set: the protocol's own.
-    static let reservedHeaderKeys: Set<String> = ["message_id", "v", "response_to", "ext", "oneway", "deferred"]
+    static let reservedHeaderKeys: Set<String> = [
+        "message_id", "v", "response_to", "ext", "oneway", "deferred", "idem",
+    ]
 
     /// Runs `send` inside this client's interceptors; returns what `send` produced.
     func intercepted<Value>(

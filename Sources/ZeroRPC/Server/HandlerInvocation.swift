@@ -19,10 +19,18 @@ enum HandlerInvocation {
         var context = ServerContext(method: method, peerIdentity: call.peerIdentity, event: event)
         context.peerPublicKey = call.peerPublicKey
         if !isOneway, let runtime = options.deferredRuntime, let budget = DeferredWire.budget(in: event) {
+            var reserved: DeferredToken?
+            if let key = DeferredWire.idempotencyKey(in: event) {
+                switch await runtime.reserve(idempotencyKey: key) {
+                case .existing(let token): return DeferredRuntime.deferredReply(token, answering: event)
+                case .fresh(let token): reserved = token
+                case .unavailable: break
+                }
+            }
             let job = DeferredJob(runtime: runtime)
             context.deferredJob = job
             return await runtime.run(
-                deadline: call.arrivedAt.advanced(by: budget), job: job, event: event,
+                deadline: call.arrivedAt.advanced(by: budget), job: job, event: event, reserved: reserved,
                 handler: { [context] in
                     do {
                         var argumentReader = MessagePackReader(

@@ -58,8 +58,12 @@ final class DeferredRuntime: Sendable {
     /// Runs `handler` in a task of its own and answers with its reply if it finishes by
     /// `deadline`; otherwise stores a pending entry, answers `DEFERRED [token]` and lets
     /// the handler finish into the store.
+    ///
+    /// A `reserved` token (an idempotency key's fresh entry, already pending in the store)
+    /// is the one answered with, and an outcome within the budget is stored under it too,
+    /// so a resent request finds the result.
     func run(
-        deadline: ContinuousClock.Instant, job: DeferredJob, event: EventEnvelope,
+        deadline: ContinuousClock.Instant, job: DeferredJob, event: EventEnvelope, reserved: DeferredToken? = nil,
         handler: @escaping @Sendable () async -> DeferredJob.Outcome,
         reply: @escaping @Sendable (DeferredJob.Outcome) -> [UInt8],
         storedError: @escaping @Sendable (any Error) -> DeferredError
@@ -85,10 +89,13 @@ final class DeferredRuntime: Sendable {
         timer?.cancel()
         switch decision {
         case .finished(let outcome):
+            if let reserved {
+                await finish(reserved, job: job, with: outcome, storedError: storedError, awaitsClaim: false)
+            }
             return reply(outcome)
         case .budgetElapsed:
-            let token = DeferredToken(issuer: serverID)
-            guard await createEntry(token, job: job, task: handlerTask) else {
+            let token = reserved ?? DeferredToken(issuer: serverID)
+            guard await createEntry(token, job: job, task: handlerTask, inStore: reserved == nil) else {
                 let outcome: DeferredJob.Outcome
                 if let early = job.abandonDeferral() {
                     outcome = early
@@ -97,20 +104,56 @@ final class DeferredRuntime: Sendable {
                 } else {
                     outcome = .failure(CancellationError())
                 }
+                if let reserved {
+                    await finish(reserved, job: job, with: outcome, storedError: storedError, awaitsClaim: false)
+                }
                 return reply(outcome)
             }
             if let early = await job.becomeDeferred(token) {
                 await finish(token, job: job, with: early, storedError: storedError)
             }
-            return EventEncoder.encode(
-                messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID,
-                extraHeader: ProtocolExtension.replyHeader(answering: event), name: DeferredWire.deferredEvent,
-                arguments: Self.tokenArguments(token))
+            return Self.deferredReply(token, answering: event)
         }
     }
 
-    /// Registers the job, so it can be cancelled, then creates its pending entry.
-    private func createEntry(_ token: DeferredToken, job: DeferredJob, task: Task<Void, Never>) async -> Bool {
+    /// `DEFERRED [token]` on the request's channel.
+    static func deferredReply(_ token: DeferredToken, answering event: EventEnvelope) -> [UInt8] {
+        EventEncoder.encode(
+            messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID,
+            extraHeader: ProtocolExtension.replyHeader(answering: event), name: DeferredWire.deferredEvent,
+            arguments: tokenArguments(token))
+    }
+
+    /// What an idempotency key found in the store.
+    enum Reservation {
+        /// A new pending entry: run the call under this token.
+        case fresh(DeferredToken)
+        /// A live entry already holds the key: answer with its token, run nothing.
+        case existing(DeferredToken)
+        /// The store failed (logged): run the call as if it had no key.
+        case unavailable
+    }
+
+    /// Creates the pending entry of an idempotent call up front, or finds the live one
+    /// holding `key` (a resent request).
+    func reserve(idempotencyKey key: String) async -> Reservation {
+        let token = DeferredToken(issuer: serverID)
+        do {
+            switch try await store.create(token, timeToLive: timeToLive, idempotencyKey: key) {
+            case .created: return .fresh(token)
+            case .existing(let existing): return .existing(existing)
+            }
+        } catch {
+            logger.error("zerorpc server: could not reserve an idempotent deferred call: \(error)")
+            return .unavailable
+        }
+    }
+
+    /// Registers the job, so it can be cancelled, then creates its pending entry (unless
+    /// it is already in the store: `inStore` false).
+    private func createEntry(
+        _ token: DeferredToken, job: DeferredJob, task: Task<Void, Never>, inStore: Bool = true
+    ) async -> Bool {
         let isShutDown = state.withLock { state in
             guard !state.isShutDown else { return true }
             if state.jobs.isEmpty {
@@ -126,6 +169,7 @@ final class DeferredRuntime: Sendable {
             return false
         }
         if isShutDown { return false }
+        guard inStore else { return true }
         do {
             _ = try await store.create(token, timeToLive: timeToLive, idempotencyKey: nil)
             return true
@@ -139,7 +183,7 @@ final class DeferredRuntime: Sendable {
     /// Writes a deferred job's outcome; a job asked to cancel ends `cancelled`.
     private func finish(
         _ token: DeferredToken, job: DeferredJob, with outcome: DeferredJob.Outcome,
-        storedError: (any Error) -> DeferredError
+        storedError: (any Error) -> DeferredError, awaitsClaim: Bool = true
     ) async {
         let stored: DeferredOutcome
         if job.isCancellationRequested {
@@ -152,7 +196,7 @@ final class DeferredRuntime: Sendable {
             }
         }
         do {
-            if try await store.complete(token, with: stored) {
+            if try await store.complete(token, with: stored), awaitsClaim {
                 _ = state.withLock { $0.unclaimed.insert(token) }
             }
         } catch {

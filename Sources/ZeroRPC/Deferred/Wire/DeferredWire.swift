@@ -6,6 +6,9 @@
 enum DeferredWire {
     /// The request header key holding the responsiveness budget in milliseconds.
     static let budgetHeaderKey = "deferred"
+    /// The request header key of an idempotency key (a string): a resent request with
+    /// the same key and method gets the first one's token instead of running again.
+    static let idempotencyHeaderKey = "idem"
     /// The reply event of a call that outlived its budget: `DEFERRED [token]`.
     static let deferredEvent = "DEFERRED"
 
@@ -45,6 +48,15 @@ enum DeferredWire {
         var reader = MessagePackReader(payload: event.payload, startingAt: range.lowerBound)
         guard let milliseconds = try? reader.readInt64(), milliseconds >= 0 else { return nil }
         return .milliseconds(min(milliseconds, Int64(Int32.max)))
+    }
+
+    /// The idempotency key of a request, scoped by the method it calls; nil when absent
+    /// or not a string.
+    static func idempotencyKey(in event: EventEnvelope) -> String? {
+        guard let range = event.extraHeaderFields[idempotencyHeaderKey] else { return nil }
+        var reader = MessagePackReader(payload: event.payload, startingAt: range.lowerBound)
+        guard let key = try? reader.readString() else { return nil }
+        return event.name + "\u{1F}" + key
     }
 
     /// The `{state, progress, message[, error]}` map `_zpc_status` answers.
