@@ -100,14 +100,13 @@ extension Client {
         _ method: String, mode: OnewayMode, options: CallOptions, fields: [(key: String, value: [UInt8])],
         arguments: [UInt8]
     ) async throws {
-        let messageID = MessageIDGenerator.shared.next()
         let header =
             (mode == .flagged ? ProtocolExtension.flaggedOnewayHeader : ProtocolExtension.requestHeader) + fields
-        let payload = EventEncoder.encode(
-            messageID: messageID, responseTo: nil, extraHeader: header, name: method, arguments: arguments)
+        let request = EventEncoder.request(method, header: header, arguments: arguments)
         switch mode {
-        case .flagged: try await post(payload)
-        case .unawaited: try await sendUnawaited(method, messageID: messageID, payload: payload, options: options)
+        case .flagged: try await post(request.payload)
+        case .unawaited:
+            try await sendUnawaited(method, messageID: request.messageID, payload: request.payload, options: options)
         }
     }
 

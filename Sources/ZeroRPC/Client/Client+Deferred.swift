@@ -89,42 +89,20 @@ extension Client {
             }
         }
         guard !interceptors.isEmpty else {
-            return try await send(
-                method, options: options, header: extraHeader, connection: connection, arguments: writer)
+            let request = writer.withUnsafeBytes { EventEncoder.request(method, header: extraHeader, arguments: $0) }
+            return try await perform(
+                method, messageID: request.messageID, payload: request.payload, options: options,
+                connection: connection)
         }
         let encodedArguments = writer.bytes
-        return try await intercepted(ClientRequest(method: method, options: options)) { request in
-            let fields = try Self.encodedHeader(request.header, method: method)
-            let reply = try await send(
-                method, options: request.options, header: extraHeader + fields, connection: connection,
-                arguments: encodedArguments)
+        return try await intercepted(ClientRequest(method: method, options: options)) { intercepted in
+            let fields = try Self.encodedHeader(intercepted.header, method: method)
+            let request = EventEncoder.request(method, header: extraHeader + fields, arguments: encodedArguments)
+            let reply = try await perform(
+                method, messageID: request.messageID, payload: request.payload, options: intercepted.options,
+                connection: connection)
             return (reply, ClientReply(event: reply.name))
         }
-    }
-
-    /// Encodes the request event around already encoded arguments and sends it.
-    private func send(
-        _ method: String, options: CallOptions, header: [(key: String, value: [UInt8])], connection: Int?,
-        arguments: borrowing MessagePackWriter
-    ) async throws -> EventEnvelope {
-        let messageID = MessageIDGenerator.shared.next()
-        let payload = arguments.withUnsafeBytes { encodedArguments in
-            EventEncoder.encode(
-                messageID: messageID, responseTo: nil, extraHeader: header, name: method, arguments: encodedArguments)
-        }
-        return try await perform(
-            method, messageID: messageID, payload: payload, options: options, connection: connection)
-    }
-
-    private func send(
-        _ method: String, options: CallOptions, header: [(key: String, value: [UInt8])], connection: Int?,
-        arguments: [UInt8]
-    ) async throws -> EventEnvelope {
-        let messageID = MessageIDGenerator.shared.next()
-        let payload = EventEncoder.encode(
-            messageID: messageID, responseTo: nil, extraHeader: header, name: method, arguments: arguments)
-        return try await perform(
-            method, messageID: messageID, payload: payload, options: options, connection: connection)
     }
 
     /// Decodes the single value of an `OK [value]` event.

@@ -30,12 +30,6 @@ final class PeerExtensions: Sendable {
     /// The combined knowledge over all endpoints.
     var knowledge: Knowledge { state.withLock { $0.knowledge } }
 
-    /// True once every endpoint announced `name`.
-    func allSupport(_ name: String) -> Bool {
-        if case .announced(let names) = knowledge { return names.contains(name) }
-        return false
-    }
-
     /// Records the first reply seen on connection `index`: `names` is nil for a reply
     /// without `ext`. Returns false when that connection was already known, so the I/O
     /// thread stops looking.

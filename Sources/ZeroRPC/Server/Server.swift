@@ -56,9 +56,7 @@ public final class Server: Sendable {
         } catch .closed {
             return
         }
-        await withCheckedContinuation { continuation in
-            if !queue.enqueue(.waitUntilClosed(continuation)) { continuation.resume() }
-        }
+        await waitUntilClosed(queue)
     }
 
     /// Cancels running handlers, closes the socket and stops the I/O thread; returns when
@@ -110,6 +108,10 @@ public final class Server: Sendable {
     /// already is. Unlike `run()` it never starts the server's thread.
     public func waitClosed() async {
         guard let queue = lifecycle.withLock({ $0.queue }) else { return }
+        await waitUntilClosed(queue)
+    }
+
+    private func waitUntilClosed(_ queue: CommandQueue<ServerCommand>) async {
         await withCheckedContinuation { continuation in
             if !queue.enqueue(.waitUntilClosed(continuation)) { continuation.resume() }
         }

@@ -54,7 +54,7 @@ extension Client {
             method, options: options, declaredErrors: declaredErrors, arguments: arguments)
         return Generator(
             channel: channel, declaredErrors: declaredErrors,
-            serverExtensions: ProtocolExtension.decode(first.headerFieldBytes("ext")))
+            serverExtensions: first.announcedExtensions ?? [])
     }
 
     /// Calls a generator method with dynamic values.
@@ -81,11 +81,10 @@ extension Client {
         arguments(&writer)
         let encodedArguments = writer.bytes
         let open = { (options: CallOptions, fields: [(key: String, value: [UInt8])]) in
-            let messageID = MessageIDGenerator.shared.next()
-            let payload = EventEncoder.encode(
-                messageID: messageID, responseTo: nil, extraHeader: ProtocolExtension.requestHeader + fields,
-                name: method, arguments: encodedArguments)
-            return try await self.openChannel(method, messageID: messageID, payload: payload, options: options)
+            let request = EventEncoder.request(
+                method, header: ProtocolExtension.requestHeader + fields, arguments: encodedArguments)
+            return try await self.openChannel(
+                method, messageID: request.messageID, payload: request.payload, options: options)
         }
         let (channel, first) =
             interceptors.isEmpty

@@ -49,6 +49,7 @@ final class CommandQueue<Command: Sendable>: JobQueue {
         wakeUp.signal()
     }
 
+    /// I/O thread: takes every queued job, oldest first.
     func takeJobs() -> [UnownedJob] {
         state.withLock { state in
             guard !state.jobs.isEmpty else { return [] }

@@ -31,7 +31,7 @@ extension IOLoop {
         while isRunning {
             handle(queue.takeAll())
             guard isRunning else { break }
-            executor.runQueuedJobs()
+            executor.run(queue.takeJobs())
             let now = ContinuousClock.now
             fireTimers(now: now)
             let timeout = queue.prepareToSleep() ? pollTimeout(now: now) : 0

@@ -44,10 +44,9 @@ public final class IOThreadExecutor: TaskExecutor {
         owner.withLock { $0 = pthread_self() }
     }
 
-    /// I/O thread: runs every job queued so far, oldest first.
-    func runQueuedJobs() {
-        guard let queue = jobs.withLock({ $0 }) else { return }
-        for job in queue.takeJobs() {
+    /// I/O thread: runs `jobs`, taken from its own queue, oldest first.
+    func run(_ jobs: [UnownedJob]) {
+        for job in jobs {
             job.runSynchronously(on: asUnownedTaskExecutor())
         }
     }
@@ -65,6 +64,4 @@ public final class IOThreadExecutor: TaskExecutor {
 protocol JobQueue: Sendable {
     /// Queues `job` and wakes the thread if it sleeps; false once the thread stopped.
     func enqueueJob(_ job: UnownedJob) -> Bool
-    /// I/O thread: takes every queued job, oldest first.
-    func takeJobs() -> [UnownedJob]
 }

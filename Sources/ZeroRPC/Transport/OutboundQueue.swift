@@ -25,18 +25,6 @@ struct OutboundQueue {
         return peerIsUnreachable ? .unreachable : .wouldBlock
     }
 
-    /// Sends `frames` now unless older messages still wait, in which case it queues.
-    mutating func send(_ frames: [[UInt8]], on socket: ZMQSocket) -> SendOutcome {
-        if isEmpty {
-            let outcome = socket.send(frames)
-            guard outcome == .wouldBlock || outcome == .unreachable else { return outcome }
-            blockedSince = .now
-            peerIsUnreachable = outcome == .unreachable
-        }
-        messages.append(frames)
-        return peerIsUnreachable ? .unreachable : .wouldBlock
-    }
-
     /// Sends waiting messages in order until the socket refuses one; returns the first
     /// hard failure, if any (the failing message is dropped so the queue moves on).
     mutating func flush(on socket: ZMQSocket) -> TransportError? {

@@ -44,6 +44,18 @@ enum EventEncoder {
         heartbeat(responseTo: responseTo[...])
     }
 
+    /// A request opening a channel of its own: a fresh `message_id` (returned too, the
+    /// id its replies will echo), no `response_to`.
+    static func request(
+        _ name: String, header: [(key: String, value: [UInt8])], arguments: some Collection<UInt8>
+    ) -> (messageID: [UInt8], payload: [UInt8]) {
+        let messageID = MessageIDGenerator.shared.next()
+        return (
+            messageID,
+            encode(messageID: messageID, responseTo: nil, extraHeader: header, name: name, arguments: arguments)
+        )
+    }
+
     /// `_zpc_hb [0]` on the channel `responseTo`.
     static func heartbeat(responseTo: ArraySlice<UInt8>) -> [UInt8] {
         encode(

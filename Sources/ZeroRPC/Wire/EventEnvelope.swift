@@ -26,9 +26,9 @@ struct EventEnvelope: Sendable {
     var headerBytes: ArraySlice<UInt8> { payload[headerRange] }
     var argumentBytes: ArraySlice<UInt8> { payload[argumentsRange] }
 
+    /// The raw value of a header key other than the standard ones, `ext` and `oneway`.
     func headerFieldBytes(_ key: String) -> ArraySlice<UInt8>? {
-        if key == "ext" { return extensionsRange.map { payload[$0] } }
-        return extraHeaderFields[key].map { payload[$0] }
+        extraHeaderFields[key].map { payload[$0] }
     }
 
     /// The extensions the sender announced in header key `ext`; nil when it sent none

@@ -125,7 +125,7 @@ import Testing
                 heartbeatInterval: .seconds(1),
                 interceptors: [InterceptorTests.AddHeader(key: "trace", value: "t-9", seen: seen)])
         ) { server in
-            try server.register(OnewayHeaderProbe(headers: headers, ran: ran))
+            try server.register(OnewayProbe(headers: headers, ran: ran))
         }
         defer { Task { await fixture.close() } }
         for expected in 1...2 {
@@ -135,22 +135,6 @@ import Testing
         #expect(headers.recorded.map { $0["trace"] } == ["t-9", "t-9"])
         #expect(headers.recorded.map { $0["oneway"] } == [nil, .bool(true)])
         #expect(seen.recorded == ["trace:probe:OK", "trace:probe:sent"])
-    }
-}
-
-private struct OnewayHeaderProbe: RegistrableService {
-    static let namespace: String? = nil
-    static let interfaceDefinition = ""
-    let headers: TestRecorder<MessagePackValue>
-    let ran: TestCounter
-
-    var methods: [ServiceMethod] {
-        [
-            .oneway("probe", parameters: [], doc: nil) { [headers, ran] _, context in
-                headers.record(context.header)
-                ran.increment()
-            }
-        ]
     }
 }
 
