@@ -1,6 +1,6 @@
 /// The turn every I/O thread takes, in one place: commands, then jobs of tasks that
-/// prefer the thread, then timers, then one `zmq_poll` that sleeps only when nothing is
-/// queued, then the sockets that are ready.
+/// prefer the thread (again while they queue more, a few rounds at most), then timers,
+/// then one poll that sleeps only when nothing is queued, then the sockets that are ready.
 ///
 /// The order matters: `prepareToSleep()` marks the thread asleep under the queue's lock
 /// only when nothing is queued, so a command or job enqueued after that check writes
@@ -24,14 +24,24 @@ protocol IOLoop: AnyObject {
     func stop()
 }
 
+/// How often a turn goes back for commands queued by the jobs it just ran.
+private let commandRoundsPerTurn = 4
+
 extension IOLoop {
     /// Runs turns until `isRunning` turns false, then `stop()`.
     func runTurns() {
         executor.adoptCurrentThread()
         while isRunning {
-            handle(queue.takeAll())
+            // A job that sends (a caller on this thread) queues its command; handling it
+            // in the same turn saves a poll per call. Bounded, so sockets are not starved.
+            for _ in 0..<commandRoundsPerTurn {
+                handle(queue.takeAll())
+                guard isRunning else { break }
+                let jobs = queue.takeJobs()
+                guard !jobs.isEmpty else { break }
+                executor.run(jobs)
+            }
             guard isRunning else { break }
-            executor.run(queue.takeJobs())
             let now = ContinuousClock.now
             fireTimers(now: now)
             let timeout = queue.prepareToSleep() ? pollTimeout(now: now) : 0

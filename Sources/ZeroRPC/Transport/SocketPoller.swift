@@ -1,43 +1,66 @@
 import CZeroMQ
 
-/// `zmq_poll` over an I/O thread's sockets plus its wake-up descriptor (libzmq 4.3 has no
-/// public poller). Rebuilds its item array in place each turn and answers readiness from
-/// it, so a turn allocates nothing.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Waits for an I/O thread's sockets and its wake-up descriptor with one `poll(2)` over
+/// the sockets' `ZMQ_FD`s, and asks a socket for `ZMQ_EVENTS` only when it must.
+///
+/// `zmq_poll` asks every socket for `ZMQ_EVENTS` before and after it sleeps, and each ask
+/// is a system call; with a monitor socket beside each DEALER that came to eleven `poll`s
+/// per call. `ZMQ_FD` is edge-triggered: it turns readable when commands reach the
+/// socket's mailbox, and a send or receive may consume that signal. So a socket is asked
+/// for `ZMQ_EVENTS` before the thread sleeps only when it was used since its state was
+/// last known (`ZMQSocket.needsEventCheck`); a receive that ended in `EAGAIN` leaves it
+/// known. Rebuilds its arrays in place each turn, so a turn allocates nothing.
 struct SocketPoller {
-    private var items: [zmq_pollitem_t] = []
+    private var descriptors: [pollfd] = []
+    private var ready: [Int16] = []
     private var socketCount = 0
 
     /// Waits up to `timeoutMilliseconds` (-1: forever) for input on any of `count`
     /// sockets, room to write on those that `wantsToWrite`, or the wake-up descriptor.
-    /// EINTR counts as a wake-up with nothing ready.
+    /// Does not wait when a socket already has what it is asked for. EINTR counts as a
+    /// wake-up with nothing ready.
     mutating func poll(
         count: Int, socket: (Int) -> ZMQSocket, wantsToWrite: (Int) -> Bool, wakeUp: WakeUpSignal,
         timeoutMilliseconds: Int
     ) {
-        items.removeAll(keepingCapacity: true)
-        for index in 0..<count {
-            var events = Int16(ZMQ_POLLIN)
-            if wantsToWrite(index) { events |= Int16(ZMQ_POLLOUT) }
-            items.append(zmq_pollitem_t(socket: socket(index).handle, fd: 0, events: events, revents: 0))
-        }
-        items.append(zmq_pollitem_t(socket: nil, fd: wakeUp.fileDescriptor, events: Int16(ZMQ_POLLIN), revents: 0))
+        descriptors.removeAll(keepingCapacity: true)
+        ready.removeAll(keepingCapacity: true)
         socketCount = count
-        if zmq_poll(&items, Int32(items.count), timeoutMilliseconds) <= 0 {
-            for index in items.indices { items[index].revents = 0 }
-            return
+        var timeout = timeoutMilliseconds
+        for index in 0..<count {
+            let socket = socket(index)
+            let wanted = Int16(ZMQ_POLLIN) | (wantsToWrite(index) ? Int16(ZMQ_POLLOUT) : 0)
+            var events: Int16 = 0
+            if socket.needsEventCheck {
+                events = socket.pendingEvents() & wanted
+                if events != 0 { timeout = 0 }
+            }
+            ready.append(events)
+            descriptors.append(pollfd(fd: socket.fileDescriptor, events: Int16(POLLIN), revents: 0))
         }
-        if items[count].revents & Int16(ZMQ_POLLIN) != 0 {
+        descriptors.append(pollfd(fd: wakeUp.fileDescriptor, events: Int16(POLLIN), revents: 0))
+        let result = descriptors.withUnsafeMutableBufferPointer { Glibc.poll($0.baseAddress, nfds_t($0.count), Int32(timeout)) }
+        guard result > 0 else { return }
+        for index in 0..<count where descriptors[index].revents != 0 {
+            let wanted = Int16(ZMQ_POLLIN) | (wantsToWrite(index) ? Int16(ZMQ_POLLOUT) : 0)
+            ready[index] |= socket(index).pendingEvents() & wanted
+        }
+        if descriptors[count].revents & Int16(POLLIN) != 0 {
             wakeUp.drain()
         }
     }
 
     /// Whether socket `index` had input at the last poll.
     func isReadable(_ index: Int) -> Bool {
-        index < socketCount && items[index].revents & Int16(ZMQ_POLLIN) != 0
+        index < socketCount && ready[index] & Int16(ZMQ_POLLIN) != 0
     }
 
     /// Whether socket `index` had room to write at the last poll.
     func isWritable(_ index: Int) -> Bool {
-        index < socketCount && items[index].revents & Int16(ZMQ_POLLOUT) != 0
+        index < socketCount && ready[index] & Int16(ZMQ_POLLOUT) != 0
     }
 }

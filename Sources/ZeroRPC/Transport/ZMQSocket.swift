@@ -41,6 +41,12 @@ final class ZMQSocket {
     private let context: UnsafeMutableRawPointer
     /// A curve server's ZAP domain, given back when the socket closes.
     var zapRegistration: ZAPRegistration?
+    /// `ZMQ_FD`: readable when commands reached the socket's mailbox (see `SocketPoller`).
+    private(set) var fileDescriptor: Int32 = -1
+    /// Whether the socket was used since its `ZMQ_EVENTS` were last known: a send (or a
+    /// receive that did not end in `EAGAIN`) may have consumed the edge `ZMQ_FD` signals,
+    /// so the poller must ask before it sleeps on the descriptor.
+    private(set) var needsEventCheck = true
 
     /// A socket with LINGER 0, of the process's shared context unless told otherwise.
     init(_ kind: Kind, contexts: ZMQContext = .shared) throws(TransportError) {
@@ -52,8 +58,14 @@ final class ZMQSocket {
             throw error
         }
         self.handle = handle
-        do {
+        do throws(TransportError) {
             try setOption(ZMQ_LINGER, 0)
+            var descriptor: Int32 = -1
+            var size = MemoryLayout<Int32>.size
+            guard zmq_getsockopt(handle, ZMQ_FD, &descriptor, &size) == 0 else {
+                throw .lastZMQError("zmq_getsockopt(ZMQ_FD)")
+            }
+            fileDescriptor = descriptor
         } catch {
             close()
             throw error
@@ -86,11 +98,13 @@ final class ZMQSocket {
 
     /// Binds and returns the endpoint actually bound (the real port for `tcp://…:0`).
     func bind(_ endpoint: String) throws(TransportError) -> String {
+        needsEventCheck = true  // zmq_bind processes the socket's pending commands
         guard zmq_bind(handle, endpoint) == 0 else { throw .lastZMQError("zmq_bind(\(endpoint))") }
         return lastEndpoint ?? endpoint
     }
 
     func connect(_ endpoint: String) throws(TransportError) {
+        needsEventCheck = true  // zmq_connect processes the socket's pending commands
         guard zmq_connect(handle, endpoint) == 0 else { throw .lastZMQError("zmq_connect(\(endpoint))") }
     }
 
@@ -101,6 +115,20 @@ final class ZMQSocket {
         guard zmq_getsockopt(handle, ZMQ_LAST_ENDPOINT, &buffer, &size) == 0 else { return nil }
         let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `ZMQ_EVENTS` (`ZMQ_POLLIN`, `ZMQ_POLLOUT`): processes the commands waiting in the
+    /// socket's mailbox, so afterwards the state is known and `ZMQ_FD` re-armed.
+    func pendingEvents() -> Int16 {
+        var events: Int32 = 0
+        var size = MemoryLayout<Int32>.size
+        guard zmq_getsockopt(handle, ZMQ_EVENTS, &events, &size) == 0 else {
+            // A socket that cannot tell is served as if ready: a receive or send then
+            // reports the error where it can be logged.
+            return Int16(ZMQ_POLLIN | ZMQ_POLLOUT)
+        }
+        needsEventCheck = false
+        return Int16(truncatingIfNeeded: events)
     }
 
     /// Receives one whole multipart message without blocking; nil when none is waiting.
@@ -123,9 +151,15 @@ final class ZMQSocket {
             if received < 0 {
                 let code = zmq_errno()
                 if code == EINTR { continue }
-                if code == EAGAIN && frames.isEmpty { return nil }
+                // EAGAIN came after the socket processed its commands: its state is known.
+                if code == EAGAIN && frames.isEmpty {
+                    needsEventCheck = false
+                    return nil
+                }
+                needsEventCheck = true
                 throw TransportError(operation: "zmq_msg_recv", code: code)
             }
+            needsEventCheck = true
             let isLast = zmq_msg_more(&message) == 0
             if isLast, let property {
                 // A string literal's storage is NUL-terminated.
@@ -176,6 +210,7 @@ final class ZMQSocket {
                 zmq_msg_data(&message).copyMemory(from: base, byteCount: source.count)
             }
         }
+        needsEventCheck = true
         var sent: Int32
         repeat {
             sent = zmq_msg_send(&message, handle, flags)
