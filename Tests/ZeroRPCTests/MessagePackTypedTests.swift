@@ -181,6 +181,30 @@ import Testing
         #expect(try reader.readInt64() == 42)
     }
 
+    /// `skipValue` keeps the first 64 open containers on the stack and deeper ones in an
+    /// array: each depth around that boundary, up to the limit, must end exactly where the
+    /// value ends, with siblings after the nested part still skipped.
+    @Test(arguments: [1, 2, 63, 64, 65, 66, 200, MessagePackReader.maximumDepth])
+    func skipValueEndsWhereTheValueEndsAtEveryDepth(_ depth: Int) throws {
+        // depth × [x, <inner>, "tail"] around nil, then a sentinel int.
+        var nested: [UInt8] = [0xc0]
+        for level in 0..<depth {
+            nested = [0x93, 0x01] + nested + [0xa1, UInt8(ascii: "a") + UInt8(level % 26)]
+        }
+        var reader = MessagePackReader(bytes: nested + [0x2a])
+        try reader.skipValue()
+        #expect(reader.position == nested.count)
+        #expect(try reader.readInt64() == 42)
+    }
+
+    @Test func skipValueRefusesOneLevelTooDeepAndConsumesNothing() throws {
+        let tooDeep = [UInt8](repeating: 0x91, count: MessagePackReader.maximumDepth + 1) + [0xc0]
+        var reader = MessagePackReader(bytes: tooDeep)
+        let error = try #require(throws: MessagePackDecodingError.self) { try reader.skipValue() }
+        #expect(error.found == "deeper nesting")
+        #expect(reader.position == 0)
+    }
+
     @Test func nestingDeeperThanTheLimitIsRefused() throws {
         let depth = MessagePackReader.maximumDepth + 10
         let deep = [UInt8](repeating: 0x91, count: depth) + [0xc0]

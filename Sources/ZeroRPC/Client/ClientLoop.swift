@@ -222,14 +222,14 @@ final class ClientLoop {
 
     private func receive(from index: Int) {
         for _ in 0..<Self.receiveBatch {
-            let frames: [[UInt8]]?
+            let payload: [UInt8]?
             do {
-                frames = try connections[index].socket.receiveMessage()
+                payload = try connections[index].socket.receivePayload()
             } catch {
                 options.logger.error("zerorpc client: receive failed: \(error)")
                 return
             }
-            guard let frames, let payload = frames.last else { return }
+            guard let payload else { return }
             deliver(payload)
         }
     }

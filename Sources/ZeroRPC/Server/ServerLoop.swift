@@ -154,25 +154,29 @@ final class ServerLoop {
 
     private func receive() {
         for _ in 0..<Self.receiveBatch {
-            let received: (frames: [[UInt8]], property: String?)?
+            var peerPublicKey: String?
+            let frames: [[UInt8]]?
             do {
-                received = try socket.receiveMessage(property: socket.readsPeerPublicKey ? "User-Id" : nil)
+                frames = try socket.receiveMessage(
+                    property: socket.readsPeerPublicKey ? "User-Id" : nil, value: &peerPublicKey)
             } catch {
                 options.logger.error("zerorpc server: receive failed: \(error)")
                 return
             }
-            guard let received else { return }
-            accept(received.frames, peerPublicKey: received.property)
+            guard let frames else { return }
+            accept(frames, peerPublicKey: peerPublicKey)
         }
     }
 
     /// Splits `[routing…, "", payload]` (the delimiter may be missing) and acts on it.
-    private func accept(_ frames: [[UInt8]], peerPublicKey: String?) {
-        guard frames.count >= 2, let payload = frames.last else {
+    private func accept(_ frames: consuming [[UInt8]], peerPublicKey: String?) {
+        guard frames.count >= 2 else {
             options.logger.warning("zerorpc server: dropped a message of \(frames.count) frame(s)")
             return
         }
-        var routing = Array(frames.dropLast())
+        // The routing frames keep the received array's storage: no copy per message.
+        var routing = consume frames
+        let payload = routing.removeLast()
         if routing.count >= 2, routing.last?.isEmpty == true { routing.removeLast() }
         let peer = routing[0]
         let event: EventEnvelope

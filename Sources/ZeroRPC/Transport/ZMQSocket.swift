@@ -133,19 +133,21 @@ final class ZMQSocket {
 
     /// Receives one whole multipart message without blocking; nil when none is waiting.
     func receiveMessage() throws(TransportError) -> [[UInt8]]? {
-        try receiveMessage(property: nil)?.frames
+        var unused: String?
+        return try receiveMessage(property: nil, value: &unused)
     }
 
-    /// Receives one whole multipart message without blocking, with the metadata
-    /// `property` (`zmq_msg_gets`, e.g. "User-Id") of its last frame when one is named
-    /// and the connection has it; nil when no message is waiting. (The last frame, as a
+    /// Receives one whole multipart message without blocking; nil when none is waiting.
+    /// When `property` is named, `value` gets that metadata (`zmq_msg_gets`, e.g.
+    /// "User-Id") of the last frame if the connection has it. (The last frame, as a
     /// ROUTER's first frame is the routing id it made up, which carries no metadata.)
-    func receiveMessage(property: StaticString?) throws(TransportError) -> (frames: [[UInt8]], property: String?)? {
+    /// `value` is an inout rather than part of the result, so the frames array the
+    /// caller gets is uniquely referenced and can be reshaped without a copy.
+    func receiveMessage(property: StaticString?, value: inout String?) throws(TransportError) -> [[UInt8]]? {
         var message = zmq_msg_t()
         zmq_msg_init(&message)
         defer { zmq_msg_close(&message) }
         var frames: [[UInt8]] = []
-        var value: String?
         while true {
             let received = zmq_msg_recv(&message, handle, frames.isEmpty ? ZMQ_DONTWAIT : 0)
             if received < 0 {
@@ -166,14 +168,41 @@ final class ZMQSocket {
                 let name = UnsafeRawPointer(property.utf8Start).assumingMemoryBound(to: CChar.self)
                 value = zmq_msg_gets(&message, name).map { String(cString: $0) }
             }
-            let size = zmq_msg_size(&message)
-            if size == 0 {
-                frames.append([])
-            } else {
-                frames.append([UInt8](UnsafeRawBufferPointer(start: zmq_msg_data(&message), count: size)))
-            }
-            if isLast { return (frames, value) }
+            if frames.isEmpty { frames.reserveCapacity(3) }  // [routing id, "", payload]
+            frames.append(Self.bytes(of: &message))
+            if isLast { return frames }
         }
+    }
+
+    /// Receives one whole multipart message without blocking and returns only its last
+    /// frame (a DEALER's `["", payload]`); nil when none is waiting.
+    func receivePayload() throws(TransportError) -> [UInt8]? {
+        var message = zmq_msg_t()
+        zmq_msg_init(&message)
+        defer { zmq_msg_close(&message) }
+        var isFirst = true
+        while true {
+            let received = zmq_msg_recv(&message, handle, isFirst ? ZMQ_DONTWAIT : 0)
+            if received < 0 {
+                let code = zmq_errno()
+                if code == EINTR { continue }
+                if code == EAGAIN && isFirst {
+                    needsEventCheck = false
+                    return nil
+                }
+                needsEventCheck = true
+                throw TransportError(operation: "zmq_msg_recv", code: code)
+            }
+            needsEventCheck = true
+            isFirst = false
+            if zmq_msg_more(&message) == 0 { return Self.bytes(of: &message) }
+        }
+    }
+
+    private static func bytes(of message: inout zmq_msg_t) -> [UInt8] {
+        let size = zmq_msg_size(&message)
+        guard size > 0 else { return [] }
+        return [UInt8](UnsafeRawBufferPointer(start: zmq_msg_data(&message), count: size))
     }
 
     /// Sends `routing…, "", payload` as one multipart message without blocking, without

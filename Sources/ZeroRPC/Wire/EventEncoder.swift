@@ -12,12 +12,11 @@ enum EventEncoder {
         bytes.append(0x93)
         let fieldCount = 2 + (responseTo == nil ? 0 : 1) + extraHeader.count
         appendMapHeader(fieldCount, to: &bytes)
-        appendString("message_id", to: &bytes)
+        bytes.append(contentsOf: messageIDKey)
         bytes.append(contentsOf: messageID)
-        appendString("v", to: &bytes)
-        bytes.append(0x03)
+        bytes.append(contentsOf: versionField)
         if let responseTo {
-            appendString("response_to", to: &bytes)
+            bytes.append(contentsOf: responseToKey)
             bytes.append(contentsOf: responseTo)
         }
         for field in extraHeader {
@@ -79,6 +78,17 @@ enum EventEncoder {
         appendString(name, to: &bytes)
         appendString(message, to: &bytes)
         appendString(traceback, to: &bytes)
+        return bytes
+    }
+
+    // The standard header keys, encoded once.
+    private static let messageIDKey = encodedString("message_id")
+    private static let versionField = encodedString("v") + [0x03]
+    private static let responseToKey = encodedString("response_to")
+
+    private static func encodedString(_ text: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        appendString(text, to: &bytes)
         return bytes
     }
 

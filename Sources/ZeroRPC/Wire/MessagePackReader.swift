@@ -221,44 +221,53 @@ public struct MessagePackReader: Sendable {
         return (type, data)
     }
 
-    /// Reads past the next value, however deeply nested, without building it.
+    /// Reads past the next value, however deeply nested, without building it. The counts
+    /// of the containers still open live on the stack (the first 64 levels; deeper ones
+    /// in an array), so skipping an ordinary value allocates nothing.
     public mutating func skipValue() throws {
         let start = position
         do {
-            var pending = 1
-            var depth = 0
-            var openContainers: [Int] = []
-            while pending > 0 {
-                pending -= 1
-                let marker = try peekMarker(expected: "a value")
-                switch MessagePackType(marker: marker) {
-                case .array?, .map?:
-                    let elements =
-                        MessagePackType(marker: marker) == .array
-                        ? try readArrayHeader() : try readMapHeader() * 2
-                    openContainers.append(pending)
-                    pending = elements
-                    depth += 1
-                    guard depth <= Self.maximumDepth else {
-                        throw MessagePackDecodingError(
-                            expected: "nesting of at most \(Self.maximumDepth)", found: "deeper nesting")
+            // 512 bytes: small enough that the temporary allocation is always on the stack.
+            try withUnsafeTemporaryAllocation(of: Int.self, capacity: 64) { openContainers in
+                var deeperContainers: [Int] = []
+                var pending = 1
+                var depth = 0
+                while pending > 0 {
+                    pending -= 1
+                    let marker = try peekMarker(expected: "a value")
+                    switch MessagePackType(marker: marker) {
+                    case .array?, .map?:
+                        let elements =
+                            MessagePackType(marker: marker) == .array
+                            ? try readArrayHeader() : try readMapHeader() * 2
+                        guard depth < Self.maximumDepth else {
+                            throw MessagePackDecodingError(
+                                expected: "nesting of at most \(Self.maximumDepth)", found: "deeper nesting")
+                        }
+                        if depth < openContainers.count {
+                            openContainers[depth] = pending
+                        } else {
+                            deeperContainers.append(pending)
+                        }
+                        depth += 1
+                        pending = elements
+                    case .string?, .binary?:
+                        _ = marker >= 0xc4 && marker <= 0xc6 ? try readBytesRange() : try readStringRange()
+                    case .extension?:
+                        _ = try readExtensionRange(expected: "ext")
+                    case .int?:
+                        _ = try readInteger(expected: "int")
+                    case .float?:
+                        _ = try readDouble()
+                    case .nil?, .bool?:
+                        position += 1
+                    case nil:
+                        throw MessagePackDecodingError(expected: "a value", found: "reserved byte 0xc1")
                     }
-                case .string?, .binary?:
-                    _ = marker >= 0xc4 && marker <= 0xc6 ? try readBytesRange() : try readStringRange()
-                case .extension?:
-                    _ = try readExtensionRange(expected: "ext")
-                case .int?:
-                    _ = try readInteger(expected: "int")
-                case .float?:
-                    _ = try readDouble()
-                case .nil?, .bool?:
-                    position += 1
-                case nil:
-                    throw MessagePackDecodingError(expected: "a value", found: "reserved byte 0xc1")
-                }
-                while pending == 0, let outer = openContainers.popLast() {
-                    pending = outer
-                    depth -= 1
+                    while pending == 0 && depth > 0 {
+                        depth -= 1
+                        pending = depth < openContainers.count ? openContainers[depth] : deeperContainers.removeLast()
+                    }
                 }
             }
         } catch {

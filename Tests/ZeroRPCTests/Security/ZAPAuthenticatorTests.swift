@@ -21,10 +21,11 @@ import Testing
         #expect(client.send([[], [1]]) == .sent)
         var item = zmq_pollitem_t(socket: server.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)
         let ready = zmq_poll(&item, 1, 10_000)
-        let received = ready == 1 ? try server.receiveMessage(property: "User-Id") : nil
+        var userID: String?
+        let received = ready == 1 ? try server.receiveMessage(property: "User-Id", value: &userID) : nil
         client.close()
         server.close()
-        return received?.property
+        return received == nil ? nil : userID
     }
 
     @Test func eachFreshContextGetsAFreshHandlerAndTheLastCloseEndsBoth() throws {
