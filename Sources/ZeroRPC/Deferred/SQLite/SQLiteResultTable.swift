@@ -3,9 +3,6 @@
 /// Every method runs on the worker's queue with its connection. Times are wall-clock
 /// milliseconds since 1970, so processes sharing the file agree on them.
 struct SQLiteResultTable: Sendable {
-    /// The schema version this code writes; a newer file is refused.
-    static let schemaVersion: Int64 = 1
-
     /// `state` column values.
     enum State: Int64 {
         case pending = 0
@@ -22,52 +19,6 @@ struct SQLiteResultTable: Sendable {
     let holderProcessID: Int64
     let leaseMilliseconds: Int64
     let tombstoneRetentionMilliseconds: Int64
-
-    // MARK: - Schema
-
-    func prepareSchema(_ db: SQLiteConnection) throws {
-        try db.executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
-        try db.immediateTransaction {
-            let version = try db.query("PRAGMA user_version").first?.first?.integer ?? 0
-            guard version <= Self.schemaVersion else {
-                throw ResultStoreError.unsupportedSchema(version: version, path: db.path)
-            }
-            try db.executeScript(
-                """
-                CREATE TABLE IF NOT EXISTS deferred_entries (
-                    token TEXT PRIMARY KEY NOT NULL,
-                    owner TEXT NOT NULL,
-                    holder TEXT NOT NULL,
-                    holder_pid INTEGER NOT NULL,
-                    idempotency_key TEXT UNIQUE,
-                    state INTEGER NOT NULL,
-                    progress REAL,
-                    message TEXT,
-                    ttl_ms INTEGER NOT NULL,
-                    created_at INTEGER NOT NULL,
-                    lease_expires_at INTEGER,
-                    expires_at INTEGER,
-                    cancel_requested INTEGER NOT NULL DEFAULT 0,
-                    result BLOB,
-                    error_name TEXT,
-                    error_message TEXT,
-                    error_traceback TEXT,
-                    error_fields BLOB
-                ) WITHOUT ROWID;
-                CREATE INDEX IF NOT EXISTS deferred_entries_unfinished_by_holder
-                    ON deferred_entries (holder) WHERE state < 2;
-                CREATE INDEX IF NOT EXISTS deferred_entries_unfinished_by_lease
-                    ON deferred_entries (lease_expires_at) WHERE state < 2;
-                CREATE INDEX IF NOT EXISTS deferred_entries_finished_by_expiry
-                    ON deferred_entries (expires_at) WHERE state >= 2;
-                CREATE TABLE IF NOT EXISTS deferred_tombstones (
-                    token TEXT PRIMARY KEY NOT NULL,
-                    expired_at INTEGER NOT NULL
-                ) WITHOUT ROWID;
-                PRAGMA user_version = \(Self.schemaVersion);
-                """)
-        }
-    }
 
     // MARK: - Operations
 
