@@ -1,13 +1,17 @@
 import CSQLite
 import Foundation
 
-/// The file's schema, created on first open; `PRAGMA user_version` holds its version.
+/// The file's schema: created on first open, migrated in place from older versions.
+///
+/// `PRAGMA user_version` holds the version. Version 2 added `client_key` (the key a token
+/// is bound to) to both tables. Older builds refuse a newer file rather than serve it
+/// without the checks it needs, so every process sharing a file must be upgraded together.
 extension SQLiteResultTable {
-    /// The schema version this code writes; a newer file is refused.
-    static let schemaVersion: Int64 = 1
+    /// The schema version this code writes; a newer file is refused, an older one migrated.
+    static let schemaVersion: Int64 = 2
 
-    /// Switches the file to WAL and creates the tables in one `BEGIN IMMEDIATE`
-    /// transaction, so processes opening the file at once create them once.
+    /// Switches the file to WAL and brings its schema to ``schemaVersion`` in one
+    /// `BEGIN IMMEDIATE` transaction, so processes opening the file at once migrate it once.
     func prepareSchema(_ db: SQLiteConnection) throws {
         try enableWriteAheadLog(db)
         try db.executeScript("PRAGMA synchronous = FULL;")
@@ -18,6 +22,9 @@ extension SQLiteResultTable {
             }
             guard version < Self.schemaVersion else { return }
             try db.executeScript(Self.tables)
+            // Version 1 files have the tables without the column.
+            try addColumnIfMissing(db, table: "deferred_entries", column: "client_key", type: "TEXT")
+            try addColumnIfMissing(db, table: "deferred_tombstones", column: "client_key", type: "TEXT")
             try db.executeScript("PRAGMA user_version = \(Self.schemaVersion);")
         }
     }
@@ -37,6 +44,12 @@ extension SQLiteResultTable {
                 usleep(10_000)
             }
         }
+    }
+
+    private func addColumnIfMissing(_ db: SQLiteConnection, table: String, column: String, type: String) throws {
+        let existing = try db.query("SELECT 1 FROM pragma_table_info(?) WHERE name = ?", [.text(table), .text(column)])
+        guard existing.isEmpty else { return }
+        try db.executeScript("ALTER TABLE \(table) ADD COLUMN \(column) \(type);")
     }
 
     /// The tables and indexes of the current version, for a new file.
@@ -59,7 +72,8 @@ extension SQLiteResultTable {
             error_name TEXT,
             error_message TEXT,
             error_traceback TEXT,
-            error_fields BLOB
+            error_fields BLOB,
+            client_key TEXT
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS deferred_entries_unfinished_by_holder
             ON deferred_entries (holder) WHERE state < 2;
@@ -69,7 +83,8 @@ extension SQLiteResultTable {
             ON deferred_entries (expires_at) WHERE state >= 2;
         CREATE TABLE IF NOT EXISTS deferred_tombstones (
             token TEXT PRIMARY KEY NOT NULL,
-            expired_at INTEGER NOT NULL
+            expired_at INTEGER NOT NULL,
+            client_key TEXT
         ) WITHOUT ROWID;
         """
 }

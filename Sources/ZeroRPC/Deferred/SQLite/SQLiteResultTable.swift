@@ -23,7 +23,8 @@ struct SQLiteResultTable: Sendable {
     // MARK: - Operations
 
     func create(
-        _ db: SQLiteConnection, token: DeferredToken, timeToLive: Int64, idempotencyKey: String?, now: Int64
+        _ db: SQLiteConnection, token: DeferredToken, timeToLive: Int64, idempotencyKey: String?, clientKey: String?,
+        now: Int64
     ) throws -> DeferredCreation {
         try db.immediateTransaction {
             if let idempotencyKey,
@@ -45,16 +46,26 @@ struct SQLiteResultTable: Sendable {
             let inserted = try db.execute(
                 """
                 INSERT OR IGNORE INTO deferred_entries
-                    (token, owner, holder, holder_pid, idempotency_key, state, ttl_ms, created_at, lease_expires_at)
-                VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)
+                    (token, owner, holder, holder_pid, idempotency_key, client_key, state, ttl_ms, created_at,
+                     lease_expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
                 """,
                 [
                     .text(token.text), .text(token.issuer.text), .text(holder), .integer(holderProcessID),
-                    idempotencyKey.map(SQLiteValue.text) ?? .null, .integer(timeToLive), .integer(now),
-                    .integer(now.saturatingAdd(leaseMilliseconds)),
+                    idempotencyKey.map(SQLiteValue.text) ?? .null, clientKey.map(SQLiteValue.text) ?? .null,
+                    .integer(timeToLive), .integer(now), .integer(now.saturatingAdd(leaseMilliseconds)),
                 ])
             return inserted == 1 ? .created : .existing(token)
         }
+    }
+
+    func boundClientKey(_ db: SQLiteConnection, token: DeferredToken) throws -> String? {
+        try db.query(
+            """
+            SELECT client_key FROM deferred_entries WHERE token = ?
+            UNION ALL SELECT client_key FROM deferred_tombstones WHERE token = ?
+            """, [.text(token.text), .text(token.text)]
+        ).first?.first?.text
     }
 
     func reportProgress(
@@ -166,8 +177,8 @@ struct SQLiteResultTable: Sendable {
             try markLost(db, where: "lease_expires_at <= ?", [.integer(now)], now: now)
             try db.execute(
                 """
-                INSERT OR REPLACE INTO deferred_tombstones (token, expired_at)
-                SELECT token, ? FROM deferred_entries WHERE state >= 2 AND expires_at <= ?
+                INSERT OR REPLACE INTO deferred_tombstones (token, expired_at, client_key)
+                SELECT token, ?, client_key FROM deferred_entries WHERE state >= 2 AND expires_at <= ?
                 """, [.integer(now), .integer(now)])
             let expired = try db.execute(
                 "DELETE FROM deferred_entries WHERE state >= 2 AND expires_at <= ?", [.integer(now)])
@@ -198,13 +209,13 @@ struct SQLiteResultTable: Sendable {
 
     /// Moves one finished entry to the tombstones; the caller holds a transaction.
     private func expire(_ db: SQLiteConnection, token: String, now: Int64) throws {
-        let removed = try db.execute(
-            "DELETE FROM deferred_entries WHERE token = ? AND state >= 2 AND expires_at <= ?",
-            [.text(token), .integer(now)])
-        guard removed == 1 else { return }
-        try db.execute(
-            "INSERT OR REPLACE INTO deferred_tombstones (token, expired_at) VALUES (?, ?)",
-            [.text(token), .integer(now)])
+        let buried = try db.execute(
+            """
+            INSERT OR REPLACE INTO deferred_tombstones (token, expired_at, client_key)
+            SELECT token, ?, client_key FROM deferred_entries WHERE token = ? AND state >= 2 AND expires_at <= ?
+            """, [.integer(now), .text(token), .integer(now)])
+        guard buried == 1 else { return }
+        try db.execute("DELETE FROM deferred_entries WHERE token = ?", [.text(token)])
     }
 
     private static func errorColumns(_ error: DeferredError?) -> [SQLiteValue] {
