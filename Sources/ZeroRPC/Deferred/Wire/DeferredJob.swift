@@ -45,7 +45,7 @@ final class DeferredJob: Sendable {
     let clientKey: String?
     private let state = LockedValue(State())
 
-    init(runtime: DeferredRuntime, clientKey: String? = nil) {
+    init(runtime: DeferredRuntime, clientKey: String?) {
         self.runtime = runtime
         self.clientKey = clientKey
     }

@@ -34,7 +34,7 @@ final class DeferredRuntime: Sendable {
 
     init(
         store: any ResultStore, serverID: DeferredServerID, timeToLive: Duration,
-        binding: DeferredTokenBinding = .bearer, logger: Logger
+        binding: DeferredTokenBinding, logger: Logger
     ) {
         self.store = store
         self.serverID = serverID
@@ -223,7 +223,7 @@ final class DeferredRuntime: Sendable {
     /// The key a new entry is bound to: nil for bearer tokens, else the caller's key. A
     /// caller without one (impossible on the curve server binding requires) gets the
     /// empty key, which no caller presents: such an entry fails closed.
-    func boundKey(forCaller clientKey: String?) -> String? {
+    private func boundKey(forCaller clientKey: String?) -> String? {
         switch binding {
         case .bearer: nil
         case .clientKey: clientKey ?? ""
