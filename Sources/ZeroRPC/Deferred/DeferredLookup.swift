@@ -23,7 +23,7 @@ public enum DeferredLookup: Sendable, Hashable {
     }
 }
 
-/// The answer to ``ResultStore/create(_:timeToLive:idempotencyKey:)``.
+/// The answer to ``ResultStore/create(_:timeToLive:idempotencyKey:boundTo:)``.
 public enum DeferredCreation: Sendable, Hashable {
     /// A new pending entry was created for the token given; the caller runs the job.
     case created

@@ -10,17 +10,25 @@ struct MemoryEntry {
     var state: State = .unfinished(.pending)
     let timeToLive: Duration
     let idempotencyKey: String?
+    /// The only client key that may use the token; nil for a bearer token.
+    let clientKey: String?
     var isCancellationRequested = false
     /// Each continuation is removed from here by whoever resumes it, under the shard's
     /// lock, so it is resumed exactly once.
     var waiters: [UInt64: CheckedContinuation<DeferredLookup, Never>] = [:]
 }
 
+/// What is left of an expired entry: when it expired and whom it was bound to.
+struct MemoryTombstone {
+    let expiredAt: Date
+    let clientKey: String?
+}
+
 /// The entries whose tokens fall into one shard, and their tombstones.
 struct MemoryShard {
     var entries: [DeferredToken: MemoryEntry] = [:]
-    /// Expired tokens and when they expired.
-    var tombstones: [DeferredToken: Date] = [:]
+    /// Expired tokens.
+    var tombstones: [DeferredToken: MemoryTombstone] = [:]
 
     /// An entry that left: its idempotency key must leave the key index too.
     struct Removal {
@@ -28,10 +36,17 @@ struct MemoryShard {
         let idempotencyKey: String?
     }
 
+    /// The client key of the entry or tombstone of `token`; nil when unbound or unknown.
+    func boundClientKey(of token: DeferredToken) -> String? {
+        entries[token]?.clientKey ?? tombstones[token]?.clientKey
+    }
+
     /// The entry's state at `now`, expiring it first when its time is up.
     mutating func read(_ token: DeferredToken, now: Date, tombstoneRetention: Duration) -> (DeferredLookup, Removal?) {
         guard let entry = entries[token] else {
-            if let expiredAt = tombstones[token], expiredAt.addingTimeInterval(tombstoneRetention.timeInterval) > now {
+            if let tombstone = tombstones[token],
+                tombstone.expiredAt.addingTimeInterval(tombstoneRetention.timeInterval) > now
+            {
                 return (.expired, nil)
             }
             return (.unknown, nil)
@@ -48,14 +63,14 @@ struct MemoryShard {
     /// Moves a finished entry to the tombstones.
     mutating func expire(_ token: DeferredToken, at now: Date) -> Removal? {
         guard let entry = entries.removeValue(forKey: token) else { return nil }
-        tombstones[token] = now
+        tombstones[token] = MemoryTombstone(expiredAt: now, clientKey: entry.clientKey)
         return Removal(token: token, idempotencyKey: entry.idempotencyKey)
     }
 
     /// Expires every finished entry whose time is up and forgets old tombstones.
     mutating func sweep(now: Date, tombstoneRetention: Duration) -> [Removal] {
         let retention = tombstoneRetention.timeInterval
-        tombstones = tombstones.filter { $0.value.addingTimeInterval(retention) > now }
+        tombstones = tombstones.filter { $0.value.expiredAt.addingTimeInterval(retention) > now }
         let due = entries.compactMap { token, entry -> DeferredToken? in
             if case .finished(_, let expiresAt) = entry.state, expiresAt <= now { return token }
             return nil

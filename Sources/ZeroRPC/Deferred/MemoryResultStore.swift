@@ -35,9 +35,9 @@ public final class MemoryResultStore: ResultStore {
     }
 
     public func create(
-        _ token: DeferredToken, timeToLive: Duration, idempotencyKey: String?
+        _ token: DeferredToken, timeToLive: Duration, idempotencyKey: String?, boundTo clientKey: String?
     ) async -> DeferredCreation {
-        let entry = MemoryEntry(timeToLive: timeToLive, idempotencyKey: idempotencyKey)
+        let entry = MemoryEntry(timeToLive: timeToLive, idempotencyKey: idempotencyKey, clientKey: clientKey)
         guard let idempotencyKey else { return insert(entry, for: token) }
         // Lock order: key index, then shard. Nothing takes them the other way round.
         return indexBox(for: idempotencyKey).tokens.withLock { index in
@@ -54,6 +54,10 @@ public final class MemoryResultStore: ResultStore {
             if creation == .created { index[idempotencyKey] = token }
             return creation
         }
+    }
+
+    public func boundClientKey(of token: DeferredToken) async -> String? {
+        shard(for: token).state.withLock { $0.boundClientKey(of: token) }
     }
 
     @discardableResult

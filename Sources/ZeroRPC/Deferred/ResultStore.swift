@@ -3,7 +3,7 @@
 /// One entry per ``DeferredToken``; the token's ``DeferredToken/issuer`` is the entry's
 /// owner, the server running the job. The life of an entry:
 ///
-/// 1. ``create(_:timeToLive:idempotencyKey:)`` makes it ``DeferredStatus/pending``.
+/// 1. ``create(_:timeToLive:idempotencyKey:boundTo:)`` makes it ``DeferredStatus/pending``.
 /// 2. ``reportProgress(_:progress:message:)`` makes it
 ///    ``DeferredStatus/running(progress:message:)``.
 /// 3. ``complete(_:with:)`` records the outcome once; later completions are ignored.
@@ -15,6 +15,10 @@
 /// 6. An expired entry leaves a tombstone for a while, so a late read gets
 ///    ``DeferredLookup/expired`` rather than ``DeferredLookup/unknown``.
 ///
+/// An entry may be bound to a client's CurveZMQ key (``DeferredTokenBinding/clientKey``):
+/// the store records the key with the entry and keeps it in the tombstone, and
+/// ``boundClientKey(of:)`` reads it back; the server compares it with each caller's key.
+///
 /// Every method may be called from any task. Stores throw only for storage failures
 /// (disk, a closed store); unknown tokens are answers, not errors.
 public protocol ResultStore: Sendable {
@@ -25,11 +29,18 @@ public protocol ResultStore: Sendable {
     ///   - token: A fresh token; its issuer owns the entry.
     ///   - timeToLive: How long a finished entry stays unclaimed before it expires.
     ///   - idempotencyKey: An opaque key (the request header's `"idem"`, scoped by the
-    ///     server as it sees fit). While an entry holding it is live (not acknowledged,
-    ///     not expired), creating again with the key returns that entry's token.
+    ///     server as it sees fit: by method, and by client key when tokens are bound).
+    ///     While an entry holding it is live (not acknowledged, not expired), creating
+    ///     again with the key returns that entry's token.
+    ///   - clientKey: The Z85 public key of the only client that may use the token, kept
+    ///     with the entry and its tombstone; nil for a bearer token.
     func create(
-        _ token: DeferredToken, timeToLive: Duration, idempotencyKey: String?
+        _ token: DeferredToken, timeToLive: Duration, idempotencyKey: String?, boundTo clientKey: String?
     ) async throws -> DeferredCreation
+
+    /// The client key `token`'s entry (or its tombstone) was bound to when it was
+    /// created; nil when the token is a bearer token or the store does not know it.
+    func boundClientKey(of token: DeferredToken) async throws -> String?
 
     /// Records progress of an unfinished entry; `progress` is clamped to `0...1`, NaN
     /// is dropped. Returns false when the entry is finished or unknown.
@@ -79,6 +90,14 @@ public protocol ResultStore: Sendable {
 }
 
 extension ResultStore {
+    /// Creates a pending entry for a bearer token (bound to no client key); see
+    /// ``create(_:timeToLive:idempotencyKey:boundTo:)``.
+    public func create(
+        _ token: DeferredToken, timeToLive: Duration, idempotencyKey: String?
+    ) async throws -> DeferredCreation {
+        try await create(token, timeToLive: timeToLive, idempotencyKey: idempotencyKey, boundTo: nil)
+    }
+
     /// The status of `token`, or nil when the store does not know it.
     public func status(of token: DeferredToken) async throws -> DeferredStatus? {
         try await lookup(token).status

@@ -18,7 +18,9 @@ public enum RPCError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The server has no deferred result for the token: it never issued it, the result
     /// was already claimed (acknowledged), or it expired so long ago that even its
     /// tombstone is gone. With a `MemoryResultStore` it may also mean the token belongs to
-    /// another server.
+    /// another server. On a server that binds tokens to client keys
+    /// (``DeferredTokenBinding/clientKey``), it is also the answer to any key but the
+    /// caller's.
     case deferredNotFound(DeferredToken)
     /// The deferred result existed but was not claimed within its time to live.
     case expired(DeferredToken)

@@ -21,13 +21,13 @@ enum HandlerInvocation {
         if !isOneway, let runtime = options.deferredRuntime, let budget = DeferredWire.budget(in: event) {
             var reserved: DeferredToken?
             if let key = DeferredWire.idempotencyKey(in: event) {
-                switch await runtime.reserve(idempotencyKey: key) {
+                switch await runtime.reserve(idempotencyKey: key, clientKey: call.peerPublicKey) {
                 case .existing(let token): return DeferredRuntime.deferredReply(token, answering: event)
                 case .fresh(let token): reserved = token
                 case .unavailable: break
                 }
             }
-            let job = DeferredJob(runtime: runtime)
+            let job = DeferredJob(runtime: runtime, clientKey: call.peerPublicKey)
             context.deferredJob = job
             return await runtime.run(
                 deadline: call.arrivedAt.advanced(by: budget), job: job, event: event, reserved: reserved,

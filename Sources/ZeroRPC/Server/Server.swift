@@ -33,7 +33,7 @@ public final class Server: Sendable {
     /// actually bound, e.g. `tcp://127.0.0.1:41873`.
     @discardableResult
     public func bind(_ endpoint: String) throws -> String {
-        try options.security.validate()
+        try options.validate()
         let reply = BlockingReply<String>()
         guard try runningQueue().enqueue(.bind(endpoint, reply)) else { throw RPCError.closed }
         return try reply.wait()
@@ -41,7 +41,7 @@ public final class Server: Sendable {
 
     /// Connects to an endpoint where a client (or broker) has bound.
     public func connect(_ endpoint: String) throws {
-        try options.security.validate()
+        try options.validate()
         let reply = BlockingReply<Void>()
         guard try runningQueue().enqueue(.connect(endpoint, reply)) else { throw RPCError.closed }
         try reply.wait()

@@ -32,6 +32,10 @@ public struct ServerOptions: Sendable {
     /// How long a finished deferred result waits for its client before it expires.
     /// Default 10 minutes.
     public var deferredTimeToLive: Duration
+    /// Who may use the deferred tokens this server issues: ``DeferredTokenBinding/bearer``
+    /// (the default: whoever holds one) or ``DeferredTokenBinding/clientKey`` (only the
+    /// caller's CurveZMQ key; needs ``security`` `.curve`).
+    public var deferredTokenBinding: DeferredTokenBinding
     /// Encryption and client authentication: ``ServerSecurity/none`` (the default, as
     /// stock zerorpc) or CurveZMQ with an optional allow-list of client keys.
     public var security: ServerSecurity
@@ -45,7 +49,8 @@ public struct ServerOptions: Sendable {
         exposeErrorDetails: Bool = ServerOptions.isDebugBuild, handlerExecution: HandlerExecution = .concurrent,
         logger: Logger = Logger(label: "zerorpc.server"), resultStore: (any ResultStore)? = nil,
         deferredServerID: DeferredServerID? = nil, deferredTimeToLive: Duration = .seconds(600),
-        interceptors: [any ServerInterceptor] = [], security: ServerSecurity = .none
+        deferredTokenBinding: DeferredTokenBinding = .bearer, interceptors: [any ServerInterceptor] = [],
+        security: ServerSecurity = .none
     ) {
         self.interceptors = interceptors
         self.handlerExecution = handlerExecution
@@ -58,6 +63,7 @@ public struct ServerOptions: Sendable {
         self.resultStore = resultStore
         self.deferredServerID = deferredServerID
         self.deferredTimeToLive = deferredTimeToLive
+        self.deferredTokenBinding = deferredTokenBinding
         self.security = security
     }
 
@@ -66,8 +72,17 @@ public struct ServerOptions: Sendable {
         var options = self
         options.deferredRuntime = DeferredRuntime(
             store: resultStore ?? MemoryResultStore(), serverID: deferredServerID ?? .random(),
-            timeToLive: deferredTimeToLive, logger: logger)
+            timeToLive: deferredTimeToLive, binding: deferredTokenBinding, logger: logger)
         return options
+    }
+
+    /// Throws when the settings cannot work together: a malformed allowed client key
+    /// (`CurveKeyError`) or a ``ServerConfigurationError``.
+    func validate() throws {
+        try security.validate()
+        if deferredTokenBinding == .clientKey, case .none = security {
+            throw ServerConfigurationError.tokenBindingWithoutCurve
+        }
     }
 
     /// True when the runtime was compiled without optimisations.

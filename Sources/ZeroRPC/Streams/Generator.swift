@@ -14,6 +14,9 @@
 /// generator is closed (`_zpc_close`). `send` and `throw` need a server that announced
 /// two-way generators; against a stock zerorpc server only `next()` works, like
 /// iterating a stream.
+///
+/// ``init(method:body:)`` builds one that runs a body in this process instead of calling
+/// a server: for tests and for mocks of a generated `ClientProtocol`.
 public final class Generator<Yield: MessagePackDecodable & Sendable, Sent: MessagePackEncodable & Sendable>:
     AsyncSequence, Sendable
 {
@@ -23,44 +26,101 @@ public final class Generator<Yield: MessagePackDecodable & Sendable, Sent: Messa
         var isBusy = false
     }
 
-    private let channel: ClientChannel
-    private let declaredErrors: [any DeclaredError.Type]
-    /// What the server announced in its first event.
-    private let serverExtensions: Set<String>
+    private enum Source: Sendable {
+        /// A call's channel; what the server announced in its first event.
+        case remote(ClientChannel, declaredErrors: [any DeclaredError.Type], serverExtensions: Set<String>)
+        /// A body run in this process.
+        case local(LocalGeneratorLink)
+    }
+
+    private let source: Source
+    private let method: String
     private let state = LockedValue(State())
 
     init(channel: ClientChannel, declaredErrors: [any DeclaredError.Type], serverExtensions: Set<String>) {
-        self.channel = channel
-        self.declaredErrors = declaredErrors
-        self.serverExtensions = serverExtensions
+        source = .remote(channel, declaredErrors: declaredErrors, serverExtensions: serverExtensions)
+        method = channel.method
+    }
+
+    /// A generator that runs `body` in this process, as a server runs its handler, with
+    /// no server behind it: for tests and for mocks of a generated `ClientProtocol`.
+    ///
+    /// The body gets the same ``GeneratorContext`` a service implementation gets, and the
+    /// generator follows the same rules as a remote one: the body starts in a task of its
+    /// own at the first step and runs to its first `yield`; each ``next()``,
+    /// ``send(_:)`` or ``throw(_:)`` resumes it up to its next `yield` (`yield` returns
+    /// nil, returns the sent value, or throws the `RemoteThrow`); ``close()`` cancels
+    /// its task and returns once its cleanup has run; after it returned, steps return
+    /// nil. What the body throws, a step throws, except that a `RemoteThrow` arrives as
+    /// the `RemoteError` a real call gets. Values cross as msgpack, as on the wire.
+    ///
+    /// ```swift
+    /// struct MockCalculator: Calculator.ClientProtocol {
+    ///     func runningTotal(options: CallOptions) async throws -> ZeroRPC.Generator<Int64, Int64> {
+    ///         ZeroRPC.Generator(method: "calc.running_total") { generator in
+    ///             var total: Int64 = 0
+    ///             while true {
+    ///                 do {
+    ///                     total += try await generator.yield(total) ?? 0
+    ///                 } catch let error as ZeroRPC.RemoteThrow where error.name == "Reset" {
+    ///                     total = 0
+    ///                 }
+    ///             }
+    ///         }
+    ///     }
+    ///     // …
+    /// }
+    /// ```
+    ///
+    /// A real service implementation can be the body, to test it without a socket:
+    ///
+    /// ```swift
+    /// let totals = ZeroRPC.Generator<Int64, Int64>(method: "calc.running_total") { generator in
+    ///     try await MyCalculator().runningTotal(
+    ///         generator: generator, context: ZeroRPC.ServerContext(method: "calc.running_total"))
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - method: The name ``GeneratorError`` values carry, like the wire name of a
+    ///     remote generator's method.
+    ///   - body: The generator's body; it ends the generator by returning or throwing.
+    public init(
+        method: String = "local", body: @escaping @Sendable (GeneratorContext<Yield, Sent>) async throws -> Void
+    ) where Yield: MessagePackEncodable, Sent: MessagePackDecodable {
+        source = .local(LocalGeneratorLink(method: method) { link in try await body(GeneratorContext(link: link)) })
+        self.method = method
     }
 
     deinit {
-        channel.release()
+        switch source {
+        case .remote(let channel, _, _): channel.release()
+        case .local(let link): link.cancel()
+        }
     }
 
     /// Resumes the generator; returns the next yielded value, nil once it has finished.
     /// - Throws: the error that ended the generator on the server, `RPCError`,
     ///   `GeneratorError`, or `CancellationError` (which also closes it).
     public func next() async throws -> Yield? {
-        try await step("_zpc_more", arguments: StreamEvents.moreArguments(1))
+        try await step(.next)
     }
 
     /// Resumes the generator with `value` (its `yield` returns it); returns the next
     /// yielded value, nil once it has finished.
     public func send(_ value: Sent) async throws -> Yield? {
-        try requireGeneratorExtension("send")
+        try requireTwoWayGenerator("send")
         var writer = MessagePackWriter()
         writer.writeArrayHeader(1)
         writer.write(value)
-        return try await step("_zpc_send", arguments: writer.bytes)
+        return try await step(.send(writer.bytes))
     }
 
     /// Throws `error` into the generator at its `yield`; returns the value it yields
     /// next if it caught the error, nil if it finished; rethrows what it ended with.
     public func `throw`(_ error: RemoteThrow) async throws -> Yield? {
-        try requireGeneratorExtension("throw")
-        return try await step("_zpc_throw", arguments: error.encodedArguments)
+        try requireTwoWayGenerator("throw")
+        return try await step(.throw(error))
     }
 
     /// Closes the generator: the server cancels the handler and, on a zerorpc-swift
@@ -72,11 +132,16 @@ public final class Generator<Yield: MessagePackDecodable & Sendable, Sent: Messa
             return (state.isClosed, state.isFinished, state.isBusy)
         }
         if wasClosed { return }
-        if !wasFinished && !wasBusy && serverExtensions.contains(ProtocolExtension.generator) {
-            channel.send("_zpc_close", arguments: StreamEvents.closeArguments)
-            while let event = try? await channel.receive(), !StreamEvents.isTerminal(event.name) {}
+        switch source {
+        case .remote(let channel, _, let serverExtensions):
+            if !wasFinished && !wasBusy && serverExtensions.contains(ProtocolExtension.generator) {
+                channel.send("_zpc_close", arguments: StreamEvents.closeArguments)
+                while let event = try? await channel.receive(), !StreamEvents.isTerminal(event.name) {}
+            }
+            channel.release()
+        case .local(let link):
+            await link.close()
         }
-        channel.release()
     }
 
     public func makeAsyncIterator() -> AsyncIterator {
@@ -92,15 +157,16 @@ public final class Generator<Yield: MessagePackDecodable & Sendable, Sent: Messa
         }
     }
 
-    private func requireGeneratorExtension(_ operation: String) throws {
+    private func requireTwoWayGenerator(_ operation: String) throws {
+        guard case .remote(_, _, let serverExtensions) = source else { return }
         guard serverExtensions.contains(ProtocolExtension.generator) else {
-            throw GeneratorError.unsupportedByServer(method: channel.method, operation: operation)
+            throw GeneratorError.unsupportedByServer(method: method, operation: operation)
         }
     }
 
-    /// Sends one step event and reads the one reply event it allows.
-    private func step(_ name: String, arguments: [UInt8]) async throws -> Yield? {
-        let method = channel.method
+    /// Takes one step, unless the generator is closed, finished or busy.
+    private func step(_ step: GeneratorStep) async throws -> Yield? {
+        let method = method
         let proceed = try state.withLock { state throws(GeneratorError) -> Bool in
             if state.isClosed { throw .closed(method: method) }
             if state.isFinished { return false }
@@ -116,15 +182,33 @@ public final class Generator<Yield: MessagePackDecodable & Sendable, Sent: Messa
                 if finished { state.isFinished = true }
             }
         }
-        channel.send(name, arguments: arguments)
+        let value: Yield?
+        switch source {
+        case .remote(let channel, let declaredErrors, _):
+            value = try await Self.remoteStep(step, channel: channel, declaredErrors: declaredErrors)
+        case .local(let link):
+            value = try await Self.localStep(step, link: link)
+        }
+        finished = value == nil
+        return value
+    }
+
+    /// Sends one step event and reads the one reply event it allows.
+    private static func remoteStep(
+        _ step: GeneratorStep, channel: ClientChannel, declaredErrors: [any DeclaredError.Type]
+    ) async throws -> Yield? {
+        let method = channel.method
+        switch step {
+        case .next: channel.send("_zpc_more", arguments: StreamEvents.moreArguments(1))
+        case .send(let arguments): channel.send("_zpc_send", arguments: arguments)
+        case .throw(let error): channel.send("_zpc_throw", arguments: error.encodedArguments)
+        }
         while let event = try await channel.receive() {
             switch event.name {
             case "STREAM":
                 var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
                 do {
-                    let value = try reader.read(Yield.self)
-                    finished = false
-                    return value
+                    return try reader.read(Yield.self)
                 } catch let error as MessagePackDecodingError {
                     channel.release()
                     throw RPCError.invalidResult(method: method, reason: error.description)
@@ -141,5 +225,23 @@ public final class Generator<Yield: MessagePackDecodable & Sendable, Sent: Messa
             }
         }
         return nil
+    }
+
+    /// Hands one step to the local body and decodes what it yields.
+    private static func localStep(_ step: GeneratorStep, link: LocalGeneratorLink) async throws -> Yield? {
+        switch await link.exchange(step) {
+        case .yielded(let bytes):
+            var reader = MessagePackReader(bytes: bytes)
+            do {
+                return try reader.read(Yield.self)
+            } catch let error as MessagePackDecodingError {
+                link.cancel()
+                throw RPCError.invalidResult(method: link.method, reason: error.description)
+            }
+        case .finished:
+            return nil
+        case .failed(let error):
+            throw error
+        }
     }
 }

@@ -17,10 +17,21 @@
 /// call with that error). `close()` cancels the handler task, so `yield` throws
 /// `CancellationError` and cleanup (`defer`) runs. Returning ends the generator.
 public struct GeneratorContext<Yield: MessagePackEncodable, Sent: MessagePackDecodable>: Sendable {
-    let sink: StreamSink
+    private enum Backend: Sendable {
+        /// A call's channel on the server.
+        case remote(StreamSink)
+        /// The body of a local `Generator(method:body:)`.
+        case local(LocalGeneratorLink)
+    }
+
+    private let backend: Backend
 
     init(sink: StreamSink) {
-        self.sink = sink
+        backend = .remote(sink)
+    }
+
+    init(link: LocalGeneratorLink) {
+        backend = .local(link)
     }
 
     /// Yields `value` to the client and waits for its next step.
@@ -30,20 +41,40 @@ public struct GeneratorContext<Yield: MessagePackEncodable, Sent: MessagePackDec
     ///   wrong type.
     public func yield(_ value: Yield) async throws -> Sent? {
         try Task.checkCancellation()
-        sink.emit(StreamEvents.item(value, responseTo: sink.channelID))
-        switch try await sink.inbox.nextStep() {
-        case .next:
-            return nil
-        case .throw(let error):
-            throw error
-        case .send(let event):
-            var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
-            do {
-                guard try reader.readArrayHeader() >= 1, !reader.readNilIfPresent() else { return nil }
-                return try reader.read(Sent.self)
-            } catch let error as MessagePackDecodingError {
-                throw ArgumentError(message: "\(sink.method)(): sent value: \(error)")
+        switch backend {
+        case .remote(let sink):
+            sink.emit(StreamEvents.item(value, responseTo: sink.channelID))
+            switch try await sink.inbox.nextStep() {
+            case .next:
+                return nil
+            case .throw(let error):
+                throw error
+            case .send(let event):
+                var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
+                return try Self.sentValue(from: &reader, method: sink.method)
             }
+        case .local(let link):
+            var writer = MessagePackWriter()
+            writer.write(value)
+            switch try await link.yield(writer.bytes) {
+            case .next:
+                return nil
+            case .throw(let error):
+                throw error
+            case .send(let arguments):
+                var reader = MessagePackReader(bytes: arguments)
+                return try Self.sentValue(from: &reader, method: link.method)
+            }
+        }
+    }
+
+    /// Decodes the args `[value]` of a send; a nil value reads as a plain `next()`.
+    private static func sentValue(from reader: inout MessagePackReader, method: String) throws -> Sent? {
+        do {
+            guard try reader.readArrayHeader() >= 1, !reader.readNilIfPresent() else { return nil }
+            return try reader.read(Sent.self)
+        } catch let error as MessagePackDecodingError {
+            throw ArgumentError(message: "\(method)(): sent value: \(error)")
         }
     }
 }

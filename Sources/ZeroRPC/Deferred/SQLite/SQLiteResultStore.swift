@@ -102,12 +102,18 @@ public final class SQLiteResultStore: ResultStore {
     }
 
     public func create(
-        _ token: DeferredToken, timeToLive: Duration, idempotencyKey: String?
+        _ token: DeferredToken, timeToLive: Duration, idempotencyKey: String?, boundTo clientKey: String?
     ) async throws -> DeferredCreation {
         let (table, now, ttl) = (table, now(), timeToLive.wholeMilliseconds)
         return try await worker.run {
-            try table.create($0, token: token, timeToLive: ttl, idempotencyKey: idempotencyKey, now: now)
+            try table.create(
+                $0, token: token, timeToLive: ttl, idempotencyKey: idempotencyKey, clientKey: clientKey, now: now)
         }
+    }
+
+    public func boundClientKey(of token: DeferredToken) async throws -> String? {
+        let table = table
+        return try await worker.run { try table.boundClientKey($0, token: token) }
     }
 
     @discardableResult

@@ -3,9 +3,6 @@
 /// Every method runs on the worker's queue with its connection. Times are wall-clock
 /// milliseconds since 1970, so processes sharing the file agree on them.
 struct SQLiteResultTable: Sendable {
-    /// The schema version this code writes; a newer file is refused.
-    static let schemaVersion: Int64 = 1
-
     /// `state` column values.
     enum State: Int64 {
         case pending = 0
@@ -23,56 +20,11 @@ struct SQLiteResultTable: Sendable {
     let leaseMilliseconds: Int64
     let tombstoneRetentionMilliseconds: Int64
 
-    // MARK: - Schema
-
-    func prepareSchema(_ db: SQLiteConnection) throws {
-        try db.executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
-        try db.immediateTransaction {
-            let version = try db.query("PRAGMA user_version").first?.first?.integer ?? 0
-            guard version <= Self.schemaVersion else {
-                throw ResultStoreError.unsupportedSchema(version: version, path: db.path)
-            }
-            try db.executeScript(
-                """
-                CREATE TABLE IF NOT EXISTS deferred_entries (
-                    token TEXT PRIMARY KEY NOT NULL,
-                    owner TEXT NOT NULL,
-                    holder TEXT NOT NULL,
-                    holder_pid INTEGER NOT NULL,
-                    idempotency_key TEXT UNIQUE,
-                    state INTEGER NOT NULL,
-                    progress REAL,
-                    message TEXT,
-                    ttl_ms INTEGER NOT NULL,
-                    created_at INTEGER NOT NULL,
-                    lease_expires_at INTEGER,
-                    expires_at INTEGER,
-                    cancel_requested INTEGER NOT NULL DEFAULT 0,
-                    result BLOB,
-                    error_name TEXT,
-                    error_message TEXT,
-                    error_traceback TEXT,
-                    error_fields BLOB
-                ) WITHOUT ROWID;
-                CREATE INDEX IF NOT EXISTS deferred_entries_unfinished_by_holder
-                    ON deferred_entries (holder) WHERE state < 2;
-                CREATE INDEX IF NOT EXISTS deferred_entries_unfinished_by_lease
-                    ON deferred_entries (lease_expires_at) WHERE state < 2;
-                CREATE INDEX IF NOT EXISTS deferred_entries_finished_by_expiry
-                    ON deferred_entries (expires_at) WHERE state >= 2;
-                CREATE TABLE IF NOT EXISTS deferred_tombstones (
-                    token TEXT PRIMARY KEY NOT NULL,
-                    expired_at INTEGER NOT NULL
-                ) WITHOUT ROWID;
-                PRAGMA user_version = \(Self.schemaVersion);
-                """)
-        }
-    }
-
     // MARK: - Operations
 
     func create(
-        _ db: SQLiteConnection, token: DeferredToken, timeToLive: Int64, idempotencyKey: String?, now: Int64
+        _ db: SQLiteConnection, token: DeferredToken, timeToLive: Int64, idempotencyKey: String?, clientKey: String?,
+        now: Int64
     ) throws -> DeferredCreation {
         try db.immediateTransaction {
             if let idempotencyKey,
@@ -94,16 +46,26 @@ struct SQLiteResultTable: Sendable {
             let inserted = try db.execute(
                 """
                 INSERT OR IGNORE INTO deferred_entries
-                    (token, owner, holder, holder_pid, idempotency_key, state, ttl_ms, created_at, lease_expires_at)
-                VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)
+                    (token, owner, holder, holder_pid, idempotency_key, client_key, state, ttl_ms, created_at,
+                     lease_expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
                 """,
                 [
                     .text(token.text), .text(token.issuer.text), .text(holder), .integer(holderProcessID),
-                    idempotencyKey.map(SQLiteValue.text) ?? .null, .integer(timeToLive), .integer(now),
-                    .integer(now.saturatingAdd(leaseMilliseconds)),
+                    idempotencyKey.map(SQLiteValue.text) ?? .null, clientKey.map(SQLiteValue.text) ?? .null,
+                    .integer(timeToLive), .integer(now), .integer(now.saturatingAdd(leaseMilliseconds)),
                 ])
             return inserted == 1 ? .created : .existing(token)
         }
+    }
+
+    func boundClientKey(_ db: SQLiteConnection, token: DeferredToken) throws -> String? {
+        try db.query(
+            """
+            SELECT client_key FROM deferred_entries WHERE token = ?
+            UNION ALL SELECT client_key FROM deferred_tombstones WHERE token = ?
+            """, [.text(token.text), .text(token.text)]
+        ).first?.first?.text
     }
 
     func reportProgress(
@@ -215,8 +177,8 @@ struct SQLiteResultTable: Sendable {
             try markLost(db, where: "lease_expires_at <= ?", [.integer(now)], now: now)
             try db.execute(
                 """
-                INSERT OR REPLACE INTO deferred_tombstones (token, expired_at)
-                SELECT token, ? FROM deferred_entries WHERE state >= 2 AND expires_at <= ?
+                INSERT OR REPLACE INTO deferred_tombstones (token, expired_at, client_key)
+                SELECT token, ?, client_key FROM deferred_entries WHERE state >= 2 AND expires_at <= ?
                 """, [.integer(now), .integer(now)])
             let expired = try db.execute(
                 "DELETE FROM deferred_entries WHERE state >= 2 AND expires_at <= ?", [.integer(now)])
@@ -247,13 +209,13 @@ struct SQLiteResultTable: Sendable {
 
     /// Moves one finished entry to the tombstones; the caller holds a transaction.
     private func expire(_ db: SQLiteConnection, token: String, now: Int64) throws {
-        let removed = try db.execute(
-            "DELETE FROM deferred_entries WHERE token = ? AND state >= 2 AND expires_at <= ?",
-            [.text(token), .integer(now)])
-        guard removed == 1 else { return }
-        try db.execute(
-            "INSERT OR REPLACE INTO deferred_tombstones (token, expired_at) VALUES (?, ?)",
-            [.text(token), .integer(now)])
+        let buried = try db.execute(
+            """
+            INSERT OR REPLACE INTO deferred_tombstones (token, expired_at, client_key)
+            SELECT token, ?, client_key FROM deferred_entries WHERE token = ? AND state >= 2 AND expires_at <= ?
+            """, [.integer(now), .text(token), .integer(now)])
+        guard buried == 1 else { return }
+        try db.execute("DELETE FROM deferred_entries WHERE token = ?", [.text(token)])
     }
 
     private static func errorColumns(_ error: DeferredError?) -> [SQLiteValue] {

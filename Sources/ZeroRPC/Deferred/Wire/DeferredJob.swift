@@ -41,10 +41,13 @@ final class DeferredJob: Sendable {
     }
 
     let runtime: DeferredRuntime
+    /// The caller's CurveZMQ key (nil on a plain server): what a bound token is bound to.
+    let clientKey: String?
     private let state = LockedValue(State())
 
-    init(runtime: DeferredRuntime) {
+    init(runtime: DeferredRuntime, clientKey: String?) {
         self.runtime = runtime
+        self.clientKey = clientKey
     }
 
     /// Whether a `_zpc_cancel` (or the store's cancel flag) asked this job to stop.

@@ -17,6 +17,12 @@ extension DeferredRuntime {
             guard let token = DeferredToken(text) else {
                 throw BadRequest(message: "\(name)(): malformed deferred token")
             }
+            guard try await mayUse(token, callerKey: call.peerPublicKey) else {
+                logger.notice(
+                    "zerorpc server: refused '\(name)' about deferred call \(token): it is bound to another client key",
+                    metadata: ["caller-key": "\(call.peerPublicKey ?? "none")"])
+                return unknownTokenAnswer(name, token, event: event)
+            }
             switch name {
             case DeferredWire.result:
                 var wait = Duration.zero
@@ -78,6 +84,27 @@ extension DeferredRuntime {
                 message: "deferred result \(token) expired unclaimed")
         case .unknown:
             return notFound(token, event: event)
+        }
+    }
+
+    /// Whether a caller presenting `callerKey` may use `token`: always for a bearer token
+    /// (or one the store does not know), else only with the key it is bound to. Checked
+    /// for every bound entry, whatever this server's own binding setting, so a server
+    /// sharing a store with binding servers keeps their promise.
+    private func mayUse(_ token: DeferredToken, callerKey: String?) async throws -> Bool {
+        guard let bound = try await store.boundClientKey(of: token) else { return true }
+        return callerKey == bound
+    }
+
+    /// What a request about a token the store does not know gets: `ERR DeferredNotFound`
+    /// for `_zpc_result` and `_zpc_status`, `OK [false]` for `_zpc_cancel`, `OK [nil]` for
+    /// `_zpc_ack`. A caller refused by the binding gets exactly this, so it cannot tell a
+    /// live token bound to someone else from one that never existed.
+    private func unknownTokenAnswer(_ name: String, _ token: DeferredToken, event: EventEnvelope) -> [UInt8] {
+        switch name {
+        case DeferredWire.cancel: ok(.bool(false), event: event)
+        case DeferredWire.ack: ok(.nil, event: event)
+        default: notFound(token, event: event)
         }
     }
 

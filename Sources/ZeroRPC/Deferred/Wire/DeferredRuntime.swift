@@ -28,13 +28,18 @@ final class DeferredRuntime: Sendable {
     let store: any ResultStore
     let serverID: DeferredServerID
     let timeToLive: Duration
+    let binding: DeferredTokenBinding
     let logger: Logger
     private let state = LockedValue(State())
 
-    init(store: any ResultStore, serverID: DeferredServerID, timeToLive: Duration, logger: Logger) {
+    init(
+        store: any ResultStore, serverID: DeferredServerID, timeToLive: Duration,
+        binding: DeferredTokenBinding, logger: Logger
+    ) {
         self.store = store
         self.serverID = serverID
         self.timeToLive = timeToLive
+        self.binding = binding
         self.logger = logger
     }
 
@@ -136,10 +141,19 @@ final class DeferredRuntime: Sendable {
 
     /// Creates the pending entry of an idempotent call up front, or finds the live one
     /// holding `key` (a resent request).
-    func reserve(idempotencyKey key: String) async -> Reservation {
+    ///
+    /// With bound tokens the key is scoped by the caller's key too, so a resend from
+    /// another client key never finds this caller's token: it runs a call of its own. The
+    /// leading separator keeps scoped keys apart from unscoped ones (which start with the
+    /// method name) in a store shared with servers that do not bind.
+    func reserve(idempotencyKey key: String, clientKey: String?) async -> Reservation {
         let token = DeferredToken(issuer: serverID)
+        let boundKey = boundKey(forCaller: clientKey)
+        let scopedKey = boundKey.map { "\u{1F}" + $0 + "\u{1F}" + key } ?? key
         do {
-            switch try await store.create(token, timeToLive: timeToLive, idempotencyKey: key) {
+            switch try await store.create(
+                token, timeToLive: timeToLive, idempotencyKey: scopedKey, boundTo: boundKey)
+            {
             case .created: return .fresh(token)
             case .existing(let existing): return .existing(existing)
             }
@@ -171,7 +185,8 @@ final class DeferredRuntime: Sendable {
         if isShutDown { return false }
         guard inStore else { return true }
         do {
-            _ = try await store.create(token, timeToLive: timeToLive, idempotencyKey: nil)
+            _ = try await store.create(
+                token, timeToLive: timeToLive, idempotencyKey: nil, boundTo: boundKey(forCaller: job.clientKey))
             return true
         } catch {
             logger.error("zerorpc server: could not store deferred call \(token): \(error); answering it in full")
@@ -203,6 +218,16 @@ final class DeferredRuntime: Sendable {
             logger.error("zerorpc server: could not store the outcome of deferred call \(token): \(error)")
         }
         forget(token)
+    }
+
+    /// The key a new entry is bound to: nil for bearer tokens, else the caller's key. A
+    /// caller without one (impossible on the curve server binding requires) gets the
+    /// empty key, which no caller presents: such an entry fails closed.
+    private func boundKey(forCaller clientKey: String?) -> String? {
+        switch binding {
+        case .bearer: nil
+        case .clientKey: clientKey ?? ""
+        }
     }
 
     private func forget(_ token: DeferredToken) {

@@ -1,0 +1,114 @@
+import Testing
+import ZeroRPC
+
+/// A `Calculator.ClientProtocol` mock whose `runningTotal()` is a local `Generator`
+/// behaves like the generated client talking to a real server.
+@Suite(.timeLimit(.minutes(1))) struct CalculatorGeneratorMockTests {
+    /// Every method answers from memory; `runningTotal` runs `runningTotalBody` locally.
+    struct MockCalculator: Calculator.ClientProtocol {
+        let runningTotalBody: @Sendable (GeneratorContext<Int64, Int64>) async throws -> Void
+
+        func add(a: Int64, b: Int64, options: CallOptions) async throws -> Int64 { a + b }
+        func divide(a: Double, b: Double, options: CallOptions) async throws -> Double { a / b }
+        func log(line: String, options: CallOptions) async throws {}
+        func centroid(points: [Point], options: CallOptions) async throws -> Point { Point(x: 0, y: 0, meta: [:]) }
+        func count(to: Int64, options: CallOptions) async throws -> ResponseStream<Int64> { ResponseStream(1...to) }
+        func runningTotal(options: CallOptions) async throws -> ZeroRPC.Generator<Int64, Int64> {
+            ZeroRPC.Generator(method: "calc.running_total", body: runningTotalBody)
+        }
+        func factor(n: Int64, options: CallOptions) async throws -> [Int64] { [n] }
+        func startFactor(n: Int64, options: CallOptions) async throws -> Deferred<[Int64]> { Deferred(result: [n]) }
+        func resumeFactor(token: DeferredToken) -> Deferred<[Int64]> {
+            Deferred(failure: RPCError.deferredNotFound(token))
+        }
+    }
+
+    /// A mock running the real service implementation's body, without a socket.
+    static func mock(running implementation: CalculatorImplementation) -> MockCalculator {
+        MockCalculator { generator in
+            try await implementation.runningTotal(
+                generator: generator, context: ServerContext(method: "calc.running_total"))
+        }
+    }
+
+    /// Steps, a `throw` the body lets escape, then use after the end and after close.
+    static func expectStepsThrowAndClose(
+        _ calculator: any Calculator.ClientProtocol, ended: TestGate
+    ) async throws {
+        let totals = try await calculator.runningTotal()
+        #expect(try await totals.next() == 0)
+        #expect(try await totals.send(5) == 5)
+        #expect(try await totals.send(7) == 12)
+        #expect(try await totals.next() == 12)
+        await #expect(throws: RemoteError(name: "Reset", message: "from the test")) {
+            try await totals.throw(RemoteThrow(name: "Reset", message: "from the test"))
+        }
+        #expect(ended.isOpen, "the body's cleanup ran when the error escaped")
+        #expect(try await totals.next() == nil, "a generator ended by an error answers nil")
+        await totals.close()
+        await #expect(throws: GeneratorError.closed(method: "calc.running_total")) { try await totals.next() }
+        await #expect(throws: GeneratorError.closed(method: "calc.running_total")) { try await totals.send(1) }
+    }
+
+    /// Closing a suspended generator runs its cleanup before `close()` returns.
+    static func expectCloseWhileSuspended(
+        _ calculator: any Calculator.ClientProtocol, ended: TestGate
+    ) async throws {
+        let totals = try await calculator.runningTotal()
+        #expect(try await totals.next() == 0)
+        #expect(try await totals.send(3) == 3)
+        #expect(!ended.isOpen)
+        await totals.close()
+        #expect(ended.isOpen, "close() returned before the body's cleanup ran")
+        await totals.close()  // a second close does nothing
+        await #expect(throws: GeneratorError.closed(method: "calc.running_total")) {
+            try await totals.throw(RemoteThrow(name: "Reset", message: ""))
+        }
+    }
+
+    @Test func theMockAndTheServerAgreeOnStepsThrowAndClose() async throws {
+        let served = CalculatorImplementation()
+        try await GeneratedServiceFixture.with(served, over: .inproc) { connection in
+            try await Self.expectStepsThrowAndClose(Calculator.Client(connection), ended: served.runningTotalEnded)
+        }
+        let mocked = CalculatorImplementation()
+        try await Self.expectStepsThrowAndClose(Self.mock(running: mocked), ended: mocked.runningTotalEnded)
+    }
+
+    @Test func theMockAndTheServerAgreeOnClosingASuspendedGenerator() async throws {
+        let served = CalculatorImplementation()
+        try await GeneratedServiceFixture.with(served, over: .inproc) { connection in
+            try await Self.expectCloseWhileSuspended(Calculator.Client(connection), ended: served.runningTotalEnded)
+        }
+        let mocked = CalculatorImplementation()
+        try await Self.expectCloseWhileSuspended(Self.mock(running: mocked), ended: mocked.runningTotalEnded)
+    }
+
+    @Test func aHandWrittenMockAnswersSentValuesAndCatchesThrows() async throws {
+        let calculator: any Calculator.ClientProtocol = MockCalculator { generator in
+            var total: Int64 = 0
+            while true {
+                do {
+                    total += try await generator.yield(total) ?? 0
+                } catch let error as RemoteThrow where error.name == "Reset" {
+                    total = 0
+                }
+            }
+        }
+        let totals = try await calculator.runningTotal()
+        #expect(try await totals.send(100) == 0, "the first step starts the body; its value is dropped")
+        #expect(try await totals.send(4) == 4)
+        #expect(try await totals.throw(RemoteThrow(name: "Reset", message: "")) == 0)
+        #expect(try await totals.send(2) == 2)
+        var seen: [Int64] = []
+        for try await total in totals {  // plain next() steps
+            seen.append(total)
+            if seen.count == 3 { break }
+        }
+        #expect(seen == [2, 2, 2])
+        await #expect(throws: RemoteError(name: "Oops", message: "bad")) {
+            try await totals.throw(RemoteThrow(name: "Oops", message: "bad"))
+        }
+        await totals.close()
+    }
+}
