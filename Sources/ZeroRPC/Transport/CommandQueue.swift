@@ -1,6 +1,6 @@
 /// How other threads hand work to an I/O thread: a lock-guarded list plus a wake-up
 /// descriptor that is written only while the I/O thread is (about to be) asleep in
-/// `zmq_poll`.
+/// its poll.
 final class CommandQueue<Command: Sendable>: JobQueue {
     private struct State {
         var commands: [Command] = []
@@ -70,7 +70,7 @@ final class CommandQueue<Command: Sendable>: JobQueue {
         }
     }
 
-    /// I/O thread, just before `zmq_poll`: true (and marked asleep) when nothing is
+    /// I/O thread, just before it polls: true (and marked asleep) when nothing is
     /// queued, so the poll may wait; false when commands arrived and it must not.
     func prepareToSleep() -> Bool {
         state.withLock { state in
@@ -80,7 +80,7 @@ final class CommandQueue<Command: Sendable>: JobQueue {
         }
     }
 
-    /// I/O thread, right after `zmq_poll` returned.
+    /// I/O thread, right after its poll returned.
     func markAwake() {
         state.withLock { $0.ioThreadIsAsleep = false }
     }

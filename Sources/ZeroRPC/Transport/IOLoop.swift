@@ -16,7 +16,7 @@ protocol IOLoop: AnyObject {
     func fireTimers(now: ContinuousClock.Instant)
     /// Milliseconds until the next timer (-1: none).
     func pollTimeout(now: ContinuousClock.Instant) -> Int
-    /// `zmq_poll` over the thread's sockets and the queue's wake-up descriptor.
+    /// One poll over the thread's sockets and the queue's wake-up descriptor (`SocketPoller`).
     func pollSockets(timeoutMilliseconds: Int)
     /// Serves the sockets the last poll found ready.
     func serveReadySockets()

@@ -1,4 +1,4 @@
-/// The earliest of an I/O thread's timers, turned into a `zmq_poll` timeout.
+/// The earliest of an I/O thread's timers, turned into a poll timeout.
 struct NextWakeUp {
     private(set) var instant: ContinuousClock.Instant?
 

@@ -4,12 +4,12 @@ import CZeroMQ
     import Glibc
 #endif
 
-/// The descriptor that wakes an I/O thread sleeping in `zmq_poll`.
+/// The descriptor that wakes an I/O thread sleeping in its poll.
 ///
 /// Linux `eventfd`; this file is the only place that knows it, so a macOS port swaps in a
 /// pipe here. Any thread may `signal()`; only the I/O thread polls and `drain()`s it.
 struct WakeUpSignal: Sendable {
-    /// The descriptor to put in the `zmq_poll` set (readable after `signal()`).
+    /// The descriptor to put in the poll set (readable after `signal()`).
     let fileDescriptor: Int32
 
     init() throws(TransportError) {
