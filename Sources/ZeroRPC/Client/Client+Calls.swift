@@ -113,7 +113,7 @@ extension Client {
     /// Enqueues a call whose reply an unstructured task collects; returns once the I/O
     /// thread's queue holds it, so a `close()` after this still sends it first.
     private func sendUnawaited(
-        _ method: String, messageID: [UInt8], payload: [UInt8], options: CallOptions
+        _ method: String, messageID: ArraySlice<UInt8>, payload: [UInt8], options: CallOptions
     ) async throws {
         let enqueued = await withCheckedContinuation { (enqueued: CheckedContinuation<Bool, Never>) in
             Task {

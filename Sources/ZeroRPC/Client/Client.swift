@@ -62,7 +62,7 @@ public final class Client: Sendable {
     /// Sends an encoded request and returns the first reply event of its channel.
     /// `onEnqueued` learns whether the I/O thread's queue took the call (false: closed).
     func perform(
-        _ method: String, messageID: [UInt8], payload: [UInt8], options: CallOptions,
+        _ method: String, messageID: ArraySlice<UInt8>, payload: [UInt8], options: CallOptions,
         connection: Int? = nil, onEnqueued: (@Sendable (Bool) -> Void)? = nil
     ) async throws -> EventEnvelope {
         let callID = nextCallID.add(1, ordering: .relaxed).newValue
@@ -85,7 +85,7 @@ public final class Client: Sendable {
     /// Sends an encoded request that opens a multi-event channel (stream or generator) and
     /// returns once its first reply event arrived; that event stays unread in the channel.
     func openChannel(
-        _ method: String, messageID: [UInt8], payload: [UInt8], options: CallOptions
+        _ method: String, messageID: ArraySlice<UInt8>, payload: [UInt8], options: CallOptions
     ) async throws -> (channel: ClientChannel, first: EventEnvelope) {
         let callID = nextCallID.add(1, ordering: .relaxed).newValue
         let inbox = ChannelInbox()

@@ -43,7 +43,7 @@ struct OutgoingCall: Sendable {
     var callID: UInt64
     var method: String
     /// Raw msgpack of the request's `message_id`, the channel id replies echo.
-    var messageID: [UInt8]
+    var messageID: ArraySlice<UInt8>
     var payload: [UInt8]
     var options: CallOptions
     var receiver: ReplyReceiver

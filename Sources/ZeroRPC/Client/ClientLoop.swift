@@ -195,7 +195,7 @@ final class ClientLoop {
 
     private func sendClose(_ pending: PendingCall) {
         let close = EventEncoder.encode(
-            messageID: MessageIDGenerator.shared.next(), responseTo: pending.call.messageID, name: "_zpc_close",
+            responseTo: pending.call.messageID, name: "_zpc_close",
             arguments: StreamEvents.closeArguments)
         send(close, on: pending.connectionIndex)
     }

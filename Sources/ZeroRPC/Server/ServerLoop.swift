@@ -252,7 +252,7 @@ final class ServerLoop {
             calls[number] = AdmittedCall(entry: entry, incoming: incoming, channel: nil)
         } else if entry.isOneway {
             let ok = EventEncoder.encode(
-                messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID,
+                responseTo: event.messageID,
                 extraHeader: ProtocolExtension.replyHeader(answering: event), name: "OK",
                 arguments: EventEncoder.okNilArguments)
             send(ok, to: routing)

@@ -6,13 +6,13 @@ import Synchronization
 final class ClientChannel: Sendable {
     let callID: UInt64
     /// The channel id: raw msgpack of the request's `message_id`.
-    let messageID: [UInt8]
+    let messageID: ArraySlice<UInt8>
     let method: String
     private let queue: CommandQueue<ClientCommand>
     private let inbox: ChannelInbox
     private let isReleased = Atomic<Bool>(false)
 
-    init(callID: UInt64, messageID: [UInt8], method: String, queue: CommandQueue<ClientCommand>, inbox: ChannelInbox) {
+    init(callID: UInt64, messageID: ArraySlice<UInt8>, method: String, queue: CommandQueue<ClientCommand>, inbox: ChannelInbox) {
         self.callID = callID
         self.messageID = messageID
         self.method = method
@@ -44,7 +44,7 @@ final class ClientChannel: Sendable {
     /// Sends `name args` on the channel; dropped by the I/O thread once it has ended.
     func send(_ name: String, arguments: [UInt8]) {
         let payload = EventEncoder.encode(
-            messageID: MessageIDGenerator.shared.next(), responseTo: messageID, name: name, arguments: arguments)
+            responseTo: messageID, name: name, arguments: arguments)
         queue.enqueue(.send(callID: callID, payload: payload))
     }
 

@@ -10,7 +10,7 @@ enum StreamEvents {
     /// generator channel whose request carried `ext`.
     static func extensionAnnouncement(responseTo channelID: ArraySlice<UInt8>) -> [UInt8] {
         EventEncoder.encode(
-            messageID: MessageIDGenerator.shared.next(), responseTo: channelID,
+            responseTo: channelID,
             extraHeader: [("ext", ProtocolExtension.encodedAll)], name: "_zpc_hb", arguments: [0x91, 0x00])
     }
 
@@ -20,14 +20,14 @@ enum StreamEvents {
         writer.write(item)
         return writer.withUnsafeBytes { encoded in
             EventEncoder.encode(
-                messageID: MessageIDGenerator.shared.next(), responseTo: channelID, name: "STREAM", arguments: encoded)
+                responseTo: channelID, name: "STREAM", arguments: encoded)
         }
     }
 
     /// `STREAM_DONE nil`, as Python sends it.
     static func done(responseTo channelID: ArraySlice<UInt8>) -> [UInt8] {
         EventEncoder.encode(
-            messageID: MessageIDGenerator.shared.next(), responseTo: channelID, name: "STREAM_DONE", arguments: [0xc0])
+            responseTo: channelID, name: "STREAM_DONE", arguments: [0xc0])
     }
 
     /// The args of `_zpc_more [n]`.

@@ -2,18 +2,55 @@
 /// `{message_id, v: 3[, response_to][, extra…]}`; ids and extra values are spliced in raw,
 /// so an echoed `response_to` keeps the exact type and bytes it arrived with.
 enum EventEncoder {
-    /// Encodes one event. `arguments` must be one complete msgpack value.
+    /// Encodes one event with a fresh `message_id`, written straight into it.
+    /// `arguments` must be one complete msgpack value.
+    static func encode(
+        responseTo: ArraySlice<UInt8>?, extraHeader: [(key: String, value: [UInt8])] = [],
+        name: String, arguments: some Collection<UInt8>
+    ) -> [UInt8] {
+        event(responseTo: responseTo, extraHeader: extraHeader, name: name, arguments: arguments).bytes
+    }
+
+    /// Encodes one event with the given raw `message_id` (tests and raw peers that need a
+    /// particular id).
     static func encode(
         messageID: [UInt8], responseTo: ArraySlice<UInt8>?, extraHeader: [(key: String, value: [UInt8])] = [],
         name: String, arguments: some Collection<UInt8>
     ) -> [UInt8] {
+        event(messageID: messageID, responseTo: responseTo, extraHeader: extraHeader, name: name, arguments: arguments)
+            .bytes
+    }
+
+    /// `encode(messageID:…)` for a channel id held as an array.
+    static func encode(
+        messageID: [UInt8], responseTo: [UInt8], extraHeader: [(key: String, value: [UInt8])] = [],
+        name: String, arguments: some Collection<UInt8>
+    ) -> [UInt8] {
+        encode(
+            messageID: messageID, responseTo: responseTo[...], extraHeader: extraHeader, name: name,
+            arguments: arguments)
+    }
+
+    /// The event's bytes and where its `message_id` (`messageID`, or a fresh one when nil)
+    /// lies in them.
+    private static func event(
+        messageID explicitID: [UInt8]? = nil, responseTo: ArraySlice<UInt8>?,
+        extraHeader: [(key: String, value: [UInt8])], name: String, arguments: some Collection<UInt8>
+    ) -> (bytes: [UInt8], messageID: Range<Int>) {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(64 + messageID.count + (responseTo?.count ?? 0) + arguments.count)
+        bytes.reserveCapacity(
+            64 + (explicitID?.count ?? MessageIDGenerator.encodedCount) + (responseTo?.count ?? 0) + arguments.count)
         bytes.append(0x93)
         let fieldCount = 2 + (responseTo == nil ? 0 : 1) + extraHeader.count
         appendMapHeader(fieldCount, to: &bytes)
         bytes.append(contentsOf: messageIDKey)
-        bytes.append(contentsOf: messageID)
+        let idStart = bytes.count
+        if let explicitID {
+            bytes.append(contentsOf: explicitID)
+        } else {
+            MessageIDGenerator.shared.append(to: &bytes)
+        }
+        let messageID = idStart..<bytes.count
         bytes.append(contentsOf: versionField)
         if let responseTo {
             bytes.append(contentsOf: responseToKey)
@@ -25,17 +62,15 @@ enum EventEncoder {
         }
         appendString(name, to: &bytes)
         bytes.append(contentsOf: arguments)
-        return bytes
+        return (bytes, messageID)
     }
 
-    /// `encode` for a channel id held as an array (our own request ids).
+    /// `encode` for a channel id held as an array.
     static func encode(
-        messageID: [UInt8], responseTo: [UInt8], extraHeader: [(key: String, value: [UInt8])] = [],
+        responseTo: [UInt8], extraHeader: [(key: String, value: [UInt8])] = [],
         name: String, arguments: some Collection<UInt8>
     ) -> [UInt8] {
-        encode(
-            messageID: messageID, responseTo: responseTo[...], extraHeader: extraHeader, name: name,
-            arguments: arguments)
+        encode(responseTo: responseTo[...], extraHeader: extraHeader, name: name, arguments: arguments)
     }
 
     /// `heartbeat` for a channel id held as an array.
@@ -44,21 +79,22 @@ enum EventEncoder {
     }
 
     /// A request opening a channel of its own: a fresh `message_id` (returned too, the
-    /// id its replies will echo), no `response_to`.
+    /// id its replies will echo), no `response_to`. The id is written straight into the
+    /// event and returned as a slice of it, so a request costs one allocation; a large
+    /// request gets a copy of its id instead, so a pending call's key does not keep the
+    /// whole request alive.
     static func request(
         _ name: String, header: [(key: String, value: [UInt8])], arguments: some Collection<UInt8>
-    ) -> (messageID: [UInt8], payload: [UInt8]) {
-        let messageID = MessageIDGenerator.shared.next()
-        return (
-            messageID,
-            encode(messageID: messageID, responseTo: nil, extraHeader: header, name: name, arguments: arguments)
-        )
+    ) -> (messageID: ArraySlice<UInt8>, payload: [UInt8]) {
+        let (bytes, messageID) = event(responseTo: nil, extraHeader: header, name: name, arguments: arguments)
+        if bytes.count > 4096 { return (ArraySlice(Array(bytes[messageID])), bytes) }
+        return (bytes[messageID], bytes)
     }
 
     /// `_zpc_hb [0]` on the channel `responseTo`.
     static func heartbeat(responseTo: ArraySlice<UInt8>) -> [UInt8] {
         encode(
-            messageID: MessageIDGenerator.shared.next(), responseTo: responseTo, name: "_zpc_hb",
+            responseTo: responseTo, name: "_zpc_hb",
             arguments: [0x91, 0x00])
     }
 
@@ -68,7 +104,7 @@ enum EventEncoder {
         extraHeader: [(key: String, value: [UInt8])] = []
     ) -> [UInt8] {
         encode(
-            messageID: MessageIDGenerator.shared.next(), responseTo: responseTo, extraHeader: extraHeader,
+            responseTo: responseTo, extraHeader: extraHeader,
             name: "ERR", arguments: errorArguments(name: name, message: message, traceback: traceback))
     }
 

@@ -16,17 +16,28 @@ final class MessageIDGenerator: Sendable {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
+    /// How many bytes an encoded id takes: `c4 20` + 32 digits.
+    static let encodedCount = 34
+
     /// The raw msgpack encoding of a fresh id (`c4 20` + 32 bytes).
     func next() -> [UInt8] {
+        var id: [UInt8] = []
+        id.reserveCapacity(Self.encodedCount)
+        append(to: &id)
+        return id
+    }
+
+    /// Appends the raw msgpack encoding of a fresh id to `bytes`.
+    func append(to bytes: inout [UInt8]) {
         let value = counter.add(1, ordering: .relaxed).newValue
-        return [UInt8](unsafeUninitializedCapacity: 34) { id, count in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.encodedCount) { id in
             id[0] = 0xc4
             id[1] = 0x20
             for digit in 0..<8 {
                 id[2 + digit] = Self.hexDigits[Int((value >> UInt32(28 - 4 * digit)) & 0xf)]
             }
             for index in 0..<24 { id[10 + index] = base[index] }
-            count = 34
+            bytes.append(contentsOf: id)
         }
     }
 }

@@ -63,12 +63,12 @@ extension DeferredRuntime {
         switch try await store.wait(for: token, upTo: wait) {
         case .unfinished:
             return EventEncoder.encode(
-                messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID,
+                responseTo: event.messageID,
                 extraHeader: ProtocolExtension.replyHeader(answering: event), name: DeferredWire.deferredEvent,
                 arguments: Self.tokenArguments(token))
         case .finished(.success(let value)):
             return EventEncoder.encode(
-                messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID,
+                responseTo: event.messageID,
                 extraHeader: ProtocolExtension.replyHeader(answering: event), name: "OK", arguments: [0x91] + value)
         case .finished(.failure(let error)):
             return errorReply(
@@ -119,7 +119,7 @@ extension DeferredRuntime {
         writer.writeArrayHeader(1)
         writer.write(value)
         return EventEncoder.encode(
-            messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID,
+            responseTo: event.messageID,
             extraHeader: ProtocolExtension.replyHeader(answering: event), name: "OK", arguments: writer.bytes)
     }
 

@@ -124,7 +124,7 @@ final class DeferredRuntime: Sendable {
     /// `DEFERRED [token]` on the request's channel.
     static func deferredReply(_ token: DeferredToken, answering event: EventEnvelope) -> [UInt8] {
         EventEncoder.encode(
-            messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID,
+            responseTo: event.messageID,
             extraHeader: ProtocolExtension.replyHeader(answering: event), name: DeferredWire.deferredEvent,
             arguments: tokenArguments(token))
     }
