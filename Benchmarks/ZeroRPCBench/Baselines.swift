@@ -14,13 +14,14 @@ struct Baselines {
         return root.appendingPathComponent(".venv/bin/python")
     }
 
-    /// `raw_pingpong bench`: DEALER/ROUTER echo in C, sequential and 64 in flight.
-    func rawPingPong(window: Int = 64, size: Int = 64) throws -> [String: Double] {
+    /// `raw_pingpong bench`: DEALER/ROUTER echo in C, sequential and `window` in flight
+    /// (a token pipelined pass when `pipelined` is false).
+    func rawPingPong(window: Int = 64, size: Int = 64, pipelined: Bool = true) throws -> [String: Double] {
         try runJSON(
             cDirectory.appendingPathComponent("raw_pingpong").path,
             [
-                "bench", "--calls", "\(calls)", "--messages", "\(calls * 10)", "--window", "\(window)", "--size",
-                "\(size)",
+                "bench", "--calls", "\(calls)", "--messages", "\(pipelined ? calls * 10 : window)", "--window",
+                "\(window)", "--size", "\(size)",
             ])
     }
 

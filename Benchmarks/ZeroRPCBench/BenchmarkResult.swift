@@ -44,6 +44,16 @@ struct RoundCollector {
         notes[scenario + "\u{0}" + implementation, default: [:]][name] = value
     }
 
+    /// The median over rounds of `implementation`'s throughput divided by `baseline`'s in
+    /// the same round: steadier than the ratio of two medians when the machine's speed
+    /// drifts between rounds.
+    func medianRoundRatio(scenario: String, _ implementation: String, over baseline: String) -> Double? {
+        let ours = rounds[scenario + "\u{0}" + implementation] ?? []
+        let theirs = rounds[scenario + "\u{0}" + baseline] ?? []
+        let ratios = zip(ours, theirs).compactMap { $1.throughput > 0 ? $0.throughput / $1.throughput : nil }
+        return ratios.isEmpty ? nil : ratios.median
+    }
+
     /// Medians, grouped by scenario in the order scenarios first ran, ours first.
     var results: [BenchmarkResult] {
         let scenarios = order.map(\.scenario).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }

@@ -20,6 +20,9 @@ struct BenchmarkRun {
         var smoke: Bool
         var python: Bool
         var grpc: Bool
+        /// Only scenario 1 against the C baselines, ours in both modes: the headline
+        /// ratio, over many short interleaved rounds.
+        var sequentialOnly = false
     }
 
     static let sequential = "unary add, sequential"
@@ -48,6 +51,10 @@ struct BenchmarkRun {
         defer { ioServer.stop() }
         let oursOnIOThreads = SwiftScenarios(
             endpoint: try ioServer.waitForLine(startingWith: "READY "), onIOThread: true)
+        if settings.sequentialOnly {
+            try await sequentialRounds(ours, oursOnIOThreads)
+            return collector.results
+        }
         let grpc = try startGRPCServer()
         defer { grpc?.server.stop() }
 
@@ -81,6 +88,34 @@ struct BenchmarkRun {
     }
 
     // MARK: - Scenarios 1 and 2
+
+    /// `--sequential-only`: each round runs ours (defaults, then the low-latency mode)
+    /// and the two C baselines back to back; the notes give the median per-round ratios.
+    private mutating func sequentialRounds(_ ours: SwiftScenarios, _ oursOnIOThreads: SwiftScenarios) async throws {
+        for round in 1...settings.rounds {
+            benchLog("round \(round)/\(settings.rounds)")
+            let swift = try await ours.sequentialAdd(calls: settings.calls)
+            collector.add(
+                scenario: Self.sequential, implementation: us, throughput: swift.throughput, p50: swift.p50,
+                p99: swift.p99)
+            let io = try await oursOnIOThreads.sequentialAdd(calls: settings.calls)
+            collector.add(
+                scenario: Self.sequential, implementation: Self.ioThreadsName, throughput: io.throughput, p50: io.p50,
+                p99: io.p99)
+            addBaseline(Self.sequential, "C zerorpc add", try baselines.cZeroRPCAdd(), prefix: "sequential")
+            addBaseline(
+                Self.sequential, "raw libzmq C", try baselines.rawPingPong(pipelined: false), prefix: "sequential")
+        }
+        for (mode, name) in [("defaults", us), ("I/O-thread executor", Self.ioThreadsName)] {
+            for baseline in ["C zerorpc add", "raw libzmq C"] {
+                if let ratio = collector.medianRoundRatio(scenario: Self.sequential, name, over: baseline) {
+                    collector.note(
+                        scenario: Self.sequential, implementation: name,
+                        "median per-round ratio, \(mode) ÷ \(baseline)", ratio)
+                }
+            }
+        }
+    }
 
     private mutating func unaryAdd(
         _ ours: SwiftScenarios, python: [String: Double]?, grpc: [String: Double]?

@@ -41,7 +41,7 @@ struct Report: Codable {
     var notes: String {
         results.flatMap { result in
             result.notes.sorted { $0.key < $1.key }.map { name, value in
-                "- \(result.scenario), \(result.implementation): \(name) \(String(format: "%.1f", value))"
+                "- \(result.scenario), \(result.implementation): \(name) \(String(format: value < 10 ? "%.2f" : "%.1f", value))"
             }
         }.joined(separator: "\n")
     }

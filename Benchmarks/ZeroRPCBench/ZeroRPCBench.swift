@@ -34,12 +34,17 @@ struct Measure: AsyncParsableCommand {
         .currentDirectoryPath
 
     @Flag(help: "Leave out the grpc-swift-2 baseline even when it is built.") var skipGRPC = false
+    @Flag(
+        help:
+            "Only sequential add, ours in both modes against the C baselines, with median per-round ratios (the headline)."
+    )
+    var sequentialOnly = false
 
     mutating func run() async throws {
         let rootURL = URL(fileURLWithPath: root)
         let settings = BenchmarkRun.Settings(
             rounds: smoke ? 1 : rounds, calls: smoke ? 300 : calls, smoke: smoke,
-            python: !smoke && !skipPython, grpc: !smoke && !skipGRPC)
+            python: !smoke && !skipPython, grpc: !smoke && !skipGRPC, sequentialOnly: sequentialOnly)
         var run = try BenchmarkRun(root: rootURL, settings: settings)
         let results = try await run.measure()
         let report = Report(
