@@ -221,15 +221,24 @@ final class ClientLoop {
     }
 
     private func receive(from index: Int) {
-        for _ in 0..<Self.receiveBatch {
+        let socket = connections[index].socket
+        let limit = socket.receiveLimit(batch: Self.receiveBatch)
+        var received = 0
+        var reachedEnd = false
+        defer { socket.finishedReceiving(received, reachedEnd: reachedEnd) }
+        while received < limit {
             let payload: [UInt8]?
             do {
-                payload = try connections[index].socket.receivePayload()
+                payload = try socket.receivePayload()
             } catch {
                 options.logger.error("zerorpc client: receive failed: \(error)")
                 return
             }
-            guard let payload else { return }
+            guard let payload else {
+                reachedEnd = true
+                return
+            }
+            received += 1
             deliver(payload)
         }
     }

@@ -153,7 +153,11 @@ final class ServerLoop {
     // MARK: Receiving
 
     private func receive() {
-        for _ in 0..<Self.receiveBatch {
+        let limit = socket.receiveLimit(batch: Self.receiveBatch)
+        var received = 0
+        var reachedEnd = false
+        defer { socket.finishedReceiving(received, reachedEnd: reachedEnd) }
+        while received < limit {
             var peerPublicKey: String?
             let frames: [[UInt8]]?
             do {
@@ -163,7 +167,11 @@ final class ServerLoop {
                 options.logger.error("zerorpc server: receive failed: \(error)")
                 return
             }
-            guard let frames else { return }
+            guard let frames else {
+                reachedEnd = true
+                return
+            }
+            received += 1
             accept(frames, peerPublicKey: peerPublicKey)
         }
     }

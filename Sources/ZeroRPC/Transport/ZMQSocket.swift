@@ -47,6 +47,11 @@ final class ZMQSocket {
     /// receive that did not end in `EAGAIN`) may have consumed the edge `ZMQ_FD` signals,
     /// so the poller must ask before it sleeps on the descriptor.
     private(set) var needsEventCheck = true
+    /// Receive pacing (`receiveLimit`): whether a turn reads until `EAGAIN`, or takes one
+    /// message and leaves "is there more?" to the readiness check before the thread
+    /// sleeps, which it makes anyway after the reply it is about to send.
+    private var drainsOnReceive = true
+    private var stoppedAfterOne = false
 
     /// A socket with LINGER 0, of the process's shared context unless told otherwise.
     init(_ kind: Kind, contexts: ZMQContext = .shared) throws(TransportError) {
@@ -128,7 +133,30 @@ final class ZMQSocket {
             return Int16(ZMQ_POLLIN | ZMQ_POLLOUT)
         }
         needsEventCheck = false
+        if stoppedAfterOne {
+            // More was waiting after a turn that took one message: a burst, so drain.
+            stoppedAfterOne = false
+            if events & Int32(ZMQ_POLLIN) != 0 { drainsOnReceive = true }
+        }
         return Int16(truncatingIfNeeded: events)
+    }
+
+    /// How many messages a turn should read, at most `batch`. One request or reply at a
+    /// time (sequential calls) is read alone: reading on until `EAGAIN` costs libzmq a
+    /// system call, and the readiness check before the next sleep asks the same question
+    /// anyway. Bursts are read whole.
+    func receiveLimit(batch: Int) -> Int {
+        drainsOnReceive ? batch : 1
+    }
+
+    /// After a turn's reads: `received` messages, `reachedEnd` when the last read found
+    /// none. A drained turn that found a single message switches to one at a time.
+    func finishedReceiving(_ received: Int, reachedEnd: Bool) {
+        if reachedEnd {
+            if received <= 1 { drainsOnReceive = false }
+        } else if !drainsOnReceive {
+            stoppedAfterOne = true
+        }
     }
 
     /// Receives one whole multipart message without blocking; nil when none is waiting.

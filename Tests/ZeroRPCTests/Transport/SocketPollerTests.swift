@@ -1,0 +1,147 @@
+import CZeroMQ
+import Testing
+
+@testable import ZeroRPC
+
+/// `SocketPoller` sleeps on the sockets' edge-triggered `ZMQ_FD`s, so each test here asks
+/// one thing: after whatever the I/O thread just did, does a poll with a long timeout
+/// return at once when a message is waiting? A wrong answer is a call that hangs until
+/// a heartbeat timer fires. Each test runs on its own pair of inproc sockets (a send puts
+/// the message in the peer's pipe before it returns) and its own context; a poll that
+/// wrongly sleeps returns after `patience` and fails. Nothing here may call `zmq_poll`
+/// on a socket under test except where a test means to consume its signal behind the
+/// poller's back, as a send's command processing can.
+@Suite struct SocketPollerTests {
+    /// Long enough that a wrong sleep is unmistakable, short enough to fail fast.
+    private let patience = 3_000
+
+    private struct Pair {
+        let contexts = ZMQContext()
+        let server: ZMQSocket
+        let client: ZMQSocket
+        let wakeUp: WakeUpSignal
+
+        init(_ name: String) throws {
+            server = try ZMQSocket(.router, contexts: contexts)
+            _ = try server.bind("inproc://poller-\(name)")
+            client = try ZMQSocket(.dealer, contexts: contexts)
+            try client.connect("inproc://poller-\(name)")
+            wakeUp = try WakeUpSignal()
+        }
+
+        func close() {
+            client.close()
+            server.close()
+            wakeUp.release()
+        }
+    }
+
+    /// Polls `socket` alone (plus the wake-up descriptor) and says how long it took.
+    private func poll(
+        _ poller: inout SocketPoller, _ socket: ZMQSocket, _ wakeUp: WakeUpSignal, timeout: Int
+    ) -> Duration {
+        let clock = ContinuousClock()
+        return clock.measure {
+            poller.poll(
+                count: 1, socket: { _ in socket }, wantsToWrite: { _ in false }, wakeUp: wakeUp,
+                timeoutMilliseconds: timeout)
+        }
+    }
+
+    private func send(_ client: ZMQSocket, _ count: Int) {
+        for index in 0..<count {
+            #expect(client.send([[], [UInt8(index)]]) == .sent)
+        }
+    }
+
+    /// Receives on `server` up to its pacing limit, as the loops do.
+    private func receiveTurn(_ server: ZMQSocket) throws -> Int {
+        let limit = server.receiveLimit(batch: 512)
+        var received = 0
+        var reachedEnd = false
+        while received < limit {
+            var unused: String?
+            guard try server.receiveMessage(property: nil, value: &unused) != nil else {
+                reachedEnd = true
+                break
+            }
+            received += 1
+        }
+        server.finishedReceiving(received, reachedEnd: reachedEnd)
+        return received
+    }
+
+    @Test func aMessageThatArrivesWhileTheThreadSleepsWakesIt() throws {
+        let pair = try Pair("arrives")
+        defer { pair.close() }
+        var poller = SocketPoller()
+        // Nothing yet: the first poll checks the fresh socket and sleeps its timeout.
+        #expect(poll(&poller, pair.server, pair.wakeUp, timeout: 50) >= .milliseconds(40))
+        #expect(!poller.isReadable(0))
+        send(pair.client, 1)
+        #expect(poll(&poller, pair.server, pair.wakeUp, timeout: patience) < .milliseconds(patience / 2))
+        #expect(poller.isReadable(0))
+        #expect(try receiveTurn(pair.server) == 1)
+    }
+
+    @Test func aTurnThatReadOneOfSeveralNeverSleepsOnTheRest() throws {
+        let pair = try Pair("rest")
+        defer { pair.close() }
+        var poller = SocketPoller()
+        // Sequential traffic first: a drained turn that found one message switches the
+        // socket to one message per turn.
+        for _ in 0..<3 {
+            send(pair.client, 1)
+            _ = poll(&poller, pair.server, pair.wakeUp, timeout: patience)
+            #expect(try receiveTurn(pair.server) == 1)
+        }
+        // Then a burst of five, all queued before the next turn reads (inproc puts a
+        // message in the pipe before send returns).
+        send(pair.client, 5)
+        var received = 0
+        for _ in 0..<5 where received < 5 {
+            let waited = poll(&poller, pair.server, pair.wakeUp, timeout: patience)
+            #expect(waited < .milliseconds(patience / 2), "slept with \(5 - received) message(s) waiting")
+            #expect(poller.isReadable(0))
+            received += try receiveTurn(pair.server)
+        }
+        #expect(received == 5)
+        // The burst switched it back to reading everything in one turn.
+        send(pair.client, 4)
+        _ = poll(&poller, pair.server, pair.wakeUp, timeout: patience)
+        #expect(try receiveTurn(pair.server) == 4)
+    }
+
+    @Test func aSendDoesNotLeaveAWaitingReplyUnnoticed() throws {
+        let pair = try Pair("send")
+        defer { pair.close() }
+        var poller = SocketPoller()
+        // The client sends, then the server's reply is already queued by the time the
+        // client's thread polls: the send may have consumed the ZMQ_FD signal, so the
+        // poller must ask the socket before it sleeps.
+        send(pair.client, 1)
+        var unused: String?
+        let request = try #require(try pair.server.receiveMessage(property: nil, value: &unused))
+        #expect(pair.server.send([request[0], [], [42]]) == .sent)
+        send(pair.client, 1)  // a second request, sent after the reply was queued
+        var item = zmq_pollitem_t(socket: pair.client.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)
+        _ = zmq_poll(&item, 1, 3_000)  // the reply is there (and the mailbox processed)
+        #expect(pair.client.needsEventCheck)
+        let waited = poll(&poller, pair.client, pair.wakeUp, timeout: patience)
+        #expect(waited < .milliseconds(patience / 2))
+        #expect(poller.isReadable(0))
+        #expect(try pair.client.receivePayload() == [42])
+    }
+
+    @Test func theWakeUpDescriptorEndsASleep() throws {
+        let pair = try Pair("wake")
+        defer { pair.close() }
+        var poller = SocketPoller()
+        _ = poll(&poller, pair.server, pair.wakeUp, timeout: 0)
+        pair.wakeUp.signal()
+        #expect(poll(&poller, pair.server, pair.wakeUp, timeout: patience) < .milliseconds(patience / 2))
+        #expect(!poller.isReadable(0))
+        // Drained by the poll: the next one sleeps again.
+        #expect(poll(&poller, pair.server, pair.wakeUp, timeout: 50) >= .milliseconds(40))
+    }
+}
