@@ -12,7 +12,10 @@ final class ClientChannel: Sendable {
     private let inbox: ChannelInbox
     private let isReleased = Atomic<Bool>(false)
 
-    init(callID: UInt64, messageID: ArraySlice<UInt8>, method: String, queue: CommandQueue<ClientCommand>, inbox: ChannelInbox) {
+    init(
+        callID: UInt64, messageID: ArraySlice<UInt8>, method: String, queue: CommandQueue<ClientCommand>,
+        inbox: ChannelInbox
+    ) {
         self.callID = callID
         self.messageID = messageID
         self.method = method

@@ -2,7 +2,14 @@ import CZeroMQ
 
 #if canImport(Glibc)
     import Glibc
+#elseif canImport(Darwin)
+    import Darwin
 #endif
+
+/// `poll(2)`, under a name `SocketPoller.poll` does not shadow.
+private func systemPoll(_ descriptors: UnsafeMutablePointer<pollfd>?, _ count: nfds_t, _ timeout: Int32) -> Int32 {
+    poll(descriptors, count, timeout)
+}
 
 /// Waits for an I/O thread's sockets and its wake-up descriptor with one `poll(2)` over
 /// the sockets' `ZMQ_FD`s, and asks a socket for `ZMQ_EVENTS` only when it must.
@@ -43,7 +50,9 @@ struct SocketPoller {
             descriptors.append(pollfd(fd: socket.fileDescriptor, events: Int16(POLLIN), revents: 0))
         }
         descriptors.append(pollfd(fd: wakeUp.fileDescriptor, events: Int16(POLLIN), revents: 0))
-        let result = descriptors.withUnsafeMutableBufferPointer { Glibc.poll($0.baseAddress, nfds_t($0.count), Int32(timeout)) }
+        let result = descriptors.withUnsafeMutableBufferPointer {
+            systemPoll($0.baseAddress, nfds_t($0.count), Int32(timeout))
+        }
         guard result > 0 else { return }
         for index in 0..<count where descriptors[index].revents != 0 {
             let wanted = Int16(ZMQ_POLLIN) | (wantsToWrite(index) ? Int16(ZMQ_POLLOUT) : 0)
