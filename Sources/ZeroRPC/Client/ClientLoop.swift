@@ -44,12 +44,14 @@ final class ClientLoop {
     private var timersDue = NextWakeUp()
     private var poller = SocketPoller()
     private(set) var isRunning = true
+    var stallMonitor: IOThreadStallMonitor
 
     private init(
         queue: CommandQueue<ClientCommand>, executor: IOThreadExecutor, options: ClientOptions, peers: PeerExtensions,
         status: ConnectionStatus
     ) {
         monitor = ConnectionMonitor(status: status)
+        stallMonitor = IOThreadStallMonitor(heartbeatInterval: options.heartbeatInterval)
         self.queue = queue
         self.executor = executor
         self.options = options
@@ -408,4 +410,12 @@ final class ClientLoop {
     }
 }
 
-extension ClientLoop: IOLoop {}
+extension ClientLoop: IOLoop {
+    func warnThreadWasHeld(for duration: Duration) {
+        options.logger.warning(
+            """
+            zerorpc client: tasks on the I/O thread (Client.executor) held it for \(duration); \
+            replies and heartbeats waited. Keep work there short and non-blocking.
+            """)
+    }
+}

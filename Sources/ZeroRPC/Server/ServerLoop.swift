@@ -58,6 +58,7 @@ final class ServerLoop {
     var heartbeatsDue = NextWakeUp()
     var poller = SocketPoller()
     var isRunning = true
+    var stallMonitor: IOThreadStallMonitor
     /// Set by a shutdown: new calls are answered `ERR ServerShuttingDown`.
     var refusesNewCalls = false
     /// A graceful shutdown in progress.
@@ -72,6 +73,7 @@ final class ServerLoop {
         self.methods = methods
         self.options = options
         self.socket = socket
+        stallMonitor = IOThreadStallMonitor(heartbeatInterval: options.heartbeatInterval)
     }
 
     /// Starts the I/O thread and creates the ROUTER socket on it.
@@ -361,4 +363,14 @@ final class ServerLoop {
     }
 }
 
-extension ServerLoop: IOLoop {}
+extension ServerLoop: IOLoop {
+    func warnThreadWasHeld(for duration: Duration) {
+        let advice =
+            options.handlerExecution == .ioThread
+            ? "a handler run with HandlerExecution.ioThread must not block or compute for long; "
+                + "serve such methods from a server with .concurrent"
+            : "keep work on Server.executor short and non-blocking"
+        options.logger.warning(
+            "zerorpc server: tasks on the I/O thread held it for \(duration); requests and heartbeats waited: \(advice)")
+    }
+}

@@ -22,6 +22,9 @@ protocol IOLoop: AnyObject {
     func serveReadySockets()
     /// Closes everything; runs once, after the last turn.
     func stop()
+    /// Tasks on this thread held it for `duration` (see `IOThreadStallMonitor`).
+    func warnThreadWasHeld(for duration: Duration)
+    var stallMonitor: IOThreadStallMonitor { get set }
 }
 
 /// How often a turn goes back for commands queued by the jobs it just ran.
@@ -32,6 +35,7 @@ extension IOLoop {
     func runTurns() {
         executor.adoptCurrentThread()
         while isRunning {
+            let turnStarted = ContinuousClock.now
             // A job that sends (a caller on this thread) queues its command; handling it
             // in the same turn saves a poll per call. Bounded, so sockets are not starved.
             for _ in 0..<commandRoundsPerTurn {
@@ -43,6 +47,7 @@ extension IOLoop {
             }
             guard isRunning else { break }
             let now = ContinuousClock.now
+            if let held = stallMonitor.check(started: turnStarted, now: now) { warnThreadWasHeld(for: held) }
             fireTimers(now: now)
             let timeout = queue.prepareToSleep() ? pollTimeout(now: now) : 0
             pollSockets(timeoutMilliseconds: timeout)
