@@ -22,7 +22,7 @@ import Testing
         let calculator = Calculator()
         let fixture = try ServerFixture { try $0.register(calculator) }
         defer { Task { await fixture.close() } }
-        let peer = try RawPeer(.dealer, connect: fixture.endpoint)
+        let peer = try RawPeer(.dealer, connect: fixture.endpoint, answersHeartbeats: true)
 
         let stock = requestPayload("calc.add", arguments: Self.addArguments, header: [])
         peer.sendPayload(stock.payload)
@@ -48,7 +48,7 @@ import Testing
         calculator.logGate.open()
         let fixture = try ServerFixture { try $0.register(calculator) }
         defer { Task { await fixture.close() } }
-        let peer = try RawPeer(.dealer, connect: fixture.endpoint)
+        let peer = try RawPeer(.dealer, connect: fixture.endpoint, answersHeartbeats: true)
 
         let flagged = requestPayload(
             "calc.log", arguments: encoded(["quiet"]), header: ProtocolExtension.flaggedOnewayHeader)

@@ -1,0 +1,41 @@
+import Testing
+
+@testable import ZeroRPC
+
+/// The raw test peer itself: a peer that answers heartbeats must look alive to the
+/// server however long the test's task goes without reading, as a stock client does.
+@Suite struct RawPeerTests {
+    /// The test's task awaits the handler, reading nothing, for six heartbeat periods;
+    /// the server, which drops a call whose client stays silent for two, keeps this one.
+    /// (A peer that answered only while a receive was waiting lost calls whenever the
+    /// suite kept the test's task from a CPU for a few seconds.)
+    @Test func answersHeartbeatsWhileNoReceiveIsWaiting() async throws {
+        let finished = TestGate()
+        let cancelled = TestGate()
+        let server = Server(options: .init(heartbeatInterval: .milliseconds(500)))
+        try server.register(name: "slow") { _, _ in
+            do {
+                try await Task.sleep(for: .seconds(3))  // six heartbeat periods
+            } catch {
+                cancelled.open()
+                finished.open()
+                throw error
+            }
+            finished.open()
+            return "finished"
+        }
+        let peer = try RawPeer(
+            .dealer, connect: try server.bind(TestTransport.inproc.bindEndpoint()), answersHeartbeats: true)
+        let id = peer.sendRequest("slow", arguments: encoded([]))
+        #expect(await opens(finished))
+        guard !cancelled.isOpen else {
+            Issue.record("the server took the peer for lost")
+            await server.close()
+            return
+        }
+        let reply = await peer.receiveReply()
+        #expect(reply?.responseToArray == id)
+        #expect(reply?.arguments == ["finished"])
+        await server.close()
+    }
+}
