@@ -123,7 +123,7 @@ extension RawPeer {
                 var messages: [[[UInt8]]] = []
                 while let frames = try? socket.receiveMessage() {
                     if isLive, let reply = Self.heartbeatAnswer(to: frames) {
-                        _ = socket.send([[], reply])
+                        _ = socket.send(frames.dropLast() + [reply])
                     }
                     messages.append(frames)
                 }

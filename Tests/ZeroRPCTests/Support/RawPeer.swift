@@ -18,7 +18,8 @@ final class RawPeer: Sendable {
     /// The endpoint bound, when the peer was created with `bind`.
     let endpoint: String
 
-    /// Whether the reading thread answers every `_zpc_hb` it sees with one of its own.
+    /// Whether the reading thread answers every `_zpc_hb` it sees with one of its own
+    /// (a ROUTER answers the peer it came from).
     let answersHeartbeats: Bool
 
     private let reader: Reader
@@ -35,12 +36,15 @@ final class RawPeer: Sendable {
         reader = try Reader(socket: socket, answersHeartbeats: answersHeartbeats)
     }
 
-    init(_ kind: ZMQSocket.Kind, bind endpoint: String, receiveHighWaterMark: Int32? = nil) throws {
-        answersHeartbeats = false
+    init(
+        _ kind: ZMQSocket.Kind, bind endpoint: String, receiveHighWaterMark: Int32? = nil,
+        answersHeartbeats: Bool = false
+    ) throws {
+        self.answersHeartbeats = answersHeartbeats
         let socket = try ZMQSocket(kind)
         if let receiveHighWaterMark { try socket.setOption(ZMQ_RCVHWM, receiveHighWaterMark) }
         self.endpoint = try socket.bind(endpoint)
-        reader = try Reader(socket: socket, answersHeartbeats: false)
+        reader = try Reader(socket: socket, answersHeartbeats: answersHeartbeats)
     }
 
     deinit {

@@ -38,4 +38,27 @@ import Testing
         #expect(reply?.arguments == ["finished"])
         await server.close()
     }
+
+    /// The same for a ROUTER standing in for a server: while the test's task holds the
+    /// request for six of the client's heartbeat periods, the peer's answers keep the
+    /// client from failing the call with `lostRemote`.
+    @Test func aRouterAnswersTheHeartbeatsOfTheClientItServes() async throws {
+        let server = try RawPeer(.router, bind: "tcp://127.0.0.1:0", answersHeartbeats: true)
+        let client = try Client(connect: [server.endpoint], options: .init(heartbeatInterval: .milliseconds(500)))
+        let call = Task { try await client.call("anything", [], options: .within(.seconds(60))) }
+        var request: (frames: [[UInt8]], event: EventEnvelope)?
+        while request == nil, let frames = await server.receive(), let payload = frames.last {
+            if let event = try? EventEnvelope(decoding: payload), event.name == "anything" { request = (frames, event) }
+        }
+        let (frames, event) = try #require(request)
+        try await Task.sleep(for: .seconds(3))  // six heartbeat periods, reading nothing
+        server.send([
+            frames[0], [],
+            EventEncoder.encode(
+                messageID: MessageIDGenerator.shared.next(), responseTo: event.messageID, name: "OK",
+                arguments: encoded(["answered"])),
+        ])
+        #expect(try await call.value == "answered")
+        await client.close()
+    }
 }
