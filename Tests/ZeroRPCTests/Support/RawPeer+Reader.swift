@@ -4,7 +4,7 @@ import Foundation
 @testable import ZeroRPC
 
 extension RawPeer {
-    /// The socket, the messages read from it and the tasks waiting for them, shared by
+    /// The socket, the messages read from it and the receives waiting for them, shared by
     /// the peer and its reading thread (which must not keep the peer alive).
     ///
     /// The thread sleeps in `poll` on the socket's `ZMQ_FD` and a wake-up descriptor,
@@ -13,21 +13,49 @@ extension RawPeer {
     /// signal of a message that arrived meanwhile, so every send wakes the thread to
     /// look again.
     final class Reader: Sendable {
-        private struct Waiter {
-            let deadline: ContinuousClock.Instant
-            let continuation: CheckedContinuation<[[UInt8]]?, Never>
+        /// A receive of `wanted` messages, which gives up when `idleLimit` passes without
+        /// one. Its task may register it before it awaits the outcome.
+        private struct Receive {
+            let id: UInt64
+            let wanted: Int
+            let idleLimit: Duration
+            var deadline: ContinuousClock.Instant
+            var taken: [[[UInt8]]] = []
+            var continuation: CheckedContinuation<[[[UInt8]]], Never>?
         }
 
         private struct State {
             var received: [[[UInt8]]] = []
-            var waiters: [Waiter] = []
+            var receives: [Receive] = []
+            /// Receives that ended before their task awaited them.
+            var outcomes: [UInt64: [[[UInt8]]]] = [:]
+            var nextID: UInt64 = 0
             var isClosed = false
-        }
 
-        private enum Receipt {
-            case message([[UInt8]])
-            case closed
-            case waiting
+            /// Hands received messages to receives, oldest first; returns those complete.
+            mutating func serveReceives(now: ContinuousClock.Instant) -> [Receive] {
+                var complete: [Receive] = []
+                while !receives.isEmpty && !received.isEmpty {
+                    receives[0].taken.append(received.removeFirst())
+                    receives[0].deadline = now.advanced(by: receives[0].idleLimit)
+                    if receives[0].taken.count == receives[0].wanted { complete.append(receives.removeFirst()) }
+                }
+                return complete
+            }
+
+            /// Ended receives: those awaited are returned to be resumed, the others keep
+            /// their outcome until awaited.
+            mutating func end(_ ended: [Receive]) -> [(CheckedContinuation<[[[UInt8]]], Never>, [[[UInt8]]])] {
+                var resumable: [(CheckedContinuation<[[[UInt8]]], Never>, [[[UInt8]]])] = []
+                for receive in ended {
+                    if let continuation = receive.continuation {
+                        resumable.append((continuation, receive.taken))
+                    } else {
+                        outcomes[receive.id] = receive.taken
+                    }
+                }
+                return resumable
+            }
         }
 
         private let socket: LockedValue<ZMQSocket>
@@ -60,35 +88,49 @@ extension RawPeer {
             wake()
         }
 
-        /// The next message, or nil once `deadline` passed without one.
-        func next(before deadline: ContinuousClock.Instant) async -> [[UInt8]]? {
+        /// Starts a receive of the next `count` messages: from now on the thread reads
+        /// them as they arrive, whatever the caller's task does meanwhile.
+        func register(_ count: Int, idleLimit: Duration) -> UInt64 {
+            let now = ContinuousClock.now
+            let (id, resumable) = state.withLock { state in
+                state.nextID += 1
+                let receive = Receive(
+                    id: state.nextID, wanted: count, idleLimit: idleLimit, deadline: now.advanced(by: idleLimit))
+                guard !state.isClosed else { return (receive.id, state.end([receive])) }
+                state.receives.append(receive)
+                // Under the lock, so the thread cannot have released the descriptor.
+                wakeUp.signal()
+                return (receive.id, state.end(state.serveReceives(now: now)))
+            }
+            for (continuation, messages) in resumable { continuation.resume(returning: messages) }
+            return id
+        }
+
+        /// What the receive `id` took: all it wanted, or fewer when it went idle too long.
+        func outcome(of id: UInt64) async -> [[[UInt8]]] {
             await withCheckedContinuation { continuation in
-                let receipt: Receipt = state.withLock { state in
-                    if !state.received.isEmpty { return .message(state.received.removeFirst()) }
-                    if state.isClosed { return .closed }
-                    state.waiters.append(Waiter(deadline: deadline, continuation: continuation))
-                    // Under the lock, so the thread cannot have released the descriptor.
-                    wakeUp.signal()
-                    return .waiting
+                let outcome: [[[UInt8]]]? = state.withLock { state in
+                    if let outcome = state.outcomes.removeValue(forKey: id) { return outcome }
+                    if let index = state.receives.firstIndex(where: { $0.id == id }) {
+                        state.receives[index].continuation = continuation
+                        return nil
+                    }
+                    return []
                 }
-                switch receipt {
-                case .message(let frames): continuation.resume(returning: frames)
-                case .closed: continuation.resume(returning: nil)
-                case .waiting: break
-                }
+                if let outcome { continuation.resume(returning: outcome) }
             }
         }
 
-        /// Closes the socket and ends the thread; waits still pending get nil.
+        /// Closes the socket and ends the thread; receives still waiting get what they have.
         func close() {
             socket.withLock { $0.close() }
-            let waiters = state.withLock { state in
+            let resumable = state.withLock { state in
                 state.isClosed = true
                 wakeUp.signal()
-                defer { state.waiters = [] }
-                return state.waiters
+                defer { state.receives = [] }
+                return state.end(state.receives)
             }
-            for waiter in waiters { waiter.continuation.resume(returning: nil) }
+            for (continuation, messages) in resumable { continuation.resume(returning: messages) }
         }
 
         /// Wakes the thread unless it has stopped (and released the descriptor).
@@ -104,10 +146,10 @@ extension RawPeer {
                 pollfd(fd: wakeUp.fileDescriptor, events: Int16(POLLIN), revents: 0),
             ]
             while true {
-                let (isClosed, isReading) = state.withLock { ($0.isClosed, isLive || !$0.waiters.isEmpty) }
+                let (isClosed, isReading) = state.withLock { ($0.isClosed, isLive || !$0.receives.isEmpty) }
                 if isClosed { break }
                 if isReading { deliver(readAvailable()) }
-                let timeout = expireWaiters(now: .now)
+                let timeout = expireReceives(now: .now)
                 descriptors[0].events = isReading ? Int16(POLLIN) : 0
                 descriptors[0].revents = 0
                 descriptors[1].revents = 0
@@ -117,7 +159,8 @@ extension RawPeer {
             wakeUp.release()
         }
 
-        /// Every message waiting in the socket; a live peer answers heartbeats on the way.
+        /// Every message waiting in the socket; a live peer answers heartbeats on the way,
+        /// on the routing frames they came with.
         private func readAvailable() -> [[[UInt8]]] {
             socket.withLock { socket in
                 var messages: [[[UInt8]]] = []
@@ -140,27 +183,24 @@ extension RawPeer {
 
         private func deliver(_ messages: [[[UInt8]]]) {
             guard !messages.isEmpty else { return }
-            let ready = state.withLock { state in
+            let resumable = state.withLock { state in
                 state.received.append(contentsOf: messages)
-                var ready: [(CheckedContinuation<[[UInt8]]?, Never>, [[UInt8]])] = []
-                while !state.waiters.isEmpty && !state.received.isEmpty {
-                    ready.append((state.waiters.removeFirst().continuation, state.received.removeFirst()))
-                }
-                return ready
+                return state.end(state.serveReceives(now: .now))
             }
-            for (continuation, frames) in ready { continuation.resume(returning: frames) }
+            for (continuation, messages) in resumable { continuation.resume(returning: messages) }
         }
 
-        /// Ends the waits whose deadline passed; returns the `poll` timeout until the next.
-        private func expireWaiters(now: ContinuousClock.Instant) -> Int {
-            let (expired, next) = state.withLock { state in
-                let expired = state.waiters.filter { $0.deadline <= now }.map(\.continuation)
-                state.waiters.removeAll { $0.deadline <= now }
+        /// Ends the receives that went idle too long; returns the `poll` timeout until the
+        /// next one would.
+        private func expireReceives(now: ContinuousClock.Instant) -> Int {
+            let (resumable, next) = state.withLock { state in
+                let expired = state.receives.filter { $0.deadline <= now }
+                state.receives.removeAll { $0.deadline <= now }
                 var next = NextWakeUp()
-                for waiter in state.waiters { next.consider(waiter.deadline) }
-                return (expired, next)
+                for receive in state.receives { next.consider(receive.deadline) }
+                return (state.end(expired), next)
             }
-            for continuation in expired { continuation.resume(returning: nil) }
+            for (continuation, messages) in resumable { continuation.resume(returning: messages) }
             return next.milliseconds(from: now)
         }
     }

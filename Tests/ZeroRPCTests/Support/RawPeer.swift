@@ -85,7 +85,24 @@ final class RawPeer: Sendable {
 
     /// The next message (heartbeats included), or nil when none arrives within `timeout`.
     func receive(within timeout: Duration = .seconds(30)) async -> [[UInt8]]? {
-        await reader.next(before: ContinuousClock.now.advanced(by: timeout))
+        await startReceiving(1, within: timeout).messages.first
+    }
+
+    /// Starts reading the next `count` messages at once, on the peer's thread, for a test
+    /// whose own task may wait for a CPU before it gets to await them.
+    func startReceiving(_ count: Int, within timeout: Duration = .seconds(30)) -> PendingMessages {
+        PendingMessages(reader: reader, id: reader.register(count, idleLimit: timeout))
+    }
+
+    /// A receive started by ``startReceiving(_:within:)``.
+    struct PendingMessages: Sendable {
+        fileprivate let reader: Reader
+        fileprivate let id: UInt64
+
+        /// The messages, once all arrived or `timeout` passed without one.
+        var messages: [[[UInt8]]] {
+            get async { await reader.outcome(of: id) }
+        }
     }
 
     /// The next `count` events that are not heartbeats; `onHeartbeat` sees each heartbeat
