@@ -5,17 +5,17 @@ import Testing
 /// The raw test peer itself: a peer that answers heartbeats must look alive to the
 /// server however long the test's task goes without reading, as a stock client does.
 @Suite struct RawPeerTests {
-    /// The test's task awaits the handler, reading nothing, for six heartbeat periods;
+    /// The test's task awaits the handler, reading nothing, for five heartbeat periods;
     /// the server, which drops a call whose client stays silent for two, keeps this one.
     /// (A peer that answered only while a receive was waiting lost calls whenever the
     /// suite kept the test's task from a CPU for a few seconds.)
     @Test func answersHeartbeatsWhileNoReceiveIsWaiting() async throws {
         let finished = TestGate()
         let cancelled = TestGate()
-        let server = Server(options: .init(heartbeatInterval: .milliseconds(500)))
+        let server = Server(options: .init(heartbeatInterval: .seconds(1)))
         try server.register(name: "slow") { _, _ in
             do {
-                try await Task.sleep(for: .seconds(3))  // six heartbeat periods
+                try await Task.sleep(for: .seconds(5))  // five heartbeat periods
             } catch {
                 cancelled.open()
                 finished.open()
@@ -40,18 +40,18 @@ import Testing
     }
 
     /// The same for a ROUTER standing in for a server: while the test's task holds the
-    /// request for six of the client's heartbeat periods, the peer's answers keep the
+    /// request for five of the client's heartbeat periods, the peer's answers keep the
     /// client from failing the call with `lostRemote`.
     @Test func aRouterAnswersTheHeartbeatsOfTheClientItServes() async throws {
         let server = try RawPeer(.router, bind: "tcp://127.0.0.1:0", answersHeartbeats: true)
-        let client = try Client(connect: [server.endpoint], options: .init(heartbeatInterval: .milliseconds(500)))
+        let client = try Client(connect: [server.endpoint], options: .init(heartbeatInterval: .seconds(1)))
         let call = Task { try await client.call("anything", [], options: .within(.seconds(60))) }
         var request: (frames: [[UInt8]], event: EventEnvelope)?
         while request == nil, let frames = await server.receive(), let payload = frames.last {
             if let event = try? EventEnvelope(decoding: payload), event.name == "anything" { request = (frames, event) }
         }
         let (frames, event) = try #require(request)
-        try await Task.sleep(for: .seconds(3))  // six heartbeat periods, reading nothing
+        try await Task.sleep(for: .seconds(5))  // five heartbeat periods, reading nothing
         server.send([
             frames[0], [],
             EventEncoder.encode(
