@@ -58,6 +58,8 @@ final class PythonPeer: @unchecked Sendable {
     /// Shared with the reader threads, which must not keep the peer itself alive.
     private let output = LockedValue(Output())
     private let stopped = LockedValue(false)
+    /// Signalled once, by Foundation, when the child has exited.
+    private let exited = DispatchSemaphore(value: 0)
 
     init(script: String, arguments: [String]) throws {
         name = script
@@ -67,6 +69,7 @@ final class PythonPeer: @unchecked Sendable {
         process.standardInput = stdinPipe
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
+        process.terminationHandler = { [exited] _ in exited.signal() }
         try process.run()
         startReader(stdoutPipe.fileHandleForReading, isStdout: true)
         startReader(stderrPipe.fileHandleForReading, isStdout: false)
@@ -137,7 +140,10 @@ final class PythonPeer: @unchecked Sendable {
         )
     }
 
-    /// Ends the child in every case: stdin closed, SIGTERM, SIGKILL after 3 s.
+    /// Ends the child in every case: stdin closed, SIGTERM, SIGKILL after 3 s. Returns at
+    /// once; the wait for the child runs on a thread of its own, as this is called from
+    /// tasks and `deinit`, and must not hold a cooperative-pool thread while a loaded
+    /// machine takes its time to end a Python process.
     func stop() {
         let alreadyStopped = stopped.withLock { stopped in
             defer { stopped = true }
@@ -145,15 +151,18 @@ final class PythonPeer: @unchecked Sendable {
         }
         if alreadyStopped { return }
         try? stdinPipe.fileHandleForWriting.close()
-        if process.isRunning {
-            process.terminate()
-            for _ in 0..<300 where process.isRunning { usleep(10_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            for _ in 0..<300 where process.isRunning { usleep(10_000) }
-        }
-        // Lets Foundation finish its termination bookkeeping, which breaks the cycle
-        // between the Process and its run-loop source (else LeakSanitizer reports it).
-        if !process.isRunning { process.waitUntilExit() }
+        let process = self.process
+        let exited = self.exited
+        if process.isRunning { process.terminate() }
+        Thread {
+            if exited.wait(timeout: .now() + 3) == .timedOut {
+                kill(process.processIdentifier, SIGKILL)
+                exited.wait()
+            }
+            // Lets Foundation finish its termination bookkeeping, which breaks the cycle
+            // between the Process and its run-loop source (else LeakSanitizer reports it).
+            process.waitUntilExit()
+        }.start()
     }
 }
 

@@ -28,14 +28,16 @@ import Testing
         return received == nil ? nil : userID
     }
 
-    @Test func eachFreshContextGetsAFreshHandlerAndTheLastCloseEndsBoth() throws {
+    @Test func eachFreshContextGetsAFreshHandlerAndTheLastCloseEndsBoth() async throws {
         let contexts = ZMQContext()
         let authenticator = ZAPAuthenticator(contexts: contexts)
         let serverKeys = try CurveKeyPair.generate()
         let clientKeys = try CurveKeyPair.generate()
         for round in 1...3 {
-            let userID = try Self.handshake(
-                contexts: contexts, authenticator: authenticator, serverKeys: serverKeys, clientKeys: clientKeys)
+            let userID = try await onOwnThread {
+                try Self.handshake(
+                    contexts: contexts, authenticator: authenticator, serverKeys: serverKeys, clientKeys: clientKeys)
+            }
             #expect(userID == clientKeys.publicKey, "round \(round)")
             #expect(!authenticator.isServing)
             #expect(contexts.leaseCount == 0)

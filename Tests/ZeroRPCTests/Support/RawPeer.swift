@@ -4,16 +4,25 @@ import Foundation
 @testable import ZeroRPC
 
 /// A bare DEALER or ROUTER socket for tests that speak the wire by hand: malformed
-/// input, peers that never heartbeat, exact bytes. Blocking waits run on a thread of
-/// their own so they never hold a Swift concurrency thread.
+/// input, peers that never heartbeat, exact bytes.
+///
+/// A thread of its own reads the socket and hands messages to the tasks awaiting them,
+/// so no wait ever holds a Swift concurrency thread:
+/// - a peer that `answersHeartbeats` reads all the time and answers each `_zpc_hb` as it
+///   arrives, the way a stock client's heartbeat loop does. The server, which drops a
+///   call whose client stays silent for two periods, keeps its calls however long the
+///   test's own task waits for a CPU (docs/ARCHITECTURE.md, the 2-core traps).
+/// - any other peer reads only while a receive is waiting: unread messages stay in the
+///   socket (high-water-mark tests rely on it) and heartbeats go unanswered.
 final class RawPeer: Sendable {
-    private let socket: LockedValue<ZMQSocket>
     /// The endpoint bound, when the peer was created with `bind`.
     let endpoint: String
 
-    /// Whether the receiving thread answers every `_zpc_hb` it sees with one of its own,
-    /// so the peer stays alive even while the test's task waits for a CPU.
+    /// Whether the reading thread answers every `_zpc_hb` it sees with one of its own
+    /// (a ROUTER answers the peer it came from).
     let answersHeartbeats: Bool
+
+    private let reader: Reader
 
     init(
         _ kind: ZMQSocket.Kind, connect endpoint: String, receiveHighWaterMark: Int32? = nil,
@@ -23,31 +32,28 @@ final class RawPeer: Sendable {
         let socket = try ZMQSocket(kind)
         if let receiveHighWaterMark { try socket.setOption(ZMQ_RCVHWM, receiveHighWaterMark) }
         try socket.connect(endpoint)
-        self.socket = LockedValue(socket)
         self.endpoint = endpoint
+        reader = try Reader(socket: socket, answersHeartbeats: answersHeartbeats)
     }
 
-    init(_ kind: ZMQSocket.Kind, bind endpoint: String, receiveHighWaterMark: Int32? = nil) throws {
-        answersHeartbeats = false
+    init(
+        _ kind: ZMQSocket.Kind, bind endpoint: String, receiveHighWaterMark: Int32? = nil,
+        answersHeartbeats: Bool = false
+    ) throws {
+        self.answersHeartbeats = answersHeartbeats
         let socket = try ZMQSocket(kind)
         if let receiveHighWaterMark { try socket.setOption(ZMQ_RCVHWM, receiveHighWaterMark) }
-        let bound = try socket.bind(endpoint)
-        self.socket = LockedValue(socket)
-        self.endpoint = bound
+        self.endpoint = try socket.bind(endpoint)
+        reader = try Reader(socket: socket, answersHeartbeats: answersHeartbeats)
     }
 
     deinit {
-        socket.withLock { $0.close() }
+        reader.close()
     }
 
     /// Sends `frames` as one multipart message, waiting for room if needed.
     func send(_ frames: [[UInt8]]) {
-        socket.withLock { socket in
-            while socket.send(frames) == .wouldBlock {
-                var item = zmq_pollitem_t(socket: socket.handle, fd: 0, events: Int16(ZMQ_POLLOUT), revents: 0)
-                _ = zmq_poll(&item, 1, 10)
-            }
-        }
+        reader.send(frames)
     }
 
     /// Sends many payloads from a thread of its own, so a full queue never holds a Swift
@@ -77,37 +83,44 @@ final class RawPeer: Sendable {
         return messageID
     }
 
-    /// The next message, or nil when none arrives within `timeout`.
+    /// The next message (heartbeats included), or nil when none arrives within `timeout`.
     func receive(within timeout: Duration = .seconds(30)) async -> [[UInt8]]? {
-        await withCheckedContinuation { continuation in
-            // A thread of its own: Dispatch's pool is as small as the machine and would
-            // starve when many tests wait at once.
-            Thread {
-                continuation.resume(returning: self.blockingReceive(timeout: timeout))
-            }.start()
+        await startReceiving(1, within: timeout).messages.first
+    }
+
+    /// Starts reading the next `count` messages at once, on the peer's thread, for a test
+    /// whose own task may wait for a CPU before it gets to await them.
+    func startReceiving(_ count: Int, within timeout: Duration = .seconds(30)) -> PendingMessages {
+        PendingMessages(reader: reader, id: reader.register(count, idleLimit: timeout))
+    }
+
+    /// A receive started by ``startReceiving(_:within:)``.
+    struct PendingMessages: Sendable {
+        fileprivate let reader: Reader
+        fileprivate let id: UInt64
+
+        /// The messages, once all arrived or `timeout` passed without one.
+        var messages: [[[UInt8]]] {
+            get async { await reader.outcome(of: id) }
         }
     }
 
-    /// The next `count` events that are not heartbeats, read on one thread; `onHeartbeat`
-    /// sees each heartbeat on that thread. Stops early when nothing arrives in `timeout`.
+    /// The next `count` events that are not heartbeats; `onHeartbeat` sees each heartbeat
+    /// in between. Stops early when nothing arrives in `timeout`.
     func receiveReplies(
         _ count: Int, within timeout: Duration = .seconds(30),
-        onHeartbeat: @escaping @Sendable (EventEnvelope) -> Void = { _ in }
+        onHeartbeat: @Sendable (EventEnvelope) -> Void = { _ in }
     ) async -> [EventEnvelope] {
-        await withCheckedContinuation { continuation in
-            Thread {
-                var replies: [EventEnvelope] = []
-                while replies.count < count, let frames = self.blockingReceive(timeout: timeout) {
-                    guard let payload = frames.last, let event = try? EventEnvelope(decoding: payload) else { continue }
-                    if event.name == "_zpc_hb" {
-                        onHeartbeat(event)
-                    } else {
-                        replies.append(event)
-                    }
-                }
-                continuation.resume(returning: replies)
-            }.start()
+        var replies: [EventEnvelope] = []
+        while replies.count < count, let frames = await receive(within: timeout) {
+            guard let payload = frames.last, let event = try? EventEnvelope(decoding: payload) else { continue }
+            if event.name == "_zpc_hb" {
+                onHeartbeat(event)
+            } else {
+                replies.append(event)
+            }
         }
+        return replies
     }
 
     /// The next message decoded as an event (its last frame), skipping nothing.
@@ -122,32 +135,6 @@ final class RawPeer: Sendable {
             if event.name != "_zpc_hb" { return event }
         }
         return nil
-    }
-
-    private func blockingReceive(timeout: Duration) -> [[UInt8]]? {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        while true {
-            let received: [[UInt8]]? = socket.withLock { socket in
-                if let frames = try? socket.receiveMessage() { return frames }
-                var item = zmq_pollitem_t(socket: socket.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)
-                _ = zmq_poll(&item, 1, 20)
-                return try? socket.receiveMessage()
-            }
-            if let received {
-                answerHeartbeat(in: received)
-                return received
-            }
-            if ContinuousClock.now >= deadline { return nil }
-        }
-    }
-}
-
-extension RawPeer {
-    fileprivate func answerHeartbeat(in frames: [[UInt8]]) {
-        guard answersHeartbeats, let payload = frames.last, let event = try? EventEnvelope(decoding: payload),
-            event.name == "_zpc_hb", let channel = event.responseTo
-        else { return }
-        sendPayload(EventEncoder.heartbeat(responseTo: channel))
     }
 }
 
