@@ -44,14 +44,17 @@ struct RoundCollector {
         notes[scenario + "\u{0}" + implementation, default: [:]][name] = value
     }
 
-    /// The median over rounds of `implementation`'s throughput divided by `baseline`'s in
+    /// The median, lowest and highest over rounds of `implementation`'s throughput divided by `baseline`'s in
     /// the same round: steadier than the ratio of two medians when the machine's speed
     /// drifts between rounds.
-    func medianRoundRatio(scenario: String, _ implementation: String, over baseline: String) -> Double? {
+    func roundRatios(
+        scenario: String, _ implementation: String, over baseline: String
+    ) -> (median: Double, lowest: Double, highest: Double)? {
         let ours = rounds[scenario + "\u{0}" + implementation] ?? []
         let theirs = rounds[scenario + "\u{0}" + baseline] ?? []
         let ratios = zip(ours, theirs).compactMap { $1.throughput > 0 ? $0.throughput / $1.throughput : nil }
-        return ratios.isEmpty ? nil : ratios.median
+        guard let lowest = ratios.min(), let highest = ratios.max() else { return nil }
+        return (ratios.median, lowest, highest)
     }
 
     /// Medians, grouped by scenario in the order scenarios first ran, ours first.

@@ -108,10 +108,11 @@ struct BenchmarkRun {
         }
         for (mode, name) in [("defaults", us), ("I/O-thread executor", Self.ioThreadsName)] {
             for baseline in ["C zerorpc add", "raw libzmq C"] {
-                if let ratio = collector.medianRoundRatio(scenario: Self.sequential, name, over: baseline) {
-                    collector.note(
-                        scenario: Self.sequential, implementation: name,
-                        "median per-round ratio, \(mode) ÷ \(baseline)", ratio)
+                if let ratios = collector.roundRatios(scenario: Self.sequential, name, over: baseline) {
+                    let label = "per-round ratio, \(mode) ÷ \(baseline)"
+                    collector.note(scenario: Self.sequential, implementation: name, "\(label): median", ratios.median)
+                    collector.note(scenario: Self.sequential, implementation: name, "\(label): lowest", ratios.lowest)
+                    collector.note(scenario: Self.sequential, implementation: name, "\(label): highest", ratios.highest)
                 }
             }
         }
