@@ -88,12 +88,16 @@ per_call() {  # FUNCTION NAME CMD... : instructions per call from two runs
 
 echo "counting with valgrind $(valgrind --version | sed 's/valgrind-//'): $small and $large calls per run" >&2
 swift_client="$(per_call count_client swift-client "$bench" client)"
+swift_client_io="$(per_call count_client swift-client-io "$bench" client --io-thread)"
 c_client="$(per_call count_client c-client "$c_add" client)"
 swift_server="$(per_call count_server swift-server "$bench" serve)"
+swift_server_io="$(per_call count_server swift-server-io "$bench" serve --io-thread-handlers)"
 c_server="$(per_call count_server c-server "$c_add" server)"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
 echo "| side | zerorpc-swift instructions/call | C zerorpc instructions/call | ratio |"
 echo "|---|---:|---:|---:|"
-echo "| client | $swift_client | $c_client | $(ratio "$swift_client" "$c_client") |"
-echo "| server | $swift_server | $c_server | $(ratio "$swift_server" "$c_server") |"
+echo "| client, defaults | $swift_client | $c_client | $(ratio "$swift_client" "$c_client") |"
+echo "| client, low-latency mode | $swift_client_io | $c_client | $(ratio "$swift_client_io" "$c_client") |"
+echo "| server, defaults | $swift_server | $c_server | $(ratio "$swift_server" "$c_server") |"
+echo "| server, low-latency mode | $swift_server_io | $c_server | $(ratio "$swift_server_io" "$c_server") |"
