@@ -100,8 +100,15 @@ struct CallLoop: AsyncParsableCommand {
     @Option(help: "Calls in flight at once (1: sequential, with latencies and allocation counts).") var inFlight = 1
     @Flag(help: "Make the calls from tasks on the client's I/O thread (Client.executor).") var ioThread = false
     @Flag(help: "Print one JSON line (allocations per call need the malloc counter preloaded).") var json = false
+    @Option(help: "Instead of add calls, iterate one server stream of this many ints and print items/s.")
+    var streamItems: Int?
 
     func run() async throws {
+        if let streamItems {
+            let itemsPerSecond = try await SwiftScenarios(endpoint: endpoint).streamInts(count: streamItems)
+            print("\(streamItems) stream items: \(Int(itemsPerSecond)) items/s")
+            return
+        }
         let result = try await ClientProbe(
             endpoint: endpoint, calls: calls, inFlight: max(1, inFlight), onIOThread: ioThread
         ).run()
