@@ -105,14 +105,17 @@ final class ServerLoop {
         runTurns()
     }
 
+    /// Never asks for room to write: a mandatory ROUTER reports `ZMQ_POLLOUT` when any
+    /// peer's pipe has room, not the blocked peer's, so asking would turn every turn into
+    /// a busy loop while one peer is slow or gone. Blocked peers are retried on a timer
+    /// (`peerRetryInterval`) instead.
     func pollSockets(timeoutMilliseconds timeout: Int) {
         poller.poll(
-            count: 1, socket: { _ in socket }, wantsToWrite: { _ in !blockedPeers.isEmpty }, wakeUp: queue.wakeUp,
+            count: 1, socket: { _ in socket }, wantsToWrite: { _ in false }, wakeUp: queue.wakeUp,
             timeoutMilliseconds: timeout)
     }
 
     func serveReadySockets() {
-        if poller.isWritable(0) { retryBlockedPeers(now: .now) }
         if poller.isReadable(0) { receive() }
     }
 

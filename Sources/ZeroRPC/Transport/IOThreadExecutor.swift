@@ -39,6 +39,16 @@ public final class IOThreadExecutor: TaskExecutor {
         return pthread_equal(owner, pthread_self()) != 0
     }
 
+    /// CPU time the I/O thread has used so far (tests: a loop must not spin); nil before
+    /// the thread runs.
+    var threadCPUTime: Duration? {
+        guard let owner = owner.withLock({ $0 }) else { return nil }
+        var clock = clockid_t()
+        var time = timespec()
+        guard pthread_getcpuclockid(owner, &clock) == 0, clock_gettime(clock, &time) == 0 else { return nil }
+        return .seconds(time.tv_sec) + .nanoseconds(time.tv_nsec)
+    }
+
     /// I/O thread, once before its first turn.
     func adoptCurrentThread() {
         owner.withLock { $0 = pthread_self() }

@@ -123,6 +123,41 @@ import Testing
         await server.close()
     }
 
+    /// A mandatory ROUTER reports room to write when any peer's pipe has room, so a loop
+    /// that asked for it while one peer was blocked woke at once every turn: 100% of a core
+    /// for as long as the peer stayed slow (measured: 2,000 ms of CPU in 2 s). Blocked
+    /// peers are retried on a timer instead; the I/O thread must stay nearly idle.
+    @Test func aBlockedPeerDoesNotKeepTheServerBusy() async throws {
+        let server = Server(options: .init(heartbeatInterval: .seconds(600)))
+        try UnaryCallTests.registerAdd(server)
+        let endpoint = try server.bind(TestTransport.inproc.bindEndpoint())
+        let slow = try RawPeer(.dealer, connect: endpoint, receiveHighWaterMark: 10)
+        let idle = try RawPeer(.dealer, connect: endpoint)
+        let count = 1500
+        await slow.sendPayloadsOnThread(
+            (0..<count).map { index in
+                EventEncoder.encode(
+                    messageID: MessageIDGenerator.shared.next(), responseTo: nil, name: "add",
+                    arguments: encoded([.int(Int64(index)), 1]))
+            })
+        // The idle peer's round trip: by its reply the slow peer's calls were answered
+        // into its full pipe and the server's queue for it.
+        idle.sendPayload(
+            EventEncoder.encode(
+                messageID: MessageIDGenerator.shared.next(), responseTo: nil, name: "add",
+                arguments: encoded([1, 1])))
+        #expect(await idle.receiveReply()?.name == "OK")
+
+        let before = try #require(server.executor.threadCPUTime)
+        try await Task.sleep(for: .seconds(1))  // the measured window, not a wait for an event
+        let used = try #require(server.executor.threadCPUTime) - before
+        #expect(used < .milliseconds(250), "the I/O thread used \(used) of CPU in 1 s while a peer was blocked")
+
+        let replies = await slow.receiveReplies(count)
+        #expect(replies.count == count)
+        await server.close()
+    }
+
     @Test func oneServerBindsTCPAndIPCAtOnce() async throws {
         let server = Server()
         try UnaryCallTests.registerAdd(server)
