@@ -374,6 +374,7 @@ extension ServerLoop: IOLoop {
                 + "serve such methods from a server with .concurrent"
             : "keep work on Server.executor short and non-blocking"
         options.logger.warning(
-            "zerorpc server: tasks on the I/O thread held it for \(duration); requests and heartbeats waited: \(advice)")
+            "zerorpc server: tasks on the I/O thread held it for \(duration); requests and heartbeats waited: \(advice)"
+        )
     }
 }
