@@ -65,7 +65,9 @@ test-plugin: deps
 	Tests/ZeroRPCCodeGenTests/PluginFixture/check-plugin.sh
 
 test-asan: deps venv
-	ZERORPC_SANITIZED=1 LSAN_OPTIONS=suppressions=$(CURDIR)/.lsan-suppressions $(SWIFT) test --sanitize=address --scratch-path .build-asan
+	ZERORPC_SANITIZED=1 LSAN_OPTIONS=suppressions=$(CURDIR)/.lsan-suppressions \
+	  ASAN_OPTIONS=suppressions=$(CURDIR)/.asan-suppressions \
+	  $(SWIFT) test --sanitize=address --scratch-path .build-asan
 
 test-tsan: deps venv
 	ZERORPC_SANITIZED=1 $(SWIFT) test --sanitize=thread --scratch-path .build-tsan

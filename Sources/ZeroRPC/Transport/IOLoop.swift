@@ -35,19 +35,21 @@ extension IOLoop {
     func runTurns() {
         executor.adoptCurrentThread()
         while isRunning {
-            let turnStarted = ContinuousClock.now
             // A job that sends (a caller on this thread) queues its command; handling it
             // in the same turn saves a poll per call. Bounded, so sockets are not starved.
+            var jobsHeldThread: Duration = .zero
             for _ in 0..<commandRoundsPerTurn {
                 handle(queue.takeAll())
                 guard isRunning else { break }
                 let jobs = queue.takeJobs()
                 guard !jobs.isEmpty else { break }
+                let started = ContinuousClock.now
                 executor.run(jobs)
+                jobsHeldThread += started.duration(to: .now)
             }
             guard isRunning else { break }
             let now = ContinuousClock.now
-            if let held = stallMonitor.check(started: turnStarted, now: now) { warnThreadWasHeld(for: held) }
+            if let held = stallMonitor.check(held: jobsHeldThread, now: now) { warnThreadWasHeld(for: held) }
             fireTimers(now: now)
             let timeout = queue.prepareToSleep() ? pollTimeout(now: now) : 0
             pollSockets(timeoutMilliseconds: timeout)

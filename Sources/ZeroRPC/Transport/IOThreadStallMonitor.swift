@@ -13,10 +13,9 @@ struct IOThreadStallMonitor {
         threshold = heartbeatInterval / 10
     }
 
-    /// The turn's tasks ran from `started` to `now`; returns how long they held the thread
-    /// when that deserves a warning now.
-    mutating func check(started: ContinuousClock.Instant, now: ContinuousClock.Instant) -> Duration? {
-        let held = started.duration(to: now)
+    /// The turn's tasks held the thread for `held` (the loop's own command handling not
+    /// counted); returns it when that deserves a warning now.
+    mutating func check(held: Duration, now: ContinuousClock.Instant) -> Duration? {
         guard held > threshold else { return nil }
         if let lastWarning, lastWarning.duration(to: now) < Self.quietPeriod { return nil }
         lastWarning = now
