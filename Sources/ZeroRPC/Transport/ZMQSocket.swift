@@ -172,39 +172,39 @@ final class ZMQSocket {
     /// `value` is an inout rather than part of the result, so the frames array the
     /// caller gets is uniquely referenced and can be reshaped without a copy.
     func receiveMessage(property: StaticString?, value: inout String?) throws(TransportError) -> [[UInt8]]? {
-        var message = zmq_msg_t()
-        zmq_msg_init(&message)
-        defer { zmq_msg_close(&message) }
         var frames: [[UInt8]] = []
-        while true {
-            let received = zmq_msg_recv(&message, handle, frames.isEmpty ? ZMQ_DONTWAIT : 0)
-            if received < 0 {
-                let code = zmq_errno()
-                if code == EINTR { continue }
-                // EAGAIN came after the socket processed its commands: its state is known.
-                if code == EAGAIN && frames.isEmpty {
-                    needsEventCheck = false
-                    return nil
-                }
-                needsEventCheck = true
-                throw TransportError(operation: "zmq_msg_recv", code: code)
-            }
-            needsEventCheck = true
-            let isLast = zmq_msg_more(&message) == 0
+        var metadata: String?
+        let received = try receiveFrames { message, isLast in
             if isLast, let property {
                 // A string literal's storage is NUL-terminated.
                 let name = UnsafeRawPointer(property.utf8Start).assumingMemoryBound(to: CChar.self)
-                value = zmq_msg_gets(&message, name).map { String(cString: $0) }
+                metadata = zmq_msg_gets(&message, name).map { String(cString: $0) }
             }
             if frames.isEmpty { frames.reserveCapacity(3) }  // [routing id, "", payload]
             frames.append(Self.bytes(of: &message))
-            if isLast { return frames }
         }
+        guard received else { return nil }
+        value = metadata
+        return frames
     }
 
     /// Receives one whole multipart message without blocking and returns only its last
     /// frame (a DEALER's `["", payload]`); nil when none is waiting.
     func receivePayload() throws(TransportError) -> [UInt8]? {
+        var payload: [UInt8] = []
+        let received = try receiveFrames { message, isLast in
+            if isLast { payload = Self.bytes(of: &message) }
+        }
+        return received ? payload : nil
+    }
+
+    /// Hands each frame of one whole message to `frame` without blocking; false when no
+    /// message is waiting. Keeps `needsEventCheck` (see `SocketPoller`): a read that ends
+    /// in `EAGAIN` came after libzmq processed the socket's commands, so the state is
+    /// known; any other read leaves it to be asked.
+    private func receiveFrames(
+        _ frame: (_ message: inout zmq_msg_t, _ isLast: Bool) -> Void
+    ) throws(TransportError) -> Bool {
         var message = zmq_msg_t()
         zmq_msg_init(&message)
         defer { zmq_msg_close(&message) }
@@ -216,14 +216,16 @@ final class ZMQSocket {
                 if code == EINTR { continue }
                 if code == EAGAIN && isFirst {
                     needsEventCheck = false
-                    return nil
+                    return false
                 }
                 needsEventCheck = true
                 throw TransportError(operation: "zmq_msg_recv", code: code)
             }
             needsEventCheck = true
             isFirst = false
-            if zmq_msg_more(&message) == 0 { return Self.bytes(of: &message) }
+            let isLast = zmq_msg_more(&message) == 0
+            frame(&message, isLast)
+            if isLast { return true }
         }
     }
 
