@@ -20,7 +20,11 @@ import Testing
         try client.connect(endpoint)
         #expect(client.send([[], [1]]) == .sent)
         var item = zmq_pollitem_t(socket: server.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)
-        let ready = zmq_poll(&item, 1, 10_000)
+        // A signal may interrupt the poll; that is no answer yet.
+        var ready: Int32
+        repeat {
+            ready = zmq_poll(&item, 1, 10_000)
+        } while ready < 0 && zmq_errno() == EINTR
         var userID: String?
         let received = ready == 1 ? try server.receiveMessage(property: "User-Id", value: &userID) : nil
         client.close()
@@ -51,17 +55,22 @@ import Testing
         let serverKeys = try CurveKeyPair.generate()
         let clientKeys = try CurveKeyPair.generate()
         // Threads of their own: the handshakes block in zmq_poll.
-        let results = TestRecorder<String?>()
+        // Each handshake's outcome as text, so a failure shows which step went wrong.
+        let results = TestRecorder<String>()
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<3 {
                 group.addTask {
                     await withCheckedContinuation { continuation in
                         Thread {
                             for _ in 0..<4 {
-                                results.record(
-                                    try? Self.handshake(
+                                do {
+                                    let userID = try Self.handshake(
                                         contexts: contexts, authenticator: authenticator, serverKeys: serverKeys,
-                                        clientKeys: clientKeys))
+                                        clientKeys: clientKeys)
+                                    results.record(userID ?? "no message, or no User-Id")
+                                } catch {
+                                    results.record("threw \(error)")
+                                }
                             }
                             continuation.resume()
                         }.start()
@@ -71,7 +80,7 @@ import Testing
         }
         let userIDs = results.recorded
         #expect(userIDs.count == 12)
-        #expect(userIDs.allSatisfy { $0 == clientKeys.publicKey })
+        #expect(userIDs.allSatisfy { $0 == clientKeys.publicKey }, "\(userIDs.filter { $0 != clientKeys.publicKey })")
         #expect(!authenticator.isServing)
         #expect(contexts.leaseCount == 0)
     }
