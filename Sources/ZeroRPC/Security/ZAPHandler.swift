@@ -39,6 +39,9 @@ final class ZAPHandler: Sendable {
             }
             setup.succeed(nil)
             handler.serve(socket, admission: admission)
+            // Free the endpoint now: a closed socket's endpoints go only when libzmq's
+            // reaper thread gets to it, and the next handler binds the same name.
+            socket.unbind(endpoint)
             socket.close()
             handler.stopped.signal()
         }

@@ -108,6 +108,13 @@ final class ZMQSocket {
         return lastEndpoint ?? endpoint
     }
 
+    /// Stops serving `endpoint` at once (an inproc name is free when this returns);
+    /// failures are ignored, as the socket is about to close anyway.
+    func unbind(_ endpoint: String) {
+        needsEventCheck = true  // zmq_unbind processes the socket's pending commands
+        _ = zmq_unbind(handle, endpoint)
+    }
+
     func connect(_ endpoint: String) throws(TransportError) {
         needsEventCheck = true  // zmq_connect processes the socket's pending commands
         guard zmq_connect(handle, endpoint) == 0 else { throw .lastZMQError("zmq_connect(\(endpoint))") }

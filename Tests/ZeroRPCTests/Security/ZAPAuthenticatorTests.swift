@@ -49,6 +49,38 @@ import Testing
         }
     }
 
+    /// The last server's close stops the handler; the next curve server starts a fresh
+    /// one, which binds the same inproc ZAP endpoint. libzmq releases a closed socket's
+    /// endpoints later, on its reaper thread, so under load that bind failed with
+    /// "Address already in use" and the new server could not start (seen in full-suite
+    /// runs). Here threads restart the handler back to back while others keep the CPUs
+    /// busy, so the reaper lags as it did there.
+    @Test func aHandlerRestartedAtOnceAlwaysBinds() async throws {
+        let contexts = ZMQContext()
+        let authenticator = ZAPAuthenticator(contexts: contexts)
+        let holder = try ZMQSocket(.router, contexts: contexts)  // keeps one context live
+        defer { holder.close() }
+        let failures = TestRecorder<String>()
+        let busy = LockedValue(true)
+        for _ in 0..<2 {
+            Thread {
+                var spin = 0
+                while busy.withLock({ $0 }) { spin &+= 1 }
+            }.start()
+        }
+        defer { busy.withLock { $0 = false } }
+        try await onOwnThread {
+            for _ in 0..<500 {
+                do {
+                    try authenticator.register(.anyClient).cancel()
+                } catch {
+                    failures.record("\(error)")
+                }
+            }
+        }
+        #expect(failures.recorded.isEmpty, "\(failures.recorded.count) failed: \(failures.recorded.prefix(2))")
+    }
+
     @Test func serversComingAndGoingConcurrentlyNeverStrandTheHandler() async throws {
         let contexts = ZMQContext()
         let authenticator = ZAPAuthenticator(contexts: contexts)
