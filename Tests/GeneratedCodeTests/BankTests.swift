@@ -1,9 +1,10 @@
 import Testing
 import ZeroRPC
+import ZeroRPCTestSupport
 
 /// `Schemas/errors.rpc`: several declared errors per method, each thrown as its generated type.
 struct BankImplementation: Bank.Service {
-    let audits = Recorder<String>()
+    let audits = TestRecorder<String>()
 
     func withdraw(account: String, amount: Int64, context: ServerContext) async throws -> Int64 {
         switch account {
@@ -69,7 +70,7 @@ struct Undeclared: Error {}
         let implementation = BankImplementation()
         try await GeneratedServiceFixture.with(implementation, over: .tcp) { connection in
             try await Bank.Client(connection).audit(message: "opened")
-            try await waitUntil { implementation.audits.values == ["opened"] }
+            try await waitUntil { implementation.audits.recorded == ["opened"] }
         }
     }
 

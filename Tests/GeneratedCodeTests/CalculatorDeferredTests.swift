@@ -1,5 +1,6 @@
 import Testing
 import ZeroRPC
+import ZeroRPCTestSupport
 
 /// `@deferred factor(n:)` through the generated `factor`, `startFactor` and
 /// `resumeFactor(token:)`. Numbers from `CalculatorImplementation.slowFactoringThreshold`

@@ -1,5 +1,6 @@
 import Testing
 import ZeroRPC
+import ZeroRPCTestSupport
 
 /// A `Calculator.ClientProtocol` mock whose `runningTotal()` is a local `Generator`
 /// behaves like the generated client talking to a real server.

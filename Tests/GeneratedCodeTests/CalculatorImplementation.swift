@@ -1,4 +1,5 @@
 import ZeroRPC
+import ZeroRPCTestSupport
 
 /// `Schemas/calculator.rpc` implemented through the generated `Calculator.Service`.
 struct CalculatorImplementation: Calculator.Service {
@@ -6,7 +7,7 @@ struct CalculatorImplementation: Calculator.Service {
     /// decides when a deferred `factor` finishes.
     static let slowFactoringThreshold: Int64 = 1000
 
-    let logged = Recorder<String>()
+    let logged = TestRecorder<String>()
     let slowFactoring = TestGate()
     /// Opens when a `running_total` handler has run its cleanup.
     let runningTotalEnded = TestGate()

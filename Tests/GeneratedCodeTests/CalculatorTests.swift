@@ -1,5 +1,6 @@
 import Testing
 import ZeroRPC
+import ZeroRPCTestSupport
 
 /// `Schemas/calculator.rpc` served by a generated `Calculator.Service` and called through
 /// `Calculator.Client`: the unary and one-way calls. Streams, generators and deferred
@@ -40,7 +41,7 @@ import ZeroRPC
         let implementation = CalculatorImplementation()
         try await GeneratedServiceFixture.with(implementation, over: .inproc) { connection in
             try await Calculator.Client(connection).log(line: "hello")
-            try await waitUntil { implementation.logged.values == ["hello"] }
+            try await waitUntil { implementation.logged.recorded == ["hello"] }
         }
     }
 

@@ -1,10 +1,11 @@
 import Testing
 import ZeroRPC
+import ZeroRPCTestSupport
 
 /// `Schemas/naming.rpc`: Swift keywords, camelCased names and names the generated code
 /// uses for itself, all compiled and called.
 struct NamingImplementation: Naming.Service {
-    let inits = Recorder<Int64>()
+    let inits = TestRecorder<Int64>()
 
     func getUser(
         `class`: String, writer: Int64, reader: String, arguments: Int64, context: ServerContext
@@ -43,7 +44,7 @@ struct NamingImplementation: Naming.Service {
             #expect(keyword == .selfCheck)
             #expect(either == .class("x"))
             #expect(request == "/a x2")
-            try await waitUntil { implementation.inits.values == [7] }
+            try await waitUntil { implementation.inits.recorded == [7] }
         }
     }
 

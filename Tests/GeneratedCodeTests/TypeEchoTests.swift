@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 import ZeroRPC
+import ZeroRPCTestSupport
 
 /// `Schemas/types.rpc`: every type of the language through generated encode/decode, both ways.
 struct TypeEchoImplementation: TypeEcho.Service {
-    let pings = Recorder<Bool>()
-    let priorities = Recorder<Priority>()
+    let pings = TestRecorder<Bool>()
+    let priorities = TestRecorder<Priority>()
 
     func echo(value: Everything, context: ServerContext) async throws -> Everything { value }
     func echoShape(shape: Shape, context: ServerContext) async throws -> Shape { shape }
@@ -106,7 +107,7 @@ struct TypeEchoImplementation: TypeEcho.Service {
             var reader = MessagePackReader(bytes: writer.bytes)
             let contactValue = try reader.read(MessagePackValue.self)
             _ = try await connection.call("types.echo_contact", [contactValue])
-            #expect(implementation.priorities.values == [.high, .high])
+            #expect(implementation.priorities.recorded == [.high, .high])
         }
     }
 
@@ -114,7 +115,7 @@ struct TypeEchoImplementation: TypeEcho.Service {
         let implementation = TypeEchoImplementation()
         try await GeneratedServiceFixture.with(implementation, over: .inproc) { connection in
             try await TypeEcho.Client(connection).ping()
-            #expect(implementation.pings.values == [true])
+            #expect(implementation.pings.recorded == [true])
         }
     }
 

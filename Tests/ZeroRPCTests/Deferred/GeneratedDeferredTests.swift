@@ -1,5 +1,6 @@
 import Testing
 import ZeroRPC
+import ZeroRPCTestSupport
 
 /// A factoring service behind the generated `factor` / `startFactor` / `resumeFactor`.
 /// Numbers below 1000 are factored at once; larger ones wait for `release` first and

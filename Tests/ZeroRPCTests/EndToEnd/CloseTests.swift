@@ -1,5 +1,6 @@
 import Testing
 import ZeroRPC
+import ZeroRPCTestSupport
 
 @Suite struct CloseTests {
     @Test func closingTheClientFailsPendingCallsAndLaterOnes() async throws {

@@ -1,4 +1,5 @@
 import Testing
+import ZeroRPCTestSupport
 
 @testable import ZeroRPC
 

@@ -1,6 +1,7 @@
 import CZeroMQ
 import Foundation
 import Testing
+import ZeroRPCTestSupport
 
 @testable import ZeroRPC
 

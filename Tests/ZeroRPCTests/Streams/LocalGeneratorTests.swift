@@ -1,5 +1,6 @@
 import Testing
 import ZeroRPC
+import ZeroRPCTestSupport
 
 /// `Generator(method:body:)`: a generator whose body runs in this process, with the
 /// rules of a remote one. Public API only, as a user writing a mock sees it.

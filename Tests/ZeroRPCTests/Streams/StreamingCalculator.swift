@@ -1,4 +1,5 @@
 import ZeroRPC
+import ZeroRPCTestSupport
 
 /// The stream and generator parts of `Tests/ZeroRPCCodeGenTests/Golden/calculator.swift`,
 /// copied as the generator emits them (namespace renamed), so the generated shapes are

@@ -1,4 +1,6 @@
 /// Awaits `gate` but gives up after `limit`, so a broken runtime fails the test instead
+import ZeroRPCTestSupport
+
 /// of hanging the suite. Returns whether the gate opened.
 func opens(_ gate: TestGate, within limit: Duration = .seconds(30)) async -> Bool {
     await withTaskGroup(of: Bool.self) { group in

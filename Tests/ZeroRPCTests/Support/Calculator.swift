@@ -1,4 +1,5 @@
 import ZeroRPC
+import ZeroRPCTestSupport
 
 /// An IDL-declared error as the generator would emit it.
 struct DivisionByZero: DeclaredError, Equatable, CustomStringConvertible {

@@ -1,8 +1,11 @@
 import ZeroRPC
 
+// Helpers the runtime tests and the generated-code tests share (one copy, in a target
+// of its own that only test targets depend on).
+
 /// A one-shot event tests await instead of sleeping: `open()` releases every waiter,
 /// present and future.
-final class TestGate: Sendable {
+public final class TestGate: Sendable {
     private struct State {
         var isOpen = false
         var waiters: [CheckedContinuation<Void, Never>] = []
@@ -10,7 +13,9 @@ final class TestGate: Sendable {
 
     private let state = LockedValue(State())
 
-    func open() {
+    public init() {}
+
+    public func open() {
         let waiters = state.withLock { state in
             state.isOpen = true
             defer { state.waiters = [] }
@@ -19,9 +24,9 @@ final class TestGate: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    var isOpen: Bool { state.withLock { $0.isOpen } }
+    public var isOpen: Bool { state.withLock { $0.isOpen } }
 
-    func wait() async {
+    public func wait() async {
         await withCheckedContinuation { continuation in
             let resumeNow = state.withLock { state in
                 if state.isOpen { return true }
@@ -34,7 +39,7 @@ final class TestGate: Sendable {
 }
 
 /// Counts events and lets a test await a count.
-final class TestCounter: Sendable {
+public final class TestCounter: Sendable {
     private struct State {
         var count = 0
         var waiters: [(target: Int, continuation: CheckedContinuation<Void, Never>)] = []
@@ -42,9 +47,11 @@ final class TestCounter: Sendable {
 
     private let state = LockedValue(State())
 
-    var value: Int { state.withLock { $0.count } }
+    public init() {}
 
-    func increment() {
+    public var value: Int { state.withLock { $0.count } }
+
+    public func increment() {
         let ready = state.withLock { state in
             state.count += 1
             let count = state.count
@@ -55,7 +62,7 @@ final class TestCounter: Sendable {
         for waiter in ready { waiter.continuation.resume() }
     }
 
-    func wait(untilAtLeast target: Int) async {
+    public func wait(untilAtLeast target: Int) async {
         await withCheckedContinuation { continuation in
             let resumeNow = state.withLock { state in
                 if state.count >= target { return true }
@@ -68,10 +75,29 @@ final class TestCounter: Sendable {
 }
 
 /// Collects values from handlers for a test to inspect.
-final class TestRecorder<Value: Sendable>: Sendable {
+public final class TestRecorder<Value: Sendable>: Sendable {
     private let values = LockedValue<[Value]>([])
 
-    func record(_ value: Value) { values.withLock { $0.append(value) } }
+    public init() {}
 
-    var recorded: [Value] { values.withLock { $0 } }
+    public func record(_ value: Value) { values.withLock { $0.append(value) } }
+
+    public var recorded: [Value] { values.withLock { $0 } }
 }
+
+/// Polls `condition` until it holds, failing after 20 seconds (sanitizer builds on a
+/// loaded 2-core machine are slow; a passing run returns as soon as it holds). For
+/// conditions no event announces; prefer `TestGate` or `TestCounter` where one does.
+public func waitUntil(_ condition: () -> Bool) async throws {
+    let clock = ContinuousClock()
+    let deadline = clock.now + .seconds(20)
+    while !condition() {
+        guard clock.now < deadline else {
+            throw TimeoutError()
+        }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+}
+
+/// `waitUntil`'s condition never held.
+public struct TimeoutError: Error {}
