@@ -21,16 +21,6 @@ enum EventEncoder {
             .bytes
     }
 
-    /// `encode(messageID:…)` for a channel id held as an array.
-    static func encode(
-        messageID: [UInt8], responseTo: [UInt8], extraHeader: [(key: String, value: [UInt8])] = [],
-        name: String, arguments: some Collection<UInt8>
-    ) -> [UInt8] {
-        encode(
-            messageID: messageID, responseTo: responseTo[...], extraHeader: extraHeader, name: name,
-            arguments: arguments)
-    }
-
     /// The event's bytes and where its `message_id` (`messageID`, or a fresh one when nil)
     /// lies in them.
     private static func event(
@@ -63,19 +53,6 @@ enum EventEncoder {
         appendString(name, to: &bytes)
         bytes.append(contentsOf: arguments)
         return (bytes, messageID)
-    }
-
-    /// `encode` for a channel id held as an array.
-    static func encode(
-        responseTo: [UInt8], extraHeader: [(key: String, value: [UInt8])] = [],
-        name: String, arguments: some Collection<UInt8>
-    ) -> [UInt8] {
-        encode(responseTo: responseTo[...], extraHeader: extraHeader, name: name, arguments: arguments)
-    }
-
-    /// `heartbeat` for a channel id held as an array.
-    static func heartbeat(responseTo: [UInt8]) -> [UInt8] {
-        heartbeat(responseTo: responseTo[...])
     }
 
     /// A request opening a channel of its own: a fresh `message_id` (returned too, the

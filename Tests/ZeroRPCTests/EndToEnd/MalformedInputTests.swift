@@ -116,7 +116,7 @@ import Testing
         harness.peer.sendRequest("_zpc_hb", arguments: encoded([0]))
         harness.peer.sendRequest("_zpc_more", arguments: encoded([10]))
         let stray = EventEncoder.encode(
-            messageID: MessageIDGenerator.shared.next(), responseTo: MessageIDGenerator.shared.next(), name: "add",
+            messageID: MessageIDGenerator.shared.next(), responseTo: MessageIDGenerator.shared.next()[...], name: "add",
             arguments: encoded([1, 2]))
         harness.peer.sendPayload(stray)  // response_to of no open channel
         await harness.expectStillServing()

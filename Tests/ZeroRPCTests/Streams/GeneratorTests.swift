@@ -145,7 +145,7 @@ struct GeneratorTests {
             #expect(first.map(\.name) == ["STREAM"])
             peer.sendPayload(
                 EventEncoder.encode(
-                    messageID: MessageIDGenerator.shared.next(), responseTo: channel, name: "_zpc_more",
+                    messageID: MessageIDGenerator.shared.next(), responseTo: channel[...], name: "_zpc_more",
                     arguments: encoded([.int(100)])))
             let rest = await peer.receiveReplies(5)
             #expect(rest.map(\.name) == ["STREAM", "STREAM", "STREAM", "STREAM", "STREAM_DONE"])

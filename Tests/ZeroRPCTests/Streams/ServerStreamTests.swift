@@ -199,7 +199,7 @@ struct ServerStreamTests {
         #expect(await peer.receiveReplies(1, within: .milliseconds(300)).isEmpty, "sent without credit")
         peer.sendPayload(
             EventEncoder.encode(
-                messageID: MessageIDGenerator.shared.next(), responseTo: channel, name: "_zpc_more",
+                messageID: MessageIDGenerator.shared.next(), responseTo: channel[...], name: "_zpc_more",
                 arguments: encoded([.int(5)])))
         let next = await peer.receiveReplies(5)
         #expect(next.compactMap(\.arguments) == [2, 3, 4, 5, 6])
