@@ -224,24 +224,14 @@ final class ClientLoop {
 
     private func receive(from index: Int) {
         let socket = connections[index].socket
-        let limit = socket.receiveLimit(batch: Self.receiveBatch)
-        var received = 0
-        var reachedEnd = false
-        defer { socket.finishedReceiving(received, reachedEnd: reachedEnd) }
-        while received < limit {
-            let payload: [UInt8]?
-            do {
-                payload = try socket.receivePayload()
-            } catch {
-                options.logger.error("zerorpc client: receive failed: \(error)")
-                return
+        do {
+            try socket.receiveTurn(batch: Self.receiveBatch) { () throws(TransportError) -> Bool in
+                guard let payload = try socket.receivePayload() else { return false }
+                deliver(payload)
+                return true
             }
-            guard let payload else {
-                reachedEnd = true
-                return
-            }
-            received += 1
-            deliver(payload)
+        } catch {
+            options.logger.error("zerorpc client: receive failed: \(error)")
         }
     }
 

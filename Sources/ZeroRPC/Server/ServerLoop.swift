@@ -158,26 +158,18 @@ final class ServerLoop {
     // MARK: Receiving
 
     private func receive() {
-        let limit = socket.receiveLimit(batch: Self.receiveBatch)
-        var received = 0
-        var reachedEnd = false
-        defer { socket.finishedReceiving(received, reachedEnd: reachedEnd) }
-        while received < limit {
-            var peerPublicKey: String?
-            let frames: [[UInt8]]?
-            do {
-                frames = try socket.receiveMessage(
-                    property: socket.readsPeerPublicKey ? "User-Id" : nil, value: &peerPublicKey)
-            } catch {
-                options.logger.error("zerorpc server: receive failed: \(error)")
-                return
+        let property: StaticString? = socket.readsPeerPublicKey ? "User-Id" : nil
+        do {
+            try socket.receiveTurn(batch: Self.receiveBatch) { () throws(TransportError) -> Bool in
+                var peerPublicKey: String?
+                guard let frames = try socket.receiveMessage(property: property, value: &peerPublicKey) else {
+                    return false
+                }
+                accept(frames, peerPublicKey: peerPublicKey)
+                return true
             }
-            guard let frames else {
-                reachedEnd = true
-                return
-            }
-            received += 1
-            accept(frames, peerPublicKey: peerPublicKey)
+        } catch {
+            options.logger.error("zerorpc server: receive failed: \(error)")
         }
     }
 

@@ -47,7 +47,7 @@ final class ZMQSocket {
     /// receive that did not end in `EAGAIN`) may have consumed the edge `ZMQ_FD` signals,
     /// so the poller must ask before it sleeps on the descriptor.
     private(set) var needsEventCheck = true
-    /// Receive pacing (`receiveLimit`): whether a turn reads until `EAGAIN`, or takes one
+    /// Receive pacing (`receiveTurn`): whether a turn reads until `EAGAIN`, or takes one
     /// message and leaves "is there more?" to the readiness check before the thread
     /// sleeps, which it makes anyway after the reply it is about to send.
     private var drainsOnReceive = true
@@ -148,21 +148,29 @@ final class ZMQSocket {
         return Int16(truncatingIfNeeded: events)
     }
 
-    /// How many messages a turn should read, at most `batch`. One request or reply at a
-    /// time (sequential calls) is read alone: reading on until `EAGAIN` costs libzmq a
-    /// system call, and the readiness check before the next sleep asks the same question
-    /// anyway. Bursts are read whole.
-    func receiveLimit(batch: Int) -> Int {
-        drainsOnReceive ? batch : 1
-    }
-
-    /// After a turn's reads: `received` messages, `reachedEnd` when the last read found
-    /// none. A drained turn that found a single message switches to one at a time.
-    func finishedReceiving(_ received: Int, reachedEnd: Bool) {
-        if reachedEnd {
-            if received <= 1 { drainsOnReceive = false }
-        } else if !drainsOnReceive {
-            stoppedAfterOne = true
+    /// One turn's reads: calls `readOne` (which reads and handles one message, or
+    /// returns false when none was waiting) up to `batch` times. While traffic is
+    /// sequential a turn reads one message only: reading on until `EAGAIN` costs libzmq
+    /// a system call, and the readiness check before the next sleep asks the same
+    /// question anyway. A drained turn that found a single message switches to one at a
+    /// time; a readiness check that then finds more switches back, so bursts read whole.
+    func receiveTurn(batch: Int, _ readOne: () throws(TransportError) -> Bool) throws(TransportError) {
+        let limit = drainsOnReceive ? batch : 1
+        var received = 0
+        var reachedEnd = false
+        defer {
+            if reachedEnd {
+                if received <= 1 { drainsOnReceive = false }
+            } else if !drainsOnReceive {
+                stoppedAfterOne = true
+            }
+        }
+        while received < limit {
+            guard try readOne() else {
+                reachedEnd = true
+                return
+            }
+            received += 1
         }
     }
 

@@ -54,20 +54,15 @@ import Testing
         }
     }
 
-    /// Receives on `server` up to its pacing limit, as the loops do.
+    /// One receive turn on `server`, as the loops take it; how many messages it read.
     private func receiveTurn(_ server: ZMQSocket) throws -> Int {
-        let limit = server.receiveLimit(batch: 512)
         var received = 0
-        var reachedEnd = false
-        while received < limit {
+        try server.receiveTurn(batch: 512) { () throws(TransportError) -> Bool in
             var unused: String?
-            guard try server.receiveMessage(property: nil, value: &unused) != nil else {
-                reachedEnd = true
-                break
-            }
+            guard try server.receiveMessage(property: nil, value: &unused) != nil else { return false }
             received += 1
+            return true
         }
-        server.finishedReceiving(received, reachedEnd: reachedEnd)
         return received
     }
 
