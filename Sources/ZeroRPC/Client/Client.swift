@@ -65,7 +65,7 @@ public final class Client: Sendable {
         _ method: String, messageID: ArraySlice<UInt8>, payload: [UInt8], options: CallOptions,
         connection: Int? = nil, onEnqueued: (@Sendable (Bool) -> Void)? = nil
     ) async throws -> EventEnvelope {
-        let callID = nextCallID.add(1, ordering: .relaxed).newValue
+        let callID = nextCallID.wrappingAdd(1, ordering: .relaxed).newValue
         return try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { continuation in
                 let call = OutgoingCall(
@@ -87,7 +87,7 @@ public final class Client: Sendable {
     func openChannel(
         _ method: String, messageID: ArraySlice<UInt8>, payload: [UInt8], options: CallOptions
     ) async throws -> (channel: ClientChannel, first: EventEnvelope) {
-        let callID = nextCallID.add(1, ordering: .relaxed).newValue
+        let callID = nextCallID.wrappingAdd(1, ordering: .relaxed).newValue
         let inbox = ChannelInbox()
         let channel = ClientChannel(callID: callID, messageID: messageID, method: method, queue: queue, inbox: inbox)
         let call = OutgoingCall(

@@ -42,7 +42,7 @@ final class ConnectionStatus: Sendable {
     /// A fresh id for a `waitConnected` call.
     func nextWaiterID() -> UInt64 {
         state.withLock { state in
-            state.lastWaiterID += 1
+            state.lastWaiterID &+= 1
             return state.lastWaiterID
         }
     }

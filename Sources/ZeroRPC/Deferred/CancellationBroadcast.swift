@@ -14,7 +14,7 @@ final class CancellationBroadcast: Sendable {
         let (stream, continuation) = AsyncStream<DeferredToken>.makeStream(bufferingPolicy: .unbounded)
         let id: UInt64? = subscribers.withLock { state in
             guard !state.isFinished else { return nil }
-            state.nextID += 1
+            state.nextID &+= 1
             state.byIssuer[issuer, default: [:]][state.nextID] = continuation
             return state.nextID
         }

@@ -194,7 +194,7 @@ public final class MemoryResultStore: ResultStore {
     /// Suspends until the entry finishes; returns its current state at once when it is
     /// not unfinished, and when the task is (or gets) cancelled.
     private func waitUntilFinished(_ token: DeferredToken) async -> DeferredLookup {
-        let id = lastWaiterID.add(1, ordering: .relaxed).newValue
+        let id = lastWaiterID.wrappingAdd(1, ordering: .relaxed).newValue
         let box = shard(for: token)
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in

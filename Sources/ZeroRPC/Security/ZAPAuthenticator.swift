@@ -43,7 +43,7 @@ final class ZAPAuthenticator: Sendable {
     /// Registers a fresh domain admitting `admission`, starting the handler if none runs.
     func register(_ admission: ZAPRequest.Admission) throws(TransportError) -> ZAPRegistration {
         let domain = try lifecycle.withLock { state throws(TransportError) -> String in
-            state.lastDomain += 1
+            state.lastDomain &+= 1
             let domain = "zerorpc-\(state.lastDomain)"
             domains.withLock { $0[domain] = admission }
             if state.handler == nil {

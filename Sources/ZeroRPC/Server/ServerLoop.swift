@@ -248,7 +248,7 @@ final class ServerLoop {
             reply(to: event, routing: routing, error: "ServerBusy", "server busy: too many calls waiting")
             return
         }
-        nextCallNumber += 1
+        nextCallNumber &+= 1
         let number = nextCallNumber
         var incoming = IncomingCall(event: event, peerIdentity: routing[0], peerPublicKey: peerPublicKey)
         incoming.stream = entry.streaming.map { openStream($0, callNumber: number, event: event, routing: routing) }

@@ -8,8 +8,11 @@ final class MessageIDGenerator: Sendable {
     private let counter: Atomic<UInt32>
     private let base: [UInt8]
 
-    init() {
-        counter = Atomic(UInt32.random(in: .min ... .max))
+    /// - Parameter start: the counter's first value; random by default, as zerorpc's is.
+    ///   The counter wraps from `UInt32.max` to 0: a long-lived process sends more than
+    ///   2^32 messages, and an id only has to differ from the ids still in flight.
+    init(start: UInt32 = .random(in: .min ... .max)) {
+        counter = Atomic(start)
         var generator = SystemRandomNumberGenerator()
         base = (0..<24).map { _ in MessageIDGenerator.hexDigits[Int(generator.next() % 16)] }
     }
@@ -29,7 +32,7 @@ final class MessageIDGenerator: Sendable {
 
     /// Appends the raw msgpack encoding of a fresh id to `bytes`.
     func append(to bytes: inout [UInt8]) {
-        let value = counter.add(1, ordering: .relaxed).newValue
+        let value = counter.wrappingAdd(1, ordering: .relaxed).newValue
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.encodedCount) { id in
             id[0] = 0xc4
             id[1] = 0x20

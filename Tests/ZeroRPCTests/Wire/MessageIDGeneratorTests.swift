@@ -16,4 +16,12 @@ import Testing
         #expect(Set(ids).count == 1000)
         #expect(Set(ids.map { $0.suffix(24) }).count == 1)
     }
+
+    /// A process that sends more than 2^32 messages must not die: the counter wraps
+    /// (it used to trap with "arithmetic overflow" on the message after `UInt32.max`).
+    @Test func theCounterWrapsInsteadOfTrapping() {
+        let generator = MessageIDGenerator(start: .max - 1)
+        let ids = (0..<4).map { _ in String(decoding: generator.next()[2..<10], as: UTF8.self) }
+        #expect(ids == ["ffffffff", "00000000", "00000001", "00000002"])
+    }
 }

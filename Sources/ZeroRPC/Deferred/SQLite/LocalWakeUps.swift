@@ -20,7 +20,7 @@ final class LocalWakeUps: Sendable {
     /// A ticket to wait on for `token`'s next signal.
     func register(_ token: DeferredToken) -> UInt64 {
         slots.withLock { slots in
-            slots.lastID += 1
+            slots.lastID &+= 1
             slots.byToken[token, default: [:]][slots.lastID] = Slot()
             return slots.lastID
         }
