@@ -70,11 +70,12 @@ struct Serve: AsyncParsableCommand {
         abstract: "Serve the benchmark methods; prints READY <endpoint>, exits when stdin closes.")
 
     @Argument(help: "The endpoint to bind, e.g. tcp://127.0.0.1:*") var endpoint = "tcp://127.0.0.1:*"
-    @Flag(help: "Run handlers on the server's I/O thread (HandlerExecution.ioThread).") var ioThreadHandlers = false
+    @Flag(help: "Start every handler on the global concurrent executor (HandlerExecution.concurrent).")
+    var concurrentHandlers = false
 
     func run() async throws {
         let server = Server(
-            name: "zerorpc-bench", options: ServerOptions(handlerExecution: ioThreadHandlers ? .ioThread : .concurrent))
+            name: "zerorpc-bench", options: ServerOptions(handlerExecution: concurrentHandlers ? .concurrent : .inline))
         try server.register(BenchService())
         try server.register(RecordEcho())
         let bound = try server.bind(endpoint)

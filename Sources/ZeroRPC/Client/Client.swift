@@ -7,6 +7,8 @@ import Synchronization
 /// with the fewest open calls; every later event of a call uses the same socket.
 public final class Client: Sendable {
     let queue: CommandQueue<ClientCommand>
+    /// The I/O loop, for callers that send their request themselves.
+    private let loop: ClientLoop.DirectAccess
     /// Runs tasks on this client's I/O thread: a task that prefers it (see
     /// `withTaskExecutorPreference(_:operation:)`) sends its requests and is resumed by
     /// replies without any thread switch — the lowest latency this client offers. Keep
@@ -50,7 +52,7 @@ public final class Client: Sendable {
             throw RPCError.invalidEndpoint(endpoints.joined(separator: ", "), reason: error.description)
         }
         executor = IOThreadExecutor(jobs: queue)
-        try ClientLoop.start(
+        loop = try ClientLoop.start(
             endpoints: endpoints, bind: bind, queue: queue, executor: executor, options: options, peers: peers,
             status: connectionStatus)
     }
@@ -71,7 +73,7 @@ public final class Client: Sendable {
                 let call = OutgoingCall(
                     callID: callID, method: method, messageID: messageID, payload: payload, options: options,
                     receiver: .single(continuation), connection: connection)
-                let enqueued = queue.enqueue(.call(call))
+                let enqueued = submit(call)
                 onEnqueued?(enqueued)
                 if !enqueued {
                     continuation.resume(throwing: RPCError.closed)
@@ -84,6 +86,12 @@ public final class Client: Sendable {
 
     /// Sends an encoded request that opens a multi-event channel (stream or generator) and
     /// returns once its first reply event arrived; that event stays unread in the channel.
+    /// Starts `call`: sent by this thread when the I/O thread is free (no wake-up of it),
+    /// else queued for it. False when the client has closed.
+    private func submit(_ call: OutgoingCall) -> Bool {
+        loop.loop.startDirectly(call) || queue.enqueue(.call(call))
+    }
+
     func openChannel(
         _ method: String, messageID: ArraySlice<UInt8>, payload: [UInt8], options: CallOptions
     ) async throws -> (channel: ClientChannel, first: EventEnvelope) {
@@ -93,7 +101,7 @@ public final class Client: Sendable {
         let call = OutgoingCall(
             callID: callID, method: method, messageID: messageID, payload: payload, options: options,
             receiver: .channel(inbox))
-        guard queue.enqueue(.call(call)) else { throw RPCError.closed }
+        guard submit(call) else { throw RPCError.closed }
         guard let first = try await channel.receive() else { throw RPCError.closed }
         channel.putBack(first)
         return (channel, first)

@@ -44,14 +44,16 @@ final class ClientLoop {
     private var timersDue = NextWakeUp()
     private var poller = SocketPoller()
     private(set) var isRunning = true
-    var stallMonitor: IOThreadStallMonitor
+    let leadership: LoopLeadership
+    let turnLock = TurnLock()
+    var takeoverLog = RateLimitedLog()
 
     private init(
         queue: CommandQueue<ClientCommand>, executor: IOThreadExecutor, options: ClientOptions, peers: PeerExtensions,
         status: ConnectionStatus
     ) {
         monitor = ConnectionMonitor(status: status)
-        stallMonitor = IOThreadStallMonitor(heartbeatInterval: options.heartbeatInterval)
+        leadership = LoopLeadership(budget: options.ioThreadTaskBudget)
         self.queue = queue
         self.executor = executor
         self.options = options
@@ -59,13 +61,14 @@ final class ClientLoop {
     }
 
     /// Starts the I/O thread, opens one DEALER per endpoint on it and returns once they
-    /// are bound or connected (or throws why not).
+    /// are bound or connected (or throws why not), with the loop for callers that send
+    /// themselves (`startDirectly`).
     static func start(
         endpoints: [String], bind: Bool, queue: CommandQueue<ClientCommand>, executor: IOThreadExecutor,
         options: ClientOptions,
         peers: PeerExtensions, status: ConnectionStatus
-    ) throws(RPCError) {
-        let setup = BlockingReply<Void>()
+    ) throws(RPCError) -> DirectAccess {
+        let setup = BlockingReply<DirectAccess>()
         IOThread.start(name: "zerorpc-client") {
             let loop = ClientLoop(queue: queue, executor: executor, options: options, peers: peers, status: status)
             do throws(RPCError) {
@@ -75,10 +78,41 @@ final class ClientLoop {
                 setup.fail(error)
                 return
             }
-            setup.succeed(())
+            setup.succeed(DirectAccess(loop: loop))
             loop.run()
         }
-        try setup.wait()
+        return try setup.wait()
+    }
+
+    /// The loop as a `Client` holds it, for `startDirectly`: every use takes the loop's
+    /// `TurnLock` first, which is what makes sharing it across threads sound.
+    struct DirectAccess: @unchecked Sendable {
+        let loop: ClientLoop
+    }
+
+    /// A caller's thread: starts `call` itself — registers it and sends its request — when
+    /// the I/O thread is asleep in its poll or running a job, so the request costs no
+    /// wake-up of that thread; false (nothing done) when the thread is mid-turn or has
+    /// stopped, and the call must go through the queue.
+    ///
+    /// The I/O thread may sleep on the socket's `ZMQ_FD` meanwhile. That descriptor is
+    /// edge-triggered and the send may have consumed its signal, so the socket is asked
+    /// for `ZMQ_EVENTS` here; input waiting, a request that could not go out at once, or
+    /// a timer earlier than the sleeping thread's wake it.
+    func startDirectly(_ call: OutgoingCall) -> Bool {
+        guard turnLock.tryLock() else { return false }
+        defer { turnLock.unlock() }
+        guard isRunning else { return false }
+        let timersBefore = timersDue.instant
+        guard let index = start(call) else { return true }
+        var wakesLoop = timersDue.instant != timersBefore || !connections[index].outbound.isEmpty
+        let socket = connections[index].socket
+        if socket.needsEventCheck && socket.pendingEvents() & Int16(ZMQ_POLLIN) != 0 {
+            socket.markNeedsEventCheck()
+            wakesLoop = true
+        }
+        if wakesLoop { queue.wakeIfAsleep() }
+        return true
     }
 
     private func openSockets(endpoints: [String], bind: Bool) throws(RPCError) {
@@ -110,7 +144,7 @@ final class ClientLoop {
             count: dealers + monitor.socketCount,
             socket: { $0 < dealers ? connections[$0].socket : monitor.socket(at: $0 - dealers) },
             wantsToWrite: { $0 < dealers && !connections[$0].outbound.isEmpty }, wakeUp: queue.wakeUp,
-            timeoutMilliseconds: timeout)
+            timeoutMilliseconds: timeout, sleep: sleepUnlocked)
     }
 
     func serveReadySockets() {
@@ -141,15 +175,18 @@ final class ClientLoop {
         }
     }
 
-    private func start(_ call: OutgoingCall) {
+    /// Registers `call` and sends its request; the connection it went to, or nil when
+    /// it was failed at once.
+    @discardableResult
+    private func start(_ call: OutgoingCall) -> Int? {
         if earlyCancels.removeValue(forKey: call.callID) != nil {
             call.receiver.fail(CancellationError())
-            return
+            return nil
         }
         let preferred = call.connection.flatMap { connections.indices.contains($0) ? $0 : nil }
         guard let index = preferred ?? leastBusyConnection() else {
             call.receiver.fail(RPCError.closed)
-            return
+            return nil
         }
         let now = ContinuousClock.now
         var deadline = now.advanced(by: call.options.timeout)
@@ -162,6 +199,7 @@ final class ClientLoop {
         callIDsByMessageID[WireID(call.messageID)] = call.callID
         connections[index].openCalls += 1
         send(call.payload, on: index)
+        return index
     }
 
     private func post(_ payload: [UInt8], sent: CheckedContinuation<Void, any Error>) {
@@ -401,11 +439,15 @@ final class ClientLoop {
 }
 
 extension ClientLoop: IOLoop {
-    func warnThreadWasHeld(for duration: Duration) {
-        options.logger.warning(
+    var threadName: String { "zerorpc-client" }
+
+    func noteTakeover() {
+        guard let held = takeoverLog.shouldLog() else { return }
+        let earlier = held > 0 ? " (\(held) more since the last note)" : ""
+        options.logger.notice(
             """
-            zerorpc client: tasks on the I/O thread (Client.executor) held it for \(duration); \
-            replies and heartbeats waited. Keep work there short and non-blocking.
+            zerorpc client: a task on Client.executor held the I/O thread past \(options.ioThreadTaskBudget); \
+            a standby thread took over the sockets\(earlier). Keep work on Client.executor short.
             """)
     }
 }

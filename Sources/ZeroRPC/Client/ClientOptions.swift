@@ -18,13 +18,19 @@ public struct ClientOptions: Sendable {
     /// Encryption and authentication: ``ClientSecurity/none`` (the default, as stock
     /// zerorpc) or CurveZMQ against a server whose public key the client knows.
     public var security: ClientSecurity
+    /// How long one task running on ``Client/executor`` may hold the client's I/O thread
+    /// before a standby thread takes over its sockets, so replies and heartbeats go on.
+    /// Default 2 ms.
+    public var ioThreadTaskBudget: Duration
 
     /// Client settings; the defaults match stock zerorpc.
     public init(
         heartbeatInterval: Duration = .seconds(5), maximumMessageSize: Int = 64 << 20,
         lingerOnClose: Duration = .seconds(1), interceptors: [any ClientInterceptor] = [],
-        logger: Logger = Logger(label: "zerorpc.client"), security: ClientSecurity = .none
+        logger: Logger = Logger(label: "zerorpc.client"), security: ClientSecurity = .none,
+        ioThreadTaskBudget: Duration = .milliseconds(2)
     ) {
+        self.ioThreadTaskBudget = ioThreadTaskBudget
         self.interceptors = interceptors
         self.heartbeatInterval = heartbeatInterval
         self.maximumMessageSize = maximumMessageSize

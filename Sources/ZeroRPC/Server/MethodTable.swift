@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One call as a handler task receives it: the owned request event and who sent it.
 struct IncomingCall: Sendable {
     let event: EventEnvelope
@@ -21,6 +23,18 @@ struct MethodEntry: Sendable {
     /// Set for stream and generator methods: the server opens a `StreamSink` for them.
     var streaming: StreamingKind? = nil
     let run: @Sendable (IncomingCall) async -> [UInt8]
+    /// Set once a handler of this method held the I/O thread past the task budget: its
+    /// later calls start on the global concurrent executor instead.
+    let heldIOThread = MethodFlag()
+}
+
+/// A flag any thread may set and read, shared by the copies of one `MethodEntry`.
+final class MethodFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+
+    var isSet: Bool { value.load(ordering: .relaxed) }
+
+    func set() { value.store(true, ordering: .relaxed) }
 }
 
 /// The wire names a server answers and the interface texts it was given, shared between

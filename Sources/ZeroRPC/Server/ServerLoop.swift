@@ -58,7 +58,9 @@ final class ServerLoop {
     var heartbeatsDue = NextWakeUp()
     var poller = SocketPoller()
     var isRunning = true
-    var stallMonitor: IOThreadStallMonitor
+    let leadership: LoopLeadership
+    let turnLock = TurnLock()
+    var takeoverLog = RateLimitedLog()
     /// Set by a shutdown: new calls are answered `ERR ServerShuttingDown`.
     var refusesNewCalls = false
     /// A graceful shutdown in progress.
@@ -73,7 +75,7 @@ final class ServerLoop {
         self.methods = methods
         self.options = options
         self.socket = socket
-        stallMonitor = IOThreadStallMonitor(heartbeatInterval: options.heartbeatInterval)
+        leadership = LoopLeadership(budget: options.ioThreadTaskBudget)
     }
 
     /// Starts the I/O thread and creates the ROUTER socket on it.
@@ -112,7 +114,7 @@ final class ServerLoop {
     func pollSockets(timeoutMilliseconds timeout: Int) {
         poller.poll(
             count: 1, socket: { _ in socket }, wantsToWrite: { _ in false }, wakeUp: queue.wakeUp,
-            timeoutMilliseconds: timeout)
+            timeoutMilliseconds: timeout, sleep: sleepUnlocked)
     }
 
     func serveReadySockets() {
@@ -290,13 +292,20 @@ final class ServerLoop {
         let queue = self.queue
         let entry = call.entry
         let incoming = call.incoming
-        let body: @Sendable () async -> Void = {
-            let reply = await entry.run(incoming)
-            queue.enqueue(.finished(callNumber: number, reply: reply))
-        }
-        switch options.handlerExecution {
-        case .concurrent: call.task = Task(operation: body)
-        case .ioThread: call.task = Task(executorPreference: executor, operation: body)
+        if options.handlerExecution == .inline && !entry.heldIOThread.isSet {
+            let executor = self.executor
+            call.task = Task(executorPreference: executor) {
+                let reply = await entry.run(incoming)
+                // Still on the thread that started it, but no longer leading the loop: a
+                // standby took the socket while this handler held the thread.
+                if !executor.isCurrent { entry.heldIOThread.set() }
+                queue.enqueue(.finished(callNumber: number, reply: reply))
+            }
+        } else {
+            call.task = Task {
+                let reply = await entry.run(incoming)
+                queue.enqueue(.finished(callNumber: number, reply: reply))
+            }
         }
         // Assigned whole: `calls[number]?.task = …` goes through the dictionary's modify
         // coroutine, whose frame for a value this size is heap-allocated every call.
@@ -359,14 +368,16 @@ final class ServerLoop {
 }
 
 extension ServerLoop: IOLoop {
-    func warnThreadWasHeld(for duration: Duration) {
-        let advice =
-            options.handlerExecution == .ioThread
-            ? "a handler run with HandlerExecution.ioThread must not block or compute for long; "
-                + "serve such methods from a server with .concurrent"
-            : "keep work on Server.executor short and non-blocking"
-        options.logger.warning(
-            "zerorpc server: tasks on the I/O thread held it for \(duration); requests and heartbeats waited: \(advice)"
-        )
+    var threadName: String { "zerorpc-server" }
+
+    func noteTakeover() {
+        guard let held = takeoverLog.shouldLog() else { return }
+        let earlier = held > 0 ? " (\(held) more since the last note)" : ""
+        options.logger.notice(
+            """
+            zerorpc server: a task held the I/O thread past \(options.ioThreadTaskBudget); a standby thread \
+            took over the socket\(earlier). Handlers that block or compute run on the concurrent executor \
+            from their next call on; HandlerExecution.concurrent starts every handler there.
+            """)
     }
 }

@@ -16,8 +16,16 @@ public struct ServerOptions: Sendable {
     /// description (true) or as `InternalError` with a generic message (false, and the
     /// details are logged). Default: on in debug builds, off in release builds.
     public var exposeErrorDetails: Bool
-    /// Where handler tasks run. Default ``HandlerExecution/concurrent``.
+    /// Where handler tasks run. Default ``HandlerExecution/inline``: on the thread that
+    /// received the request, moved off it when they hold it (see
+    /// ``ioThreadTaskBudget``).
     public var handlerExecution: HandlerExecution
+    /// How long one task may hold the server's I/O thread (a handler between two
+    /// suspension points) before a standby thread takes over the socket, so replies,
+    /// heartbeats and other calls go on while it blocks or computes. A method whose
+    /// handler held the thread that long runs on the global concurrent executor from then
+    /// on. Default 2 ms.
+    public var ioThreadTaskBudget: Duration
     /// Run around every handler, first to last (see ``ServerInterceptor``). Default none.
     public var interceptors: [any ServerInterceptor]
     /// Where the server logs malformed input, lost clients and handler failures.
@@ -46,7 +54,8 @@ public struct ServerOptions: Sendable {
     public init(
         heartbeatInterval: Duration = .seconds(5), maximumConcurrentCalls: Int = 1024,
         maximumQueuedCalls: Int = 10_000, maximumMessageSize: Int = 64 << 20,
-        exposeErrorDetails: Bool = ServerOptions.isDebugBuild, handlerExecution: HandlerExecution = .concurrent,
+        exposeErrorDetails: Bool = ServerOptions.isDebugBuild, handlerExecution: HandlerExecution = .inline,
+        ioThreadTaskBudget: Duration = .milliseconds(2),
         logger: Logger = Logger(label: "zerorpc.server"), resultStore: (any ResultStore)? = nil,
         deferredServerID: DeferredServerID? = nil, deferredTimeToLive: Duration = .seconds(600),
         deferredTokenBinding: DeferredTokenBinding = .bearer, interceptors: [any ServerInterceptor] = [],
@@ -54,6 +63,7 @@ public struct ServerOptions: Sendable {
     ) {
         self.interceptors = interceptors
         self.handlerExecution = handlerExecution
+        self.ioThreadTaskBudget = ioThreadTaskBudget
         self.heartbeatInterval = heartbeatInterval
         self.maximumConcurrentCalls = maximumConcurrentCalls
         self.maximumQueuedCalls = maximumQueuedCalls
@@ -97,13 +107,21 @@ public struct ServerOptions: Sendable {
 
 /// Where a server runs its handlers.
 public enum HandlerExecution: Sendable, Hashable {
-    /// On Swift's global concurrent executor (default): a busy or blocking handler never
-    /// delays other calls, heartbeats or the socket.
+    /// On the server's I/O thread, in the turn that received the request (default): no
+    /// thread switch between a request and its handler, or between the handler and its
+    /// reply. A handler that holds the thread longer than
+    /// ``ServerOptions/ioThreadTaskBudget`` (it blocks, or computes between suspension
+    /// points) keeps its thread, and a standby thread takes over the socket, so replies,
+    /// heartbeats and other calls go on; its method runs on the global concurrent executor
+    /// from then on.
+    case inline
+    /// Always on Swift's global concurrent executor: for services whose handlers mostly
+    /// compute, so each call pays a thread switch each way instead of a takeover now and
+    /// then.
     case concurrent
-    /// On the server's I/O thread, between socket turns: no thread switch between a
-    /// request and its handler, or between the handler and its reply — the lowest
-    /// latency. Only for handlers that are short and never block: while one computes,
-    /// the server receives, sends and heartbeats nothing. Work a handler awaits
-    /// elsewhere (an actor, a `Task.detached`) still runs elsewhere.
-    case ioThread
+
+    /// The name of ``inline`` before it became the default and learnt to give the
+    /// thread up.
+    @available(*, deprecated, renamed: "inline")
+    public static var ioThread: HandlerExecution { .inline }
 }

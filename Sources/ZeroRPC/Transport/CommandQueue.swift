@@ -41,6 +41,11 @@ final class CommandQueue<Command: Sendable>: JobQueue {
         }
     }
 
+    /// Wakes the I/O thread if it sleeps: another thread changed what it waits for.
+    func wakeIfAsleep() {
+        state.withLock { wakeIfAsleep(&$0) }
+    }
+
     /// Under the lock, after queueing: the descriptor is written only if the thread
     /// sleeps (or is about to), once per sleep.
     private func wakeIfAsleep(_ state: inout State) {
@@ -56,6 +61,19 @@ final class CommandQueue<Command: Sendable>: JobQueue {
             state.spareJobs.removeAll(keepingCapacity: true)
             swap(&state.jobs, &state.spareJobs)
             return state.spareJobs
+        }
+    }
+
+    /// A thread that lost the loop while it ran one of `takeJobs()`'s jobs: puts the
+    /// jobs it did not run back in front, for the new leader. False once the queue
+    /// closed: the caller must run them elsewhere.
+    func requeueJobs(_ remaining: ArraySlice<UnownedJob>) -> Bool {
+        guard !remaining.isEmpty else { return true }
+        return state.withLock { state in
+            guard !state.isClosed else { return false }
+            state.jobs.insert(contentsOf: remaining, at: 0)
+            wakeIfAsleep(&state)
+            return true
         }
     }
 

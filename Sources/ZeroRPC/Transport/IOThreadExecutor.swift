@@ -33,7 +33,7 @@ public final class IOThreadExecutor: TaskExecutor {
         }
     }
 
-    /// Whether the caller runs on this executor's I/O thread.
+    /// Whether the caller runs on the thread that leads this executor's loop now.
     var isCurrent: Bool {
         guard let owner = owner.withLock({ $0 }) else { return false }
         return pthread_equal(owner, pthread_self()) != 0
@@ -49,16 +49,14 @@ public final class IOThreadExecutor: TaskExecutor {
         return .seconds(time.tv_sec) + .nanoseconds(time.tv_nsec)
     }
 
-    /// I/O thread, once before its first turn.
+    /// The thread that leads the loop, each time it takes the loop (see `LoopLeadership`).
     func adoptCurrentThread() {
         owner.withLock { $0 = pthread_self() }
     }
 
-    /// I/O thread: runs `jobs`, taken from its own queue, oldest first.
-    func run(_ jobs: [UnownedJob]) {
-        for job in jobs {
-            job.runSynchronously(on: asUnownedTaskExecutor())
-        }
+    /// The loop's leader: runs one job taken from its own queue.
+    func run(_ job: UnownedJob) {
+        job.runSynchronously(on: asUnownedTaskExecutor())
     }
 
     /// I/O thread, when it stops: jobs still queued move to the global executor.

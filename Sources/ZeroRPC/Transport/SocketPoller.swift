@@ -29,10 +29,11 @@ struct SocketPoller {
     /// Waits up to `timeoutMilliseconds` (-1: forever) for input on any of `count`
     /// sockets, room to write on those that `wantsToWrite`, or the wake-up descriptor.
     /// Does not wait when a socket already has what it is asked for. EINTR counts as a
-    /// wake-up with nothing ready.
+    /// wake-up with nothing ready. `sleep` runs the `poll(2)` itself: the loop releases its
+    /// `TurnLock` there, and only there, so other threads may use the sockets meanwhile.
     mutating func poll(
         count: Int, socket: (Int) -> ZMQSocket, wantsToWrite: (Int) -> Bool, wakeUp: WakeUpSignal,
-        timeoutMilliseconds: Int
+        timeoutMilliseconds: Int, sleep: (() -> Int32) -> Int32 = { $0() }
     ) {
         descriptors.removeAll(keepingCapacity: true)
         ready.removeAll(keepingCapacity: true)
@@ -50,8 +51,8 @@ struct SocketPoller {
             descriptors.append(pollfd(fd: socket.fileDescriptor, events: Int16(POLLIN), revents: 0))
         }
         descriptors.append(pollfd(fd: wakeUp.fileDescriptor, events: Int16(POLLIN), revents: 0))
-        let result = descriptors.withUnsafeMutableBufferPointer {
-            systemPoll($0.baseAddress, nfds_t($0.count), Int32(timeout))
+        let result = descriptors.withUnsafeMutableBufferPointer { descriptors in
+            sleep { systemPoll(descriptors.baseAddress, nfds_t(descriptors.count), Int32(timeout)) }
         }
         guard result > 0 else { return }
         for index in 0..<count where descriptors[index].revents != 0 {

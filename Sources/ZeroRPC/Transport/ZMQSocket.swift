@@ -154,6 +154,12 @@ final class ZMQSocket {
     /// a system call, and the readiness check before the next sleep asks the same
     /// question anyway. A drained turn that found a single message switches to one at a
     /// time; a readiness check that then finds more switches back, so bursts read whole.
+    /// Another thread found input waiting (and so consumed the descriptor's signal): the
+    /// I/O thread must ask again before it sleeps.
+    func markNeedsEventCheck() {
+        needsEventCheck = true
+    }
+
     func receiveTurn(batch: Int, _ readOne: () throws(TransportError) -> Bool) throws(TransportError) {
         let limit = drainsOnReceive ? batch : 1
         var received = 0

@@ -73,7 +73,7 @@ import ZeroRPCTestSupport
         let calculator = Calculator()
         calculator.logGate.open()
         let fixture = try ServerFixture(
-            .tcp, serverOptions: ServerOptions(heartbeatInterval: .seconds(1), handlerExecution: .ioThread)
+            .tcp, serverOptions: ServerOptions(heartbeatInterval: .seconds(1), handlerExecution: .inline)
         ) { try $0.register(calculator) }
         defer { Task { await fixture.close() } }
         let executor = fixture.server.executor  // not the server: a handler holding it is a cycle
@@ -98,7 +98,7 @@ import ZeroRPCTestSupport
         let started = TestCounter()
         let cancelled = TestCounter()
         let fixture = try ServerFixture(
-            serverOptions: ServerOptions(heartbeatInterval: .seconds(1), handlerExecution: .ioThread)
+            serverOptions: ServerOptions(heartbeatInterval: .seconds(1), handlerExecution: .inline)
         ) { server in
             try server.register(name: "sleep") { _, _ in
                 started.increment()
