@@ -36,6 +36,9 @@ final class ClientLoop {
     private var connections: [Connection] = []
     private var calls: [UInt64: PendingCall] = [:]
     private var callIDsByMessageID: [WireID: UInt64] = [:]
+    /// Channels whose consumer waits for an event this receive turn delivered: resumed
+    /// once at the end of the turn, not once per event.
+    private var waitingConsumers: [ChannelInbox] = []
     /// Cancels that overtook their call command (both race into the queue).
     private var earlyCancels: [UInt64: ContinuousClock.Instant] = [:]
     private var closeWaiters: [CheckedContinuation<Void, Never>] = []
@@ -271,6 +274,8 @@ final class ClientLoop {
         } catch {
             options.logger.error("zerorpc client: receive failed: \(error)")
         }
+        for inbox in waitingConsumers { inbox.resumeWaiter() }
+        waitingConsumers.removeAll(keepingCapacity: true)
     }
 
     private func deliver(_ payload: [UInt8]) {
@@ -304,7 +309,7 @@ final class ClientLoop {
             break
         case (let name, .channel(let inbox)) where !StreamEvents.isTerminal(name):
             if !pending.hasReplied { markReplied(callID, pending) }
-            inbox.push(event)
+            if inbox.append(event) { waitingConsumers.append(inbox) }
         default:
             finish(callID, with: .success(event))
         }

@@ -5,8 +5,8 @@ enum ServerCommand: Sendable {
     case connect(String, BlockingReply<Void>)
     /// A handler task ended; `reply` is the encoded reply event (ignored for one-way calls).
     case finished(callNumber: UInt64, reply: [UInt8])
-    /// A stream or generator handler's `STREAM` event, sent if its channel is still open.
-    case streamEvent(callNumber: UInt64, payload: [UInt8])
+    /// A stream handler wrote events (see `StreamOutbox`).
+    case flushStream(callNumber: UInt64)
     /// Resume `waiter` when the server closes (`run()`).
     case waitUntilClosed(CheckedContinuation<Void, Never>)
     /// Answer new calls with `ERR ServerShuttingDown` from now on; keep serving the rest.

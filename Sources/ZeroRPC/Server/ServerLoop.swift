@@ -141,8 +141,8 @@ final class ServerLoop {
                 }
             case .finished(let callNumber, let reply):
                 finish(callNumber, reply: reply)
-            case .streamEvent(let callNumber, let payload):
-                sendStreamEvent(payload, callNumber: callNumber)
+            case .flushStream(let callNumber):
+                flushStream(callNumber)
             case .waitUntilClosed(let waiter):
                 closeWaiters.append(waiter)
             case .refuseNewCalls(let waiter):
@@ -313,6 +313,7 @@ final class ServerLoop {
     }
 
     private func finish(_ number: UInt64, reply: [UInt8]) {
+        if calls[number]?.incoming.stream != nil { flushStream(number) }
         guard let call = calls.removeValue(forKey: number) else { return }
         runningCount -= 1
         if let key = call.channel, let channel = channels.removeValue(forKey: key) {
@@ -353,7 +354,7 @@ final class ServerLoop {
             switch command {
             case .bind(_, let reply): reply.fail(.closed)
             case .connect(_, let reply): reply.fail(.closed)
-            case .finished, .streamEvent: break
+            case .finished, .flushStream: break
             case .waitUntilClosed(let waiter): waiter.resume()
             case .refuseNewCalls(let waiter): waiter.resume()
             case .drain(_, _, let waiter): waiter.resume()

@@ -36,33 +36,48 @@ final class ChannelInbox: Sendable {
 
     /// I/O thread: one more event, handed straight to a waiting consumer if there is one.
     func push(_ event: EventEnvelope) {
-        let waiter: CheckedContinuation<EventEnvelope?, any Error>? = state.withLock { state in
-            guard !state.isEnded else { return nil }
-            if let waiter = state.waiter {
-                state.waiter = nil
-                return waiter
-            }
+        if append(event) { resumeWaiter() }
+    }
+
+    /// I/O thread, inside a receive turn: queues `event` without resuming the consumer;
+    /// true when the consumer waits, and `resumeWaiter()` must follow once the turn's
+    /// events are in, so a burst costs the consumer one wake-up, not one per event.
+    func append(_ event: EventEnvelope) -> Bool {
+        state.withLock { state in
+            guard !state.isEnded else { return false }
             state.events.append(event)
-            return nil
+            return state.waiter != nil
         }
-        waiter?.resume(returning: event)
+    }
+
+    /// Hands the oldest queued event (or the end) to a waiting consumer, if any.
+    func resumeWaiter() {
+        let ready: (CheckedContinuation<EventEnvelope?, any Error>, Step)? = state.withLock { state in
+            guard let waiter = state.waiter else { return nil }
+            let step = Self.step(&state)
+            if case .wait = step { return nil }
+            state.waiter = nil
+            return (waiter, step)
+        }
+        guard let (waiter, step) = ready else { return }
+        switch step {
+        case .event(let event): waiter.resume(returning: event)
+        case .ended(let failure?): waiter.resume(throwing: failure)
+        case .ended(nil), .wait: waiter.resume(returning: nil)
+        }
     }
 
     /// I/O thread: no more events. The consumer still gets those already buffered, then
     /// `nil` (normal end) or `failure` (timeout, lost remote, cancellation, closed client).
     func end(throwing failure: (any Error)? = nil) {
-        let waiter: CheckedContinuation<EventEnvelope?, any Error>? = state.withLock { state in
-            guard !state.isEnded else { return nil }
+        let ended = state.withLock { state -> Bool in
+            guard !state.isEnded else { return false }
             state.isEnded = true
             state.failure = failure
-            defer { state.waiter = nil }
-            return state.waiter
+            return true
         }
-        if let failure {
-            waiter?.resume(throwing: failure)
-        } else {
-            waiter?.resume(returning: nil)
-        }
+        // Events queued before the end still reach the consumer first.
+        if ended { resumeWaiter() }
     }
 
     /// Consumer: puts back an event it took, so the next `next()` returns it again.

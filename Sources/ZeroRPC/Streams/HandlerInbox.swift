@@ -33,6 +33,11 @@ final class HandlerInbox: Sendable {
 
     private let state: LockedValue<State>
 
+    /// The most items a stream's handler may write ahead of its client's reads, whatever
+    /// credit the client grants (ours grants `ResponseStream.creditWindow`, stock
+    /// zerorpc 100).
+    static let maximumCredit = 10_000
+
     /// `credit`: what a stream may send before the first `_zpc_more` (1, as zerorpc).
     /// `steps`: the generator steps already granted (the request itself counts as one
     /// next for a stock client, which expects the first item without asking).
@@ -46,7 +51,9 @@ final class HandlerInbox: Sendable {
     func grant(_ credit: Int) {
         let waiters: [CheckedContinuation<Void, any Error>] = state.withLock { state in
             guard !state.isCancelled, credit > 0 else { return [] }
-            state.credit = state.credit.addingReportingOverflow(credit).overflow ? .max : state.credit + credit
+            // Clamped: a client may grant 2^62, but the items written ahead of its reads
+            // wait in this server's memory.
+            state.credit = min(Self.maximumCredit, state.credit + min(credit, Self.maximumCredit))
             let woken = Array(state.creditWaiters.prefix(state.credit))
             state.creditWaiters.removeFirst(woken.count)
             state.credit -= woken.count

@@ -78,9 +78,14 @@ extension ServerLoop {
         }
     }
 
-    /// A handler's `STREAM`: sent unless the channel was closed or lost meanwhile.
-    func sendStreamEvent(_ payload: [UInt8], callNumber: UInt64) {
-        guard let key = calls[callNumber]?.channel, let channel = channels[key], !channel.isClosing else { return }
-        send(payload, to: channel.routing)
+    /// Sends what a stream's handler wrote since the last flush, unless its channel is
+    /// gone or closing (then the events are dropped: nothing goes out after `_zpc_close`).
+    func flushStream(_ callNumber: UInt64) {
+        guard let call = calls[callNumber], let outbox = call.incoming.stream?.outbox else { return }
+        let payloads = outbox.takeAll()
+        guard let key = call.channel, let channel = channels[key], !channel.isClosing else { return }
+        for payload in payloads {
+            send(payload, to: channel.routing)
+        }
     }
 }

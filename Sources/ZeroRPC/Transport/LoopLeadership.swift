@@ -70,7 +70,7 @@ final class LoopLeadership: Sendable {
 
     init(budget: Duration) {
         self.budget = max(budget, .microseconds(100))
-        self.tick = self.budget / 2
+        self.tick = self.budget
     }
 
     /// A fresh id for a thread that is about to serve the loop.
