@@ -16,6 +16,11 @@ final class ServerLoop {
             hasher.combine(peer.count)
             messageID.withUnsafeBytes { hasher.combine(bytes: $0) }
         }
+
+        /// Compares each field as one block of memory (see `WireID.==`).
+        static func == (lhs: ChannelKey, rhs: ChannelKey) -> Bool {
+            sameBytes(lhs.messageID, rhs.messageID) && sameBytes(lhs.peer[...], rhs.peer[...])
+        }
     }
 
     struct OpenChannel {

@@ -93,6 +93,12 @@ final class ChannelInbox: Sendable {
     }
 
     /// Consumer: the next event, `nil` after a normal end; throws the failure it ended with.
+    /// Consumer: the next buffered event, without suspending; nil when none is buffered
+    /// (or the channel ended: `next()` tells which).
+    func nextIfBuffered() -> EventEnvelope? {
+        state.withLock { $0.pop() }
+    }
+
     func next() async throws -> EventEnvelope? {
         switch state.withLock({ Self.step(&$0) }) {
         case .event(let event): return event

@@ -40,6 +40,12 @@ final class ClientChannel: Sendable {
     }
 
     /// Makes `event` the next one `receive()` returns.
+    /// The next event if one is buffered already: no suspension, no cancellation
+    /// handler, for consumers that keep up with a fast stream.
+    func receiveIfBuffered() -> EventEnvelope? {
+        inbox.nextIfBuffered()
+    }
+
     func putBack(_ event: EventEnvelope) {
         inbox.putBack(event)
     }

@@ -120,7 +120,13 @@ final class ResponseStreamCore<Element: MessagePackDecodable & Sendable>: Sendab
         if let grant { channel.send("_zpc_more", arguments: StreamEvents.moreArguments(grant)) }
         do {
             while true {
-                guard let event = try await channel.receive() else {
+                let received: EventEnvelope?
+                if let buffered = channel.receiveIfBuffered() {
+                    received = buffered
+                } else {
+                    received = try await channel.receive()
+                }
+                guard let event = received else {
                     end()
                     return nil
                 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A raw msgpack-encoded `message_id` as a dictionary key. Hashes its bytes as one block:
 /// `[UInt8]`'s own hash feeds the hasher byte by byte, which costed more than anything
 /// else the client's I/O thread did per reply.
@@ -15,5 +21,23 @@ struct WireID: Hashable {
 
     func hash(into hasher: inout Hasher) {
         bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    /// Compares as one block (`memcmp`): the synthesized `==` compared byte by byte
+    /// through the generic `elementsEqual`, ~500 instructions per lookup.
+    static func == (lhs: WireID, rhs: WireID) -> Bool {
+        sameBytes(lhs.bytes, rhs.bytes)
+    }
+}
+
+/// Whether two byte sequences are equal, compared as blocks of memory.
+@inline(__always)
+func sameBytes(_ lhs: ArraySlice<UInt8>, _ rhs: ArraySlice<UInt8>) -> Bool {
+    lhs.withUnsafeBytes { left in
+        rhs.withUnsafeBytes { right in
+            guard left.count == right.count else { return false }
+            guard let leftBase = left.baseAddress, let rightBase = right.baseAddress else { return true }
+            return memcmp(leftBase, rightBase, left.count) == 0
+        }
     }
 }
