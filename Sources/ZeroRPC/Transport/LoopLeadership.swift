@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -64,7 +63,7 @@ final class LoopLeadership: Sendable {
     let budget: Duration
     /// How often a watching standby looks.
     let tick: Duration
-    private let state = Mutex(State())
+    private let state = LockedValue(State())
     private let unpark = DispatchSemaphore(value: 0)
     private static let parkAfterIdleTicks = 64
 
