@@ -111,8 +111,12 @@ extension Client {
     ) throws -> Result {
         var reader = MessagePackReader(payload: reply.payload, startingAt: reply.argumentsRange.lowerBound)
         do {
-            guard try reader.readArrayHeader() >= 1 else {
-                throw RPCError.invalidResult(method: method, reason: "OK carried no value")
+            let count = try reader.readArrayHeader()
+            // zerorpc's OK carries exactly one value; taking the first of several would
+            // hide a peer that answers something else.
+            guard count == 1 else {
+                throw RPCError.protocolViolation(
+                    "'\(method)' answered OK with \(count) values; an OK carries exactly one")
             }
             return try result(&reader)
         } catch let error as MessagePackDecodingError {
@@ -190,6 +194,7 @@ extension Client {
         cancelsJob: Bool, result: (inout MessagePackReader) throws -> Result
     ) async throws -> Result {
         let wait = Self.longPollWait(for: options)
+        let started = ContinuousClock.now
         do {
             while true {
                 try Task.checkCancellation()
@@ -200,6 +205,10 @@ extension Client {
                     return try answer.get()
                 }
             }
+        } catch RPCError.timeout(let polled, _) where polled == DeferredWire.result {
+            // A poll ran into the caller's deadline: name the caller's method, not the
+            // protocol request.
+            throw RPCError.timeout(method: method, after: started.duration(to: .now))
         } catch is CancellationError where cancelsJob && Task.isCancelled {
             Task { [self] in _ = try? await deferredRequest(DeferredWire.cancel, token: token, options: .defaults) }
             throw CancellationError()

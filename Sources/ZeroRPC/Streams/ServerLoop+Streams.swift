@@ -56,18 +56,16 @@ extension ServerLoop {
         }
         switch (event.name, kind) {
         case ("_zpc_more", _):
-            var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
-            guard (try? reader.readArrayHeader()).map({ $0 >= 1 }) == true, let credit = try? reader.readInt64(),
-                credit > 0
-            else {
-                options.logger.warning("zerorpc server: dropped a malformed _zpc_more")
+            guard let credit = Self.credit(in: event) else {
+                // Ignoring it would stall the stream for good: end it with a reason.
+                options.logger.warning("zerorpc server: malformed _zpc_more on call \(callNumber); ending the stream")
+                failStream(callNumber, name: "ProtocolError", message: "_zpc_more needs one positive integer")
                 return
             }
-            let count = Int(clamping: credit)
             if kind == .stream {
-                sink.inbox.grant(count)
+                sink.inbox.grant(credit)
             } else {
-                sink.inbox.push(.next(count: count))
+                sink.inbox.push(.next(count: credit))
             }
         case ("_zpc_send", .generator):
             sink.inbox.push(.send(event))
@@ -75,6 +73,34 @@ extension ServerLoop {
             sink.inbox.push(.throw(RemoteThrow(decoding: event)))
         default:
             options.logger.debug("zerorpc server: dropped '\(event.name)' on call \(callNumber)")
+        }
+    }
+
+    /// The count a `_zpc_more` grants: any positive integer, uint64 ones clamped (the
+    /// inbox clamps them further to `HandlerInbox.maximumCredit`); nil when malformed.
+    static func credit(in event: EventEnvelope) -> Int? {
+        var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
+        guard (try? reader.readArrayHeader()).map({ $0 >= 1 }) == true,
+            let value = try? reader.read(MessagePackValue.self)
+        else { return nil }
+        switch value {
+        case .int(let count) where count > 0: return Int(clamping: count)
+        case .uint(let count) where count > 0: return Int(clamping: count)
+        default: return nil
+        }
+    }
+
+    /// Ends a stream or generator call with `ERR name message`: its handler is cancelled
+    /// and nothing more goes out on its channel.
+    func failStream(_ callNumber: UInt64, name: String, message: String) {
+        guard let call = calls[callNumber], let key = call.channel, let channel = channels.removeValue(forKey: key)
+        else { return }
+        call.incoming.stream?.inbox.cancel()
+        send(EventEncoder.error(responseTo: key.messageID, name: name, message: message), to: channel.routing)
+        if let task = call.task {
+            task.cancel()
+        } else {
+            calls[callNumber] = nil
         }
     }
 

@@ -5,10 +5,15 @@ import ZeroRPCTestSupport
 @testable import ZeroRPC
 
 /// Tasks that run on a client's or server's I/O thread (`Client.executor`,
-/// `HandlerExecution.ioThread`).
+/// `HandlerExecution.inline`). Tests that check a task is resumed *on* the I/O thread set
+/// a long task budget: a sanitizer build's job may exceed the default 2 ms, and a task
+/// whose job was taken over finishes it on its old thread.
 @Suite struct IOThreadExecutorTests {
+    static let patientClient = ClientOptions(heartbeatInterval: .seconds(1), ioThreadTaskBudget: .seconds(1))
+    static let patientServer = ServerOptions(heartbeatInterval: .seconds(1), ioThreadTaskBudget: .seconds(1))
+
     @Test func callsFromATaskOnTheClientsIOThreadWork() async throws {
-        let fixture = try ServerFixture(.tcp) { try $0.register(Calculator()) }
+        let fixture = try ServerFixture(.tcp, clientOptions: Self.patientClient) { try $0.register(Calculator()) }
         defer { Task { await fixture.close() } }
         let client = fixture.client
         let onIOThread = try await withTaskExecutorPreference(client.executor) { () async throws -> [Bool] in
@@ -73,7 +78,7 @@ import ZeroRPCTestSupport
         let calculator = Calculator()
         calculator.logGate.open()
         let fixture = try ServerFixture(
-            .tcp, serverOptions: ServerOptions(heartbeatInterval: .seconds(1), handlerExecution: .inline)
+            .tcp, serverOptions: Self.patientServer
         ) { try $0.register(calculator) }
         defer { Task { await fixture.close() } }
         let executor = fixture.server.executor  // not the server: a handler holding it is a cycle

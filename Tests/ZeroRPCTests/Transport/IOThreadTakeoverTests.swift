@@ -37,36 +37,43 @@ import ZeroRPCTestSupport
     }
 
     /// The same for a handler that computes without suspending, and the method moves off
-    /// the I/O thread afterwards: its next call starts on the concurrent executor.
+    /// the I/O thread afterwards: its next call starts on the concurrent executor. The
+    /// handler spins until the test saw another call answered (so a loaded 2-core run
+    /// loses a core for no longer than needed); the budget is 200 ms, so only it, never a
+    /// slow sanitizer build's ordinary call, is taken over.
     @Test func aComputingHandlerIsTakenOverAndItsMethodMovesOff() async throws {
         let log = LogRecorder()
         let computing = Mutex(false)
+        let answered = Atomic<Bool>(false)
         let fixture = try ServerFixture(
-            serverOptions: .init(heartbeatInterval: .seconds(1), logger: log.logger)
+            serverOptions: .init(
+                heartbeatInterval: .seconds(1), ioThreadTaskBudget: .milliseconds(200), logger: log.logger)
         ) { server in
             try server.register(name: "fast") { _, _ in .int(1) }
         }
         let executor = fixture.server.executor
         try fixture.server.register(name: "compute") { arguments, _ in
             let startedInline = executor.isCurrent
-            let seconds = arguments.first?.doubleValue ?? 0
+            let untilAnswered = arguments.first?.boolValue ?? false
             computing.withLock { $0 = true }
             let clock = ContinuousClock()
-            let end = clock.now.advanced(by: .seconds(seconds))
+            let end = clock.now.advanced(by: .seconds(untilAnswered ? 20 : 0.01))
             var spins = 0
-            while clock.now < end { spins &+= 1 }  // computes, never suspends
+            // Computes, never suspends.
+            while clock.now < end && !(untilAnswered && answered.load(ordering: .relaxed)) { spins &+= 1 }
             computing.withLock { $0 = false }
             return .bool(startedInline)
         }
         for _ in 0..<20 { _ = try await fixture.client.call("fast", []) }
         #expect(log.messages(atLeast: .notice).isEmpty)
 
-        let first = Task { try await fixture.client.call("compute", [.double(3)]) }
+        let first = Task { try await fixture.client.call("compute", [.bool(true)]) }
         try await waitUntil { computing.withLock { $0 } }
         #expect(try await fixture.client.call("fast", []) == 1)
-        #expect(computing.withLock { $0 })
+        #expect(computing.withLock { $0 }, "answered only after the computing handler returned")
+        answered.store(true, ordering: .relaxed)
         #expect(try await first.value == true)  // started inline, then was taken over
-        #expect(try await fixture.client.call("compute", [.double(0.01)]) == false)
+        #expect(try await fixture.client.call("compute", [.bool(false)]) == false)
         #expect(try await fixture.client.call("fast", []) == 1)
 
         await fixture.close()
