@@ -20,7 +20,7 @@ public struct ClientOptions: Sendable {
     public var security: ClientSecurity
     /// How long one task running on ``Client/executor`` may hold the client's I/O thread
     /// before a standby thread takes over its sockets, so replies and heartbeats go on.
-    /// Default 2 ms.
+    /// Default 10 ms, as the server's.
     public var ioThreadTaskBudget: Duration
 
     /// Client settings; the defaults match stock zerorpc.
@@ -28,7 +28,7 @@ public struct ClientOptions: Sendable {
         heartbeatInterval: Duration = .seconds(5), maximumMessageSize: Int = 64 << 20,
         lingerOnClose: Duration = .seconds(1), interceptors: [any ClientInterceptor] = [],
         logger: Logger = Logger(label: "zerorpc.client"), security: ClientSecurity = .none,
-        ioThreadTaskBudget: Duration = .milliseconds(2)
+        ioThreadTaskBudget: Duration = .milliseconds(10)
     ) {
         self.ioThreadTaskBudget = ioThreadTaskBudget
         self.interceptors = interceptors

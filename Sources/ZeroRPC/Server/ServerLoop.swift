@@ -66,6 +66,8 @@ final class ServerLoop {
     let leadership: LoopLeadership
     let turnLock = TurnLock()
     var takeoverLog = RateLimitedLog()
+    /// Per peer: warnings about its input, at most one a second (`warnAboutInput`).
+    var inputWarnings: [[UInt8]: RateLimitedLog] = [:]
     /// Set by a shutdown: new calls are answered `ERR ServerShuttingDown`.
     var refusesNewCalls = false
     /// A graceful shutdown in progress.
@@ -183,7 +185,7 @@ final class ServerLoop {
     /// Splits `[routing…, "", payload]` (the delimiter may be missing) and acts on it.
     private func accept(_ frames: consuming [[UInt8]], peerPublicKey: String?) {
         guard frames.count >= 2 else {
-            options.logger.warning("zerorpc server: dropped a message of \(frames.count) frame(s)")
+            warnAboutInput(from: frames.first ?? [], "dropped a message of \(frames.count) frame(s)")
             return
         }
         // The routing frames keep the received array's storage: no copy per message.
@@ -205,12 +207,25 @@ final class ServerLoop {
         }
     }
 
+    /// Logs a warning about what a peer sent, at most once per peer per second, with the
+    /// number held back since: a peer sending 10,000 malformed messages costs a line a
+    /// second, not 10,000.
+    func warnAboutInput(from peer: [UInt8], _ message: @autoclosure () -> String) {
+        if inputWarnings.count > 4096 { inputWarnings.removeAll() }
+        var limiter = inputWarnings[peer] ?? RateLimitedLog(quietPeriod: .seconds(1))
+        if let held = limiter.shouldLog() {
+            let more = held > 0 ? " (and \(held) more from this peer since the last warning)" : ""
+            options.logger.warning("zerorpc server: \(message())\(more)")
+        }
+        inputWarnings[peer] = limiter
+    }
+
     private func rejectMalformed(_ error: MalformedEvent, routing: [[UInt8]]) {
         guard let messageID = error.messageID else {
-            options.logger.warning("zerorpc server: dropped a malformed request: \(error.reason)")
+            warnAboutInput(from: routing[0], "dropped a malformed request: \(error.reason)")
             return
         }
-        options.logger.warning("zerorpc server: malformed request: \(error.reason)")
+        warnAboutInput(from: routing[0], "malformed request: \(error.reason)")
         send(EventEncoder.error(responseTo: messageID[...], name: "ProtocolError", message: error.reason), to: routing)
     }
 
@@ -229,12 +244,15 @@ final class ServerLoop {
     private func startCall(_ event: EventEnvelope, routing: [[UInt8]], peerPublicKey: String?) {
         let name = event.name
         if name.hasPrefix("_zpc_") && !DeferredWire.requestNames.contains(name) {
-            options.logger.warning("zerorpc server: dropped '\(name)' that belongs to no open channel")
+            warnAboutInput(from: routing[0], "'\(name)' belongs to no open channel")
+            reply(
+                to: event, routing: routing, error: "ProtocolError",
+                "'\(name)' needs the response_to of an open channel")
             return
         }
         let key = ChannelKey(peer: routing[0], messageID: event.messageID)
         if channels[key] != nil {
-            options.logger.warning("zerorpc server: dropped a request reusing the open message_id of '\(name)'")
+            warnAboutInput(from: routing[0], "dropped a request reusing the open message_id of '\(name)'")
             return
         }
         guard event.argumentsAreArray else {
@@ -251,7 +269,7 @@ final class ServerLoop {
         }
         let waitsForSlot = runningCount >= options.maximumConcurrentCalls
         if waitsForSlot && waitingCalls.count - waitingHead >= options.maximumQueuedCalls {
-            options.logger.warning("zerorpc server: busy, refused '\(name)'")
+            warnAboutInput(from: routing[0], "busy, refused '\(name)'")
             reply(to: event, routing: routing, error: "ServerBusy", "server busy: too many calls waiting")
             return
         }

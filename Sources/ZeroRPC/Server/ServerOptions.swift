@@ -24,7 +24,8 @@ public struct ServerOptions: Sendable {
     /// suspension points) before a standby thread takes over the socket, so replies,
     /// heartbeats and other calls go on while it blocks or computes. A method whose
     /// handler held the thread that long runs on the global concurrent executor from then
-    /// on. Default 2 ms.
+    /// on. Default 10 ms: above a scheduler's time slice, so a handler that was merely
+    /// preempted on a busy machine is not taken for one that blocks.
     public var ioThreadTaskBudget: Duration
     /// Run around every handler, first to last (see ``ServerInterceptor``). Default none.
     public var interceptors: [any ServerInterceptor]
@@ -55,7 +56,7 @@ public struct ServerOptions: Sendable {
         heartbeatInterval: Duration = .seconds(5), maximumConcurrentCalls: Int = 1024,
         maximumQueuedCalls: Int = 10_000, maximumMessageSize: Int = 64 << 20,
         exposeErrorDetails: Bool = ServerOptions.isDebugBuild, handlerExecution: HandlerExecution = .inline,
-        ioThreadTaskBudget: Duration = .milliseconds(2),
+        ioThreadTaskBudget: Duration = .milliseconds(10),
         logger: Logger = Logger(label: "zerorpc.server"), resultStore: (any ResultStore)? = nil,
         deferredServerID: DeferredServerID? = nil, deferredTimeToLive: Duration = .seconds(600),
         deferredTokenBinding: DeferredTokenBinding = .bearer, interceptors: [any ServerInterceptor] = [],

@@ -58,7 +58,8 @@ extension ServerLoop {
         case ("_zpc_more", _):
             guard let credit = Self.credit(in: event) else {
                 // Ignoring it would stall the stream for good: end it with a reason.
-                options.logger.warning("zerorpc server: malformed _zpc_more on call \(callNumber); ending the stream")
+                warnAboutInput(
+                    from: call.incoming.peerIdentity, "malformed _zpc_more on call \(callNumber); ending the stream")
                 failStream(callNumber, name: "ProtocolError", message: "_zpc_more needs one positive integer")
                 return
             }

@@ -111,10 +111,14 @@ import Testing
         await harness.server.close()
     }
 
+    /// Channel events sent as requests are never run as calls; they get an ERR, since
+    /// their message_id is readable (issue 17: answer wherever the id is known).
     @Test func protocolEventsOutsideAChannelAreNeverCalls() async throws {
         let harness = try Harness()
-        harness.peer.sendRequest("_zpc_hb", arguments: encoded([0]))
-        harness.peer.sendRequest("_zpc_more", arguments: encoded([10]))
+        let heartbeat = harness.peer.sendRequest("_zpc_hb", arguments: encoded([0]))
+        await harness.expectError(named: "ProtocolError", for: heartbeat)
+        let more = harness.peer.sendRequest("_zpc_more", arguments: encoded([10]))
+        await harness.expectError(named: "ProtocolError", for: more)
         let stray = EventEncoder.encode(
             messageID: MessageIDGenerator.shared.next(), responseTo: MessageIDGenerator.shared.next()[...], name: "add",
             arguments: encoded([1, 2]))
