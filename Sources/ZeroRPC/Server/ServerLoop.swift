@@ -137,6 +137,14 @@ final class ServerLoop {
                 } catch {
                     reply.fail(.invalidEndpoint(endpoint, reason: error.description))
                 }
+            case .connectToBroker(let endpoint, let reply):
+                do throws(TransportError) {
+                    try socket.setOption(ZMQ_PROBE_ROUTER, 1)
+                    try socket.connect(endpoint)
+                    reply.succeed(())
+                } catch {
+                    reply.fail(.invalidEndpoint(endpoint, reason: error.description))
+                }
             case .finished(let callNumber, let reply):
                 finish(callNumber, reply: reply)
             case .streamEvent(let callNumber, let payload):
@@ -343,7 +351,7 @@ final class ServerLoop {
         for command in remaining {
             switch command {
             case .bind(_, let reply): reply.fail(.closed)
-            case .connect(_, let reply): reply.fail(.closed)
+            case .connect(_, let reply), .connectToBroker(_, let reply): reply.fail(.closed)
             case .finished, .streamEvent: break
             case .waitUntilClosed(let waiter): waiter.resume()
             case .refuseNewCalls(let waiter): waiter.resume()

@@ -1,0 +1,199 @@
+import CZeroMQ
+
+/// The broker's thread: owns both ROUTER sockets, polls them, and moves each message to
+/// the side its routing says. Created, used and closed on that one thread.
+final class BrokerLoop {
+    let frontendEndpoint: String
+    let backendEndpoint: String
+
+    private let frontend: ZMQSocket
+    private let backend: ZMQSocket
+    private let options: BrokerOptions
+    private let wakeUp: WakeUpSignal
+    private let state: LockedValue<Broker.SharedState>
+    private var routes = BrokerRoutes()
+    private var lastExpiry = ContinuousClock.now
+
+    /// Final reply events: the channel ends when the server sends one.
+    private static let finalEvents: Set<String> = ["OK", "ERR", "STREAM_DONE", "DEFERRED"]
+
+    init(
+        frontend frontendAddress: String, backend backendAddress: String, options: BrokerOptions,
+        wakeUp: WakeUpSignal, state: LockedValue<Broker.SharedState>
+    ) throws(RPCError) {
+        self.options = options
+        self.wakeUp = wakeUp
+        self.state = state
+        do throws(TransportError) {
+            frontend = try ZMQSocket(.router)
+            backend = try ZMQSocket(.router)
+            let heartbeat = Int32(clamping: options.heartbeatInterval.components.seconds * 1000)
+            for socket in [frontend, backend] {
+                try socket.setOption(ZMQ_ROUTER_MANDATORY, 1)
+                try socket.setOption(ZMQ_LINGER, 0)
+                try socket.setOption(ZMQ_MAXMSGSIZE, int64: Int64(options.maximumMessageSize))
+            }
+            // ZMTP pings: a server host that stops answering is disconnected, so the next
+            // call to it is refused at once (EHOSTUNREACH) instead of timing out.
+            try backend.setOption(ZMQ_HEARTBEAT_IVL, max(heartbeat, 100))
+            try backend.setOption(ZMQ_HEARTBEAT_TIMEOUT, max(heartbeat * 2, 200))
+        } catch {
+            throw .invalidEndpoint(frontendAddress, reason: error.description)
+        }
+        do throws(TransportError) {
+            frontendEndpoint = try frontend.bind(frontendAddress)
+        } catch {
+            throw .invalidEndpoint(frontendAddress, reason: error.description)
+        }
+        do throws(TransportError) {
+            backendEndpoint = try backend.bind(backendAddress)
+        } catch {
+            throw .invalidEndpoint(backendAddress, reason: error.description)
+        }
+    }
+
+    func run() {
+        let tick = Int(options.heartbeatInterval.components.seconds * 1000 / 2)
+        while !state.withLock({ $0.stopRequested }) {
+            var items = [
+                zmq_pollitem_t(socket: frontend.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0),
+                zmq_pollitem_t(socket: backend.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0),
+                zmq_pollitem_t(socket: nil, fd: wakeUp.fileDescriptor, events: Int16(ZMQ_POLLIN), revents: 0),
+            ]
+            let ready = zmq_poll(&items, 3, max(tick, 50))
+            if ready < 0 && zmq_errno() != EINTR {
+                options.logger.error("zerorpc broker: zmq_poll failed (errno \(zmq_errno())); stopping")
+                break
+            }
+            if items[2].revents != 0 { wakeUp.drain() }
+            if items[1].revents != 0 { drain(backend, fromBackend: true) }
+            if items[0].revents != 0 { drain(frontend, fromBackend: false) }
+            expireIfDue()
+            publishCounts()
+        }
+        frontend.close()
+        backend.close()
+        let waiters = state.withLock { state in
+            state.isStopped = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        wakeUp.release()
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Reads up to a batch of messages, so one busy side cannot starve the other.
+    private func drain(_ socket: ZMQSocket, fromBackend: Bool) {
+        for _ in 0..<256 {
+            let frames: [[UInt8]]?
+            do {
+                frames = try socket.receiveMessage()
+            } catch {
+                options.logger.warning("zerorpc broker: receive failed: \(error)")
+                return
+            }
+            guard let frames else { return }
+            if fromBackend { fromServer(frames) } else { fromClient(frames) }
+        }
+    }
+
+    // MARK: - Client side
+
+    /// `[client, "", payload]`: a new request picks a server; anything else follows its
+    /// channel.
+    private func fromClient(_ frames: [[UInt8]]) {
+        guard frames.count >= 2, let payload = frames.last else { return }
+        let client = frames[0]
+        let event: EventEnvelope
+        do {
+            event = try EventEnvelope(decoding: payload)
+        } catch {
+            options.logger.debug("zerorpc broker: dropped a malformed client message: \(error)")
+            return
+        }
+        let now = ContinuousClock.now
+        if let responseTo = event.responseTo {
+            let key = BrokerRoutes.ChannelKey(client: client, messageID: Array(responseTo))
+            guard let server = routes.server(for: key, now: now) else {
+                options.logger.debug("zerorpc broker: dropped '\(event.name)' for an unknown channel")
+                return
+            }
+            if backend.send([server, client, [], payload]) == .unreachable { serverGone(server) }
+            if event.name == "_zpc_close" { routes.close(key) }
+            return
+        }
+        let key = BrokerRoutes.ChannelKey(client: client, messageID: Array(event.messageID))
+        guard routes.channelCount < options.maximumChannels else {
+            refuse(event, client: client, name: "BrokerBusy", "the broker tracks too many open calls")
+            return
+        }
+        for server in routes.candidates() {
+            switch backend.send([server, client, [], payload]) {
+            case .sent:
+                routes.open(key, on: server, now: now)
+                return
+            case .unreachable:
+                serverGone(server)
+            case .wouldBlock, .failed:
+                continue
+            }
+        }
+        refuse(event, client: client, name: "NoServer", "no server behind the broker can take the call")
+    }
+
+    private func refuse(_ event: EventEnvelope, client: [UInt8], name: String, _ message: String) {
+        let reply = EventEncoder.error(responseTo: event.messageID, name: name, message: message)
+        _ = frontend.send([client, [], reply])
+    }
+
+    // MARK: - Server side
+
+    /// `[server, ""]` announces a server (`ZMQ_PROBE_ROUTER`); `[server, client…, "",
+    /// payload]` is a reply, sent back by its routing frames.
+    private func fromServer(_ frames: [[UInt8]]) {
+        guard let server = frames.first else { return }
+        routes.addServer(server)
+        guard frames.count >= 3, let payload = frames.last, !payload.isEmpty else {
+            options.logger.info("zerorpc broker: server attached (\(routes.servers.count) now)")
+            return
+        }
+        var routing = Array(frames.dropFirst().dropLast())
+        if routing.last?.isEmpty == true { routing.removeLast() }
+        guard let client = routing.first else { return }
+        if let event = try? EventEnvelope(decoding: payload), let responseTo = event.responseTo {
+            let key = BrokerRoutes.ChannelKey(client: client, messageID: Array(responseTo))
+            if Self.finalEvents.contains(event.name) {
+                routes.close(key)
+            } else {
+                _ = routes.server(for: key, now: .now)
+            }
+        }
+        _ = frontend.send(routing + [[], payload])
+    }
+
+    private func serverGone(_ server: [UInt8]) {
+        let dropped = routes.removeServer(server)
+        options.logger.warning(
+            "zerorpc broker: a server is gone (\(routes.servers.count) left); its \(dropped) open call(s) will fail as lost"
+        )
+    }
+
+    // MARK: - Housekeeping
+
+    private func expireIfDue() {
+        let now = ContinuousClock.now
+        guard now - lastExpiry >= options.heartbeatInterval else { return }
+        lastExpiry = now
+        let expired = routes.expire(silentSince: now - options.heartbeatInterval * 3)
+        if expired > 0 { options.logger.debug("zerorpc broker: forgot \(expired) silent channel(s)") }
+    }
+
+    private func publishCounts() {
+        let servers = routes.servers.count
+        let channels = routes.channelCount
+        state.withLock { state in
+            state.serverCount = servers
+            state.channelCount = channels
+        }
+    }
+}
