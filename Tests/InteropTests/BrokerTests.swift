@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import ZeroRPC
+
+/// A `Broker` in this process with three ops test servers (Tests/OpsTestServer), each a
+/// process of its own attached to its backend, and a plain client on its frontend.
+@Suite struct BrokerTests {
+    static let heartbeat: Duration = .seconds(1)
+
+    /// A broker on free loopback ports with three attached servers `a`, `b`, `c`.
+    private static func brokerWithThreeServers() async throws -> (Broker, [String: PythonPeer], Client) {
+        let broker = try Broker(
+            frontend: "tcp://127.0.0.1:0", backend: "tcp://127.0.0.1:0",
+            options: BrokerOptions(heartbeatInterval: heartbeat))
+        var servers: [String: PythonPeer] = [:]
+        for id in ["a", "b", "c"] {
+            let (server, _) = try await CommandLineTool.opsServer(
+                id: id, arguments: ["--broker", broker.backendEndpoint, "--heartbeat", "1"])
+            servers[id] = server
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while broker.serverCount < 3 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(broker.serverCount == 3)
+        let client = try Client(
+            connect: [broker.frontendEndpoint], options: ClientOptions(heartbeatInterval: heartbeat))
+        return (broker, servers, client)
+    }
+
+    private static func tearDown(_ broker: Broker, _ servers: [String: PythonPeer], _ client: Client) async {
+        await client.close()
+        for server in servers.values { server.stop() }
+        await broker.close()
+    }
+
+    @Test func spreadsCallsAndKeepsALongCallAndASlowStreamOnTheirServers() async throws {
+        let (broker, servers, client) = try await Self.brokerWithThreeServers()
+
+        // Idle servers take turns.
+        var answered: [String: Int] = [:]
+        for _ in 0..<9 {
+            let id = try await client.call("ops.whoami", []).stringValue ?? "?"
+            answered[id, default: 0] += 1
+        }
+        #expect(answered == ["a": 3, "b": 3, "c": 3])
+
+        // A 12 s call (twelve heartbeat periods) and a stream with pauses longer than a
+        // period: every heartbeat and credit message must reach the server that owns it.
+        async let long = client.call("ops.sleep", [12_000])
+        let stream = try await client.stream("ops.count", [6, 1_500])
+        var items: [MessagePackValue] = []
+        for try await item in stream { items.append(item) }
+        #expect(items == [1, 2, 3, 4, 5, 6])
+        let longServer = try await long.stringValue
+        #expect(longServer.map { ["a", "b", "c"].contains($0) } == true)
+        #expect(broker.openChannelCount == 0)
+        await Self.tearDown(broker, servers, client)
+    }
+
+    @Test func killingOneServerFailsOnlyItsCalls() async throws {
+        let (broker, servers, client) = try await Self.brokerWithThreeServers()
+
+        // One 6 s call per server (fewest open calls first), then server b dies.
+        let calls = (0..<3).map { _ in
+            Task { try await client.call("ops.sleep", [6_000]).stringValue ?? "?" }
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while broker.openChannelCount < 3 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        servers["b"]?.send(signal: SIGKILL)
+
+        var finished: [String] = []
+        var lost = 0
+        for call in calls {
+            do {
+                finished.append(try await call.value)
+            } catch RPCError.lostRemote(let method) {
+                #expect(method == "ops.sleep")
+                lost += 1
+            }
+        }
+        #expect(finished.sorted() == ["a", "c"])
+        #expect(lost == 1)
+
+        // New calls go to the survivors only.
+        var answered: Set<String> = []
+        for _ in 0..<4 { answered.insert(try await client.call("ops.whoami", []).stringValue ?? "?") }
+        #expect(answered == ["a", "c"])
+        #expect(broker.serverCount == 2)
+        await Self.tearDown(broker, servers, client)
+    }
+}
