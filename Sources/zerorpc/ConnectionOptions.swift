@@ -8,8 +8,11 @@ struct ConnectionOptions: ParsableArguments {
     @Argument(help: "The server's endpoint, e.g. tcp://127.0.0.1:4242 or ipc:///tmp/calc.")
     var endpoint: String
 
-    @Option(help: "Seconds to wait for the connection and for the first reply.")
+    @Option(help: "Seconds to wait for the first reply (heartbeats keep a long call alive after it).")
     var timeout: Double = 30
+
+    @Option(help: "Seconds to wait for the connection before giving up.")
+    var connectTimeout: Double = 5
 
     @Option(help: "Heartbeat period in seconds; must match the server's.")
     var heartbeat: Double = 5
@@ -40,10 +43,10 @@ struct ConnectionOptions: ParsableArguments {
                 heartbeatInterval: .milliseconds(Int64(max(heartbeat, 0.01) * 1000)), lingerOnClose: .seconds(1),
                 security: security))
         do {
-            try await client.waitConnected(timeout: timeoutDuration)
+            try await client.waitConnected(timeout: .milliseconds(Int64(max(connectTimeout, 0.001) * 1000)))
         } catch {
             await client.close()
-            throw ToolError("not connected to \(endpoint) within \(timeout) s: connection refused or no answer")
+            throw ToolError("not connected to \(endpoint) within \(connectTimeout) s: connection refused or no answer")
         }
         return client
     }

@@ -18,9 +18,7 @@ import ZeroRPC
                 id: id, arguments: ["--broker", broker.backendEndpoint, "--heartbeat", "1"])
             servers[id] = server
         }
-        let deadline = ContinuousClock.now + .seconds(10)
-        while broker.serverCount < 3 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(broker.serverCount == 3)
+        try await waitUntil { broker.serverCount == 3 }
         let client = try Client(
             connect: [broker.frontendEndpoint], options: ClientOptions(heartbeatInterval: heartbeat))
         return (broker, servers, client)
@@ -63,10 +61,7 @@ import ZeroRPC
         let calls = (0..<3).map { _ in
             Task { try await client.call("ops.sleep", [6_000]).stringValue ?? "?" }
         }
-        let deadline = ContinuousClock.now + .seconds(10)
-        while broker.openChannelCount < 3 && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await Self.waitUntil { broker.openChannelCount == 3 }
         servers["b"]?.send(signal: SIGKILL)
 
         var finished: [String] = []
@@ -88,5 +83,32 @@ import ZeroRPC
         #expect(answered == ["a", "c"])
         #expect(broker.serverCount == 2)
         await Self.tearDown(broker, servers, client)
+    }
+
+    @Test func anAttachedServerAnnouncesItselfAgainToARestartedBroker() async throws {
+        let first = try Broker(
+            frontend: "tcp://127.0.0.1:0", backend: "tcp://127.0.0.1:0",
+            options: BrokerOptions(heartbeatInterval: Self.heartbeat))
+        let (server, _) = try await CommandLineTool.opsServer(
+            id: "a", arguments: ["--broker", first.backendEndpoint, "--heartbeat", "1"])
+        defer { server.stop() }
+        try await Self.waitUntil { first.serverCount == 1 }
+        await first.close()
+
+        let second = try Broker(
+            frontend: first.frontendEndpoint, backend: first.backendEndpoint,
+            options: BrokerOptions(heartbeatInterval: Self.heartbeat))
+        try await Self.waitUntil { second.serverCount == 1 }
+        let client = try Client(
+            connect: [second.frontendEndpoint], options: ClientOptions(heartbeatInterval: Self.heartbeat))
+        #expect(try await client.call("ops.whoami", []) == "a")
+        await client.close()
+        await second.close()
+    }
+
+    private static func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition() && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(condition())
     }
 }

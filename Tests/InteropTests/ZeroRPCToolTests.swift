@@ -135,6 +135,14 @@ import ZeroRPC
         #expect(try await CommandLineTool.run(["call", endpoint, "add", "2", "3"]).stdout == ["5"])
     }
 
+    @Test func saysWhenNothingAnswersAtTheEndpoint() async throws {
+        let start = ContinuousClock.now
+        let run = try await CommandLineTool.run(["ping", "--connect-timeout", "0.5", "tcp://127.0.0.1:1"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("not connected to tcp://127.0.0.1:1 within 0.5 s"))
+        #expect(ContinuousClock.now - start < .seconds(10))
+    }
+
     @Test func keygenMakesAPairThatSecuresACall() async throws {
         let generated = try await CommandLineTool.run(["keygen", "--json"])
         let pair = try #require(
@@ -148,7 +156,9 @@ import ZeroRPC
         let endpoint = try server.bind("tcp://127.0.0.1:0")
         let call = try await CommandLineTool.run(["call", "--curve-server-key", keyPair.publicKey, endpoint, "hello"])
         #expect(call.stdout == [#""hello true""#])
-        let plain = try await CommandLineTool.run(["call", "--timeout", "1", endpoint, "hello"])
+        let plain = try await CommandLineTool.run([
+            "call", "--connect-timeout", "1", "--timeout", "1", endpoint, "hello",
+        ])
         #expect(plain.status != 0)
         await server.close()
     }

@@ -139,7 +139,10 @@ final class ServerLoop {
                 }
             case .connectToBroker(let endpoint, let reply):
                 do throws(TransportError) {
+                    // A fresh pipe per connection (IMMEDIATE) re-sends the probe after
+                    // the broker restarts.
                     try socket.setOption(ZMQ_PROBE_ROUTER, 1)
+                    try socket.setOption(ZMQ_IMMEDIATE, 1)
                     try socket.connect(endpoint)
                     reply.succeed(())
                 } catch {
