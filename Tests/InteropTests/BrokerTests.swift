@@ -41,6 +41,20 @@ import ZeroRPC
         }
         #expect(answered == ["a": 3, "b": 3, "c": 3])
 
+        // Deferred calls: each lands on another server, whose memory store alone holds
+        // the job; the broker sends the polls (`_zpc_result`, new channels) to it.
+        var deferredBy: Set<String> = []
+        for _ in 0..<3 {
+            let id = try await client.unary(
+                "ops.sleep", options: CallOptions(deferAfter: .milliseconds(50)), declaredErrors: [],
+                arguments: { writer in
+                    writer.writeArrayHeader(1)
+                    writer.write(Int64(400))
+                }, result: { try $0.readString() })
+            deferredBy.insert(id)
+        }
+        #expect(deferredBy == ["a", "b", "c"])
+
         // A 12 s call (twelve heartbeat periods) and a stream with pauses longer than a
         // period: every heartbeat and credit message must reach the server that owns it.
         async let long = client.call("ops.sleep", [12_000])

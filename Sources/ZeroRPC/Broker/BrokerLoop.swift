@@ -127,7 +127,15 @@ final class BrokerLoop {
             refuse(event, client: client, name: "BrokerBusy", "the broker tracks too many open calls")
             return
         }
-        for server in routes.candidates() {
+        var candidates = routes.candidates()
+        if let issuer = Self.tokenIssuer(of: event, requestNames: DeferredWire.requestNames),
+            let owner = routes.server(issuing: issuer)
+        {
+            // A deferred poll goes to the server holding the job; the others follow only
+            // if it is gone (they may share its result store).
+            candidates = [owner] + candidates.filter { $0 != owner }
+        }
+        for server in candidates {
             switch backend.send([server, client, [], payload]) {
             case .sent:
                 routes.open(key, on: server, now: now)
@@ -162,6 +170,9 @@ final class BrokerLoop {
         guard let client = routing.first else { return }
         if let event = try? EventEnvelope(decoding: payload), let responseTo = event.responseTo {
             let key = BrokerRoutes.ChannelKey(client: client, messageID: Array(responseTo))
+            if let issuer = Self.tokenIssuer(of: event, requestNames: [DeferredWire.deferredEvent]) {
+                routes.learn(issuer: issuer, on: server)
+            }
             if Self.finalEvents.contains(event.name) {
                 routes.close(key)
             } else {
@@ -169,6 +180,17 @@ final class BrokerLoop {
             }
         }
         _ = frontend.send(routing + [[], payload])
+    }
+
+    /// The issuer of the token that is the first argument of `event`, when its name is
+    /// one of `requestNames` (`DEFERRED [token]`, `_zpc_result [token, wait]` …).
+    private static func tokenIssuer(of event: EventEnvelope, requestNames: Set<String>) -> DeferredServerID? {
+        guard requestNames.contains(event.name) else { return nil }
+        var reader = MessagePackReader(bytes: Array(event.argumentBytes))
+        guard (try? reader.readArrayHeader()) ?? 0 > 0, let token = try? DeferredToken(from: &reader) else {
+            return nil
+        }
+        return token.issuer
     }
 
     private func serverGone(_ server: [UInt8]) {

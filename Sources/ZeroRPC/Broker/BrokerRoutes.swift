@@ -22,6 +22,9 @@ struct BrokerRoutes {
     private var channels: [ChannelKey: Channel] = [:]
     /// Where the round robin among equally loaded servers resumes.
     private var cursor = 0
+    /// The server behind each deferred-token issuer id, learned from `DEFERRED` replies,
+    /// so `_zpc_result` and friends reach the server that holds the job.
+    private var issuers: [DeferredServerID: [UInt8]] = [:]
 
     var channelCount: Int { channels.count }
 
@@ -35,6 +38,7 @@ struct BrokerRoutes {
     @discardableResult
     mutating func removeServer(_ identity: [UInt8]) -> Int {
         servers.removeAll { $0.identity == identity }
+        issuers = issuers.filter { $0.value != identity }
         let before = channels.count
         channels = channels.filter { $0.value.server != identity }
         if cursor >= servers.count { cursor = 0 }
@@ -48,6 +52,17 @@ struct BrokerRoutes {
         let rotated = (0..<servers.count).map { servers[(cursor + $0) % servers.count] }
         return rotated.enumerated().sorted { ($0.element.open, $0.offset) < ($1.element.open, $1.offset) }
             .map(\.element.identity)
+    }
+
+    /// Notes that `server` issues deferred tokens as `issuer`.
+    mutating func learn(issuer: DeferredServerID, on server: [UInt8]) {
+        guard servers.contains(where: { $0.identity == server }) else { return }
+        issuers[issuer] = server
+    }
+
+    /// The server that issued tokens as `issuer`, if it is still attached.
+    func server(issuing issuer: DeferredServerID) -> [UInt8]? {
+        issuers[issuer]
     }
 
     /// Records that `server` took the request `key`; the next call starts after it.

@@ -71,4 +71,14 @@ import Testing
         #expect(routes.server(for: key(1, 2), now: now) == a)
         #expect(routes.servers.first?.open == 1)
     }
+
+    @Test func deferredIssuersAreRememberedUntilTheirServerGoes() throws {
+        var routes = BrokerRoutes()
+        for server in [a, b] { routes.addServer(server) }
+        let issuer = try #require(DeferredServerID("srv-b"))
+        routes.learn(issuer: issuer, on: b)
+        #expect(routes.server(issuing: issuer) == b)
+        routes.removeServer(b)
+        #expect(routes.server(issuing: issuer) == nil)
+    }
 }
