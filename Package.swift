@@ -115,13 +115,13 @@ let package = Package(
         // A server in a process of its own, for the deferred tests that need two processes.
         .executableTarget(
             name: "zerorpc-deferred-test-server",
-            dependencies: ["ZeroRPC"],
+            dependencies: ["ZeroRPC", "ZeroRPCTestSupport"],
             path: "Tests/DeferredTestServer"
         ),
         // A generated-code server in a process of its own, for the CLI and broker tests.
         .executableTarget(
             name: "zerorpc-ops-test-server",
-            dependencies: ["ZeroRPC"],
+            dependencies: ["ZeroRPC", "ZeroRPCTestSupport"],
             path: "Tests/OpsTestServer",
             plugins: [.plugin(name: "ZeroRPCGenerator")]
         ),

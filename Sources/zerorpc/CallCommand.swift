@@ -9,23 +9,16 @@ struct CallCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Argument(help: "The method's wire name, e.g. calc.add.")
-    var method: String
+    @OptionGroup var target: CallTarget
 
     @Option(help: "Ask for a deferred result after this many milliseconds, then wait for it.")
     var deferAfter: Int?
 
-    @Flag(help: "Send the arguments as given, without checking them against the server's IDL.")
-    var noCheck = false
-
-    @Argument(parsing: .allUnrecognized, help: "Arguments, each as JSON; text that is not JSON is sent as a string.")
-    var arguments: [String] = []
-
     func run() async throws {
         let output = Output(json: connection.json)
+        let method = target.method
         try await withClient(connection) { client in
-            let call = try await PreparedCall(
-                client: client, method: method, arguments: arguments, check: !noCheck, options: connection.callOptions)
+            let call = try await PreparedCall(client: client, target: target, options: connection.callOptions)
             if call.isStream {
                 throw ToolError("\(method) is a stream; use `zerorpc stream`")
             }
@@ -71,18 +64,30 @@ struct CallCommand: AsyncParsableCommand {
     }
 }
 
+/// The method and arguments of `call` and `stream`, as typed on the command line.
+struct CallTarget: ParsableArguments {
+    @Argument(help: "The method's wire name, e.g. calc.add.")
+    var method: String
+
+    @Flag(help: "Send the arguments as given, without checking them against the server's IDL.")
+    var noCheck = false
+
+    @Argument(parsing: .allUnrecognized, help: "Arguments, each as JSON; text that is not JSON is sent as a string.")
+    var arguments: [String] = []
+}
+
 /// A call's arguments parsed from JSON and, when the server told its IDL, checked
 /// against the method; also how to present what comes back.
 struct PreparedCall {
     let arguments: [MessagePackValue]
     let method: InterfaceCatalog.Method?
-    let catalog: InterfaceCatalog
 
-    init(client: Client, method name: String, arguments texts: [String], check: Bool, options: CallOptions) async throws
-    {
-        let parsed = texts.map { JSONText.parse($0) ?? .string($0) }
-        catalog = check ? await InterfaceCatalog.load(from: client, options: options) : InterfaceCatalog(interfaces: [])
-        method = catalog.method(named: name)
+    init(client: Client, target: CallTarget, options: CallOptions) async throws {
+        let parsed = target.arguments.map { JSONText.parse($0) ?? .string($0) }
+        let catalog =
+            target.noCheck
+            ? InterfaceCatalog(interfaces: []) : await InterfaceCatalog.load(from: client, options: options)
+        method = catalog.method(named: target.method)
         arguments = try method?.check(parsed) ?? parsed
     }
 

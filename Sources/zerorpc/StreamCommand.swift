@@ -12,21 +12,14 @@ struct StreamCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Argument(help: "The method's wire name, e.g. calc.count.")
-    var method: String
-
-    @Flag(help: "Send the arguments as given, without checking them against the server's IDL.")
-    var noCheck = false
-
-    @Argument(parsing: .allUnrecognized, help: "Arguments, each as JSON; text that is not JSON is sent as a string.")
-    var arguments: [String] = []
+    @OptionGroup var target: CallTarget
 
     func run() async throws {
         let output = Output(json: connection.json)
         let interrupted = Atomic<Bool>(false)
+        let method = target.method
         try await withClient(connection) { client in
-            let call = try await PreparedCall(
-                client: client, method: method, arguments: arguments, check: !noCheck, options: connection.callOptions)
+            let call = try await PreparedCall(client: client, target: target, options: connection.callOptions)
             let start = ContinuousClock.now
             let reading = Task {
                 var count = 0

@@ -8,6 +8,7 @@
 import Foundation
 import Synchronization
 import ZeroRPC
+import ZeroRPCTestSupport
 
 final class OpsServer: Ops.Service {
     let id: String
@@ -55,33 +56,21 @@ final class OpsServer: Ops.Service {
     func whoami(context: ServerContext) async throws -> String { id }
 }
 
-func argument(_ name: String) -> String? {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-    return arguments[index + 1]
-}
-
-guard let id = argument("--id"), argument("--bind") != nil || argument("--broker") != nil else {
+guard let id = commandLineValue(after: "--id"),
+    commandLineValue(after: "--bind") != nil || commandLineValue(after: "--broker") != nil
+else {
     FileHandle.standardError.write(Data("usage: --id NAME (--bind ENDPOINT | --broker BACKEND) [--heartbeat S]\n".utf8))
     exit(2)
 }
-let heartbeat = argument("--heartbeat").flatMap(Double.init) ?? 5
+let heartbeat = commandLineValue(after: "--heartbeat").flatMap(Double.init) ?? 5
 let server = Server(name: "ops-\(id)", options: ServerOptions(heartbeatInterval: .milliseconds(Int(heartbeat * 1000))))
 try server.register(OpsServer(id: id))
-if let endpoint = argument("--bind") {
+if let endpoint = commandLineValue(after: "--bind") {
     FileHandle.standardOutput.write(Data("READY \(try server.bind(endpoint))\n".utf8))
-} else if let backend = argument("--broker") {
+} else if let backend = commandLineValue(after: "--broker") {
     try server.connect(toBroker: backend)
     FileHandle.standardOutput.write(Data("READY \(backend)\n".utf8))
 }
 
-let stdinClosed = Task.detached {
-    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-        Thread {
-            _ = FileHandle.standardInput.readDataToEndOfFile()
-            continuation.resume()
-        }.start()
-    }
-}
-await stdinClosed.value
+await waitUntilStandardInputCloses()
 await server.close()
