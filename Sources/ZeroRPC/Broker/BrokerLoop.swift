@@ -27,7 +27,7 @@ final class BrokerLoop {
         do throws(TransportError) {
             frontend = try ZMQSocket(.router)
             backend = try ZMQSocket(.router)
-            let heartbeat = Int32(clamping: options.heartbeatInterval.components.seconds * 1000)
+            let heartbeat = Int32(clamping: Self.milliseconds(options.heartbeatInterval))
             for socket in [frontend, backend] {
                 try socket.setOption(ZMQ_ROUTER_MANDATORY, 1)
                 try socket.setOption(ZMQ_LINGER, 0)
@@ -53,7 +53,7 @@ final class BrokerLoop {
     }
 
     func run() {
-        let tick = Int(options.heartbeatInterval.components.seconds * 1000 / 2)
+        let tick = Int(clamping: Self.milliseconds(options.heartbeatInterval) / 2)
         while !state.withLock({ $0.stopRequested }) {
             var items = [
                 zmq_pollitem_t(socket: frontend.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0),
@@ -208,6 +208,11 @@ final class BrokerLoop {
         lastExpiry = now
         let expired = routes.expire(silentSince: now - options.heartbeatInterval * 3)
         if expired > 0 { options.logger.debug("zerorpc broker: forgot \(expired) silent channel(s)") }
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return max(0, seconds) &* 1000 &+ max(0, attoseconds) / 1_000_000_000_000_000
     }
 
     private func publishCounts() {

@@ -14,6 +14,7 @@ public struct BrokerOptions: Sendable {
     /// Where the broker logs servers joining and leaving and dropped messages.
     public var logger: Logger
 
+    /// Broker settings; the defaults suit clients and servers with default options.
     public init(
         heartbeatInterval: Duration = .seconds(5), maximumChannels: Int = 100_000, maximumMessageSize: Int = 64 << 20,
         logger: Logger = Logger(label: "zerorpc.broker")
