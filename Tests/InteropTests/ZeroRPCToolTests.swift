@@ -135,6 +135,33 @@ import ZeroRPC
         #expect(try await CommandLineTool.run(["call", endpoint, "add", "2", "3"]).stdout == ["5"])
     }
 
+    @Test func brokerCommandRoutesCallsAndStopsOnCtrlC() async throws {
+        let broker = try CommandLineTool.start([
+            "broker", "--frontend", "tcp://127.0.0.1:0", "--backend", "tcp://127.0.0.1:0", "--heartbeat", "1",
+        ])
+        defer { broker.stop() }
+        let ready = try await broker.waitForLine(prefix: "READY frontend ").split(separator: " ").map(String.init)
+        let (frontend, backend) = (ready[0], ready[2])
+        let (server, _) = try await CommandLineTool.opsServer(
+            id: "brokered", arguments: ["--broker", backend, "--heartbeat", "1"])
+        defer { server.stop() }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !broker.stderrText.contains("server attached") && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(broker.stderrText.contains("server attached (1 now)"))
+
+        let call = try await CommandLineTool.run([
+            "call", "--heartbeat", "1", "--json", frontend, "ops.greet", "bob",
+        ])
+        #expect(call.stdout == [#"{"text":"hello, bob","tone":"plain","level":"low"}"#])
+        let stream = try await CommandLineTool.run(["stream", "--heartbeat", "1", frontend, "ops.count", "3"])
+        #expect(stream.stdout == ["1", "2", "3"])
+
+        broker.send(signal: SIGINT)
+        #expect(try await broker.waitForExit(timeout: .seconds(10)) == 0)
+    }
+
     @Test func saysWhenNothingAnswersAtTheEndpoint() async throws {
         let start = ContinuousClock.now
         let run = try await CommandLineTool.run(["ping", "--connect-timeout", "0.5", "tcp://127.0.0.1:1"])
