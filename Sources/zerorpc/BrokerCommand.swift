@@ -26,7 +26,7 @@ struct BrokerCommand: AsyncParsableCommand {
     func run() async throws {
         let broker = try Broker(
             frontend: frontend, backend: backend,
-            options: BrokerOptions(heartbeatInterval: .milliseconds(Int64(max(heartbeat, 0.1) * 1000))))
+            options: BrokerOptions(heartbeatInterval: .seconds(clampedSeconds: heartbeat, minimum: 0.1)))
         let ready = "READY frontend \(broker.frontendEndpoint) backend \(broker.backendEndpoint)\n"
         FileHandle.standardOutput.write(Data(ready.utf8))
         var sources: [any DispatchSourceSignal] = []

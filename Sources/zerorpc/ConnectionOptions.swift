@@ -26,7 +26,7 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(help: "Print JSON, one value per line, for scripts.")
     var json = false
 
-    var timeoutDuration: Duration { .milliseconds(Int64(max(timeout, 0.001) * 1000)) }
+    var timeoutDuration: Duration { .seconds(clampedSeconds: timeout, minimum: 0.001) }
 
     /// A client connected to `endpoint`, once ZeroMQ reports the connection.
     func connect() async throws -> Client {
@@ -40,10 +40,10 @@ struct ConnectionOptions: ParsableArguments {
         let client = try Client(
             connect: [endpoint],
             options: ClientOptions(
-                heartbeatInterval: .milliseconds(Int64(max(heartbeat, 0.01) * 1000)), lingerOnClose: .seconds(1),
+                heartbeatInterval: .seconds(clampedSeconds: heartbeat, minimum: 0.01), lingerOnClose: .seconds(1),
                 security: security))
         do {
-            try await client.waitConnected(timeout: .milliseconds(Int64(max(connectTimeout, 0.001) * 1000)))
+            try await client.waitConnected(timeout: .seconds(clampedSeconds: connectTimeout, minimum: 0.001))
         } catch {
             await client.close()
             throw ToolError("not connected to \(endpoint) within \(connectTimeout) s: connection refused or no answer")
@@ -77,6 +77,13 @@ struct Output {
 }
 
 extension Duration {
+    /// `seconds` from the command line as a duration, kept between `minimum` and a year
+    /// (NaN counts as the minimum), so no typed value can trap the conversion.
+    static func seconds(clampedSeconds seconds: Double, minimum: Double) -> Duration {
+        let bounded = seconds.isNaN ? minimum : Swift.min(Swift.max(seconds, minimum), 365 * 24 * 3600)
+        return .milliseconds(Int64(bounded * 1000))
+    }
+
     /// "0.512 s".
     var secondsText: String {
         let (seconds, attoseconds) = components

@@ -221,7 +221,8 @@ private struct JSONParser {
                 {
                     index += 2
                     let low = try hex4()
-                    code = 0x10000 + ((code - 0xD800) << 10) + (low &- 0xDC00)
+                    guard (0xDC00..<0xE000).contains(low) else { throw Failure() }
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                 }
                 flush()
                 guard let scalar = Unicode.Scalar(code) else { throw Failure() }

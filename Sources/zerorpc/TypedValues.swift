@@ -36,6 +36,7 @@ struct TypedValues {
             return .binary(Data(text.utf8))
         case .timestamp:
             if let seconds = value.doubleValue {
+                guard seconds.isFinite, abs(seconds) < 1e15 else { throw mismatch("seconds since 1970 within range") }
                 let whole = seconds.rounded(.down)
                 return .timestamp(Timestamp(seconds: Int64(whole), nanoseconds: UInt32((seconds - whole) * 1e9)))
             }
