@@ -23,10 +23,23 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(help: "Heartbeat period in seconds of the clients and servers behind the broker.")
     var heartbeat: Double = 5
 
+    @Option(help: "The broker's CurveZMQ secret key (Z85): clients must then use its public key.")
+    var curveSecretKey: String?
+
+    @Option(help: "With --curve-secret-key: a client public key to admit (repeatable); default any.")
+    var allowClientKey: [String] = []
+
     func run() async throws {
-        let broker = try Broker(
-            frontend: frontend, backend: backend,
-            options: BrokerOptions(heartbeatInterval: .seconds(clampedSeconds: heartbeat, minimum: 0.1)))
+        var options = BrokerOptions(heartbeatInterval: .seconds(clampedSeconds: heartbeat, minimum: 0.1))
+        if let curveSecretKey {
+            let keyPair = try CurveKeyPair(secretKey: curveSecretKey)
+            options.frontendSecurity = .curve(
+                keyPair: keyPair, allowedClientKeys: allowClientKey.isEmpty ? nil : Set(allowClientKey))
+            FileHandle.standardError.write(Data("clients need --curve-server-key \(keyPair.publicKey)\n".utf8))
+        } else if !allowClientKey.isEmpty {
+            throw ToolError("--allow-client-key needs --curve-secret-key")
+        }
+        let broker = try Broker(frontend: frontend, backend: backend, options: options)
         let ready = "READY frontend \(broker.frontendEndpoint) backend \(broker.backendEndpoint)\n"
         FileHandle.standardOutput.write(Data(ready.utf8))
         var sources: [any DispatchSourceSignal] = []

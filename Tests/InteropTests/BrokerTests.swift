@@ -122,6 +122,32 @@ import ZeroRPC
         await second.close()
     }
 
+    @Test func aCurveFrontendAdmitsOnlyClientsWithItsKey() async throws {
+        let keys = try CurveKeyPair.generate()
+        let broker = try Broker(
+            frontend: "tcp://127.0.0.1:0", backend: "tcp://127.0.0.1:0",
+            options: BrokerOptions(heartbeatInterval: Self.heartbeat, frontendSecurity: .curve(keyPair: keys)))
+        let (server, _) = try await CommandLineTool.opsServer(
+            id: "a", arguments: ["--broker", broker.backendEndpoint, "--heartbeat", "1"])
+        defer { server.stop() }
+        try await Self.waitUntil { broker.serverCount == 1 }
+
+        let secure = try Client(
+            connect: [broker.frontendEndpoint],
+            options: ClientOptions(heartbeatInterval: Self.heartbeat, security: .curve(serverPublicKey: keys.publicKey))
+        )
+        #expect(try await secure.call("ops.whoami", []) == "a")
+        await secure.close()
+
+        let plain = try Client(
+            connect: [broker.frontendEndpoint], options: ClientOptions(heartbeatInterval: Self.heartbeat))
+        await #expect(throws: RPCError.self) {
+            try await plain.call("ops.whoami", [], options: CallOptions(timeout: .milliseconds(500)))
+        }
+        await plain.close()
+        await broker.close()
+    }
+
     private static func waitUntil(_ condition: () -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(10)
         while !condition() && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }

@@ -38,8 +38,10 @@ public final class Broker: Sendable {
     }
 
     /// Binds both sides and starts routing on a thread of its own.
-    /// - Throws: `RPCError.invalidEndpoint` when an endpoint cannot be bound.
+    /// - Throws: `RPCError.invalidEndpoint` when an endpoint cannot be bound, a
+    ///   `CurveKeyError` for a malformed allowed client key.
     public init(frontend: String, backend: String, options: BrokerOptions = .init()) throws {
+        try options.frontendSecurity.validate()
         let wakeUp = try WakeUpSignal()
         self.wakeUp = wakeUp
         let bound = BlockingReply<[String]>()

@@ -33,6 +33,7 @@ final class BrokerLoop {
                 try socket.setOption(ZMQ_LINGER, 0)
                 try socket.setOption(ZMQ_MAXMSGSIZE, int64: Int64(options.maximumMessageSize))
             }
+            try frontend.applySecurity(options.frontendSecurity)
             // ZMTP pings: a server host that stops answering is disconnected, so the next
             // call to it is refused at once (EHOSTUNREACH) instead of timing out.
             try backend.setOption(ZMQ_HEARTBEAT_IVL, max(heartbeat, 100))
