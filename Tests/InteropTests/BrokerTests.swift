@@ -111,15 +111,58 @@ import ZeroRPC
         try await Self.waitUntil { first.serverCount == 1 }
         await first.close()
 
-        let second = try Broker(
-            frontend: first.frontendEndpoint, backend: first.backendEndpoint,
-            options: BrokerOptions(heartbeatInterval: Self.heartbeat))
+        // libzmq closes a listener on its own thread after `close()` returned, so the
+        // port may be busy for a moment, as for a broker restarted in a new process.
+        var restarted: Broker?
+        let deadline = ContinuousClock.now + .seconds(10)
+        while restarted == nil {
+            do {
+                restarted = try Broker(
+                    frontend: first.frontendEndpoint, backend: first.backendEndpoint,
+                    options: BrokerOptions(heartbeatInterval: Self.heartbeat))
+            } catch RPCError.invalidEndpoint where ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        let second = try #require(restarted)
         try await Self.waitUntil { second.serverCount == 1 }
         let client = try Client(
             connect: [second.frontendEndpoint], options: ClientOptions(heartbeatInterval: Self.heartbeat))
         #expect(try await client.call("ops.whoami", []) == "a")
         await client.close()
         await second.close()
+    }
+
+    @Test func oneWayCallsPassWithoutLeavingChannelsOpen() async throws {
+        let broker = try Broker(
+            frontend: "tcp://127.0.0.1:0", backend: "tcp://127.0.0.1:0",
+            options: BrokerOptions(heartbeatInterval: Self.heartbeat))
+        let (server, _) = try await CommandLineTool.opsServer(
+            id: "a", arguments: ["--broker", broker.backendEndpoint, "--heartbeat", "1"])
+        defer { server.stop() }
+        try await Self.waitUntil { broker.serverCount == 1 }
+        let client = try Client(
+            connect: [broker.frontendEndpoint], options: ClientOptions(heartbeatInterval: Self.heartbeat))
+
+        // The first call teaches the client the server's extensions, so the notes go
+        // out flagged one-way and get no reply at all.
+        #expect(try await client.call("ops.whoami", []) == "a")
+        for text in ["x", "y", "z"] {
+            try await client.oneway("ops.note", options: .defaults) { writer in
+                writer.writeArrayHeader(1)
+                writer.write(text)
+            }
+        }
+        var notes: MessagePackValue = []
+        let deadline = ContinuousClock.now + .seconds(10)
+        while notes != ["x", "y", "z"] && ContinuousClock.now < deadline {
+            notes = try await client.call("ops.notes", [])
+        }
+        #expect(notes == ["x", "y", "z"])
+        // Well before a silent channel would expire (three heartbeat periods).
+        try await Self.waitUntil(within: .seconds(1)) { broker.openChannelCount == 0 }
+        await client.close()
+        await broker.close()
     }
 
     @Test func aCurveFrontendAdmitsOnlyClientsWithItsKey() async throws {
@@ -148,8 +191,8 @@ import ZeroRPC
         await broker.close()
     }
 
-    private static func waitUntil(_ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
+    private static func waitUntil(within timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
         while !condition() && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(condition())
     }

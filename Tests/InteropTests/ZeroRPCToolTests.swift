@@ -39,6 +39,36 @@ import ZeroRPC
         #expect(deferred.stderr.contains("deferred after 50 ms"))
     }
 
+    @Test func checksStructArgumentsFieldByField() async throws {
+        let (server, endpoint) = try await CommandLineTool.opsServer(id: "cli")
+        defer { server.stop() }
+
+        // An integer-valued enum goes out as its number and comes back by name; a
+        // defaulted field may be left out; a timestamp takes an ISO 8601 date.
+        let echoed = try await CommandLineTool.run([
+            "call", "--json", endpoint, "ops.echo_greeting", #"{"text": "hi", "level": "high"}"#,
+            "1970-01-02T00:00:00Z",
+        ])
+        #expect(echoed.stdout == [#"{"text":"hi @86400","tone":"plain","level":"high"}"#])
+
+        let unknownField = try await CommandLineTool.run([
+            "call", endpoint, "ops.echo_greeting", #"{"text": "hi", "colour": "red"}"#,
+        ])
+        #expect(
+            unknownField.stderr.contains(
+                "argument `greeting` of ops.echo_greeting: Greeting has no field `colour` (fields: level, text, tone)"))
+        let missingField = try await CommandLineTool.run(["call", endpoint, "ops.echo_greeting", #"{"tone": "loud"}"#])
+        #expect(missingField.stderr.contains("argument `greeting` of ops.echo_greeting: Greeting needs field `text`"))
+        let badLevel = try await CommandLineTool.run([
+            "call", endpoint, "ops.echo_greeting", #"{"text": "a", "level": 7}"#,
+        ])
+        #expect(
+            badLevel.stderr.contains(
+                "argument `greeting` of ops.echo_greeting.level: 7 is not a case of Level (low, high)"))
+        let notAStruct = try await CommandLineTool.run(["call", endpoint, "ops.echo_greeting", "[1]"])
+        #expect(notAStruct.stderr.contains("expected a Greeting object, got [1]"))
+    }
+
     @Test func inspectsAndPingsASwiftServer() async throws {
         let (server, endpoint) = try await CommandLineTool.opsServer(id: "cli")
         defer { server.stop() }

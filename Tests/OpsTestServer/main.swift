@@ -13,6 +13,7 @@ import ZeroRPCTestSupport
 final class OpsServer: Ops.Service {
     let id: String
     let closedCount = Atomic<Int64>(0)
+    let recorded = LockedValue<[String]>([])
 
     init(id: String) { self.id = id }
 
@@ -54,6 +55,15 @@ final class OpsServer: Ops.Service {
     }
 
     func whoami(context: ServerContext) async throws -> String { id }
+
+    func note(text: String, context: ServerContext) async throws { recorded.withLock { $0.append(text) } }
+
+    func notes(context: ServerContext) async throws -> [String] { recorded.withLock { $0 } }
+
+    func echoGreeting(greeting: Greeting, sent: Timestamp?, context: ServerContext) async throws -> Greeting {
+        guard let sent else { return greeting }
+        return Greeting(text: "\(greeting.text) @\(sent.seconds)", tone: greeting.tone, level: greeting.level)
+    }
 }
 
 guard let id = commandLineValue(after: "--id"),

@@ -14,6 +14,9 @@ final class BrokerLoop {
     private var routes = BrokerRoutes()
     private var lastExpiry = ContinuousClock.now
 
+    /// Messages each peer's pipe holds before the broker drops (and logs) one.
+    static let pipeDepth: Int32 = 100_000
+
     /// Final reply events: the channel ends when the server sends one.
     private static let finalEvents: Set<String> = ["OK", "ERR", "STREAM_DONE", "DEFERRED"]
 
@@ -32,6 +35,10 @@ final class BrokerLoop {
                 try socket.setOption(ZMQ_ROUTER_MANDATORY, 1)
                 try socket.setOption(ZMQ_LINGER, 0)
                 try socket.setOption(ZMQ_MAXMSGSIZE, int64: Int64(options.maximumMessageSize))
+                // The broker cannot wait for room (it has no queue of its own), so each
+                // peer's pipe is deep; stream credit bounds what a call can have in it.
+                try socket.setOption(ZMQ_SNDHWM, Self.pipeDepth)
+                try socket.setOption(ZMQ_RCVHWM, Self.pipeDepth)
             }
             try frontend.applySecurity(options.frontendSecurity)
             // ZMTP pings: a server host that stops answering is disconnected, so the next
@@ -119,7 +126,7 @@ final class BrokerLoop {
                 options.logger.debug("zerorpc broker: dropped '\(event.name)' for an unknown channel")
                 return
             }
-            if backend.send([server, client, [], payload]) == .unreachable { serverGone(server) }
+            deliver(backend.send([server, client, [], payload]), event, toServer: server)
             if event.name == "_zpc_close" { routes.close(key) }
             return
         }
@@ -139,7 +146,8 @@ final class BrokerLoop {
         for server in candidates {
             switch backend.send([server, client, [], payload]) {
             case .sent:
-                routes.open(key, on: server, now: now)
+                // A flagged one-way call never gets a reply, so it opens no channel.
+                if !event.isFlaggedOneway { routes.open(key, on: server, now: now) }
                 return
             case .unreachable:
                 serverGone(server)
@@ -180,7 +188,19 @@ final class BrokerLoop {
                 _ = routes.server(for: key, now: .now)
             }
         }
-        _ = frontend.send(routing + [[], payload])
+        let outcome = frontend.send(routing + [[], payload])
+        if outcome != .sent && outcome != .unreachable {
+            options.logger.warning("zerorpc broker: dropped a reply for a client whose pipe is full")
+        }
+    }
+
+    /// A follow-up event for `server`: a gone server is forgotten, a full pipe logged.
+    private func deliver(_ outcome: SendOutcome, _ event: EventEnvelope, toServer server: [UInt8]) {
+        switch outcome {
+        case .sent: break
+        case .unreachable: serverGone(server)
+        case .wouldBlock, .failed: options.logger.warning("zerorpc broker: dropped '\(event.name)' for a busy server")
+        }
     }
 
     /// The issuer of the token that is the first argument of `event`, when its name is
