@@ -17,8 +17,11 @@ final class BrokerLoop {
     /// Messages each peer's pipe holds before the broker drops (and logs) one.
     static let pipeDepth: Int32 = 100_000
 
-    /// Final reply events: the channel ends when the server sends one.
-    private static let finalEvents: Set<String> = ["OK", "ERR", "STREAM_DONE", "DEFERRED"]
+    /// Whether a server event ends its channel: `OK`, `ERR`, `STREAM_DONE`, or
+    /// `DEFERRED` (the client polls on channels of their own).
+    private static func endsChannel(_ name: String) -> Bool {
+        StreamEvents.isTerminal(name) || name == DeferredWire.deferredEvent
+    }
 
     init(
         frontend frontendAddress: String, backend backendAddress: String, options: BrokerOptions,
@@ -182,7 +185,7 @@ final class BrokerLoop {
             if let issuer = Self.tokenIssuer(of: event, requestNames: [DeferredWire.deferredEvent]) {
                 routes.learn(issuer: issuer, on: server)
             }
-            if Self.finalEvents.contains(event.name) {
+            if Self.endsChannel(event.name) {
                 routes.close(key)
             } else {
                 _ = routes.server(for: key, now: .now)
