@@ -19,6 +19,7 @@ struct CallCommand: AsyncParsableCommand {
         let method = target.method
         try await withClient(connection) { client in
             let call = try await PreparedCall(client: client, target: target, options: connection.callOptions)
+            try call.refuseGenerator()
             if call.isStream {
                 throw ToolError("\(method) is a stream; use `zerorpc stream`")
             }
@@ -92,11 +93,15 @@ struct PreparedCall {
     }
 
     var isStream: Bool {
-        guard let method else { return false }
-        switch method.definition.kind {
-        case .stream, .generator: return true
-        case .unary, .oneway: return false
-        }
+        guard let method, case .stream = method.definition.kind else { return false }
+        return true
+    }
+
+    /// A two-way generator needs values sent into it at each step, which the tool does
+    /// not do; reading it as a stream would only feed it nil forever.
+    func refuseGenerator() throws {
+        guard let method, case .generator = method.definition.kind else { return }
+        throw ToolError("\(method.wireName) is a two-way generator (\(method.signature)); the CLI reads only streams")
     }
 
     func write(_ writer: inout MessagePackWriter) {

@@ -20,6 +20,7 @@ struct StreamCommand: AsyncParsableCommand {
         let method = target.method
         try await withClient(connection) { client in
             let call = try await PreparedCall(client: client, target: target, options: connection.callOptions)
+            try call.refuseGenerator()
             let start = ContinuousClock.now
             let reading = Task {
                 var count = 0

@@ -30,6 +30,12 @@ import ZeroRPC
         #expect(unchecked.status != 0)
         #expect(unchecked.stderr.contains("TypeError"))
 
+        let generator = try await CommandLineTool.run(["stream", endpoint, "ops.accumulate"])
+        #expect(generator.status == 1)
+        #expect(generator.stderr.contains("ops.accumulate is a two-way generator"))
+        let streamAsCall = try await CommandLineTool.run(["call", endpoint, "ops.count", "2"])
+        #expect(streamAsCall.stderr.contains("ops.count is a stream; use `zerorpc stream`"))
+
         let refused = try await CommandLineTool.run(["call", endpoint, "ops.refuse", "no"])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("Refused"))

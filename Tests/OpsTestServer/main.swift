@@ -60,6 +60,8 @@ final class OpsServer: Ops.Service {
 
     func notes(context: ServerContext) async throws -> [String] { recorded.withLock { $0 } }
 
+    func accumulate(generator: GeneratorContext<Int64, Int64>, context: ServerContext) async throws {}
+
     func echoGreeting(greeting: Greeting, sent: Timestamp?, context: ServerContext) async throws -> Greeting {
         guard let sent else { return greeting }
         return Greeting(text: "\(greeting.text) @\(sent.seconds)", tone: greeting.tone, level: greeting.level)
