@@ -24,6 +24,15 @@ import ZeroRPC
         return (broker, servers, client)
     }
 
+    /// A broker on free loopback ports with one attached server `a`.
+    private static func brokerWithOneServer(_ options: BrokerOptions) async throws -> (Broker, PythonPeer) {
+        let broker = try Broker(frontend: "tcp://127.0.0.1:0", backend: "tcp://127.0.0.1:0", options: options)
+        let (server, _) = try await CommandLineTool.opsServer(
+            id: "a", arguments: ["--broker", broker.backendEndpoint, "--heartbeat", "1"])
+        try await waitUntil { broker.serverCount == 1 }
+        return (broker, server)
+    }
+
     private static func tearDown(_ broker: Broker, _ servers: [String: PythonPeer], _ client: Client) async {
         await client.close()
         for server in servers.values { server.stop() }
@@ -102,13 +111,8 @@ import ZeroRPC
     }
 
     @Test func anAttachedServerAnnouncesItselfAgainToARestartedBroker() async throws {
-        let first = try Broker(
-            frontend: "tcp://127.0.0.1:0", backend: "tcp://127.0.0.1:0",
-            options: BrokerOptions(heartbeatInterval: Self.heartbeat))
-        let (server, _) = try await CommandLineTool.opsServer(
-            id: "a", arguments: ["--broker", first.backendEndpoint, "--heartbeat", "1"])
+        let (first, server) = try await Self.brokerWithOneServer(BrokerOptions(heartbeatInterval: Self.heartbeat))
         defer { server.stop() }
-        try await Self.waitUntil { first.serverCount == 1 }
         await first.close()
 
         // libzmq closes a listener on its own thread after `close()` returned, so the
@@ -134,13 +138,8 @@ import ZeroRPC
     }
 
     @Test func oneWayCallsPassWithoutLeavingChannelsOpen() async throws {
-        let broker = try Broker(
-            frontend: "tcp://127.0.0.1:0", backend: "tcp://127.0.0.1:0",
-            options: BrokerOptions(heartbeatInterval: Self.heartbeat))
-        let (server, _) = try await CommandLineTool.opsServer(
-            id: "a", arguments: ["--broker", broker.backendEndpoint, "--heartbeat", "1"])
+        let (broker, server) = try await Self.brokerWithOneServer(BrokerOptions(heartbeatInterval: Self.heartbeat))
         defer { server.stop() }
-        try await Self.waitUntil { broker.serverCount == 1 }
         let client = try Client(
             connect: [broker.frontendEndpoint], options: ClientOptions(heartbeatInterval: Self.heartbeat))
 
@@ -167,13 +166,9 @@ import ZeroRPC
 
     @Test func aCurveFrontendAdmitsOnlyClientsWithItsKey() async throws {
         let keys = try CurveKeyPair.generate()
-        let broker = try Broker(
-            frontend: "tcp://127.0.0.1:0", backend: "tcp://127.0.0.1:0",
-            options: BrokerOptions(heartbeatInterval: Self.heartbeat, frontendSecurity: .curve(keyPair: keys)))
-        let (server, _) = try await CommandLineTool.opsServer(
-            id: "a", arguments: ["--broker", broker.backendEndpoint, "--heartbeat", "1"])
+        let (broker, server) = try await Self.brokerWithOneServer(
+            BrokerOptions(heartbeatInterval: Self.heartbeat, frontendSecurity: .curve(keyPair: keys)))
         defer { server.stop() }
-        try await Self.waitUntil { broker.serverCount == 1 }
 
         let secure = try Client(
             connect: [broker.frontendEndpoint],
