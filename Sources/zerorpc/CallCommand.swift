@@ -59,7 +59,7 @@ struct CallCommand: AsyncParsableCommand {
         }
         defer {
             ticker.cancel()
-            FileHandle.standardError.write(Data("\r".utf8))
+            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))  // clear the waiting line
         }
         return try await job.value
     }
