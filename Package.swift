@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ZeroRPCSchema", targets: ["ZeroRPCSchema"]),
         .library(name: "ZeroRPCCodeGen", targets: ["ZeroRPCCodeGen"]),
         .executable(name: "zerorpc-gen", targets: ["zerorpc-gen"]),
+        .executable(name: "zerorpc", targets: ["zerorpc"]),
         .plugin(name: "ZeroRPCGenerator", targets: ["ZeroRPCGenerator"]),
     ],
     dependencies: [
@@ -51,6 +52,14 @@ let package = Package(
                 "ZeroRPCSchema",
                 "ZeroRPCCodeGen",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The `zerorpc` command-line tool: call / stream / inspect / ping a live server,
+        // keygen, broker. Uses the schema module to check arguments against a server's IDL.
+        .executableTarget(
+            name: "zerorpc",
+            dependencies: [
+                "ZeroRPC", "ZeroRPCSchema", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .plugin(
@@ -106,8 +115,15 @@ let package = Package(
         // A server in a process of its own, for the deferred tests that need two processes.
         .executableTarget(
             name: "zerorpc-deferred-test-server",
-            dependencies: ["ZeroRPC"],
+            dependencies: ["ZeroRPC", "ZeroRPCTestSupport"],
             path: "Tests/DeferredTestServer"
+        ),
+        // A generated-code server in a process of its own, for the CLI and broker tests.
+        .executableTarget(
+            name: "zerorpc-ops-test-server",
+            dependencies: ["ZeroRPC", "ZeroRPCTestSupport"],
+            path: "Tests/OpsTestServer",
+            plugins: [.plugin(name: "ZeroRPCGenerator")]
         ),
     ]
 )

@@ -9,6 +9,7 @@
 //   release(key) -> nil   lets hold(key) finish (also before it started)
 import Foundation
 import ZeroRPC
+import ZeroRPCTestSupport
 
 final class Releases: Sendable {
     private struct State {
@@ -38,14 +39,9 @@ final class Releases: Sendable {
     }
 }
 
-func argument(_ name: String) -> String? {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-    return arguments[index + 1]
-}
-
-guard let path = argument("--store"), let id = argument("--id").flatMap(DeferredServerID.init),
-    let endpoint = argument("--bind")
+guard let path = commandLineValue(after: "--store"),
+    let id = commandLineValue(after: "--id").flatMap(DeferredServerID.init),
+    let endpoint = commandLineValue(after: "--bind")
 else {
     FileHandle.standardError.write(Data("usage: --store PATH --id SERVER_ID --bind ENDPOINT\n".utf8))
     exit(2)
@@ -75,14 +71,6 @@ let bound = try server.bind(endpoint)
 FileHandle.standardOutput.write(Data("READY \(bound)\n".utf8))
 
 // Serve until the test closes our stdin (or dies).
-let stdinClosed = Task.detached {
-    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-        Thread {
-            _ = FileHandle.standardInput.readDataToEndOfFile()
-            continuation.resume()
-        }.start()
-    }
-}
-await stdinClosed.value
+await waitUntilStandardInputCloses()
 await server.close()
 await store.close()

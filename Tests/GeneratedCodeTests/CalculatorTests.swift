@@ -47,7 +47,12 @@ import ZeroRPCTestSupport
 
     @Test func serviceAnnouncesNamespaceAndInterface() {
         #expect(CalculatorImplementation.namespace == "calc")
-        #expect(CalculatorImplementation.interfaceDefinition.hasPrefix("service Calculator {"))
+        // The whole IDL a tool needs: namespace, the types the service uses, the service.
+        let idl = CalculatorImplementation.interfaceDefinition
+        #expect(idl.hasPrefix("namespace calc\n\nstruct Point {"))
+        #expect(idl.contains("error DivisionByZero { dividend: double }"))
+        #expect(!idl.contains("enum Rounding"))
+        #expect(idl.contains("\n\nservice Calculator {"))
         #expect(
             CalculatorImplementation().methods.map(\.name) == [
                 "add", "divide", "log", "centroid", "count", "running_total", "factor",

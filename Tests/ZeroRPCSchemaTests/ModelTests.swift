@@ -19,6 +19,27 @@ import ZeroRPCSchema
             ])
     }
 
+    @Test func typesKeepTheirDeclarationAsWrittenWithAttributesButNotDocs() {
+        let file = checkedFile(
+            """
+            /// Colours.
+            enum C { red, green = 2 }
+            /// Old.
+            @deprecated("use P2")
+            struct P {
+                x: int = 1  // why
+            }
+            union U { a: int }
+            error E { reason: string }
+            """)
+        #expect(
+            file?.types.map(\.declarationText) == [
+                "enum C { red, green = 2 }", "@deprecated(\"use P2\")\nstruct P {\n    x: int = 1  // why\n}",
+                "union U { a: int }", "error E { reason: string }",
+            ])
+        #expect(file?.types.map(\.documentation) == [["Colours."], ["Old."], [], []])
+    }
+
     @Test func everyBuiltinTypeResolves() {
         let file = checkedFile(
             "struct B { a: bool, b: int, c: uint, d: float, e: double, f: string, g: bytes, h: timestamp, i: any }")

@@ -47,6 +47,19 @@ public final class Server: Sendable {
         try reply.wait()
     }
 
+    /// Attaches to the backend of a ``Broker`` (`zerorpc broker --backend …`): the server
+    /// connects there and announces itself, and the broker routes calls to it.
+    ///
+    /// The announcement is ZeroMQ's `ZMQ_PROBE_ROUTER`, which stays on for the socket: a
+    /// server attached to a broker should serve only through brokers, not also `bind`
+    /// for direct clients (they would receive an empty probe message).
+    public func connect(toBroker endpoint: String) throws {
+        try options.validate()
+        let reply = BlockingReply<Void>()
+        guard try runningQueue().enqueue(.connectToBroker(endpoint, reply)) else { throw RPCError.closed }
+        try reply.wait()
+    }
+
     /// Waits until `close()`; calls are served meanwhile (and before, once bound).
     /// Returns at once when the server is already closed.
     public func run() async throws {

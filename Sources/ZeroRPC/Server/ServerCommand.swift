@@ -3,6 +3,8 @@ enum ServerCommand: Sendable {
     /// Bind the ROUTER; answers with the endpoint actually bound.
     case bind(String, BlockingReply<String>)
     case connect(String, BlockingReply<Void>)
+    /// Connect to a broker's backend, announcing this server there (`ZMQ_PROBE_ROUTER`).
+    case connectToBroker(String, BlockingReply<Void>)
     /// A handler task ended; `reply` is the encoded reply event (ignored for one-way calls).
     case finished(callNumber: UInt64, reply: [UInt8])
     /// A stream handler wrote events (see `StreamOutbox`).

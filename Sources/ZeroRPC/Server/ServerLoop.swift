@@ -146,6 +146,17 @@ final class ServerLoop {
                 } catch {
                     reply.fail(.invalidEndpoint(endpoint, reason: error.description))
                 }
+            case .connectToBroker(let endpoint, let reply):
+                do throws(TransportError) {
+                    // A fresh pipe per connection (IMMEDIATE) re-sends the probe after
+                    // the broker restarts.
+                    try socket.setOption(ZMQ_PROBE_ROUTER, 1)
+                    try socket.setOption(ZMQ_IMMEDIATE, 1)
+                    try socket.connect(endpoint)
+                    reply.succeed(())
+                } catch {
+                    reply.fail(.invalidEndpoint(endpoint, reason: error.description))
+                }
             case .finished(let callNumber, let reply):
                 finish(callNumber, reply: reply)
             case .flushStream(let callNumber):
@@ -376,7 +387,7 @@ final class ServerLoop {
         for command in remaining {
             switch command {
             case .bind(_, let reply): reply.fail(.closed)
-            case .connect(_, let reply): reply.fail(.closed)
+            case .connect(_, let reply), .connectToBroker(_, let reply): reply.fail(.closed)
             case .finished, .flushStream: break
             case .waitUntilClosed(let waiter): waiter.resume()
             case .refuseNewCalls(let waiter): waiter.resume()

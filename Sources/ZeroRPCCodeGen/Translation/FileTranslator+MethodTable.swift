@@ -1,7 +1,7 @@
 import ZeroRPCSchema
 
 extension FileTranslator {
-    /// The `RegistrableService` requirements of `Service`: namespace, IDL text, and the
+    /// The `RegistrableService` requirements of `Service`: namespace, self-contained IDL text, and the
     /// method table that decodes arguments and calls the implementation.
     func methodTable(_ service: ServiceDefinition, _ signatures: [MethodSignature]) {
         printer.block("extension \(service.name.escapedSwift).Service") {
@@ -9,7 +9,7 @@ extension FileTranslator {
             printer.line("\(access)static var namespace: String? { \(namespace) }")
             printer.blankLine()
             printer.block("\(access)static var interfaceDefinition: String") {
-                rawStringLiteral(service.interfaceDefinition)
+                rawStringLiteral(InterfaceText.text(for: service, typeGraph: typeGraph))
             }
             printer.blankLine()
             printer.block("\(access)var methods: [ZeroRPC.ServiceMethod]") {

@@ -26,6 +26,31 @@ struct TypeGraph {
         return target == owner || reaches(owner, from: [target], inlineOnly: true)
     }
 
+    /// The declared types `service` mentions (parameters, results, items, errors), with
+    /// every type those reach through fields and cases, in schema declaration order.
+    func typesUsed(by service: ServiceDefinition) -> [TypeDefinition] {
+        var queue: [String] = []
+        for method in service.methods {
+            queue += method.parameters.flatMap { namedTypes(in: $0.type) } + method.errors
+            switch method.kind {
+            case .unary(let returns): queue += returns.map(namedTypes) ?? []
+            case .oneway: break
+            case .stream(let element): queue += namedTypes(in: element)
+            case .generator(let yield, let sent): queue += namedTypes(in: yield) + namedTypes(in: sent)
+            }
+        }
+        var used: Set<String> = []
+        while let name = queue.popLast() {
+            guard used.insert(name).inserted, let definition = schema.type(named: name) else { continue }
+            switch definition {
+            case .structure(let structure): queue += structure.fields.flatMap { namedTypes(in: $0.type) }
+            case .union(let union): queue += union.cases.flatMap { namedTypes(in: $0.type) }
+            case .enumeration: break
+            }
+        }
+        return schema.files.flatMap(\.types).filter { used.contains($0.name.wire) }
+    }
+
     /// Whether values of the type can hold an `any` somewhere. `ZeroRPC.MessagePackValue`
     /// is not `Codable`, so such types cannot be `Codable` either.
     func containsAnyValue(_ name: String) -> Bool {

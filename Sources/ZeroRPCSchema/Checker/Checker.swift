@@ -59,11 +59,17 @@ public final class Checker {
         for declaration in file.declarations where isFirstDeclaration(declaration, in: file.path) {
             switch declaration {
             case .structure(let syntax):
-                types.append(.structure(checkStruct(syntax, scope: scope)))
+                var checked = checkStruct(syntax, scope: scope)
+                checked.declarationText = file.text(of: syntax.range)
+                types.append(.structure(checked))
             case .enumeration(let syntax):
-                types.append(.enumeration(checkEnum(syntax, scope: scope)))
+                var checked = checkEnum(syntax, scope: scope)
+                checked.declarationText = file.text(of: syntax.range)
+                types.append(.enumeration(checked))
             case .union(let syntax):
-                types.append(.union(checkUnion(syntax, scope: scope)))
+                var checked = checkUnion(syntax, scope: scope)
+                checked.declarationText = file.text(of: syntax.range)
+                types.append(.union(checked))
             case .service(let syntax):
                 services.append(checkService(syntax, namespace: namespace?.name.text, file: file, scope: scope))
             }

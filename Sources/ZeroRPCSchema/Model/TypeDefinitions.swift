@@ -10,6 +10,9 @@ public struct StructDefinition: Sendable, Hashable {
     public var deprecation: Deprecation?
     /// Whether this is an `error` (thrown by methods) rather than a plain struct.
     public var isError: Bool
+    /// The declaration as written (from its first attribute to its closing brace), for
+    /// the self-contained interface text `_zerorpc_inspect` returns.
+    public var declarationText: String = ""
 }
 
 /// A field of a struct or error, or a parameter of a method.
@@ -39,6 +42,9 @@ public struct EnumDefinition: Sendable, Hashable {
     public var documentation: [String]
     /// Set by `@deprecated`.
     public var deprecation: Deprecation?
+    /// The declaration as written (from its first attribute to its closing brace), for
+    /// the self-contained interface text `_zerorpc_inspect` returns.
+    public var declarationText: String = ""
 
     /// Whether every case has an explicit integer value; such an enum goes on the wire as that integer.
     public var isIntegerValued: Bool { !cases.isEmpty && cases.allSatisfy { $0.value != nil } }
@@ -66,6 +72,9 @@ public struct UnionDefinition: Sendable, Hashable {
     public var documentation: [String]
     /// Set by `@deprecated`.
     public var deprecation: Deprecation?
+    /// The declaration as written (from its first attribute to its closing brace), for
+    /// the self-contained interface text `_zerorpc_inspect` returns.
+    public var declarationText: String = ""
 }
 
 /// `@deprecated` or `@deprecated("message")`.
@@ -89,6 +98,24 @@ public enum TypeDefinition: Sendable, Hashable {
         case .structure(let definition): return definition.name
         case .enumeration(let definition): return definition.name
         case .union(let definition): return definition.name
+        }
+    }
+
+    /// The `///` comment lines written before it, without the slashes.
+    public var documentation: [String] {
+        switch self {
+        case .structure(let definition): return definition.documentation
+        case .enumeration(let definition): return definition.documentation
+        case .union(let definition): return definition.documentation
+        }
+    }
+
+    /// The declaration as written.
+    public var declarationText: String {
+        switch self {
+        case .structure(let definition): return definition.declarationText
+        case .enumeration(let definition): return definition.declarationText
+        case .union(let definition): return definition.declarationText
         }
     }
 }

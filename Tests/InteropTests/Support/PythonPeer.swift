@@ -33,13 +33,29 @@ enum InteropEnvironment {
     }
 }
 
+extension InteropEnvironment {
+    /// An executable SwiftPM built next to the test bundle (`zerorpc`,
+    /// `zerorpc-ops-test-server`); `swift build --build-tests` builds them.
+    static func builtExecutable(_ name: String) throws -> URL {
+        var directories: [URL] = []
+        if let bundle = Bundle.main.executableURL { directories.append(bundle.deletingLastPathComponent()) }
+        directories.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
+        directories.append(packageRoot.appendingPathComponent(".build/debug"))
+        for directory in directories {
+            let candidate = directory.appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        throw InteropSetupError("\(name) not found next to the tests; run `swift build --build-tests` first")
+    }
+}
+
 struct InteropSetupError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
 
-/// A Python script run as a child process. Its stdout is collected line by line, its
-/// stderr kept for failure messages. The child's stdin is a pipe held open by us: the
+/// A Python script (or one of the package's executables) run as a child process. Its
+/// stdout is collected line by line, its stderr kept for failure messages. The child's stdin is a pipe held open by us: the
 /// scripts exit when it closes, so even a crashed test process leaves no orphan.
 /// `stop()` (also run by `deinit`) closes stdin, sends SIGTERM, then SIGKILL.
 final class PythonPeer: @unchecked Sendable {
@@ -61,11 +77,17 @@ final class PythonPeer: @unchecked Sendable {
     /// Signalled once, by Foundation, when the child has exited.
     private let exited = DispatchSemaphore(value: 0)
 
-    init(script: String, arguments: [String]) throws {
-        name = script
-        process.executableURL = try InteropEnvironment.python()
-        process.arguments =
-            ["-u", InteropEnvironment.scriptsDirectory.appendingPathComponent(script).path] + arguments
+    convenience init(script: String, arguments: [String]) throws {
+        try self.init(
+            name: script, executable: try InteropEnvironment.python(),
+            arguments: ["-u", InteropEnvironment.scriptsDirectory.appendingPathComponent(script).path] + arguments)
+    }
+
+    /// Runs `executable` (e.g. ``InteropEnvironment/builtExecutable(_:)``) with `arguments`.
+    init(name: String, executable: URL, arguments: [String]) throws {
+        self.name = name
+        process.executableURL = executable
+        process.arguments = arguments
         process.standardInput = stdinPipe
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
@@ -132,6 +154,11 @@ final class PythonPeer: @unchecked Sendable {
         }
         stop()
         throw failure("still running after \(timeout); killed")
+    }
+
+    /// Sends `signal` (SIGINT as Ctrl-C would, SIGKILL to crash it) to the child.
+    func send(signal: Int32) {
+        kill(process.processIdentifier, signal)
     }
 
     func failure(_ what: String) -> InteropSetupError {

@@ -291,6 +291,18 @@ extension Calculator.Service {
 
     public static var interfaceDefinition: String {
         #"""
+        namespace calc
+
+        struct Point {                       // wire: a map keyed by field name
+            x: double
+            y: double
+            label: string?                   // optional: may be absent or nil
+            tags: [string] = []              // default value
+            meta: {string: int}
+        }
+
+        error DivisionByZero { dividend: double }
+
         service Calculator {
             /// Adds two integers.
             add(a: int, b: int) -> int

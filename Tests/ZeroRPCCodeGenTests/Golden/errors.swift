@@ -222,6 +222,22 @@ extension Bank.Service {
 
     public static var interfaceDefinition: String {
         #"""
+        namespace bank
+
+        /// The account holds less than was asked for.
+        error InsufficientFunds {
+            balance: int
+            requested: int
+        }
+
+        /// Nobody may use the account for now.
+        error AccountLocked {
+            reason: string
+            until: timestamp?
+        }
+
+        error AccountNotFound { account: string }
+
         service Bank {
             /// Takes money out of an account and returns the new balance.
             withdraw(account: string, amount: int) -> int throws InsufficientFunds, AccountLocked, AccountNotFound

@@ -286,6 +286,21 @@ extension Naming.Service {
 
     public static var interfaceDefinition: String {
         #"""
+        namespace naming
+
+        enum Keyword { case, default, protocol, self_check }
+
+        struct Reserved {
+            reader: string
+            writer: string
+            class: int
+            is_valid: bool = true
+            /// Points back to a struct of the same type: boxed in Swift.
+            self_link: Reserved?
+        }
+
+        union Either { default: int, class: string }
+
         service Naming {
             get_user(class: string, writer: int, reader: string, arguments: int) -> Reserved
             default(value: Keyword) -> Keyword

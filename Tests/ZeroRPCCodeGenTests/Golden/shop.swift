@@ -123,6 +123,22 @@ extension Shop.Service {
 
     public static var interfaceDefinition: String {
         #"""
+        namespace shop
+
+        struct Item {
+            name: string
+            price: Money
+            quantity: int = 1
+        }
+
+        /// Types shared by several interfaces; imported by `shop.rpc`.
+        enum Currency { eur, usd, gbp }
+
+        struct Money {
+            amount: int
+            currency: Currency = eur
+        }
+
         service Shop {
             total(items: [Item]) -> Money
             price_of(name: string) -> Money?

@@ -1013,6 +1013,95 @@ extension TypeEcho.Service {
 
     public static var interfaceDefinition: String {
         #"""
+        namespace types
+
+        /// How urgent something is; goes on the wire as the case name.
+        enum Priority {
+            low
+            normal
+            high
+        }
+
+        /// Log levels with explicit values; goes on the wire as the integer.
+        enum Level { debug = 10, info = 20, warning = 30, error = 40 }
+
+        /// A postal address, nested inside `Contact`.
+        struct Address {
+            street: string
+            city: string
+            zip: string?
+        }
+
+        struct Contact {
+            name: string
+            address: Address
+            previous_addresses: [Address] = []
+            /// Swift keywords are fine as names; the generated code escapes them.
+            default: bool = false
+            class: string?
+        }
+
+        struct Circle { radius: double }
+
+        struct Rectangle { width: double, height: double }
+
+        /// Exactly one of the cases is set; wire: a single-key map.
+        union Shape {
+            circle: Circle
+            rectangle: Rectangle
+            label: string
+        }
+
+        /// One field of each kind.
+        struct Everything {
+            flag: bool
+            count: int
+            size: uint
+            ratio: float
+            amount: double
+            title: string
+            payload: bytes
+            created: timestamp
+            extra: any
+            nickname: string?
+            scores: [int]
+            matrix: [[double]]
+            counts_by_name: {string: int}
+            names_by_id: {int: string}
+            level_names: {Level: string}
+            priority: Priority = normal
+            level: Level = info
+            shape: Shape
+            shapes: [Shape] = []
+            contact: Contact?
+            retries: int = 3
+            threshold: double = 0.5
+            greeting: string = "hello"
+            tags: [string] = ["a", "b"]
+            limits: {string: int} = {"low": 1, "high": 10}
+            enabled: bool = true
+            maybe: int? = nil,
+            /// Absent means 5; an explicit nil stays nil.
+            fallback: int? = 5
+        }
+
+        /// A tree: children in a list, the parent optional (boxed in Swift, which cannot
+        /// store a struct inside itself even through an optional).
+        struct TreeNode {
+            value: int
+            children: [TreeNode] = []
+            parent: TreeNode?
+        }
+
+        /// An arithmetic expression: a union that contains itself.
+        union Expression {
+            number: double
+            sum: Sum
+            negated: Expression
+        }
+
+        struct Sum { left: Expression, right: Expression }
+
         service TypeEcho {
             /// Returns its argument unchanged.
             echo(value: Everything) -> Everything

@@ -43,4 +43,20 @@ import ZeroRPC
         #expect(description["interfaces"] == [.string(Calculator.interfaceDefinition)])
         await fixture.close()
     }
+
+    @Test func clientInspectReturnsTheDescriptionTyped() async throws {
+        let fixture = try Self.makeFixture()
+        let description = try await fixture.client.inspect()
+        #expect(description.name == "calculator")
+        #expect(description.methods.map(\.name) == ["calc.add", "calc.divide", "calc.log", "calc.method", "dynamic"])
+        #expect(
+            description.method(named: "calc.add")
+                == MethodDescription(
+                    name: "calc.add", parameters: [.init(name: "a"), .init(name: "b", default: 0)],
+                    doc: "Adds two integers."))
+        #expect(description.method(named: "dynamic")?.doc == "Anything goes.")
+        #expect(description.method(named: "_zerorpc_ping") == nil)
+        #expect(description.interfaces == [Calculator.interfaceDefinition])
+        await fixture.close()
+    }
 }
