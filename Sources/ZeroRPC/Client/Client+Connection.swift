@@ -33,4 +33,28 @@ extension Client {
             queue.enqueue(.connection(.cancel(id: id)))
         }
     }
+
+    /// Each endpoint as the client's I/O thread sees it now, in the order they were
+    /// given: whether it is connected, how many calls are open on it (what balancing
+    /// compares), and what went wrong last ("connection refused", "the connection was
+    /// lost", …). Empty after `close()`.
+    public func endpoints() async -> [EndpointState] {
+        await withCheckedContinuation { (continuation: CheckedContinuation<[EndpointState], Never>) in
+            if !queue.enqueue(.endpoints(continuation)) {
+                continuation.resume(returning: [])
+            }
+        }
+    }
+}
+
+/// One endpoint of a ``Client``, from ``Client/endpoints()``.
+public struct EndpointState: Sendable, Hashable {
+    /// The endpoint as given to the client, e.g. `"tcp://10.0.0.7:4242"`.
+    public let endpoint: String
+    /// Whether it has a live connection (see ``Client/isConnected``).
+    public let isConnected: Bool
+    /// Calls, streams and generators open on it.
+    public let openCalls: Int
+    /// The last problem its connection had, nil once it connected.
+    public let lastError: String?
 }

@@ -15,6 +15,8 @@ enum ClientCommand: Sendable {
     case release(callID: UInt64)
     /// Wait for, or stop waiting for, every endpoint to connect.
     case connection(ConnectionCommand)
+    /// `Client.endpoints()`.
+    case endpoints(CheckedContinuation<[EndpointState], Never>)
     /// Fail every pending call with `RPCError.closed`, close the sockets and stop.
     case close(CheckedContinuation<Void, Never>?)
 }

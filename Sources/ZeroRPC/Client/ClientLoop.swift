@@ -5,6 +5,7 @@ import Logging
 /// timers. Lives and dies on that thread; tasks reach it only through `CommandQueue`.
 final class ClientLoop {
     private struct Connection {
+        let endpoint: String
         let socket: ZMQSocket
         var outbound = OutboundQueue()
         var openCalls = 0
@@ -39,6 +40,17 @@ final class ClientLoop {
     /// Channels whose consumer waits for an event this receive turn delivered: resumed
     /// once at the end of the turn, not once per event.
     private var waitingConsumers: [ChannelInbox] = []
+    /// Calls that found no connected endpoint: started when one comes up, failed with
+    /// `RPCError.notConnected` at their deadline (never sent).
+    private var awaitingConnection: [AwaitingCall] = []
+    /// Where the search for the least busy endpoint starts: ties go round robin.
+    private var nextRoundRobin = 0
+
+    private struct AwaitingCall {
+        let call: OutgoingCall
+        let since: ContinuousClock.Instant
+        let deadline: ContinuousClock.Instant
+    }
     /// Cancels that overtook their call command (both race into the queue).
     private var earlyCancels: [UInt64: ContinuousClock.Instant] = [:]
     private var closeWaiters: [CheckedContinuation<Void, Never>] = []
@@ -107,12 +119,15 @@ final class ClientLoop {
         defer { turnLock.unlock() }
         guard isRunning else { return false }
         let timersBefore = timersDue.instant
-        guard let index = start(call) else { return true }
-        var wakesLoop = timersDue.instant != timersBefore || !connections[index].outbound.isEmpty
-        let socket = connections[index].socket
-        if socket.needsEventCheck && socket.pendingEvents() & Int16(ZMQ_POLLIN) != 0 {
-            socket.markNeedsEventCheck()
-            wakesLoop = true
+        let index = start(call)
+        var wakesLoop = timersDue.instant != timersBefore
+        if let index {
+            wakesLoop = wakesLoop || !connections[index].outbound.isEmpty
+            let socket = connections[index].socket
+            if socket.needsEventCheck && socket.pendingEvents() & Int16(ZMQ_POLLIN) != 0 {
+                socket.markNeedsEventCheck()
+                wakesLoop = true
+            }
         }
         if wakesLoop { queue.wakeIfAsleep() }
         return true
@@ -124,13 +139,18 @@ final class ClientLoop {
                 let socket = try ZMQSocket(.dealer)
                 try socket.setOption(ZMQ_MAXMSGSIZE, int64: Int64(options.maximumMessageSize))
                 try socket.applySecurity(options.security)
+                if !endpoint.hasPrefix("inproc://") {
+                    // Requests queue only on pipes with a peer: a request sent while the
+                    // server is down is never delivered to it after it restarts.
+                    try socket.setOption(ZMQ_IMMEDIATE, 1)
+                }
                 try monitor.watch(socket, endpoint: endpoint, isBound: bind)
                 if bind {
                     _ = try socket.bind(endpoint)
                 } else {
                     try socket.connect(endpoint)
                 }
-                connections.append(Connection(socket: socket))
+                connections.append(Connection(endpoint: endpoint, socket: socket))
             } catch {
                 throw .invalidEndpoint(endpoint, reason: error.description)
             }
@@ -156,7 +176,11 @@ final class ClientLoop {
             if poller.isWritable(index) { flush(index) }
             if poller.isReadable(index) { receive(from: index) }
         }
-        for index in 0..<monitor.socketCount where poller.isReadable(dealers + index) { monitor.receive(index) }
+        var cameUp = false
+        for index in 0..<monitor.socketCount where poller.isReadable(dealers + index) {
+            if monitor.receive(index) { cameUp = true }
+        }
+        if cameUp && !awaitingConnection.isEmpty { startAwaitingCalls() }
     }
 
     // MARK: Commands
@@ -171,6 +195,13 @@ final class ClientLoop {
                 if let pending = calls[callID] { send(payload, on: pending.connectionIndex) }
             case .release(let callID): release(callID)
             case .connection(let command): monitor.handle(command)
+            case .endpoints(let reply):
+                reply.resume(
+                    returning: connections.indices.map { index in
+                        EndpointState(
+                            endpoint: connections[index].endpoint, isConnected: monitor.isUp(index),
+                            openCalls: connections[index].openCalls, lastError: monitor.lastProblem(index))
+                    })
             case .close(let waiter):
                 if let waiter { closeWaiters.append(waiter) }
                 isRunning = false
@@ -179,16 +210,22 @@ final class ClientLoop {
     }
 
     /// Registers `call` and sends its request; the connection it went to, or nil when
-    /// it was failed at once.
+    /// it was failed at once or waits for a connection (`awaitingConnection`).
     @discardableResult
-    private func start(_ call: OutgoingCall) -> Int? {
+    private func start(_ call: OutgoingCall, awaitingSince: ContinuousClock.Instant? = nil) -> Int? {
         if earlyCancels.removeValue(forKey: call.callID) != nil {
             call.receiver.fail(CancellationError())
             return nil
         }
-        let preferred = call.connection.flatMap { connections.indices.contains($0) ? $0 : nil }
-        guard let index = preferred ?? leastBusyConnection() else {
+        guard !connections.isEmpty else {
             call.receiver.fail(RPCError.closed)
+            return nil
+        }
+        // A call pinned to one server (a deferred poll to its issuer) goes there while it
+        // is up; otherwise to the least busy connected endpoint.
+        let preferred = call.connection.flatMap { connections.indices.contains($0) && monitor.isUp($0) ? $0 : nil }
+        guard let index = preferred ?? leastBusyConnection() else {
+            awaitConnection(call, since: awaitingSince ?? .now)
             return nil
         }
         let now = ContinuousClock.now
@@ -205,18 +242,63 @@ final class ClientLoop {
         return index
     }
 
+    /// A call that found no endpoint connected waits for one, until the connect timeout
+    /// (or its own, if shorter): it is sent only once some endpoint is up.
+    private func awaitConnection(_ call: OutgoingCall, since: ContinuousClock.Instant) {
+        var deadline = since.advanced(by: min(options.connectTimeout, call.options.timeout))
+        if let whole = call.options.deadline, whole < deadline { deadline = whole }
+        awaitingConnection.append(AwaitingCall(call: call, since: since, deadline: deadline))
+        timersDue.consider(deadline)
+    }
+
+    /// An endpoint came up: the calls that waited for one go out.
+    private func startAwaitingCalls() {
+        let waiting = awaitingConnection
+        awaitingConnection = []
+        for entry in waiting {
+            start(entry.call, awaitingSince: entry.since)
+        }
+    }
+
+    /// Fails the waiting calls whose deadline passed; the earliest remaining deadline.
+    private func expireAwaitingCalls(now: ContinuousClock.Instant, into next: inout NextWakeUp) {
+        guard !awaitingConnection.isEmpty else { return }
+        var remaining: [AwaitingCall] = []
+        for entry in awaitingConnection {
+            guard now >= entry.deadline else {
+                remaining.append(entry)
+                next.consider(entry.deadline)
+                continue
+            }
+            entry.call.receiver.fail(notConnected(after: entry.since.duration(to: now)))
+        }
+        awaitingConnection = remaining
+    }
+
+    private func notConnected(after waited: Duration) -> RPCError {
+        let reasons = Set(connections.indices.map { monitor.problem($0) }).sorted()
+        return .notConnected(
+            endpoints: connections.map(\.endpoint), reason: reasons.joined(separator: "; "), after: waited)
+    }
+
     private func post(_ payload: [UInt8], sent: CheckedContinuation<Void, any Error>) {
-        guard let index = leastBusyConnection() else {
+        guard !connections.isEmpty else {
             sent.resume(throwing: RPCError.closed)
             return
         }
-        send(payload, on: index)
+        // A one-way event has no deadline: with no endpoint up it waits in ZeroMQ's
+        // queue (`ZMQ_IMMEDIATE`: for a pipe with a peer) like stock zerorpc's.
+        send(payload, on: leastBusyConnection() ?? 0)
         sent.resume()
     }
 
     /// A cancelled caller: `_zpc_close` tells the server to cancel exactly that handler
     /// (a stock server drops it; one per channel is harmless to it, see DESIGN.md).
     private func cancel(_ callID: UInt64) {
+        if let waiting = awaitingConnection.firstIndex(where: { $0.call.callID == callID }) {
+            awaitingConnection.remove(at: waiting).call.receiver.fail(CancellationError())
+            return
+        }
         guard let pending = calls[callID] else {
             earlyCancels[callID] = .now
             return
@@ -227,6 +309,11 @@ final class ClientLoop {
 
     /// A consumer dropped its channel: close it on the server if it is still open.
     private func release(_ callID: UInt64) {
+        if let waiting = awaitingConnection.firstIndex(where: { $0.call.callID == callID }) {
+            let call = awaitingConnection.remove(at: waiting).call
+            if case .channel(let inbox) = call.receiver { inbox.end() } else { call.receiver.fail(CancellationError()) }
+            return
+        }
         guard let pending = remove(callID) else { return }
         sendClose(pending)
         if case .channel(let inbox) = pending.call.receiver {
@@ -243,8 +330,19 @@ final class ClientLoop {
         send(close, on: pending.connectionIndex)
     }
 
+    /// The connected endpoint with the fewest open calls; among equals, the next in
+    /// turn after the last one chosen (round robin). Nil when none is connected.
     private func leastBusyConnection() -> Int? {
-        connections.indices.min { connections[$0].openCalls < connections[$1].openCalls }
+        let count = connections.count
+        var best: Int?
+        for step in 0..<count {
+            let index = (nextRoundRobin + step) % count
+            guard monitor.isUp(index) else { continue }
+            if let chosen = best, connections[chosen].openCalls <= connections[index].openCalls { continue }
+            best = index
+        }
+        if let best { nextRoundRobin = (best + 1) % count }
+        return best
     }
 
     // MARK: Socket I/O
@@ -366,6 +464,7 @@ final class ClientLoop {
         let interval = options.heartbeatInterval
         var expired: [(UInt64, RPCError)] = []
         var next = NextWakeUp()
+        expireAwaitingCalls(now: now, into: &next)
         for (callID, pending) in calls {
             if let deadline = pending.replyDeadline, now >= deadline {
                 let error = RPCError.timeout(method: pending.call.method, after: pending.startedAt.duration(to: now))
@@ -414,6 +513,10 @@ final class ClientLoop {
         for callID in Array(calls.keys) {
             finish(callID, with: .failure(RPCError.closed))
         }
+        for entry in awaitingConnection {
+            entry.call.receiver.fail(RPCError.closed)
+        }
+        awaitingConnection = []
         let linger = Int32(
             clamping: options.lingerOnClose.components.seconds * 1000
                 + options.lingerOnClose.components.attoseconds / 1_000_000_000_000_000)
@@ -433,6 +536,7 @@ final class ClientLoop {
             case .cancel, .send, .release: break
             case .connection(.wait(_, _, let continuation)): continuation.resume(throwing: RPCError.closed)
             case .connection(.cancel): break
+            case .endpoints(let reply): reply.resume(returning: [])
             case .close(let waiter): waiter?.resume()
             }
         }

@@ -22,14 +22,18 @@ public struct ClientOptions: Sendable {
     /// before a standby thread takes over its sockets, so replies and heartbeats go on.
     /// Default 10 ms, as the server's.
     public var ioThreadTaskBudget: Duration
+    /// How long a call waits for some endpoint to be connected before it fails with
+    /// ``RPCError/notConnected(endpoints:reason:after:)`` without being sent. Default 5 s.
+    public var connectTimeout: Duration
 
     /// Client settings; the defaults match stock zerorpc.
     public init(
         heartbeatInterval: Duration = .seconds(5), maximumMessageSize: Int = 64 << 20,
         lingerOnClose: Duration = .seconds(1), interceptors: [any ClientInterceptor] = [],
         logger: Logger = Logger(label: "zerorpc.client"), security: ClientSecurity = .none,
-        ioThreadTaskBudget: Duration = .milliseconds(10)
+        ioThreadTaskBudget: Duration = .milliseconds(10), connectTimeout: Duration = .seconds(5)
     ) {
+        self.connectTimeout = connectTimeout
         self.ioThreadTaskBudget = ioThreadTaskBudget
         self.interceptors = interceptors
         self.heartbeatInterval = heartbeatInterval

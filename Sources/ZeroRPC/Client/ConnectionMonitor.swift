@@ -18,6 +18,8 @@ final class ConnectionMonitor {
         var isHandshaken = false
         /// File descriptors of open accepted connections, for a bound DEALER.
         var accepted: Set<UInt32> = []
+        /// What went wrong last on this endpoint, for "not connected" errors.
+        var lastProblem: String?
 
         var isUp: Bool { !hasEvents || (isBound ? !accepted.isEmpty : isHandshaken) }
     }
@@ -30,7 +32,8 @@ final class ConnectionMonitor {
 
     private static let events =
         ZMQ_EVENT_CONNECTED | ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED
-        | ZMQ_EVENT_HANDSHAKE_SUCCEEDED
+        | ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_CONNECT_RETRIED | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL
+        | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH
     private static let monitorNumbers = LockedValue<UInt64>(0)
     private static let earlyCancelMemory: Duration = .seconds(60)
 
@@ -81,7 +84,9 @@ final class ConnectionMonitor {
     }
 
     /// Reads the events waiting on monitor socket `monitorIndex`.
-    func receive(_ monitorIndex: Int) {
+    /// Reads a monitor's events; true when its endpoint came up.
+    @discardableResult
+    func receive(_ monitorIndex: Int) -> Bool {
         let (index, monitor) = monitors[monitorIndex]
         let wasUp = watches[index].isUp
         while let frames = try? monitor.receiveMessage() {
@@ -89,15 +94,40 @@ final class ConnectionMonitor {
             let event = Int32(header.withUnsafeBytes { $0.loadUnaligned(as: UInt16.self) })
             let value = header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 2, as: UInt32.self) }
             switch event {
-            case ZMQ_EVENT_HANDSHAKE_SUCCEEDED: watches[index].isHandshaken = true
+            case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
+                watches[index].isHandshaken = true
+                watches[index].lastProblem = nil
             case ZMQ_EVENT_ACCEPTED: watches[index].accepted.insert(value)
             case ZMQ_EVENT_DISCONNECTED:
                 watches[index].isHandshaken = false
                 watches[index].accepted.remove(value)
+                watches[index].lastProblem = "the connection was lost"
+            case ZMQ_EVENT_CONNECT_RETRIED: watches[index].lastProblem = "connection refused"
+            case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
+                watches[index].lastProblem = "the server refused the handshake (CurveZMQ keys)"
+            case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
+                watches[index].lastProblem = "the ZeroMQ handshake failed"
             default: break
             }
         }
         if watches[index].isUp != wasUp { publish() }
+        return watches[index].isUp && !wasUp
+    }
+
+    /// Whether endpoint `index` has a live connection (always, for inproc).
+    func isUp(_ index: Int) -> Bool {
+        watches.indices.contains(index) && watches[index].isUp
+    }
+
+    /// The last problem endpoint `index` had; nil once it connected.
+    func lastProblem(_ index: Int) -> String? {
+        watches.indices.contains(index) ? watches[index].lastProblem : nil
+    }
+
+    /// Why endpoint `index` is not connected, as far as its events tell.
+    func problem(_ index: Int) -> String {
+        guard watches.indices.contains(index) else { return "closed" }
+        return watches[index].lastProblem ?? "no answer"
     }
 
     // MARK: Waiters

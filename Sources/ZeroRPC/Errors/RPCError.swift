@@ -5,6 +5,10 @@ public enum RPCError: Error, Sendable, Hashable, CustomStringConvertible {
     case timeout(method: String, after: Duration)
     /// The server stopped heartbeating for two heartbeat periods while the call was open.
     case lostRemote(method: String)
+    /// No endpoint of the client was connected within `ClientOptions.connectTimeout` (or
+    /// the call's own timeout, if shorter): the request was never sent. `reason` is what
+    /// the connection attempts saw, e.g. "connection refused" or "no answer".
+    case notConnected(endpoints: [String], reason: String, after: Duration)
     /// The `Client` or `Server` was closed before the call finished.
     case closed
     /// An endpoint could not be bound or connected.
@@ -32,6 +36,8 @@ public enum RPCError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .timeout(let method, let after): "call to '\(method)' timed out after \(after)"
         case .lostRemote(let method): "lost the remote during '\(method)': no heartbeat for two periods"
+        case .notConnected(let endpoints, let reason, let after):
+            "not connected to \(endpoints.joined(separator: ", ")) after \(after): \(reason); the request was not sent"
         case .closed: "the client or server was closed"
         case .invalidEndpoint(let endpoint, let reason): "invalid endpoint '\(endpoint)': \(reason)"
         case .protocolViolation(let detail): "protocol violation: \(detail)"

@@ -27,13 +27,14 @@ import Testing
             options: .init(heartbeatInterval: .seconds(1), lingerOnClose: .zero, security: security))
     }
 
-    /// True when the call failed with `RPCError.timeout` and the client never counted
-    /// as connected: the handshake never succeeded.
+    /// True when the call failed as never connected (`RPCError.notConnected`: the
+    /// request was not even sent) and the client never counted as connected: the
+    /// handshake never succeeded.
     static func timesOut(_ client: Client) async -> Bool {
         do {
             _ = try await client.call("whoami", [], options: .within(.milliseconds(400)))
             return false
-        } catch RPCError.timeout {
+        } catch RPCError.notConnected {
             do {
                 try await client.waitConnected(timeout: .milliseconds(100))
                 return false
