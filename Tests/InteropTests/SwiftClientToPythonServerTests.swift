@@ -54,6 +54,32 @@ struct SwiftClientToPythonServerTests {
         }
     }
 
+    /// Issue 17, defect 1: a stock server's `ValueError("boom")` arrives as the declared
+    /// `ValueError` (its `message` filled from the ERR's), not as a `RemoteError`.
+    @Test func aStockServersErrorArrivesAsTheDeclaredErrorOfItsName() async throws {
+        try await withClient { client, _ in
+            let error = await #expect(throws: DeclaredValueError.self) {
+                _ = try await client.unary(
+                    "fail", options: .defaults, declaredErrors: [DeclaredValueError.self],
+                    arguments: { writer in
+                        writer.writeArrayHeader(1)
+                        writer.write("boom")
+                    }, result: { try $0.read(MessagePackValue.self) })
+            }
+            #expect(error?.message == "boom")
+            // A declared error whose other fields the ERR cannot fill stays a RemoteError.
+            let remote = await #expect(throws: RemoteError.self) {
+                _ = try await client.unary(
+                    "fail", options: .defaults, declaredErrors: [DeclaredValueErrorWithCode.self],
+                    arguments: { writer in
+                        writer.writeArrayHeader(1)
+                        writer.write("boom")
+                    }, result: { try $0.read(MessagePackValue.self) })
+            }
+            #expect(remote?.name == "ValueError")
+        }
+    }
+
     @Test func wrongArityIsTypeError() async throws {
         try await withClient { client, _ in
             let error = await #expect(throws: RemoteError.self) { try await client.call("add", [1]) }
@@ -246,5 +272,64 @@ struct SwiftClientToPythonServerTests {
             await client.close()
             throw error
         }
+    }
+}
+
+/// `error ValueError { message: string }`, as the code generator writes it.
+struct DeclaredValueError: DeclaredError, Equatable {
+    static let wireName = "ValueError"
+    let message: String
+
+    init(message: String) { self.message = message }
+
+    func encode(to writer: inout MessagePackWriter) {
+        writer.writeMapHeader(1)
+        writer.write("message")
+        writer.write(message)
+    }
+
+    init(from reader: inout MessagePackReader) throws {
+        var message: String?
+        for _ in 0..<(try reader.readMapHeader()) {
+            if try reader.readString() == "message" {
+                message = try reader.read(String.self)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let message else {
+            throw MessagePackDecodingError(expected: "map with key \"message\"", found: "map without it")
+        }
+        self.message = message
+    }
+}
+
+/// `error ValueError { message: string, code: int }`: not buildable from an ERR's text.
+struct DeclaredValueErrorWithCode: DeclaredError {
+    static let wireName = "ValueError"
+    let message: String
+    let code: Int64
+
+    func encode(to writer: inout MessagePackWriter) {
+        writer.writeMapHeader(2)
+        writer.write("message")
+        writer.write(message)
+        writer.write("code")
+        writer.write(code)
+    }
+
+    init(from reader: inout MessagePackReader) throws {
+        var message: String?
+        var code: Int64?
+        for _ in 0..<(try reader.readMapHeader()) {
+            switch try reader.readString() {
+            case "message": message = try reader.read(String.self)
+            case "code": code = try reader.read(Int64.self)
+            default: try reader.skipValue()
+            }
+        }
+        guard let message, let code else { throw MessagePackDecodingError(expected: "message and code", found: "less") }
+        self.message = message
+        self.code = code
     }
 }

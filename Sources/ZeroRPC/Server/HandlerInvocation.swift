@@ -133,14 +133,14 @@ enum HandlerInvocation {
             message = "\(method)(): \(error)"
         case let error as any DeclaredError:
             name = type(of: error).wireName
-            message = String(describing: error)
             var writer = MessagePackWriter()
             error.encode(to: &writer)
+            message = readableMessage(ofFields: writer.bytes) ?? readableMessage(of: error)
             extraHeader.append(("error", writer.bytes))
         default:
             if options.exposeErrorDetails {
                 name = String(describing: type(of: error))
-                message = String(describing: error)
+                message = readableMessage(of: error)
             } else {
                 name = "InternalError"
                 message = "the server failed to handle '\(method)'"
@@ -148,5 +148,30 @@ enum HandlerInvocation {
             }
         }
         return (name, message, extraHeader)
+    }
+
+    /// What a stock peer sees as the ERR message of a declared error: its `message`
+    /// field when it has one, else its fields as `name=value, …`; nil when the encoded
+    /// fields are not a map.
+    static func readableMessage(ofFields encoded: [UInt8]) -> String? {
+        var reader = MessagePackReader(payload: encoded, startingAt: 0)
+        guard case .map(let entries)? = try? reader.read(MessagePackValue.self) else { return nil }
+        if let text = entries.first(where: { $0.key == .string("message") })?.value.stringValue { return text }
+        return entries.map { entry in
+            let key = entry.key.stringValue ?? entry.key.description
+            let value = entry.value.stringValue ?? entry.value.description
+            return "\(key)=\(value)"
+        }.joined(separator: ", ")
+    }
+
+    /// An error's text for peers: its own description when it defines one, its stored
+    /// properties as `name=value, …` otherwise, never Swift's debug rendering of the value
+    /// (`PlainError(message: "boom")`).
+    static func readableMessage(of error: any Error) -> String {
+        if type(of: error) is any CustomStringConvertible.Type { return String(describing: error) }
+        let children = Mirror(reflecting: error).children
+        guard !children.isEmpty else { return String(describing: type(of: error)) }
+        if children.count == 1, let text = children.first?.value as? String { return text }
+        return children.map { child in "\(child.label ?? "_")=\(child.value)" }.joined(separator: ", ")
     }
 }

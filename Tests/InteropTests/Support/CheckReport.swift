@@ -85,7 +85,7 @@ let expectedClientChecks: [String] =
         "ext_empty", "ext_odd_size", "ext_fixext2", "timestamp32", "timestamp64", "timestamp96",
     ].map { "echo_" + $0 }
     + [
-        "error", "error_arity", "unknown_method", "concurrent_calls", "slow_past_heartbeats",
+        "error", "declared_error_message", "error_arity", "unknown_method", "concurrent_calls", "slow_past_heartbeats",
         "abandoned_call_cancelled", "oneway_notify", "introspect_ping", "introspect_name", "introspect_list",
         "introspect_help",
         "introspect_help_undocumented", "introspect_args", "introspect_inspect",

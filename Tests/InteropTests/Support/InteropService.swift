@@ -35,6 +35,14 @@ enum InteropService {
             try expectCount(1, arguments, method: "fail")
             throw ValueError(description: arguments[0].stringValue ?? arguments[0].description)
         }
+        try server.register(name: "fail_declared") { arguments, _ in
+            try expectCount(1, arguments, method: "fail_declared")
+            throw PlainError(message: arguments[0].stringValue ?? "")
+        }
+        try server.register(name: "fail_fields") { arguments, _ in
+            try expectCount(1, arguments, method: "fail_fields")
+            throw QuotaError(code: arguments[0].int64Value ?? 0, reason: "full")
+        }
         try server.register(name: "slow") { arguments, _ in
             try expectCount(1, arguments, method: "slow")
             guard let seconds = arguments[0].doubleValue, seconds >= 0, seconds < 60 else {
@@ -74,4 +82,53 @@ final class NotifiedLog: Sendable {
     func append(_ value: MessagePackValue) { storage.withLock { $0.append(value) } }
 
     var values: [MessagePackValue] { storage.withLock { $0 } }
+}
+
+/// `error PlainError { message: string }`: a stock client must see its message as is.
+struct PlainError: DeclaredError {
+    static let wireName = "PlainError"
+    let message: String
+
+    init(message: String) { self.message = message }
+
+    func encode(to writer: inout MessagePackWriter) {
+        writer.writeMapHeader(1)
+        writer.write("message")
+        writer.write(message)
+    }
+
+    init(from reader: inout MessagePackReader) throws {
+        _ = try reader.readMapHeader()
+        _ = try reader.readString()
+        message = try reader.read(String.self)
+    }
+}
+
+/// `error QuotaError { code: int, reason: string }`: no message field, so a stock client
+/// sees `code=…, reason=…`.
+struct QuotaError: DeclaredError {
+    static let wireName = "QuotaError"
+    let code: Int64
+    let reason: String
+
+    init(code: Int64, reason: String) {
+        self.code = code
+        self.reason = reason
+    }
+
+    func encode(to writer: inout MessagePackWriter) {
+        writer.writeMapHeader(2)
+        writer.write("code")
+        writer.write(code)
+        writer.write("reason")
+        writer.write(reason)
+    }
+
+    init(from reader: inout MessagePackReader) throws {
+        _ = try reader.readMapHeader()
+        _ = try reader.readString()
+        code = try reader.read(Int64.self)
+        _ = try reader.readString()
+        reason = try reader.read(String.self)
+    }
 }

@@ -186,6 +186,17 @@ class Checks(object):
             return "%s: %s" % (e.name, e.msg)
         self.run("error", error)
 
+        def declared_error_message():
+            # Issue 17, defect 2: the message field as is, not Swift's debug text.
+            e = remote_error(lambda: c.fail_declared("boom"))
+            expect(e.name == "PlainError", "name %r" % e.name)
+            expect(e.msg == "boom", "message %r" % e.msg)
+            e = remote_error(lambda: c.fail_fields(3))
+            expect(e.name == "QuotaError", "name %r" % e.name)
+            expect(e.msg == "code=3, reason=full", "message %r" % e.msg)
+            return "%s: %s" % (e.name, e.msg)
+        self.run("declared_error_message", declared_error_message)
+
         def error_arity():
             e = remote_error(lambda: c.add(1))
             expect(e.name == "TypeError", "name %r, message %r" % (e.name, e.msg))

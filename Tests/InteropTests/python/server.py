@@ -25,6 +25,14 @@ import zerorpc  # noqa: E402
 import zmq  # noqa: E402
 
 
+class PlainError(Exception):
+    pass
+
+
+class QuotaError(Exception):
+    pass
+
+
 class InteropService(object):
     def __init__(self):
         self._notified = []
@@ -39,6 +47,13 @@ class InteropService(object):
 
     def fail(self, msg):
         raise ValueError(msg)
+
+    def fail_declared(self, msg):
+        raise PlainError(msg)
+
+    def fail_fields(self, code):
+        # What a Swift server's declared error without a message field reads as.
+        raise QuotaError("code=%d, reason=full" % code)
 
     def slow(self, seconds):
         try:
