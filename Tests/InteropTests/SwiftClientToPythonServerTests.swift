@@ -80,6 +80,33 @@ struct SwiftClientToPythonServerTests {
         }
     }
 
+    /// Issue 17, defect 6: Python's unpacker refuses non-string map keys and zerorpc
+    /// drops the request unanswered (the caller waited 30 s). Once the client knows the
+    /// server is a stock one, it refuses such arguments at once, naming the key's path.
+    @Test func nonStringMapKeysAreRefusedBeforeTheyReachAStockServer() async throws {
+        try await withClient { client, _ in
+            #expect(try await client.call("add", [1, 2]) == 3)  // learns: a stock server
+            do {
+                _ = try await client.call("echo", [.map([.init(key: .int(7), value: "x")])])
+                Issue.record("sent an int-keyed map to a stock server")
+            } catch RPCError.invalidArgument(let method, let reason) {
+                #expect(method == "echo")
+                #expect(reason.contains("argument 0, key 7 (int)"), "\(reason)")
+            }
+            do {
+                let nested: MessagePackValue = .map([
+                    .init(key: "outer", value: .array([.map([.init(key: .bool(true), value: 1)])]))
+                ])
+                _ = try await client.call("echo", [nested])
+                Issue.record("sent a bool-keyed map to a stock server")
+            } catch RPCError.invalidArgument(_, let reason) {
+                #expect(reason.contains("argument 0 .outer[0], key true (bool)"), "\(reason)")
+            }
+            #expect(
+                try await client.call("echo", [.map([.init(key: "k", value: 1)])]) == .map([.init(key: "k", value: 1)]))
+        }
+    }
+
     @Test func wrongArityIsTypeError() async throws {
         try await withClient { client, _ in
             let error = await #expect(throws: RemoteError.self) { try await client.call("add", [1]) }

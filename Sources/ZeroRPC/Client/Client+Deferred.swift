@@ -79,6 +79,7 @@ extension Client {
     ) async throws -> EventEnvelope {
         var writer = MessagePackWriter()
         arguments(&writer)
+        try checkArgumentsForStockPeers(writer.bytes, method: method)
         var extraHeader = ProtocolExtension.requestHeader
         if let budget {
             extraHeader.append((DeferredWire.budgetHeaderKey, DeferredWire.encodeBudget(budget)))
@@ -103,6 +104,14 @@ extension Client {
                 connection: connection)
             return (reply, ClientReply(event: reply.name))
         }
+    }
+
+    /// Refuses arguments a stock zerorpc server would drop unanswered (`StockMapKeys`),
+    /// once the client knows its servers are stock ones.
+    func checkArgumentsForStockPeers(_ arguments: [UInt8], method: String) throws(RPCError) {
+        guard peers.knowledge == .stock, let key = StockMapKeys.firstRefusedKey(in: arguments) else { return }
+        throw RPCError.invalidArgument(
+            method: method, reason: "\(key): stock zerorpc servers accept only string map keys")
     }
 
     /// Decodes the single value of an `OK [value]` event.

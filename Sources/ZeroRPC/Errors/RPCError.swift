@@ -9,6 +9,10 @@ public enum RPCError: Error, Sendable, Hashable, CustomStringConvertible {
     /// the call's own timeout, if shorter): the request was never sent. `reason` is what
     /// the connection attempts saw, e.g. "connection refused" or "no answer".
     case notConnected(endpoints: [String], reason: String, after: Duration)
+    /// The call's arguments cannot go to this server as they are: a map key other than a
+    /// string or binary bound for a stock zerorpc server, which would drop the request
+    /// unanswered. Nothing was sent.
+    case invalidArgument(method: String, reason: String)
     /// The `Client` or `Server` was closed before the call finished.
     case closed
     /// An endpoint could not be bound or connected.
@@ -38,6 +42,7 @@ public enum RPCError: Error, Sendable, Hashable, CustomStringConvertible {
         case .lostRemote(let method): "lost the remote during '\(method)': no heartbeat for two periods"
         case .notConnected(let endpoints, let reason, let after):
             "not connected to \(endpoints.joined(separator: ", ")) after \(after): \(reason); the request was not sent"
+        case .invalidArgument(let method, let reason): "cannot call '\(method)': \(reason)"
         case .closed: "the client or server was closed"
         case .invalidEndpoint(let endpoint, let reason): "invalid endpoint '\(endpoint)': \(reason)"
         case .protocolViolation(let detail): "protocol violation: \(detail)"

@@ -135,7 +135,7 @@ enum HandlerInvocation {
             name = type(of: error).wireName
             var writer = MessagePackWriter()
             error.encode(to: &writer)
-            message = readableMessage(ofFields: writer.bytes) ?? readableMessage(of: error)
+            message = declaredMessage(error, fields: writer.bytes)
             extraHeader.append(("error", writer.bytes))
         default:
             if options.exposeErrorDetails {
@@ -151,12 +151,15 @@ enum HandlerInvocation {
     }
 
     /// What a stock peer sees as the ERR message of a declared error: its `message`
-    /// field when it has one, else its fields as `name=value, …`; nil when the encoded
-    /// fields are not a map.
-    static func readableMessage(ofFields encoded: [UInt8]) -> String? {
+    /// field when it has one, else the description its type defines, else its fields as
+    /// `name=value, …`.
+    static func declaredMessage(_ error: any DeclaredError, fields encoded: [UInt8]) -> String {
         var reader = MessagePackReader(payload: encoded, startingAt: 0)
-        guard case .map(let entries)? = try? reader.read(MessagePackValue.self) else { return nil }
+        guard case .map(let entries)? = try? reader.read(MessagePackValue.self) else {
+            return readableMessage(of: error)
+        }
         if let text = entries.first(where: { $0.key == .string("message") })?.value.stringValue { return text }
+        if type(of: error) is any CustomStringConvertible.Type { return String(describing: error) }
         return entries.map { entry in
             let key = entry.key.stringValue ?? entry.key.description
             let value = entry.value.stringValue ?? entry.value.description

@@ -79,6 +79,7 @@ extension Client {
     ) async throws -> (ClientChannel, EventEnvelope) {
         var writer = MessagePackWriter()
         arguments(&writer)
+        try checkArgumentsForStockPeers(writer.bytes, method: method)
         let encodedArguments = writer.bytes
         let open = { (options: CallOptions, fields: [(key: String, value: [UInt8])]) in
             let request = EventEncoder.request(
