@@ -112,6 +112,12 @@ let package = Package(
             plugins: [.plugin(name: "ZeroRPCGenerator")]
         ),
         .testTarget(name: "InteropTests", dependencies: ["ZeroRPC"], exclude: ["python"]),
+        // Streams closed from an executable's top-level code, for StreamCloseTests.
+        .executableTarget(
+            name: "zerorpc-stream-close-check",
+            dependencies: ["ZeroRPC", "ZeroRPCTestSupport"],
+            path: "Tests/StreamCloseCheck"
+        ),
         // A server in a process of its own, for the deferred tests that need two processes.
         .executableTarget(
             name: "zerorpc-deferred-test-server",

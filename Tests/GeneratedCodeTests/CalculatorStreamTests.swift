@@ -41,4 +41,28 @@ import ZeroRPC
             await #expect(throws: GeneratorError.closed(method: "calc.running_total")) { try await totals.next() }
         }
     }
+
+    /// The scoped forms: the body's result comes back, and the channel is closed when the
+    /// body returns, even after a `break` — the generator's handler has ended by then.
+    @Test func scopedStreamAndGeneratorCloseWhenTheBodyReturns() async throws {
+        let implementation = CalculatorImplementation()
+        try await GeneratedServiceFixture.with(implementation, over: .tcp) { connection in
+            let calculator = Calculator.Client(connection)
+            let firstThree = try await calculator.count(to: 1_000_000) { stream in
+                var taken: [Int64] = []
+                for try await number in stream {
+                    taken.append(number)
+                    if taken.count == 3 { break }
+                }
+                return taken
+            }
+            #expect(firstThree == [1, 2, 3])
+            let total = try await calculator.runningTotal { totals in
+                _ = try await totals.next()
+                return try await totals.send(9)
+            }
+            #expect(total == 9)
+            #expect(implementation.runningTotalEnded.isOpen)
+        }
+    }
 }

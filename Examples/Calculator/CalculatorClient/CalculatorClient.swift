@@ -31,9 +31,10 @@ struct CalculatorClientMain {
         let factors = try await calculator.factor(n: 360_360)
         print("factor(n: 360360)           = \(factors)")
 
-        var counted: [Int64] = []
-        for try await number in try await calculator.count(to: 5) {
-            counted.append(number)
+        let counted = try await calculator.count(to: 5) { stream in
+            var counted: [Int64] = []
+            for try await number in stream { counted.append(number) }
+            return counted
         }
         print("count(to: 5)                streamed \(counted)")
 

@@ -123,6 +123,21 @@ public final class Generator<Yield: MessagePackDecodable & Sendable, Sent: Messa
         return try await step(.throw(error))
     }
 
+    /// Runs `body` with the generator and closes it when `body` returns or throws: the
+    /// scoped form the generated `x(...) { generator in … }` methods use.
+    public func closing<BodyResult>(
+        isolation: isolated (any Actor)? = #isolation, after body: (Generator<Yield, Sent>) async throws -> BodyResult
+    ) async throws -> BodyResult {
+        do {
+            let result = try await body(self)
+            await close()
+            return result
+        } catch {
+            await close()
+            throw error
+        }
+    }
+
     /// Closes the generator: the server cancels the handler and, on a zerorpc-swift
     /// server, this returns once the handler's cleanup has run. Calling it again is
     /// harmless.

@@ -43,6 +43,35 @@ public struct ResponseStream<Element: MessagePackDecodable & Sendable>: AsyncSeq
         source = .local(Array(elements))
     }
 
+    /// Closes the stream now: a zerorpc-swift server cancels the handler (`_zpc_close`),
+    /// and iterating ends (`next()` returns nil). Harmless when it already ended.
+    ///
+    /// Without it, the stream closes when its iterator and the stream itself are
+    /// released — which Swift does at a time of its choosing, and in an executable's
+    /// top-level code possibly only when the process exits. Close explicitly, or use the
+    /// scoped form (`try await calc.count(to: 5) { stream in … }`, or
+    /// ``closing(after:)``), when the server should stop at a known point.
+    public func close() async {
+        guard case .remote(let core) = source else { return }
+        core.close()
+    }
+
+    /// Runs `body` with the stream and closes it when `body` returns or throws, however
+    /// the iteration ended: the scoped form the generated `x(...) { stream in … }`
+    /// methods use.
+    public func closing<BodyResult>(
+        isolation: isolated (any Actor)? = #isolation, after body: (ResponseStream<Element>) async throws -> BodyResult
+    ) async throws -> BodyResult {
+        do {
+            let result = try await body(self)
+            await close()
+            return result
+        } catch {
+            await close()
+            throw error
+        }
+    }
+
     public func makeAsyncIterator() -> AsyncIterator {
         switch source {
         case .remote(let core): AsyncIterator(kind: .remote(core, IterationScope(channel: core.channel)))
@@ -155,6 +184,12 @@ final class ResponseStreamCore<Element: MessagePackDecodable & Sendable>: Sendab
 
     private func end() {
         state.withLock { $0.isDone = true }
+    }
+
+    /// `ResponseStream.close()`: ends the iteration and releases the channel.
+    func close() {
+        end()
+        channel.release()
     }
 
     private func decode(_ event: EventEnvelope) throws -> Element {

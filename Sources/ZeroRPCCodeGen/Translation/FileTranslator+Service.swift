@@ -93,7 +93,40 @@ extension FileTranslator {
                         printer.wrapped("try await \(call.name)(", arguments, ")")
                     }
                 }
+                scopedCall(signature)
             }
+        }
+    }
+
+    /// For a stream or generator method, the scoped form: `count(to: 5) { stream in … }`
+    /// runs the body and closes the channel when it returns or throws, so the server
+    /// stops at a known point whenever Swift releases the iterator.
+    private func scopedCall(_ signature: MethodSignature) {
+        let (noun, type): (String, String)
+        switch signature.method.kind {
+        case .stream: noun = "stream"
+        case .generator: noun = "generator"
+        case .unary, .oneway: return
+        }
+        guard let result = signature.clientResult else { return }
+        type = result
+        printer.blankLine()
+        documentation([
+            "Calls `\(signature.method.name.wire)` and runs `body` with its \(noun), which is closed when `body` returns or throws."
+        ])
+        signature.availability.map(printer.line)
+        let parameters =
+            signature.parameters(withDefaults: true) + [
+                "options: ZeroRPC.CallOptions = .defaults", "isolation: isolated (any Actor)? = #isolation",
+                "_ body: (\(type)) async throws -> BodyResult",
+            ]
+        let declaration = Declaration(
+            head: "\(access)func \(signature.swiftName)<BodyResult>(", parameters: parameters,
+            tail: ") async throws -> BodyResult")
+        printer.declaration(declaration) {
+            let arguments = signature.forwardedArguments + ["options: options"]
+            printer.wrapped(
+                "try await \(signature.swiftName)(", arguments, ").closing(isolation: isolation, after: body)")
         }
     }
 }

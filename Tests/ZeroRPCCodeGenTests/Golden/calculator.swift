@@ -395,8 +395,27 @@ extension Calculator.ClientProtocol {
         try await count(to: to, options: .defaults)
     }
 
+    /// Calls `count` and runs `body` with its stream, which is closed when `body` returns or throws.
+    public func count<BodyResult>(
+        to: Int64,
+        options: ZeroRPC.CallOptions = .defaults,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (ZeroRPC.ResponseStream<Int64>) async throws -> BodyResult
+    ) async throws -> BodyResult {
+        try await count(to: to, options: options).closing(isolation: isolation, after: body)
+    }
+
     public func runningTotal() async throws -> ZeroRPC.Generator<Int64, Int64> {
         try await runningTotal(options: .defaults)
+    }
+
+    /// Calls `running_total` and runs `body` with its generator, which is closed when `body` returns or throws.
+    public func runningTotal<BodyResult>(
+        options: ZeroRPC.CallOptions = .defaults,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (ZeroRPC.Generator<Int64, Int64>) async throws -> BodyResult
+    ) async throws -> BodyResult {
+        try await runningTotal(options: options).closing(isolation: isolation, after: body)
     }
 
     public func factor(n: Int64) async throws -> [Int64] {

@@ -12,7 +12,7 @@ final class DeferredServerProcess: Sendable {
 
     init(store path: String, id: String, bind endpoint: String) async throws {
         let process = Process()
-        process.executableURL = try Self.executable()
+        process.executableURL = try ChildProcess.executable(named: "zerorpc-deferred-test-server")
         process.arguments = ["--store", path, "--id", id, "--bind", endpoint]
         // The child exits right after closing its SQLite store, while the store's
         // maintenance task is still unwinding; LeakSanitizer would report that task's
@@ -27,7 +27,7 @@ final class DeferredServerProcess: Sendable {
         try process.run()
         self.process = process
         self.input = input
-        let line = await Self.firstLine(of: output.fileHandleForReading)
+        let line = await ChildProcess.firstLine(of: output.fileHandleForReading)
         guard let line, line.hasPrefix("READY ") else {
             process.terminate()
             throw SetupError(message: "the test server did not start: \(line ?? "no output")")
@@ -50,34 +50,5 @@ final class DeferredServerProcess: Sendable {
     struct SetupError: Error, CustomStringConvertible {
         var message: String
         var description: String { message }
-    }
-
-    /// The executable SwiftPM built next to the test bundle.
-    private static func executable() throws -> URL {
-        let name = "zerorpc-deferred-test-server"
-        var directories: [URL] = []
-        if let bundle = Bundle.main.executableURL { directories.append(bundle.deletingLastPathComponent()) }
-        directories.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
-        for directory in directories {
-            let candidate = directory.appendingPathComponent(name)
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        throw SetupError(message: "\(name) not found next to the tests; run `swift build --build-tests` first")
-    }
-
-    /// The first line the child prints, read on a thread of its own.
-    private static func firstLine(of handle: FileHandle) async -> String? {
-        await withCheckedContinuation { continuation in
-            Thread {
-                var bytes: [UInt8] = []
-                while true {
-                    let chunk = handle.readData(ofLength: 1)
-                    guard let byte = chunk.first else { break }
-                    if byte == UInt8(ascii: "\n") { break }
-                    bytes.append(byte)
-                }
-                continuation.resume(returning: bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self))
-            }.start()
-        }
     }
 }
