@@ -10,10 +10,19 @@ let package = Package(
         .library(name: "ZeroRPCCodeGen", targets: ["ZeroRPCCodeGen"]),
         .executable(name: "zerorpc-gen", targets: ["zerorpc-gen"]),
         .plugin(name: "ZeroRPCGenerator", targets: ["ZeroRPCGenerator"]),
+        // Integrations (issue 14): products of their own, so the core stays small.
+        .library(name: "ZeroRPCServiceLifecycle", targets: ["ZeroRPCServiceLifecycle"]),
+        .library(name: "ZeroRPCTracing", targets: ["ZeroRPCTracing"]),
+        .library(name: "ZeroRPCMetrics", targets: ["ZeroRPCMetrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // Integrations (issue 14); only their own products depend on these.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // C libraries from Debian (libzmq3-dev, libmsgpack-dev, libsqlite3-dev).
@@ -57,6 +66,20 @@ let package = Package(
             name: "ZeroRPCGenerator",
             capability: .buildTool(),
             dependencies: ["zerorpc-gen"]
+        ),
+
+        // Integrations (issue 14, docs/PRODUCTION.md).
+        .target(
+            name: "ZeroRPCServiceLifecycle",
+            dependencies: ["ZeroRPC", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+        ),
+        .target(
+            name: "ZeroRPCTracing",
+            dependencies: ["ZeroRPC", .product(name: "Tracing", package: "swift-distributed-tracing")]
+        ),
+        .target(
+            name: "ZeroRPCMetrics",
+            dependencies: ["ZeroRPC", .product(name: "CoreMetrics", package: "swift-metrics")]
         ),
 
         .executableTarget(
@@ -103,6 +126,25 @@ let package = Package(
             plugins: [.plugin(name: "ZeroRPCGenerator")]
         ),
         .testTarget(name: "InteropTests", dependencies: ["ZeroRPC"], exclude: ["python"]),
+        // The integrations, against real servers (and a ServiceGroup in a child process).
+        .testTarget(
+            name: "ZeroRPCIntegrationTests",
+            dependencies: [
+                "ZeroRPC", "ZeroRPCTestSupport", "ZeroRPCTracing", "ZeroRPCMetrics",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
+        ),
+        .executableTarget(
+            name: "zerorpc-lifecycle-test-server",
+            dependencies: [
+                "ZeroRPC", "ZeroRPCServiceLifecycle",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/LifecycleTestServer"
+        ),
         // A server in a process of its own, for the deferred tests that need two processes.
         .executableTarget(
             name: "zerorpc-deferred-test-server",

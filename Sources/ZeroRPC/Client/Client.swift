@@ -43,7 +43,7 @@ public final class Client: Sendable {
         options.security = try options.security.resolved()
         peers = PeerExtensions(connectionCount: endpoints.count)
         logger = options.logger
-        interceptors = options.interceptors
+        interceptors = ClientCallLog.wrapping(options.interceptors, logger: options.logger)
         do {
             queue = try CommandQueue()
         } catch {
