@@ -36,6 +36,7 @@ extension Client {
         arguments: (inout MessagePackWriter) -> Void,
         result: @Sendable (inout MessagePackReader) throws -> Result
     ) async throws -> Result {
+        let options = withDefaults(options)  // issue 14: ClientOptions.defaultCallOptions
         let reply = try await request(method, options: options, budget: options.deferAfter, arguments: arguments)
         switch reply.name {
         case "OK":
@@ -67,6 +68,7 @@ extension Client {
     public func oneway(
         _ method: String, options: CallOptions, arguments: (inout MessagePackWriter) -> Void
     ) async throws {
+        let options = withDefaults(options)  // issue 14: ClientOptions.defaultCallOptions
         let mode: OnewayMode
         switch peers.knowledge {
         case .announced(let names) where names.contains(ProtocolExtension.oneway): mode = .flagged

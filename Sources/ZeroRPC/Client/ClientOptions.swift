@@ -18,13 +18,23 @@ public struct ClientOptions: Sendable {
     /// Encryption and authentication: ``ClientSecurity/none`` (the default, as stock
     /// zerorpc) or CurveZMQ against a server whose public key the client knows.
     public var security: ClientSecurity
+    /// Options for every call of this client, under each call's own: a setting a call
+    /// leaves at its built-in default (``CallOptions/defaults``) takes the value from
+    /// here (see ``CallOptions/merged(over:)``). Default ``CallOptions/defaults``.
+    ///
+    /// ```swift
+    /// let options = ClientOptions(defaultCallOptions: CallOptions(timeout: .seconds(2)))
+    /// ```
+    public var defaultCallOptions: CallOptions
 
     /// Client settings; the defaults match stock zerorpc.
     public init(
         heartbeatInterval: Duration = .seconds(5), maximumMessageSize: Int = 64 << 20,
         lingerOnClose: Duration = .seconds(1), interceptors: [any ClientInterceptor] = [],
-        logger: Logger = Logger(label: "zerorpc.client"), security: ClientSecurity = .none
+        logger: Logger = Logger(label: "zerorpc.client"), security: ClientSecurity = .none,
+        defaultCallOptions: CallOptions = .defaults
     ) {
+        self.defaultCallOptions = defaultCallOptions
         self.interceptors = interceptors
         self.heartbeatInterval = heartbeatInterval
         self.maximumMessageSize = maximumMessageSize

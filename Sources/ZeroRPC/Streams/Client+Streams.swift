@@ -77,6 +77,7 @@ extension Client {
         _ method: String, options: CallOptions, declaredErrors: [any DeclaredError.Type],
         arguments: (inout MessagePackWriter) -> Void
     ) async throws -> (ClientChannel, EventEnvelope) {
+        let options = withDefaults(options)  // issue 14: ClientOptions.defaultCallOptions
         var writer = MessagePackWriter()
         arguments(&writer)
         let encodedArguments = writer.bytes
