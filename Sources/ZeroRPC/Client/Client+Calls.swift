@@ -24,6 +24,7 @@ extension Client {
     ///
     /// - Parameters:
     ///   - method: The full wire name, e.g. `"calc.add"`.
+    ///   - options: Timeout, deadline and deferral budget of this call.
     ///   - declaredErrors: Error types the method declares; an ERR naming one of them
     ///     with its fields in the header is thrown as that type.
     ///   - arguments: Writes the whole positional argument array.

@@ -87,7 +87,8 @@ final class ServerLoop {
                 socket = try ZMQSocket(.router)
                 try socket.setOption(ZMQ_ROUTER_MANDATORY, 1)
                 try socket.setOption(ZMQ_MAXMSGSIZE, int64: Int64(options.maximumMessageSize))
-                try socket.applySecurity(options.security)
+                // issue 14: rejected handshakes at .notice on the server's logger.
+                try socket.applySecurity(options.security, logger: options.logger)
             } catch {
                 let (remaining, jobs) = queue.close()
                 executor.handOffRemainingJobs(jobs)

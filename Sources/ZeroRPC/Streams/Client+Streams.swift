@@ -9,6 +9,7 @@ extension Client {
     ///
     /// - Parameters:
     ///   - method: The full wire name, e.g. `"calc.count"`.
+    ///   - options: Timeout (to the first event) and deadline of this call.
     ///   - declaredErrors: Error types the method declares, thrown as those types.
     ///   - arguments: Writes the whole positional argument array.
     ///   - element: The item type.
