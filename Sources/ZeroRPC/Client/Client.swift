@@ -44,6 +44,7 @@ public final class Client: Sendable {
     private init(endpoints: [String], bind: Bool, options: ClientOptions) throws {
         var options = options
         options.security = try options.security.resolved()
+        options.malformedInputLog = MalformedInputLog(logger: options.logger)
         peers = PeerExtensions(connectionCount: endpoints.count)
         logger = options.logger
         defaultCallOptions = options.defaultCallOptions == .defaults ? nil : options.defaultCallOptions

@@ -26,6 +26,9 @@ public struct ClientOptions: Sendable {
     /// let options = ClientOptions(defaultCallOptions: CallOptions(timeout: .seconds(2)))
     /// ```
     public var defaultCallOptions: CallOptions
+    /// Where malformed replies are reported, rate-limited; `Client.init` gives each
+    /// client its own over the final `logger`.
+    var malformedInputLog: MalformedInputLog
 
     /// Client settings; the defaults match stock zerorpc.
     public init(
@@ -41,5 +44,6 @@ public struct ClientOptions: Sendable {
         self.lingerOnClose = lingerOnClose
         self.logger = logger
         self.security = security
+        self.malformedInputLog = MalformedInputLog(logger: logger)
     }
 }

@@ -22,6 +22,7 @@ public final class Server: Sendable {
         self.name = name
         var options = options
         options.interceptors = ServerCallLog.wrapping(options.interceptors, logger: options.logger)
+        options.malformedInputLog = MalformedInputLog(logger: options.logger)
         self.options = options.withDeferredRuntime()
         registerIntrospection()
         registerDeferredRequests()

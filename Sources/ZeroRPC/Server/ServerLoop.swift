@@ -177,7 +177,7 @@ final class ServerLoop {
     /// Splits `[routing…, "", payload]` (the delimiter may be missing) and acts on it.
     private func accept(_ frames: consuming [[UInt8]], peerPublicKey: String?) {
         guard frames.count >= 2 else {
-            options.logger.warning("zerorpc server: dropped a message of \(frames.count) frame(s)")
+            options.malformedInputLog.warning("zerorpc server: dropped a message of \(frames.count) frame(s)")
             return
         }
         // The routing frames keep the received array's storage: no copy per message.
@@ -201,10 +201,10 @@ final class ServerLoop {
 
     private func rejectMalformed(_ error: MalformedEvent, routing: [[UInt8]]) {
         guard let messageID = error.messageID else {
-            options.logger.warning("zerorpc server: dropped a malformed request: \(error.reason)")
+            options.malformedInputLog.warning("zerorpc server: dropped a malformed request: \(error.reason)")
             return
         }
-        options.logger.warning("zerorpc server: malformed request: \(error.reason)")
+        options.malformedInputLog.warning("zerorpc server: malformed request: \(error.reason)")
         send(EventEncoder.error(responseTo: messageID[...], name: "ProtocolError", message: error.reason), to: routing)
     }
 
@@ -223,12 +223,13 @@ final class ServerLoop {
     private func startCall(_ event: EventEnvelope, routing: [[UInt8]], peerPublicKey: String?) {
         let name = event.name
         if name.hasPrefix("_zpc_") && !DeferredWire.requestNames.contains(name) {
-            options.logger.warning("zerorpc server: dropped '\(name)' that belongs to no open channel")
+            options.malformedInputLog.warning("zerorpc server: dropped '\(name)' that belongs to no open channel")
             return
         }
         let key = ChannelKey(peer: routing[0], messageID: event.messageID)
         if channels[key] != nil {
-            options.logger.warning("zerorpc server: dropped a request reusing the open message_id of '\(name)'")
+            options.malformedInputLog.warning(
+                "zerorpc server: dropped a request reusing the open message_id of '\(name)'")
             return
         }
         guard event.argumentsAreArray else {

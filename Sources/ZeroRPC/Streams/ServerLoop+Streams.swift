@@ -60,7 +60,7 @@ extension ServerLoop {
             guard (try? reader.readArrayHeader()).map({ $0 >= 1 }) == true, let credit = try? reader.readInt64(),
                 credit > 0
             else {
-                options.logger.warning("zerorpc server: dropped a malformed _zpc_more")
+                options.malformedInputLog.warning("zerorpc server: dropped a malformed _zpc_more")
                 return
             }
             let count = Int(clamping: credit)
