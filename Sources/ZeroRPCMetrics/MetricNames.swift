@@ -17,6 +17,14 @@ public enum ZeroRPCMetricName {
     /// Counter `{method}`: calls that arrived with a responsiveness budget, so they may
     /// be answered with a deferred token.
     public static let serverDeferrableCalls = "zerorpc_server_deferrable_calls_total"
+    /// Counter `{method}`: items stream and generator handlers sent.
+    public static let serverStreamItems = "zerorpc_server_stream_items_total"
+    /// Gauge: deferred jobs whose handler still runs (``ZeroRPCGauges``).
+    public static let serverDeferredJobsRunning = "zerorpc_server_deferred_jobs_running"
+    /// Gauge: finished deferred results no client has claimed yet (``ZeroRPCGauges``).
+    public static let serverDeferredResultsUnclaimed = "zerorpc_server_deferred_results_unclaimed"
+    /// Gauge: a client's endpoints with a live connection (``ZeroRPCGauges``).
+    public static let clientConnectedEndpoints = "zerorpc_client_connected_endpoints"
 
     /// Counter `{method}`: requests sent (deferred-call polls are not counted).
     public static let clientCallsStarted = "zerorpc_client_calls_started_total"
@@ -33,13 +41,15 @@ public enum ZeroRPCMetricName {
 
 /// One method's instruments, made once and reused: making a metric asks the factory
 /// under its lock, which a busy server should not do per call.
-final class MethodInstruments: Sendable {
+final class MethodInstruments: CallEventObserver, Sendable {
     let started: Counter
     let finishedOK: Counter
     let finishedError: Counter
     let durationOK: Timer
     let durationError: Timer
     let deferred: Counter
+    /// Server only: stream items, counted through ``CallEvents``.
+    let streamItems: Counter
 
     init(method: String, side: Side, factory: any MetricsFactory) {
         let names = side.names
@@ -50,6 +60,11 @@ final class MethodInstruments: Sendable {
         durationOK = Timer(label: names.duration, dimensions: method + [("outcome", "ok")], factory: factory)
         durationError = Timer(label: names.duration, dimensions: method + [("outcome", "error")], factory: factory)
         deferred = Counter(label: names.deferred, dimensions: method, factory: factory)
+        streamItems = Counter(label: ZeroRPCMetricName.serverStreamItems, dimensions: method, factory: factory)
+    }
+
+    func streamItemSent() {
+        streamItems.increment()
     }
 
     /// Records one finished call.

@@ -5,8 +5,9 @@ import CoreMetrics
 import ZeroRPC
 
 /// Counts and times every call a server handles: calls started and finished by method
-/// and outcome, their duration, the handlers in flight, and the calls that came with a
-/// responsiveness budget (see ``ZeroRPCMetricName`` for names and labels).
+/// and outcome, their duration, the handlers in flight, the items streams sent, and the
+/// calls that came with a responsiveness budget (see ``ZeroRPCMetricName`` for names and
+/// labels). ``ZeroRPCGauges`` samples what is a level rather than an event.
 ///
 /// Put it first in `ServerOptions.interceptors` to count calls other interceptors
 /// refuse (as `outcome=error`), last to count only calls that reach their handler.
@@ -31,7 +32,7 @@ public struct ServerMetricsInterceptor: ServerInterceptor {
         cache.inFlight.increment()
         let start = ContinuousClock.now
         do {
-            try await next(context)
+            try await CallEvents.$observer.withValue(instruments) { try await next(context) }
         } catch {
             cache.inFlight.decrement()
             instruments.finish(ok: false, since: start)

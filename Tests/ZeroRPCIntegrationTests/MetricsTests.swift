@@ -4,6 +4,7 @@ import MetricsTestKit
 import Testing
 import ZeroRPC
 import ZeroRPCMetrics
+import ZeroRPCTestSupport
 
 @Suite struct MetricsTests {
     /// Two `echo` calls, one failing call and one deferred call through a pair whose
@@ -58,5 +59,40 @@ import ZeroRPCMetrics
         #expect(try metrics.expectCounter(ZeroRPCMetricName.clientDeferredCalls, slow).totalValue == 1)
         // The client's polls of the deferred result are not counted as calls.
         #expect(metrics.counters.allSatisfy { counter in !counter.dimensions.contains { $0.1.hasPrefix("_") } })
+    }
+
+    @Test func streamItemsAreCountedByMethod() async throws {
+        let metrics = TestMetrics()
+        let pair = try ObservedPair(server: ServerOptions(interceptors: [ServerMetricsInterceptor(factory: metrics)]))
+        var items = 0
+        for try await _ in try await pair.client.stream("obs.count", [4]) { items += 1 }
+        #expect(items == 4)
+        #expect(
+            try metrics.expectCounter(ZeroRPCMetricName.serverStreamItems, [("method", "obs.count")]).totalValue == 4)
+        await pair.close()
+    }
+
+    @Test func gaugesSampleDeferredJobsAndConnectedEndpoints() async throws {
+        let metrics = TestMetrics()
+        let pair = try ObservedPair()
+        let gauges = ZeroRPCGauges(servers: [pair.server], clients: [pair.client], factory: metrics)
+        try await pair.client.waitConnected(timeout: .seconds(20))
+        let job = try await pair.client.startDeferred(
+            "obs.slow", options: CallOptions(timeout: .seconds(30), deferAfter: .zero), declaredErrors: [],
+            arguments: { writer in
+                writer.writeArrayHeader(1)
+                writer.write(Int64(1))
+            }, result: { try $0.read(Int64.self) })
+        #expect(job.token != nil)
+        gauges.update()
+        let server = [("server", "observed")]
+        #expect(try metrics.expectGauge(ZeroRPCMetricName.serverDeferredJobsRunning, server).lastValue == 1)
+        #expect(try metrics.expectGauge(ZeroRPCMetricName.clientConnectedEndpoints, [("client", "0")]).lastValue == 1)
+        pair.service.release.open()
+        #expect(try await job.value == 1)
+        try await waitUntil { pair.server.deferredJobCounts.running == 0 }
+        gauges.update()
+        #expect(try metrics.expectGauge(ZeroRPCMetricName.serverDeferredJobsRunning, server).lastValue == 0)
+        await pair.close()
     }
 }

@@ -13,6 +13,7 @@ struct StreamSink: Sendable {
     /// Hands an encoded event to the I/O thread; it goes out after the handler's earlier
     /// events and before its final one.
     func emit(_ payload: [UInt8]) {
+        CallEvents.observer?.streamItemSent()  // issue 14: stream item metrics
         queue.enqueue(.streamEvent(callNumber: callNumber, payload: payload))
     }
 }
