@@ -3,8 +3,8 @@
 //
 //   zerorpc-lifecycle-test-server
 //
-// Binds tcp://127.0.0.1:0, prints "READY <endpoint>", then serves under a ServiceGroup
-// that shuts down gracefully on SIGTERM. Its log goes to stdout, one line per record
+// Binds tcp://127.0.0.1:0 and serves under a ServiceGroup that shuts down gracefully on
+// SIGTERM; prints "READY <endpoint>" once the group traps the signal. Its log goes to stdout, one line per record
 // ("<level> <message>"), so the test can see the shutdown begin. Methods:
 //   hold() -> "done"   prints "HOLDING", then returns once stdin gives a line (or closes)
 //   echo(x) -> x
@@ -59,10 +59,23 @@ try server.register(name: "hold") { _, _ in
 }
 try server.register(name: "echo") { arguments, _ in arguments.first ?? .nil }
 let endpoint = try server.bind("tcp://127.0.0.1:0")
-emit("READY \(endpoint)")
+
+/// Says READY once the group runs: a ServiceGroup traps its signals before it starts its
+/// services, so from then on SIGTERM drains instead of killing. Stays up until shutdown,
+/// since a service that returns ends the group.
+struct ReadyAnnouncement: Service {
+    let endpoint: String
+    func run() async throws {
+        emit("READY \(endpoint)")
+        try? await gracefulShutdown()
+    }
+}
 
 let group = ServiceGroup(
-    services: [ServerService(server, onGracefulShutdown: .graceful(timeout: .seconds(20)))],
+    services: [
+        ReadyAnnouncement(endpoint: endpoint),
+        ServerService(server, onGracefulShutdown: .graceful(timeout: .seconds(20))),
+    ],
     gracefulShutdownSignals: [.sigterm], logger: logger)
 try await group.run()
 emit("EXITED")

@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 import ZeroRPC
+import ZeroRPCTestSupport
 
 @Suite struct ServiceLifecycleTests {
     @Test func sigtermMidCallLetsTheCallFinishAndExitsZero() async throws {

@@ -1,13 +1,15 @@
-// A test helper process built next to the tests, read line by line on a thread of its own.
+// A helper executable of this package run as a child of a test, its stdout read line by
+// line on a thread of its own.
 import Foundation
 
 /// An executable of this package running as a child; its stdout is read as lines.
-final class ChildProcess: Sendable {
+public final class ChildProcess: Sendable {
     private let process: Process
     private let input: Pipe
     private let lines: AsyncStream<String>
 
-    init(executable name: String, arguments: [String] = []) throws {
+    /// Starts `name`, which SwiftPM built next to the test bundle, with `arguments`.
+    public init(executable name: String, arguments: [String] = []) throws {
         let process = Process()
         process.executableURL = try Self.executable(name)
         process.arguments = arguments
@@ -41,21 +43,23 @@ final class ChildProcess: Sendable {
 
     /// The next line that starts with `prefix` (earlier lines are skipped); nil when the
     /// child's stdout closed first.
-    func line(startingWith prefix: String) async throws -> String? {
+    public func line(startingWith prefix: String) async throws -> String? {
         for await line in lines where line.hasPrefix(prefix) { return line }
         return nil
     }
 
-    func writeLine(_ text: String) {
+    /// Writes `text` and a newline to the child's stdin.
+    public func writeLine(_ text: String) {
         input.fileHandleForWriting.write(Data((text + "\n").utf8))
     }
 
-    func signal(_ signal: Int32) {
+    /// Sends `signal` to the child.
+    public func signal(_ signal: Int32) {
         _ = Foundation.kill(process.processIdentifier, signal)
     }
 
     /// Waits for the child to exit and returns its exit status.
-    func exitStatus() async -> Int32 {
+    public func exitStatus() async -> Int32 {
         let process = self.process
         return await withCheckedContinuation { continuation in
             Thread {
@@ -65,14 +69,21 @@ final class ChildProcess: Sendable {
         }
     }
 
+    /// Closes the child's stdin, which every helper here takes as "exit now".
+    public func closeInput() {
+        try? input.fileHandleForWriting.close()
+    }
+
     /// Ends the child if it still runs (a failed test).
-    func kill() {
+    public func kill() {
         try? input.fileHandleForWriting.close()
         if process.isRunning { process.terminate() }
     }
 
-    struct SetupError: Error, CustomStringConvertible {
-        var description: String
+    /// The child could not be started or did not say it was ready.
+    public struct SetupError: Error, CustomStringConvertible {
+        public var description: String
+        public init(_ description: String) { self.description = description }
     }
 
     /// The executable SwiftPM built next to the test bundle.
@@ -84,6 +95,6 @@ final class ChildProcess: Sendable {
             let candidate = directory.appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
         }
-        throw SetupError(description: "\(name) not found next to the tests; run `swift build --build-tests` first")
+        throw SetupError("\(name) not found next to the tests; run `swift build --build-tests` first")
     }
 }
