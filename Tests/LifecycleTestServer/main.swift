@@ -4,9 +4,11 @@
 //   zerorpc-lifecycle-test-server
 //
 // Binds tcp://127.0.0.1:0 and serves under a ServiceGroup that shuts down gracefully on
-// SIGTERM; prints "READY <endpoint>" once the group traps the signal. Its log goes to stdout, one line per record
-// ("<level> <message>"), so the test can see the shutdown begin. Methods:
-//   hold() -> "done"   prints "HOLDING", then returns once stdin gives a line (or closes)
+// SIGTERM; prints "READY <endpoint>" once the group traps the signal. Its log goes to
+// stdout, one line per record ("<level> <message>"), so the test can see the shutdown
+// begin. Each line on stdin releases the calls held so far; when stdin closes (the test
+// ended, or crashed) it exits at once, as every helper process here does. Methods:
+//   hold() -> "done"   prints "HOLDING", then returns once stdin gives a line
 //   echo(x) -> x
 import Foundation
 import Logging
@@ -46,14 +48,21 @@ sigprocmask(SIG_UNBLOCK, &unblocked, nil)
 
 let logger = Logger(label: "lifecycle-test") { _ in LineLogHandler() }
 let server = Server(name: "lifecycle-test", options: ServerOptions(heartbeatInterval: .seconds(1), logger: logger))
+/// Calls waiting in `hold`, released by the next line on stdin.
+let heldCalls = LockedValue<[CheckedContinuation<Void, Never>]>([])
+Thread {
+    while readLine() != nil {
+        for call in heldCalls.withLock({ held in
+            defer { held.removeAll() }; return held
+        }) { call.resume() }
+    }
+    exit(0)
+}.start()
+
 try server.register(name: "hold") { _, _ in
-    emit("HOLDING")
-    // A blocking read, off the cooperative pool.
     await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-        Thread {
-            _ = readLine()
-            continuation.resume()
-        }.start()
+        heldCalls.withLock { $0.append(continuation) }
+        emit("HOLDING")
     }
     return .string("done")
 }
