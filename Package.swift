@@ -130,8 +130,9 @@ let package = Package(
         .testTarget(
             name: "ZeroRPCIntegrationTests",
             dependencies: [
-                "ZeroRPC", "ZeroRPCTestSupport", "ZeroRPCTracing", "ZeroRPCMetrics",
+                "ZeroRPC", "ZeroRPCTestSupport", "ZeroRPCTracing", "ZeroRPCMetrics", "ZeroRPCServiceLifecycle",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
