@@ -8,11 +8,15 @@
 set -euo pipefail
 
 checkout="$(cd "$(dirname "$0")/../../.." && pwd)"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+# The layout the README assumes: the user's package beside this checkout, reached as
+# ../zerorpc-swift (a link here, whatever this checkout's folder is called), so the
+# template's manifest is the README's, word for word.
+root="$(mktemp -d)"
+trap 'rm -rf "$root"' EXIT
+ln -s "$checkout" "$root/zerorpc-swift"
+work="$root/App"
+mkdir "$work"
 cp -R "$(dirname "$0")/Template/." "$work/"
-identity="$(basename "$checkout" | tr "[:upper:]" "[:lower:]")"
-sed -i.bak -e "s|ZERORPC_SWIFT_CHECKOUT|$checkout|" -e "s|ZERORPC_SWIFT_IDENTITY|$identity|g" "$work/Package.swift"
 cd "$work"
 
 fail() { echo "check-plugin: FAIL: $*" >&2; exit 1; }
