@@ -16,12 +16,7 @@ import ZeroRPCTestSupport
         #expect(try await pair.echo(1) == 1)
         #expect(try await pair.echo(2) == 2)
         await #expect(throws: RemoteError.self) { try await pair.client.call("obs.fail", []) }
-        let job = try await pair.client.startDeferred(
-            "obs.slow", options: CallOptions(timeout: .seconds(30), deferAfter: .zero), declaredErrors: [],
-            arguments: { writer in
-                writer.writeArrayHeader(1)
-                writer.write(Int64(9))
-            }, result: { try $0.read(Int64.self) })
+        let job = try await pair.startSlow(9)
         pair.service.release.open()
         #expect(try await job.value == 9)
         await pair.close()
@@ -77,12 +72,7 @@ import ZeroRPCTestSupport
         let pair = try ObservedPair()
         let gauges = ZeroRPCGauges(servers: [pair.server], clients: [pair.client], factory: metrics)
         try await pair.client.waitConnected(timeout: .seconds(20))
-        let job = try await pair.client.startDeferred(
-            "obs.slow", options: CallOptions(timeout: .seconds(30), deferAfter: .zero), declaredErrors: [],
-            arguments: { writer in
-                writer.writeArrayHeader(1)
-                writer.write(Int64(1))
-            }, result: { try $0.read(Int64.self) })
+        let job = try await pair.startSlow(1)
         #expect(job.token != nil)
         gauges.update()
         let server = [("server", "observed")]

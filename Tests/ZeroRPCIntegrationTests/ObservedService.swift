@@ -78,6 +78,16 @@ struct ObservedPair {
             }, result: { try $0.read(Int64.self) })
     }
 
+    /// Starts `obs.slow(x)` with a budget of zero: deferred at once, held until `release`.
+    func startSlow(_ x: Int64) async throws -> Deferred<Int64> {
+        try await client.startDeferred(
+            "obs.slow", options: CallOptions(timeout: .seconds(30), deferAfter: .zero), declaredErrors: [],
+            arguments: { writer in
+                writer.writeArrayHeader(1)
+                writer.write(x)
+            }, result: { try $0.read(Int64.self) })
+    }
+
     func close() async {
         service.release.open()
         await client.close()

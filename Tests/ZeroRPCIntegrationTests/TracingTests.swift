@@ -88,12 +88,7 @@ import ZeroRPCTracing
         let tracer = InMemoryTracer()
         let pair = try tracedPair(tracer)
         let caller = try await tracer.withSpan("caller") { (span: InMemorySpan) async throws -> InMemorySpanContext in
-            let job = try await pair.client.startDeferred(
-                "obs.slow", options: CallOptions(timeout: .seconds(30), deferAfter: .zero), declaredErrors: [],
-                arguments: { writer in
-                    writer.writeArrayHeader(1)
-                    writer.write(Int64(5))
-                }, result: { try $0.read(Int64.self) })
+            let job = try await pair.startSlow(5)
             #expect(job.token != nil)
             pair.service.release.open()
             #expect(try await job.value == 5)
