@@ -37,7 +37,7 @@ public struct ServerService: Service {
     public func run() async throws {
         let server = self.server
         let mode = onGracefulShutdown
-        await withDiscardingTaskGroup { group in
+        let served: Result<Void, any Error> = await withDiscardingTaskGroup { group in
             group.addTask {
                 // Returns at a graceful shutdown; throws when the group cancels this task
                 // (or when `run()` below returned first and cancelled it).
@@ -48,11 +48,18 @@ public struct ServerService: Service {
                     await server.close()
                 }
             }
+            defer { group.cancelAll() }
             // Not cancellation-aware on purpose: the task above closes the server on
-            // cancellation, and this returns once it is closed.
-            try? await server.run()
-            group.cancelAll()
+            // cancellation, and this returns once it is closed (or throws when the
+            // server's thread could not start).
+            do {
+                try await server.run()
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
         }
+        try served.get()
     }
 }
 
