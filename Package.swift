@@ -84,7 +84,11 @@ let package = Package(
 
         .executableTarget(
             name: "zerorpc-bench",
-            dependencies: ["ZeroRPC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "ZeroRPC", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // issue 14: `serve`/`client --observability` measure the metrics interceptors.
+                "ZeroRPCMetrics", .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             path: "Benchmarks/ZeroRPCBench",
             plugins: [.plugin(name: "ZeroRPCGenerator")]
         ),
