@@ -92,7 +92,7 @@ if [ "${COUNT_OBSERVABILITY:-0}" = 1 ]; then
     # with none, with the interceptors and no backend, with a counting backend.
     echo "| --observability | client instructions/call | server instructions/call |"
     echo "|---|---:|---:|"
-    for mode in none metrics-no-backend metrics; do
+    for mode in none pass-through metrics-no-backend metrics; do
         client="$(per_call count_client "client-$mode" "$bench" client --observability "$mode")"
         server="$(per_call count_server "server-$mode" "$bench" serve --observability "$mode")"
         echo "| $mode | $client | $server |"

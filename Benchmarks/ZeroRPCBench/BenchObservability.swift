@@ -10,6 +10,8 @@ import ZeroRPCMetrics
 enum BenchObservability: String, ExpressibleByArgument, CaseIterable {
     /// No interceptors: the default call path.
     case none
+    /// One interceptor that only calls `next`: what leaving the direct call path costs.
+    case passThrough = "pass-through"
     /// `ServerMetricsInterceptor`/`ClientMetricsInterceptor`, MetricsSystem not bootstrapped.
     case metricsNoBackend = "metrics-no-backend"
     /// The interceptors, MetricsSystem bootstrapped with `CountingMetricsFactory`.
@@ -17,12 +19,20 @@ enum BenchObservability: String, ExpressibleByArgument, CaseIterable {
 
     var serverInterceptors: [any ServerInterceptor] {
         bootstrapIfNeeded()
-        return self == .none ? [] : [ServerMetricsInterceptor()]
+        switch self {
+        case .none: return []
+        case .passThrough: return [PassThrough()]
+        case .metricsNoBackend, .metrics: return [ServerMetricsInterceptor()]
+        }
     }
 
     var clientInterceptors: [any ClientInterceptor] {
         bootstrapIfNeeded()
-        return self == .none ? [] : [ClientMetricsInterceptor()]
+        switch self {
+        case .none: return []
+        case .passThrough: return [PassThrough()]
+        case .metricsNoBackend, .metrics: return [ClientMetricsInterceptor()]
+        }
     }
 
     private func bootstrapIfNeeded() {
@@ -55,4 +65,17 @@ struct CountingMetricsFactory: MetricsFactory {
     func destroyCounter(_ handler: any CounterHandler) {}
     func destroyRecorder(_ handler: any RecorderHandler) {}
     func destroyTimer(_ handler: any TimerHandler) {}
+}
+
+/// Calls `next` and nothing else, on both sides.
+struct PassThrough: ServerInterceptor, ClientInterceptor {
+    func intercept(_ context: ServerContext, next: (ServerContext) async throws -> Void) async throws {
+        try await next(context)
+    }
+
+    func intercept(
+        _ request: ClientRequest, next: (ClientRequest) async throws -> ClientReply
+    ) async throws -> ClientReply {
+        try await next(request)
+    }
 }

@@ -71,7 +71,7 @@ struct Serve: AsyncParsableCommand {
 
     @Argument(help: "The endpoint to bind, e.g. tcp://127.0.0.1:*") var endpoint = "tcp://127.0.0.1:*"
     @Flag(help: "Run handlers on the server's I/O thread (HandlerExecution.ioThread).") var ioThreadHandlers = false
-    @Option(help: "Metrics interceptors: none, metrics-no-backend, metrics (a counting backend).")
+    @Option(help: "Interceptors: none, pass-through, metrics-no-backend, metrics (a counting backend).")
     var observability = BenchObservability.none
 
     func run() async throws {
@@ -107,7 +107,7 @@ struct CallLoop: AsyncParsableCommand {
     @Flag(help: "Print one JSON line (allocations per call need the malloc counter preloaded).") var json = false
     @Option(help: "Instead of add calls, iterate one server stream of this many ints and print items/s.")
     var streamItems: Int?
-    @Option(help: "Metrics interceptors: none, metrics-no-backend, metrics (a counting backend).")
+    @Option(help: "Interceptors: none, pass-through, metrics-no-backend, metrics (a counting backend).")
     var observability = BenchObservability.none
 
     func run() async throws {
