@@ -142,3 +142,16 @@ callgrind: deps baselines $(CALLGRIND_DIR)/bin/libsigsuspend_copy.so
 $(CALLGRIND_DIR)/bin/libsigsuspend_copy.so: $(CALLGRIND_DIR)/sigsuspend_copy.c
 	@mkdir -p $(@D)
 	$(CC) $(BASELINE_CFLAGS) -shared -fPIC -o $@ $<
+
+## docs: the DocC catalog of ZeroRPC (Sources/ZeroRPC/ZeroRPC.docc, swift-docc-plugin) into
+## .build/plugins/Swift-DocC/outputs/ZeroRPC.doccarchive; fails on a broken doc link.
+.PHONY: docs
+docs:
+	$(SWIFT) package generate-documentation --target ZeroRPC --warnings-as-errors
+
+## callgrind-metrics: instructions per call with and without the metrics interceptors
+## (issue 14; docs/PRODUCTION.md, "Cost").
+.PHONY: callgrind-metrics
+callgrind-metrics: deps baselines $(CALLGRIND_DIR)/bin/libsigsuspend_copy.so
+	$(SWIFT) build -c release --product zerorpc-bench
+	COUNT_OBSERVABILITY=1 $(CALLGRIND_DIR)/count-instructions.sh .build/release/zerorpc-bench 500 1500

@@ -11,10 +11,19 @@ let package = Package(
         .executable(name: "zerorpc-gen", targets: ["zerorpc-gen"]),
         .executable(name: "zerorpc", targets: ["zerorpc"]),
         .plugin(name: "ZeroRPCGenerator", targets: ["ZeroRPCGenerator"]),
+        // Integrations (issue 14): products of their own, so the core stays small.
+        .library(name: "ZeroRPCServiceLifecycle", targets: ["ZeroRPCServiceLifecycle"]),
+        .library(name: "ZeroRPCTracing", targets: ["ZeroRPCTracing"]),
+        .library(name: "ZeroRPCMetrics", targets: ["ZeroRPCMetrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // Integrations (issue 14); only their own products depend on these.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // C libraries from Debian (libzmq3-dev, libmsgpack-dev, libsqlite3-dev).
@@ -68,9 +77,27 @@ let package = Package(
             dependencies: ["zerorpc-gen"]
         ),
 
+        // Integrations (issue 14, docs/PRODUCTION.md).
+        .target(
+            name: "ZeroRPCServiceLifecycle",
+            dependencies: ["ZeroRPC", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+        ),
+        .target(
+            name: "ZeroRPCTracing",
+            dependencies: ["ZeroRPC", .product(name: "Tracing", package: "swift-distributed-tracing")]
+        ),
+        .target(
+            name: "ZeroRPCMetrics",
+            dependencies: ["ZeroRPC", .product(name: "CoreMetrics", package: "swift-metrics")]
+        ),
+
         .executableTarget(
             name: "zerorpc-bench",
-            dependencies: ["ZeroRPC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "ZeroRPC", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // issue 14: `serve`/`client --observability` measure the metrics interceptors.
+                "ZeroRPCMetrics", .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             path: "Benchmarks/ZeroRPCBench",
             plugins: [.plugin(name: "ZeroRPCGenerator")]
         ),
@@ -117,6 +144,26 @@ let package = Package(
             name: "zerorpc-stream-close-check",
             dependencies: ["ZeroRPC", "ZeroRPCTestSupport"],
             path: "Tests/StreamCloseCheck"
+        ),
+        // The integrations, against real servers (and a ServiceGroup in a child process).
+        .testTarget(
+            name: "ZeroRPCIntegrationTests",
+            dependencies: [
+                "ZeroRPC", "ZeroRPCTestSupport", "ZeroRPCTracing", "ZeroRPCMetrics", "ZeroRPCServiceLifecycle",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
+        ),
+        .executableTarget(
+            name: "zerorpc-lifecycle-test-server",
+            dependencies: [
+                "ZeroRPC", "ZeroRPCServiceLifecycle",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/LifecycleTestServer"
         ),
         // A server in a process of its own, for the deferred tests that need two processes.
         .executableTarget(

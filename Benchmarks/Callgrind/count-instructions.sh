@@ -87,6 +87,18 @@ per_call() {  # FUNCTION NAME CMD... : instructions per call from two runs
 }
 
 echo "counting with valgrind $(valgrind --version | sed 's/valgrind-//'): $small and $large calls per run" >&2
+if [ "${COUNT_OBSERVABILITY:-0}" = 1 ]; then
+    # The metrics interceptors' cost (issue 14, docs/PRODUCTION.md): zerorpc-swift only,
+    # with none, with the interceptors and no backend, with a counting backend.
+    echo "| --observability | client instructions/call | server instructions/call |"
+    echo "|---|---:|---:|"
+    for mode in none pass-through metrics-no-backend metrics; do
+        client="$(per_call count_client "client-$mode" "$bench" client --observability "$mode")"
+        server="$(per_call count_server "server-$mode" "$bench" serve --observability "$mode")"
+        echo "| $mode | $client | $server |"
+    done
+    exit 0
+fi
 swift_client="$(per_call count_client swift-client "$bench" client)"
 swift_client_io="$(per_call count_client swift-client-io "$bench" client --io-thread)"
 c_client="$(per_call count_client c-client "$c_add" client)"

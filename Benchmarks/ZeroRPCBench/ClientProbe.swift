@@ -24,9 +24,11 @@ struct ClientProbe {
     let inFlight: Int
     /// Whether the calls run in tasks that prefer the client's I/O thread.
     var onIOThread = false
+    /// The client's interceptors (`--observability`).
+    var interceptors: [any ClientInterceptor] = []
 
     func run() async throws -> ClientProbeResult {
-        let client = try Client(connect: [endpoint])
+        let client = try Client(connect: [endpoint], options: ClientOptions(interceptors: interceptors))
         do {
             let result = try await measure(client)
             await client.close()

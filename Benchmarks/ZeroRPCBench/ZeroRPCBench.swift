@@ -72,10 +72,15 @@ struct Serve: AsyncParsableCommand {
     @Argument(help: "The endpoint to bind, e.g. tcp://127.0.0.1:*") var endpoint = "tcp://127.0.0.1:*"
     @Flag(help: "Start every handler on the global concurrent executor (HandlerExecution.concurrent).")
     var concurrentHandlers = false
+    @Option(help: "Interceptors: none, pass-through, metrics-no-backend, metrics (a counting backend).")
+    var observability = BenchObservability.none
 
     func run() async throws {
         let server = Server(
-            name: "zerorpc-bench", options: ServerOptions(handlerExecution: concurrentHandlers ? .concurrent : .inline))
+            name: "zerorpc-bench",
+            options: ServerOptions(
+                handlerExecution: concurrentHandlers ? .concurrent : .inline,
+                interceptors: observability.serverInterceptors))
         try server.register(BenchService())
         try server.register(RecordEcho())
         let bound = try server.bind(endpoint)
@@ -103,6 +108,8 @@ struct CallLoop: AsyncParsableCommand {
     @Flag(help: "Print one JSON line (allocations per call need the malloc counter preloaded).") var json = false
     @Option(help: "Instead of add calls, iterate one server stream of this many ints and print items/s.")
     var streamItems: Int?
+    @Option(help: "Interceptors: none, pass-through, metrics-no-backend, metrics (a counting backend).")
+    var observability = BenchObservability.none
 
     func run() async throws {
         if let streamItems {
@@ -111,7 +118,8 @@ struct CallLoop: AsyncParsableCommand {
             return
         }
         let result = try await ClientProbe(
-            endpoint: endpoint, calls: calls, inFlight: max(1, inFlight), onIOThread: ioThread
+            endpoint: endpoint, calls: calls, inFlight: max(1, inFlight), onIOThread: ioThread,
+            interceptors: observability.clientInterceptors
         ).run()
         if json {
             print(String(decoding: try JSONEncoder().encode(result), as: UTF8.self))

@@ -197,6 +197,29 @@ struct SwiftClientToPythonServerTests {
         }
     }
 
+    /// Trace context in the request header, as `ClientTracingInterceptor` writes it with a
+    /// W3C propagator: extra keys a stock server ignores.
+    @Test func traceHeaderIsHarmlessToAStockServer() async throws {
+        struct W3CTraceHeader: ClientInterceptor {
+            func intercept(
+                _ request: ClientRequest, next: (ClientRequest) async throws -> ClientReply
+            ) async throws -> ClientReply {
+                var request = request
+                request.header["traceparent"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                request.header["tracestate"] = "vendor=value"
+                return try await next(request)
+            }
+        }
+        try await withPythonServer(heartbeat: InteropFixture.heartbeat) { endpoint, _ in
+            let client = try Client(
+                connect: [endpoint],
+                options: ClientOptions(heartbeatInterval: InteropFixture.heartbeat, interceptors: [W3CTraceHeader()]))
+            #expect(try await client.call("add", [1, 2]) == 3)
+            #expect(try await client.call("echo", ["traced"]) == "traced")
+            await client.close()
+        }
+    }
+
     /// A timeout fails only its own call; the late reply must not reach a later call.
     @Test func timedOutCallsLateReplyIsDiscarded() async throws {
         try await withClient { client, _ in

@@ -1,5 +1,5 @@
 /// Per-call settings.
-public struct CallOptions: Sendable {
+public struct CallOptions: Sendable, Hashable {
     /// How long to wait for the first reply (zerorpc's timeout); heartbeats keep a long
     /// call alive after that. Default 30 s.
     public var timeout: Duration
@@ -26,4 +26,21 @@ public struct CallOptions: Sendable {
         self.deferAfter = deferAfter
         self.idempotencyKey = idempotencyKey
     }
+}
+
+extension CallOptions {
+    /// These options over a client's defaults (``ClientOptions/defaultCallOptions``):
+    /// a timeout left at the built-in 30 s takes `defaults.timeout`; a deadline or
+    /// deferral budget left nil takes the default's. The idempotency key is per call
+    /// only (one key shared by every call would make them answer each other).
+    public func merged(over defaults: CallOptions) -> CallOptions {
+        var merged = self
+        if timeout == CallOptions.builtInTimeout { merged.timeout = defaults.timeout }
+        merged.deadline = deadline ?? defaults.deadline
+        merged.deferAfter = deferAfter ?? defaults.deferAfter
+        return merged
+    }
+
+    /// The timeout of ``defaults``.
+    static let builtInTimeout: Duration = .seconds(30)
 }

@@ -24,6 +24,7 @@ extension Client {
     ///
     /// - Parameters:
     ///   - method: The full wire name, e.g. `"calc.add"`.
+    ///   - options: Timeout, deadline and deferral budget of this call.
     ///   - declaredErrors: Error types the method declares; an ERR naming one of them
     ///     with its fields in the header is thrown as that type.
     ///   - arguments: Writes the whole positional argument array.
@@ -36,6 +37,7 @@ extension Client {
         arguments: (inout MessagePackWriter) -> Void,
         result: @Sendable (inout MessagePackReader) throws -> Result
     ) async throws -> Result {
+        let options = withDefaults(options)  // issue 14: ClientOptions.defaultCallOptions
         let reply = try await request(method, options: options, budget: options.deferAfter, arguments: arguments)
         switch reply.name {
         case "OK":
@@ -67,6 +69,7 @@ extension Client {
     public func oneway(
         _ method: String, options: CallOptions, arguments: (inout MessagePackWriter) -> Void
     ) async throws {
+        let options = withDefaults(options)  // issue 14: ClientOptions.defaultCallOptions
         let mode: OnewayMode
         switch peers.knowledge {
         case .announced(let names) where names.contains(ProtocolExtension.oneway): mode = .flagged

@@ -32,6 +32,7 @@ extension Client {
         arguments: (inout MessagePackWriter) -> Void,
         result: @escaping @Sendable (inout MessagePackReader) throws -> Result
     ) async throws -> Deferred<Result> {
+        let options = withDefaults(options)  // issue 14: ClientOptions.defaultCallOptions
         let budget = options.deferAfter ?? CallOptions.defaultDeferredBudget
         let reply = try await request(method, options: options, budget: budget, arguments: arguments)
         switch reply.name {

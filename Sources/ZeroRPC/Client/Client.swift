@@ -28,6 +28,9 @@ public final class Client: Sendable {
     let connectionStatus = ConnectionStatus()
     let logger: Logger
     let interceptors: [any ClientInterceptor]
+    /// ``ClientOptions/defaultCallOptions``; nil when they are the built-in defaults, so
+    /// the common case merges nothing.
+    let defaultCallOptions: CallOptions?
 
     /// Connects one DEALER to each endpoint (`tcp://host:port`, `ipc://path`, `inproc://name`).
     public convenience init(connect endpoints: [String], options: ClientOptions = .init()) throws {
@@ -43,9 +46,11 @@ public final class Client: Sendable {
     private init(endpoints: [String], bind: Bool, options: ClientOptions) throws {
         var options = options
         options.security = try options.security.resolved()
+        options.malformedInputLog = MalformedInputLog(logger: options.logger)
         peers = PeerExtensions(connectionCount: endpoints.count)
         logger = options.logger
-        interceptors = options.interceptors
+        defaultCallOptions = options.defaultCallOptions == .defaults ? nil : options.defaultCallOptions
+        interceptors = ClientCallLog.wrapping(options.interceptors, logger: options.logger)
         do {
             queue = try CommandQueue()
         } catch {
@@ -59,6 +64,13 @@ public final class Client: Sendable {
 
     deinit {
         queue.enqueue(.close(nil))
+    }
+
+    /// A call's options over this client's ``ClientOptions/defaultCallOptions``.
+    @inline(__always)
+    func withDefaults(_ options: CallOptions) -> CallOptions {
+        guard let defaultCallOptions else { return options }
+        return options.merged(over: defaultCallOptions)
     }
 
     /// Sends an encoded request and returns the first reply event of its channel.

@@ -381,7 +381,7 @@ final class ClientLoop {
         do {
             event = try EventEnvelope(decoding: payload)
         } catch {
-            options.logger.warning("zerorpc client: dropped a malformed reply: \(error)")
+            options.malformedInputLog.warning("zerorpc client: dropped a malformed reply: \(error)")
             return
         }
         guard let channel = event.responseTo, let callID = callIDsByMessageID[WireID(channel)] else {

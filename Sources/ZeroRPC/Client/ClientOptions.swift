@@ -25,21 +25,35 @@ public struct ClientOptions: Sendable {
     /// How long a call waits for some endpoint to be connected before it fails with
     /// ``RPCError/notConnected(endpoints:reason:after:)`` without being sent. Default 5 s.
     public var connectTimeout: Duration
+    /// Options for every call of this client, under each call's own: a setting a call
+    /// leaves at its built-in default (``CallOptions/defaults``) takes the value from
+    /// here (see ``CallOptions/merged(over:)``). Default ``CallOptions/defaults``.
+    ///
+    /// ```swift
+    /// let options = ClientOptions(defaultCallOptions: CallOptions(timeout: .seconds(2)))
+    /// ```
+    public var defaultCallOptions: CallOptions
+    /// Where malformed replies are reported, rate-limited; `Client.init` gives each
+    /// client its own over the final `logger`.
+    var malformedInputLog: MalformedInputLog
 
     /// Client settings; the defaults match stock zerorpc.
     public init(
         heartbeatInterval: Duration = .seconds(5), maximumMessageSize: Int = 64 << 20,
         lingerOnClose: Duration = .seconds(1), interceptors: [any ClientInterceptor] = [],
         logger: Logger = Logger(label: "zerorpc.client"), security: ClientSecurity = .none,
-        ioThreadTaskBudget: Duration = .milliseconds(10), connectTimeout: Duration = .seconds(5)
+        ioThreadTaskBudget: Duration = .milliseconds(10), connectTimeout: Duration = .seconds(5),
+        defaultCallOptions: CallOptions = .defaults
     ) {
         self.connectTimeout = connectTimeout
         self.ioThreadTaskBudget = ioThreadTaskBudget
+        self.defaultCallOptions = defaultCallOptions
         self.interceptors = interceptors
         self.heartbeatInterval = heartbeatInterval
         self.maximumMessageSize = maximumMessageSize
         self.lingerOnClose = lingerOnClose
         self.logger = logger
         self.security = security
+        self.malformedInputLog = MalformedInputLog(logger: logger)
     }
 }

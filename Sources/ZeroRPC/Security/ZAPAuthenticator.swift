@@ -1,4 +1,5 @@
 import CZeroMQ
+import Logging
 
 /// The process's ZAP registry: each curve server registers a domain of its own with its
 /// admission rule, and a `ZAPHandler` thread serves them all while at least one is
@@ -34,23 +35,42 @@ final class ZAPAuthenticator: Sendable {
     private let lifecycle = LockedValue(Lifecycle())
     /// Read by the handler thread on every request; only ever locked inside `lifecycle`
     /// or alone, never the other way round.
-    private let domains = LockedValue<[String: ZAPRequest.Admission]>([:])
+    private let domains = LockedValue<[String: Domain]>([:])
+
+    /// A registered domain: who it admits, and where its server logs rejected handshakes.
+    private struct Domain {
+        var admission: ZAPRequest.Admission
+        var logger: Logger?
+    }
 
     init(contexts: ZMQContext) {
         self.contexts = contexts
     }
 
     /// Registers a fresh domain admitting `admission`, starting the handler if none runs.
-    func register(_ admission: ZAPRequest.Admission) throws(TransportError) -> ZAPRegistration {
+    /// Handshakes it rejects are logged at `.notice` on `logger`.
+    func register(
+        _ admission: ZAPRequest.Admission, logger: Logger? = nil
+    ) throws(TransportError) -> ZAPRegistration {
         let domain = try lifecycle.withLock { state throws(TransportError) -> String in
             state.lastDomain &+= 1
             let domain = "zerorpc-\(state.lastDomain)"
-            domains.withLock { $0[domain] = admission }
+            domains.withLock { $0[domain] = Domain(admission: admission, logger: logger) }
             if state.handler == nil {
                 do throws(TransportError) {
-                    state.handler = try ZAPHandler.start(contexts: contexts) { [domains] domain in
-                        domains.withLock { $0[domain] }
-                    }
+                    state.handler = try ZAPHandler.start(
+                        contexts: contexts,
+                        admission: { [domains] domain in domains.withLock { $0[domain]?.admission } },
+                        rejected: { [domains] rejection in
+                            let logger = domains.withLock { $0[rejection.domain]?.logger }
+                            logger?.notice(
+                                "zerorpc server: rejected a CurveZMQ handshake",
+                                metadata: [
+                                    "zerorpc.reason": "\(rejection.reason)",
+                                    "zerorpc.peer": "\(rejection.clientKey ?? "")",
+                                    "zerorpc.address": "\(rejection.address)",
+                                ])
+                        })
                 } catch {
                     domains.withLock { $0[domain] = nil }
                     throw error

@@ -18,7 +18,8 @@ final class ZAPHandler: Sendable {
     /// Starts the thread and returns once its socket is bound, or throws why it could
     /// not be. `admission` is asked for a domain's rule on every request.
     static func start(
-        contexts: ZMQContext, admission: @escaping @Sendable (String) -> ZAPRequest.Admission?
+        contexts: ZMQContext, admission: @escaping @Sendable (String) -> ZAPRequest.Admission?,
+        rejected: @escaping @Sendable (ZAPRequest.Rejection) -> Void = { _ in }
     ) throws(TransportError) -> ZAPHandler {
         let handler = ZAPHandler(wakeUp: try WakeUpSignal())
         let setup = BlockingReply<TransportError?>()
@@ -38,7 +39,7 @@ final class ZAPHandler: Sendable {
                 return
             }
             setup.succeed(nil)
-            handler.serve(socket, admission: admission)
+            handler.serve(socket, admission: admission, rejected: rejected)
             // Free the endpoint now: a closed socket's endpoints go only when libzmq's
             // reaper thread gets to it, and the next handler binds the same name.
             socket.unbind(endpoint)
@@ -61,7 +62,9 @@ final class ZAPHandler: Sendable {
         wakeUp.release()
     }
 
-    private func serve(_ socket: ZMQSocket, admission: (String) -> ZAPRequest.Admission?) {
+    private func serve(
+        _ socket: ZMQSocket, admission: (String) -> ZAPRequest.Admission?, rejected: (ZAPRequest.Rejection) -> Void
+    ) {
         var items = [
             zmq_pollitem_t(socket: socket.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0),
             zmq_pollitem_t(socket: nil, fd: wakeUp.fileDescriptor, events: Int16(ZMQ_POLLIN), revents: 0),
@@ -73,6 +76,7 @@ final class ZAPHandler: Sendable {
             if items[1].revents != 0 { wakeUp.drain() }
             while let frames = try? socket.receiveMessage() {
                 let reply = ZAPRequest.reply(to: frames, admission: admission)
+                if let rejection = ZAPRequest.rejection(in: reply, answering: frames) { rejected(rejection) }
                 // A REP socket must answer before it can read again; inproc has room.
                 while socket.send(reply) == .wouldBlock {
                     var item = zmq_pollitem_t(socket: socket.handle, fd: 0, events: Int16(ZMQ_POLLOUT), revents: 0)

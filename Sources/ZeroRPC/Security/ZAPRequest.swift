@@ -36,4 +36,23 @@ enum ZAPRequest {
             return keys.contains(key) ? answer("200", "OK", userID: key) : answer("400", "client key not allowed")
         }
     }
+
+    /// A handshake the handler refused, for its server's log.
+    struct Rejection: Sendable {
+        var domain: String
+        var reason: String
+        /// The client's curve key (Z85), when its credentials were readable.
+        var clientKey: String?
+        /// The client's address as libzmq reported it.
+        var address: String
+    }
+
+    /// What `reply` (an answer of `reply(to:admission:)`) refused, or nil when it admitted.
+    static func rejection(in reply: [[UInt8]], answering frames: [[UInt8]]) -> Rejection? {
+        guard reply.count > 3, reply[2] != Array("200".utf8) else { return nil }
+        func text(_ index: Int) -> String { index < frames.count ? String(decoding: frames[index], as: UTF8.self) : "" }
+        let key = frames.count >= 7 ? frames[6].withUnsafeBytes { CurveKeyPair.encode($0) } : nil
+        return Rejection(
+            domain: text(2), reason: String(decoding: reply[3], as: UTF8.self), clientKey: key, address: text(3))
+    }
 }

@@ -1,11 +1,12 @@
 import CZeroMQ
+import Logging
 
 extension ZMQSocket {
     /// Makes this socket a CurveZMQ server with a ZAP domain of its own, or leaves it
     /// plain. Call before binding or connecting. `authenticator` must serve this
     /// socket's context.
     func applySecurity(
-        _ security: ServerSecurity, authenticator: ZAPAuthenticator = .shared
+        _ security: ServerSecurity, authenticator: ZAPAuthenticator = .shared, logger: Logger? = nil
     ) throws(TransportError) {
         guard case .curve(let keyPair, let allowed) = security else { return }
         guard contexts === authenticator.contexts else {
@@ -13,7 +14,7 @@ extension ZMQSocket {
         }
         try setOption(ZMQ_CURVE_SERVER, 1)
         try setOption(ZMQ_CURVE_SECRETKEY, string: keyPair.secretKey)
-        let registration = try authenticator.register(allowed.map { .listed($0) } ?? .anyClient)
+        let registration = try authenticator.register(allowed.map { .listed($0) } ?? .anyClient, logger: logger)
         do {
             try setOption(ZMQ_ZAP_DOMAIN, string: registration.domain)
         } catch {

@@ -15,3 +15,13 @@ extension Server {
         _ = methods.insert(entries)
     }
 }
+
+extension Server {
+    /// Deferred jobs of this server now: handlers still running after their call was
+    /// deferred (or still inside their budget), and finished results no client has
+    /// claimed yet. For metrics and health checks; each read takes a lock.
+    public var deferredJobCounts: (running: Int, unclaimed: Int) {
+        guard let runtime = options.deferredRuntime else { return (0, 0) }
+        return (runtime.runningJobCount, runtime.unclaimedCount)
+    }
+}

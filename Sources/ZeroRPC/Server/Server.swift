@@ -20,6 +20,9 @@ public final class Server: Sendable {
 
     public init(name: String = "zerorpc-swift", options: ServerOptions = .init()) {
         self.name = name
+        var options = options
+        options.interceptors = ServerCallLog.wrapping(options.interceptors, logger: options.logger)
+        options.malformedInputLog = MalformedInputLog(logger: options.logger)
         self.options = options.withDeferredRuntime()
         registerIntrospection()
         registerDeferredRequests()
@@ -36,7 +39,10 @@ public final class Server: Sendable {
         try options.validate()
         let reply = BlockingReply<String>()
         guard try runningQueue().enqueue(.bind(endpoint, reply)) else { throw RPCError.closed }
-        return try reply.wait()
+        let bound = try reply.wait()
+        options.logger.info(
+            "zerorpc server: listening", metadata: ["zerorpc.endpoint": "\(bound)", "zerorpc.server": "\(name)"])
+        return bound
     }
 
     /// Connects to an endpoint where a client (or broker) has bound.
@@ -45,6 +51,8 @@ public final class Server: Sendable {
         let reply = BlockingReply<Void>()
         guard try runningQueue().enqueue(.connect(endpoint, reply)) else { throw RPCError.closed }
         try reply.wait()
+        options.logger.info(
+            "zerorpc server: connected", metadata: ["zerorpc.endpoint": "\(endpoint)", "zerorpc.server": "\(name)"])
     }
 
     /// Attaches to the backend of a ``Broker`` (`zerorpc broker --backend …`): the server
@@ -76,14 +84,15 @@ public final class Server: Sendable {
     /// it has. Calling it again is harmless.
     public func close() async {
         options.deferredRuntime?.shutDown()
-        let queue = lifecycle.withLock { state in
-            state.isClosed = true
-            return state.queue
+        let (queue, wasClosed) = lifecycle.withLock { state in
+            defer { state.isClosed = true }
+            return (state.queue, state.isClosed)
         }
         guard let queue else { return }
         await withCheckedContinuation { continuation in
             if !queue.enqueue(.close(continuation)) { continuation.resume() }
         }
+        if !wasClosed { options.logger.info("zerorpc server: closed", metadata: ["zerorpc.server": "\(name)"]) }
     }
 
     /// Shuts the server down as `mode` says; returns when it is closed (or, for
@@ -94,6 +103,8 @@ public final class Server: Sendable {
     /// ```
     public func shutdown(_ mode: ShutdownMode) async {
         let queue = lifecycle.withLock { $0.queue }
+        options.logger.info(
+            "zerorpc server: shutting down", metadata: ["zerorpc.shutdown": "\(mode)", "zerorpc.server": "\(name)"])
         switch mode {
         case .cancelInFlight:
             await close()

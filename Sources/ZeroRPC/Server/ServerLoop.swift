@@ -96,7 +96,8 @@ final class ServerLoop {
                 socket = try ZMQSocket(.router)
                 try socket.setOption(ZMQ_ROUTER_MANDATORY, 1)
                 try socket.setOption(ZMQ_MAXMSGSIZE, int64: Int64(options.maximumMessageSize))
-                try socket.applySecurity(options.security)
+                // issue 14: rejected handshakes at .notice on the server's logger.
+                try socket.applySecurity(options.security, logger: options.logger)
             } catch {
                 let (remaining, jobs) = queue.close()
                 executor.handOffRemainingJobs(jobs)
@@ -226,7 +227,8 @@ final class ServerLoop {
         var limiter = inputWarnings[peer] ?? RateLimitedLog(quietPeriod: .seconds(1))
         if let held = limiter.shouldLog() {
             let more = held > 0 ? " (and \(held) more from this peer since the last warning)" : ""
-            options.logger.warning("zerorpc server: \(message())\(more)")
+            // Then the server-wide cap: many peers at once still cost a few lines.
+            options.malformedInputLog.warning("zerorpc server: \(message())\(more)")
         }
         inputWarnings[peer] = limiter
     }

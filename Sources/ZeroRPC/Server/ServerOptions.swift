@@ -50,6 +50,9 @@ public struct ServerOptions: Sendable {
     public var security: ServerSecurity
     /// The server's deferred machinery, set by `Server.init`.
     var deferredRuntime: DeferredRuntime?
+    /// Where malformed input is reported, rate-limited; `Server.init` gives each server
+    /// its own over the final `logger`.
+    var malformedInputLog: MalformedInputLog
 
     /// Server settings; the defaults match stock zerorpc where it has one.
     public init(
@@ -76,6 +79,7 @@ public struct ServerOptions: Sendable {
         self.deferredTimeToLive = deferredTimeToLive
         self.deferredTokenBinding = deferredTokenBinding
         self.security = security
+        self.malformedInputLog = MalformedInputLog(logger: logger)
     }
 
     /// A copy whose deferred machinery is a fresh runtime over the configured store.

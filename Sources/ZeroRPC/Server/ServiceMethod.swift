@@ -67,7 +67,7 @@ public struct ServiceMethod: Sendable {
 
     /// A server-stream method (`-> stream T`): the body writes items to a
     /// `StreamWriter`; returning ends the stream with `STREAM_DONE`, throwing with `ERR`.
-    public static func stream<Element: MessagePackEncodable>(
+    public static func stream<Element: MessagePackEncodable & SendableMetatype>(
         _ name: String, parameters: [ParameterInfo], doc: String?, element: Element.Type,
         _ body: @escaping @Sendable (inout ArgumentReader, StreamWriter<Element>, ServerContext) async throws -> Void
     ) -> ServiceMethod {
@@ -79,7 +79,9 @@ public struct ServiceMethod: Sendable {
     /// A two-way generator method (`-> generator<Y, S>`): the body yields through a
     /// `GeneratorContext` and receives what the client sends; it starts at the client's
     /// first step.
-    public static func generator<Yield: MessagePackEncodable, Sent: MessagePackDecodable>(
+    public static func generator<
+        Yield: MessagePackEncodable & SendableMetatype, Sent: MessagePackDecodable & SendableMetatype
+    >(
         _ name: String, parameters: [ParameterInfo], doc: String?, yield: Yield.Type, sent: Sent.Type,
         _ body:
             @escaping @Sendable (inout ArgumentReader, GeneratorContext<Yield, Sent>, ServerContext) async throws ->

@@ -9,6 +9,7 @@ extension Client {
     ///
     /// - Parameters:
     ///   - method: The full wire name, e.g. `"calc.count"`.
+    ///   - options: Timeout (to the first event) and deadline of this call.
     ///   - declaredErrors: Error types the method declares, thrown as those types.
     ///   - arguments: Writes the whole positional argument array.
     ///   - element: The item type.
@@ -77,6 +78,7 @@ extension Client {
         _ method: String, options: CallOptions, declaredErrors: [any DeclaredError.Type],
         arguments: (inout MessagePackWriter) -> Void
     ) async throws -> (ClientChannel, EventEnvelope) {
+        let options = withDefaults(options)  // issue 14: ClientOptions.defaultCallOptions
         var writer = MessagePackWriter()
         arguments(&writer)
         try checkArgumentsForStockPeers(writer.bytes, method: method)

@@ -16,6 +16,7 @@ struct StreamSink: Sendable {
     /// Hands an encoded event to the I/O thread; it goes out after the handler's earlier
     /// events and before its final one. The thread is told once per batch, not per item.
     func emit(_ payload: [UInt8]) {
+        CallEvents.observer?.streamItemSent()  // issue 14: stream item metrics
         if outbox.append(payload) {
             queue.enqueue(.flushStream(callNumber: callNumber))
         }

@@ -6,7 +6,7 @@ import Foundation
 /// Integers take their smallest encoding and doubles are always float64, exactly as
 /// Python's `msgpack` packs them, so a value encoded here and there is the same bytes.
 /// The writer is non-copyable: it owns one `msgpack_sbuffer`, which is destroyed exactly
-/// once, by `deinit` or by handing the bytes over with ``takeBuffer()``.
+/// once, by `deinit` or by handing the bytes over with `takeBuffer()` (internal).
 public struct MessagePackWriter: ~Copyable {
     // One allocation holds both C structs: the packer points at the buffer, so the
     // buffer needs an address that does not move with the struct.

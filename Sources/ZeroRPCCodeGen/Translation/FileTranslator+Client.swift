@@ -13,7 +13,8 @@ extension FileTranslator {
                 printer.line("self.client = client")
             }
             for signature in signatures {
-                for call in clientCalls(signature) {
+                // A deferred method's plain call is the protocol extension's default.
+                for call in clientCalls(signature) where !isMockDefault(call, signature) {
                     printer.blankLine()
                     documentation(call.documentation)
                     signature.availability.map(printer.line)
@@ -34,11 +35,6 @@ extension FileTranslator {
                 resultDecoder(signature, last: true)
             }
             printer.line(")")
-            return
-        }
-        if call.name == signature.swiftName && signature.method.isDeferred {
-            let arguments = signature.forwardedArguments + ["options: options"]
-            printer.line("try await \(signature.startName)(\(arguments.joined(separator: ", "))).value")
             return
         }
         switch signature.method.kind {

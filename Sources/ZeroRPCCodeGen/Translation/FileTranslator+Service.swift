@@ -77,9 +77,42 @@ extension FileTranslator {
         return calls
     }
 
-    /// The `options:`-less calls, with `.defaults`, in an extension of `ClientProtocol`.
+    /// Whether the generated `Client` leaves `call` to the `ClientProtocol` extension's
+    /// default: a deferred method's plain call, which awaits `startX` there too.
+    func isMockDefault(_ call: ClientCall, _ signature: MethodSignature) -> Bool {
+        signature.method.isDeferred && call.name == signature.swiftName
+    }
+
+    /// Defaults for a deferred method's calls, so a mock of `ClientProtocol` implements
+    /// only `startX`: `x` awaits it, `resumeX` knows no token.
+    private func deferredDefaults(_ signature: MethodSignature) {
+        for call in clientCalls(signature) where call.name != signature.startName {
+            printer.blankLine()
+            signature.availability.map(printer.line)
+            if call.name == signature.swiftName {
+                printer.documentation(["Starts the call with `\(signature.startName)` and awaits its result."])
+                printer.declaration(call.declaration(access: access)) {
+                    let arguments = signature.forwardedArguments + ["options: options"]
+                    printer.line("try await \(signature.startName)(\(arguments.joined(separator: ", "))).value")
+                }
+            } else {
+                printer.documentation([
+                    "Default for clients that resume nothing (mocks): fails with `RPCError.deferredNotFound`."
+                ])
+                printer.declaration(call.declaration(access: access)) {
+                    printer.line("ZeroRPC.Deferred(failure: ZeroRPC.RPCError.deferredNotFound(token))")
+                }
+            }
+        }
+    }
+
+    /// The `options:`-less calls, with `.defaults`, in an extension of `ClientProtocol`,
+    /// and the defaults of deferred methods.
     private func clientConveniences(_ service: ServiceDefinition, _ signatures: [MethodSignature]) {
         printer.block("extension \(service.name.escapedSwift).ClientProtocol") {
+            for signature in signatures where signature.method.isDeferred {
+                deferredDefaults(signature)
+            }
             for signature in signatures {
                 for call in clientCalls(signature) where call.takesOptions {
                     printer.blankLine()

@@ -260,10 +260,6 @@ public enum Calculator {
             )
         }
 
-        public func factor(n: Int64, options: ZeroRPC.CallOptions) async throws -> [Int64] {
-            try await startFactor(n: n, options: options).value
-        }
-
         /// Starts `factor` and returns a handle to poll or await; its token works from any process.
         public func startFactor(n: Int64, options: ZeroRPC.CallOptions) async throws -> ZeroRPC.Deferred<[Int64]> {
             try await self.client.startDeferred(
@@ -374,6 +370,16 @@ extension Calculator.Service {
 }
 
 extension Calculator.ClientProtocol {
+    /// Starts the call with `startFactor` and awaits its result.
+    public func factor(n: Int64, options: ZeroRPC.CallOptions) async throws -> [Int64] {
+        try await startFactor(n: n, options: options).value
+    }
+
+    /// Default for clients that resume nothing (mocks): fails with `RPCError.deferredNotFound`.
+    public func resumeFactor(token: ZeroRPC.DeferredToken) -> ZeroRPC.Deferred<[Int64]> {
+        ZeroRPC.Deferred(failure: ZeroRPC.RPCError.deferredNotFound(token))
+    }
+
     /// Adds two integers.
     public func add(a: Int64, b: Int64) async throws -> Int64 {
         try await add(a: a, b: b, options: .defaults)

@@ -27,9 +27,10 @@ import ZeroRPCTestSupport
                 }
             }))
         let endpoint = try server.bind(TestTransport.tcp.bindEndpoint())
-        let child = try ChildProcess.start("zerorpc-stream-close-check", ["--endpoint", endpoint, "--mode", mode])
-        defer { child.stop() }
-        #expect(await child.firstLine() == "DONE")
+        let child = try ChildProcess(
+            executable: "zerorpc-stream-close-check", arguments: ["--endpoint", endpoint, "--mode", mode])
+        defer { child.closeInput() }
+        #expect(try await child.line(startingWith: "DONE") == "DONE")
         #expect(await opens(cancelled, within: .seconds(20)), "the handler was not cancelled while the client ran")
         #expect(child.isRunning)
         await server.close()
