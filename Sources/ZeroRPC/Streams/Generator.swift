@@ -128,14 +128,7 @@ public final class Generator<Yield: MessagePackDecodable & Sendable, Sent: Messa
     public func closing<BodyResult>(
         isolation: isolated (any Actor)? = #isolation, after body: (Generator<Yield, Sent>) async throws -> BodyResult
     ) async throws -> BodyResult {
-        do {
-            let result = try await body(self)
-            await close()
-            return result
-        } catch {
-            await close()
-            throw error
-        }
+        try await runThenClose(isolation: isolation, { try await body(self) }, close: close)
     }
 
     /// Closes the generator: the server cancels the handler and, on a zerorpc-swift

@@ -62,14 +62,7 @@ public struct ResponseStream<Element: MessagePackDecodable & Sendable>: AsyncSeq
     public func closing<BodyResult>(
         isolation: isolated (any Actor)? = #isolation, after body: (ResponseStream<Element>) async throws -> BodyResult
     ) async throws -> BodyResult {
-        do {
-            let result = try await body(self)
-            await close()
-            return result
-        } catch {
-            await close()
-            throw error
-        }
+        try await runThenClose(isolation: isolation, { try await body(self) }, close: close)
     }
 
     public func makeAsyncIterator() -> AsyncIterator {
@@ -199,5 +192,20 @@ final class ResponseStreamCore<Element: MessagePackDecodable & Sendable>: Sendab
         } catch let error as MessagePackDecodingError {
             throw RPCError.invalidResult(method: channel.method, reason: error.description)
         }
+    }
+}
+
+/// Runs `body`, then `close`, whether `body` returned or threw: the scoped stream and
+/// generator forms (`ResponseStream.closing(after:)`, `Generator.closing(after:)`).
+func runThenClose<BodyResult>(
+    isolation: isolated (any Actor)?, _ body: () async throws -> BodyResult, close: () async -> Void
+) async throws -> BodyResult {
+    do {
+        let result = try await body()
+        await close()
+        return result
+    } catch {
+        await close()
+        throw error
     }
 }

@@ -9,7 +9,7 @@
 /// Which thread takes the turns is decided by `LoopLeadership`: the loop's first thread,
 /// until a job holds it past the budget; then a standby thread takes over, and the held
 /// thread, once its job returns, touches nothing of the loop again.
-protocol IOLoop: AnyObject {
+protocol IOLoop: AnyObject, SendableMetatype {
     associatedtype Command: Sendable
 
     var queue: CommandQueue<Command> { get }

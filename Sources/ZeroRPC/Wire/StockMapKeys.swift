@@ -34,7 +34,7 @@ enum StockMapKeys {
         switch try reader.peekType() {
         case .array:
             for index in 0..<(try reader.readArrayHeader()) {
-                if var (path, key) = try refusedKey(&reader, depth: depth + 1) {
+                if case (var path, let key)? = try refusedKey(&reader, depth: depth + 1) {
                     path.append("[\(index)]")
                     return (path, key)
                 }
@@ -44,7 +44,7 @@ enum StockMapKeys {
                 let keyType = try reader.peekType()
                 let key = try reader.read(MessagePackValue.self)
                 guard keyType == .string || keyType == .binary else { return ([], "\(key) (\(keyType))") }
-                if var (path, found) = try refusedKey(&reader, depth: depth + 1) {
+                if case (var path, let found)? = try refusedKey(&reader, depth: depth + 1) {
                     path.append(" .\(key.stringValue ?? "\(key)")")
                     return (path, found)
                 }
