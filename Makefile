@@ -113,7 +113,7 @@ fuzz: deps
 ## the malloc counter preloaded for allocations per call.
 BASELINES_DIR := Benchmarks/Baselines/c
 BASELINES     := $(BASELINES_DIR)/bin/raw_pingpong $(BASELINES_DIR)/bin/zerorpc_add \
-                 $(BASELINES_DIR)/bin/libmalloc_count.so
+                 $(BASELINES_DIR)/bin/libmalloc_count.so $(BASELINES_DIR)/bin/raw_pushpull
 BASELINE_CFLAGS ?= -O2 -Wall -Wextra
 
 .PHONY: baselines
@@ -126,6 +126,10 @@ $(BASELINES_DIR)/bin/raw_pingpong: $(BASELINES_DIR)/raw_pingpong.c $(BASELINES_D
 $(BASELINES_DIR)/bin/zerorpc_add: $(BASELINES_DIR)/zerorpc_add.c $(BASELINES_DIR)/bench_common.h
 	@mkdir -p $(@D)
 	$(CC) $(BASELINE_CFLAGS) -o $@ $< -lzmq -lmsgpackc
+
+$(BASELINES_DIR)/bin/raw_pushpull: $(BASELINES_DIR)/raw_pushpull.c $(BASELINES_DIR)/bench_common.h
+	@mkdir -p $(@D)
+	$(CC) $(BASELINE_CFLAGS) -o $@ $< -lzmq
 
 $(BASELINES_DIR)/bin/libmalloc_count.so: $(BASELINES_DIR)/malloc_count.c
 	@mkdir -p $(@D)

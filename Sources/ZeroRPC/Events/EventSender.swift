@@ -10,6 +10,10 @@ public protocol EventSender: Sendable {
     /// - Throws: `RPCError.closed` after `close()`; a pusher's `RPCError.timeout` when no
     ///   puller had room within `EventSenderOptions.sendTimeout`; `CancellationError`.
     func send(_ method: String, arguments: (inout MessagePackWriter) -> Void) async throws
+
+    /// Closes the socket; ZeroMQ goes on delivering what was sent for up to
+    /// `EventSenderOptions.lingerOnClose`. Calling it again is harmless.
+    func close() async
 }
 
 extension EventSender {
