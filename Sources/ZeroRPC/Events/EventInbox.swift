@@ -1,75 +1,132 @@
 /// Events a receiver has read and not yet handled, between its I/O thread (which adds
 /// them) and its worker tasks (which take and handle them, one at a time each).
 ///
-/// Workers are started on demand, up to the handler limit, and park when nothing waits
-/// rather than end, so a steady flow costs no task creation. The inbox also keeps the
-/// back-pressure count: the I/O thread stops reading once `limit` events are in hand
-/// (queued or running), and a worker tells it to read again once half of them are done,
-/// so a busy receiver wakes its I/O thread once per `limit / 2` events, not per event.
+/// Waking a parked task costs a thread switch, more than handling a small event, so the
+/// inbox wakes as few workers as keep events moving: the I/O thread wakes (or starts)
+/// one when none is active, and the active ones drain the queue between them. When the
+/// oldest queued event has waited `rampInterval` — the active handlers are slow or
+/// suspended — the I/O thread's timer wakes one more each interval, up to the handler
+/// limit. A steady flow of fast events then costs no wake-up per event, and slow
+/// handlers still run up to `maximumConcurrentHandlers` at once.
+///
+/// The inbox also holds the back-pressure: the I/O thread stops reading once
+/// `queueLimit` events wait, and the worker that brings the queue down to half tells it
+/// to read again, so a busy receiver wakes its I/O thread once per `queueLimit / 2`
+/// events, not per event.
 final class EventInbox: Sendable {
     private struct State {
         var queued: [[UInt8]] = []
         var head = 0
-        var running = 0
+        /// When each batch was queued (`end`: the queue index just past it), oldest first.
+        var batches: [(end: Int, at: ContinuousClock.Instant)] = []
         var workers = 0
-        var idleWorkers: [UnsafeContinuation<[UInt8]?, Never>] = []
+        var idleWorkers: [UnsafeContinuation<([UInt8]?, Bool), Never>] = []
         var workerTasks: [Task<Void, Never>] = []
+        var lastRamp: ContinuousClock.Instant?
         var readerIsPaused = false
         var isClosed = false
 
         var queuedCount: Int { queued.count - head }
+        var activeWorkers: Int { workers - idleWorkers.count }
 
         mutating func takeQueued() -> [UInt8]? {
             guard head < queued.count else { return nil }
             let payload = queued[head]
             queued[head] = []
             head += 1
+            while let first = batches.first, first.end <= head { batches.removeFirst() }
             if head == queued.count {
                 queued.removeAll(keepingCapacity: true)
+                batches.removeAll(keepingCapacity: true)
                 head = 0
             }
             return payload
         }
+
+        /// Wakes an idle worker with the next event, or starts a worker (true), or
+        /// neither when the limit is reached.
+        mutating func addWorker(
+            limit: Int, handingOver: inout [(UnsafeContinuation<([UInt8]?, Bool), Never>, [UInt8])]
+        ) -> Bool {
+            if let worker = idleWorkers.popLast() {
+                if let payload = takeQueued() {
+                    handingOver.append((worker, payload))
+                } else {
+                    idleWorkers.append(worker)
+                }
+                return false
+            }
+            guard workers < limit else { return false }
+            workers += 1
+            return true
+        }
     }
 
-    /// What the I/O thread must do after adding a batch.
+    /// What the I/O thread must do after adding a batch or checking for a stall.
     struct Admission {
         /// Start this many workers (``startWorker(_:)``).
-        var workersToStart: Int
+        var workersToStart = 0
         /// Stop reading until a worker asks to resume.
-        var pausesReader: Bool
+        var pausesReader = false
+        /// Read again: the queue went down (an event was handed to a woken worker).
+        var resumesReader = false
     }
 
+    static let rampInterval: Duration = .milliseconds(1)
+
     let limit: Int
+    let queueLimit: Int
     private let state = LockedValue(State())
 
-    init(limit: Int) {
+    init(limit: Int, queueLimit: Int) {
         self.limit = max(1, limit)
+        self.queueLimit = max(1, queueLimit)
     }
 
     /// I/O thread: how many more events may be read now.
     var room: Int {
-        state.withLock { max(0, limit - $0.running - $0.queuedCount) }
+        state.withLock { max(0, queueLimit - $0.queuedCount) }
     }
 
-    /// I/O thread: hands `batch` to idle workers or queues it.
-    func add(_ batch: [[UInt8]]) -> Admission {
-        var handedOver: [(UnsafeContinuation<[UInt8]?, Never>, [UInt8])] = []
+    /// I/O thread: whether events wait, so the stall check must run within a ramp interval.
+    var hasQueuedEvents: Bool {
+        state.withLock { $0.queuedCount > 0 }
+    }
+
+    /// I/O thread: queues `batch` and makes sure a worker is on it.
+    func add(_ batch: [[UInt8]], at now: ContinuousClock.Instant) -> Admission {
+        var handingOver: [(UnsafeContinuation<([UInt8]?, Bool), Never>, [UInt8])] = []
         let admission = state.withLock { state -> Admission in
-            for payload in batch {
-                if let worker = state.idleWorkers.popLast() {
-                    state.running += 1
-                    handedOver.append((worker, payload))
-                } else {
-                    state.queued.append(payload)
-                }
+            state.queued.append(contentsOf: batch)
+            state.batches.append((state.queued.count, now))
+            var admission = Admission()
+            if state.activeWorkers == 0, state.addWorker(limit: limit, handingOver: &handingOver) {
+                admission.workersToStart = 1
             }
-            let starting = max(0, min(state.queuedCount, limit - state.workers))
-            state.workers += starting
-            state.readerIsPaused = state.running + state.queuedCount >= limit
-            return Admission(workersToStart: starting, pausesReader: state.readerIsPaused)
+            state.readerIsPaused = state.queuedCount >= queueLimit
+            admission.pausesReader = state.readerIsPaused
+            return admission
         }
-        for (worker, payload) in handedOver { worker.resume(returning: payload) }
+        for (worker, payload) in handingOver { worker.resume(returning: (payload, false)) }
+        return admission
+    }
+
+    /// I/O thread timer: when the oldest queued event has waited a ramp interval, and
+    /// none was added since the last ramp, one more worker joins.
+    func rampUpIfStalled(now: ContinuousClock.Instant) -> Admission {
+        var handingOver: [(UnsafeContinuation<([UInt8]?, Bool), Never>, [UInt8])] = []
+        let admission = state.withLock { state -> Admission in
+            guard let oldest = state.batches.first?.at, oldest.duration(to: now) >= Self.rampInterval else {
+                return Admission()
+            }
+            if let lastRamp = state.lastRamp, lastRamp.duration(to: now) < Self.rampInterval { return Admission() }
+            state.lastRamp = now
+            var admission = Admission()
+            if state.addWorker(limit: limit, handingOver: &handingOver) { admission.workersToStart = 1 }
+            admission.resumesReader = !handingOver.isEmpty && takingResumesReader(&state)
+            return admission
+        }
+        for (worker, payload) in handingOver { worker.resume(returning: (payload, false)) }
         return admission
     }
 
@@ -82,48 +139,46 @@ final class EventInbox: Sendable {
         if cancelsAtOnce { task.cancel() }
     }
 
-    /// Worker: reports the event it just handled (if any) and waits for the next one;
-    /// nil once the inbox is closed. `resumeReader` runs when the I/O thread must read again.
-    func next(afterHandlingOne handledOne: Bool, resumeReader: () -> Void) async -> [UInt8]? {
+    /// Worker: the next event, waiting parked when none is queued; nil once the inbox is
+    /// closed. `resumeReader` runs when the I/O thread must read again.
+    func next(resumeReader: () -> Void) async -> [UInt8]? {
         enum Next {
-            case event([UInt8])
+            case event([UInt8], resumesReader: Bool)
             case park
             case end
         }
-        let (next, resumes) = state.withLock { state -> (Next, Bool) in
-            var resumes = false
-            if handledOne {
-                state.running -= 1
-                if state.readerIsPaused && state.running + state.queuedCount <= limit / 2 {
-                    state.readerIsPaused = false
-                    resumes = true
-                }
-            }
-            if state.isClosed { return (.end, resumes) }
-            if let payload = state.takeQueued() {
-                state.running += 1
-                return (.event(payload), resumes)
-            }
-            return (.park, resumes)
+        let next = state.withLock { state -> Next in
+            if state.isClosed { return .end }
+            guard let payload = state.takeQueued() else { return .park }
+            return .event(payload, resumesReader: takingResumesReader(&state))
         }
-        if resumes { resumeReader() }
         switch next {
-        case .event(let payload): return payload
+        case .event(let payload, let resumesReader):
+            if resumesReader { resumeReader() }
+            return payload
         case .end: return nil
         case .park:
-            return await withUnsafeContinuation { continuation in
-                let immediate = state.withLock { state -> [UInt8]?? in
-                    if state.isClosed { return .some(nil) }
-                    if let payload = state.takeQueued() {
-                        state.running += 1
-                        return .some(payload)
-                    }
+            let (payload, resumesReader) = await withUnsafeContinuation {
+                (continuation: UnsafeContinuation<([UInt8]?, Bool), Never>) in
+                let immediate = state.withLock { state -> ([UInt8]?, Bool)? in
+                    if state.isClosed { return (nil, false) }
+                    if let payload = state.takeQueued() { return (payload, takingResumesReader(&state)) }
                     state.idleWorkers.append(continuation)
-                    return .none
+                    return nil
                 }
                 if let immediate { continuation.resume(returning: immediate) }
             }
+            if resumesReader { resumeReader() }
+            return payload
         }
+    }
+
+    /// After a worker took an event: whether the queue is now low enough for a paused
+    /// reader to read again (it then no longer counts as paused).
+    private func takingResumesReader(_ state: inout State) -> Bool {
+        guard state.readerIsPaused && state.queuedCount <= queueLimit / 2 else { return false }
+        state.readerIsPaused = false
+        return true
     }
 
     /// Drops queued events, ends parked workers and cancels running handlers; returns
@@ -132,6 +187,7 @@ final class EventInbox: Sendable {
         let (idle, tasks) = state.withLock { state in
             state.isClosed = true
             state.queued = []
+            state.batches = []
             state.head = 0
             defer {
                 state.idleWorkers = []
@@ -139,7 +195,7 @@ final class EventInbox: Sendable {
             }
             return (state.idleWorkers, state.workerTasks)
         }
-        for worker in idle { worker.resume(returning: nil) }
+        for worker in idle { worker.resume(returning: (nil, false)) }
         for task in tasks { task.cancel() }
         return tasks
     }

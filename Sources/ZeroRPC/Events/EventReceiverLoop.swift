@@ -15,8 +15,9 @@ enum EventReceiverCommand: Sendable {
 /// The state a ``Subscriber``'s or ``Puller``'s I/O thread owns: the SUB or PULL socket.
 /// It reads whole batches of events and hands them to the worker tasks through the
 /// `EventInbox` without decoding them (the workers do), so the thread does little more
-/// than `zmq_msg_recv`. While the inbox is full it leaves the socket out of its poll:
-/// that is the back-pressure, ZeroMQ's queues fill behind it.
+/// than `zmq_msg_recv`. While the inbox's queue is full it leaves the socket out of its
+/// poll: that is the back-pressure, ZeroMQ's queues fill behind it. Its timer adds
+/// workers while queued events do not move.
 final class EventReceiverLoop {
     static let receiveBatch = 512
 
@@ -70,7 +71,8 @@ final class EventReceiverLoop {
             setup.succeed(())
             let loop = EventReceiverLoop(
                 queue: queue, executor: executor, socket: socket,
-                inbox: EventInbox(limit: options.maximumConcurrentHandlers), dispatcher: dispatcher,
+                inbox: EventInbox(limit: options.maximumConcurrentHandlers, queueLimit: options.maximumQueuedEvents),
+                dispatcher: dispatcher,
                 logger: options.logger)
             loop.runTurns()
         }
@@ -141,9 +143,16 @@ final class EventReceiverLoop {
         }
         guard !batch.isEmpty else { return }
         dispatcher.counters.countReceived(batch.count)
-        let admission = inbox.add(batch)
+        admit(inbox.add(batch, at: .now))
+    }
+
+    private func admit(_ admission: EventInbox.Admission) {
         for _ in 0..<admission.workersToStart { startWorker() }
         if admission.pausesReader { readerIsPaused = true }
+        if admission.resumesReader && readerIsPaused {
+            readerIsPaused = false
+            readsAtOnce = true
+        }
     }
 
     private func startWorker() {
@@ -152,21 +161,23 @@ final class EventReceiverLoop {
         let queue = self.queue
         inbox.startWorker(
             Task {
-                var handledOne = false
-                while let payload = await inbox.next(
-                    afterHandlingOne: handledOne, resumeReader: { queue.enqueue(.resumeReading) })
-                {
+                while let payload = await inbox.next(resumeReader: { queue.enqueue(.resumeReading) }) {
                     await dispatcher.dispatch(payload)
-                    handledOne = true
                 }
             })
     }
 
     // MARK: Timers and shutdown
 
-    func fireTimers(now: ContinuousClock.Instant) {}
+    /// Adds a worker when queued events stopped moving (see `EventInbox`).
+    func fireTimers(now: ContinuousClock.Instant) {
+        admit(inbox.rampUpIfStalled(now: now))
+    }
 
-    func pollTimeout(now: ContinuousClock.Instant) -> Int { -1 }
+    /// While events wait, wake within a ramp interval to check that they move.
+    func pollTimeout(now: ContinuousClock.Instant) -> Int {
+        inbox.hasQueuedEvents ? Int(EventInbox.rampInterval.clampedMilliseconds) : -1
+    }
 
     func stop() {
         socket.close()

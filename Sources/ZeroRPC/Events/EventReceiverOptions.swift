@@ -2,11 +2,14 @@ import Logging
 
 /// Settings of a ``Subscriber`` or ``Puller``.
 public struct EventReceiverOptions: Sendable {
-    /// Events received and not yet handled, at most: up to this many handlers run at once,
-    /// and while that many are in hand the socket is not read, so ZeroMQ's queues fill
-    /// and a pusher waits (a publisher drops). 1 handles events one at a time, in order,
-    /// as stock zerorpc's `Puller` does. Default 64.
+    /// Handlers running at once, at most. 1 handles events one at a time, in order, as
+    /// stock zerorpc's `Puller` does. Fast handlers run on one or two tasks whatever the
+    /// limit; more join while queued events wait (docs/EVENTS.md). Default 64.
     public var maximumConcurrentHandlers: Int
+    /// Events read ahead and waiting for a handler, at most. While that many wait the
+    /// socket is not read, so ZeroMQ's queues fill and a pusher waits (a publisher
+    /// drops): the back-pressure. Default 512.
+    public var maximumQueuedEvents: Int
     /// `ZMQ_RCVHWM`: events ZeroMQ queues on this side before back-pressure reaches the
     /// sender. Default 1000, ZeroMQ's own.
     public var highWaterMark: Int
@@ -22,10 +25,12 @@ public struct EventReceiverOptions: Sendable {
 
     /// Receiver settings.
     public init(
-        maximumConcurrentHandlers: Int = 64, highWaterMark: Int = 1000, maximumMessageSize: Int = 64 << 20,
+        maximumConcurrentHandlers: Int = 64, maximumQueuedEvents: Int = 512, highWaterMark: Int = 1000,
+        maximumMessageSize: Int = 64 << 20,
         interceptors: [any ServerInterceptor] = [], logger: Logger = Logger(label: "zerorpc.events")
     ) {
         self.maximumConcurrentHandlers = maximumConcurrentHandlers
+        self.maximumQueuedEvents = maximumQueuedEvents
         self.highWaterMark = highWaterMark
         self.maximumMessageSize = maximumMessageSize
         self.interceptors = interceptors

@@ -97,13 +97,14 @@ import ZeroRPCTestSupport
         await subscriber.close()
     }
 
-    /// Two handlers at most: the third event waits in ZeroMQ, not in a task, and with
-    /// small high-water marks the pusher soon has no room and its send times out.
+    /// Two handlers at most and one event queued: the fourth event waits in ZeroMQ, not
+    /// in a task, and with small high-water marks the pusher soon has no room and its
+    /// send times out.
     @Test func aFullPullerStopsReadingAndThePusherTimesOut() async throws {
         let gate = TestGate()
         let running = LockedValue((now: 0, most: 0))
         let handled = TestCounter()
-        let puller = Puller(options: .init(maximumConcurrentHandlers: 2, highWaterMark: 1))
+        let puller = Puller(options: .init(maximumConcurrentHandlers: 2, maximumQueuedEvents: 1, highWaterMark: 1))
         try puller.register(name: "job") { _, _ in
             running.withLock {
                 $0.now += 1; $0.most = max($0.most, $0.now)
@@ -132,11 +133,52 @@ import ZeroRPCTestSupport
         #expect(timedOut)
         #expect(sent < 100)  // two in the handlers, the rest in ZeroMQ's pipe
         try await waitUntil { running.withLock { $0.now } == 2 }
-        #expect(puller.statistics.received <= 2)
+        #expect(puller.statistics.received <= 3)
         gate.open()
         await handled.wait(untilAtLeast: sent)
         #expect(running.withLock { $0.most } == 2)
-        #expect(puller.statistics.handled == UInt64(sent))
+        // Counted once the handler has returned, just after it counted itself.
+        try await waitUntil { puller.statistics.handled == UInt64(sent) }
+        await pusher.close()
+        await puller.close()
+    }
+
+    /// Handlers that suspend get company: workers join while queued events wait, up to
+    /// the limit and no further.
+    @Test func slowHandlersRunConcurrentlyUpToTheLimit() async throws {
+        let gate = TestGate()
+        let running = LockedValue((now: 0, most: 0))
+        let handled = TestCounter()
+        let puller = Puller(options: .init(maximumConcurrentHandlers: 4))
+        try puller.register(name: "job") { _, _ in
+            running.withLock {
+                $0.now += 1; $0.most = max($0.most, $0.now)
+            }
+            await gate.wait()
+            running.withLock { $0.now -= 1 }
+            handled.increment()
+        }
+        let pusher = try Pusher(connect: [try puller.bind(TestTransport.inproc.bindEndpoint())])
+        for n in 0..<10 { try await pusher.send("job", [.int(Int64(n))]) }
+        try await waitUntil { running.withLock { $0.now } == 4 }
+        #expect(handled.value == 0)
+        gate.open()
+        await handled.wait(untilAtLeast: 10)
+        #expect(running.withLock { $0.most } == 4)
+        await pusher.close()
+        await puller.close()
+    }
+
+    /// With one handler at a time, events are handled in the order they were pushed.
+    @Test func oneHandlerAtATimeKeepsTheOrder() async throws {
+        let recorder = TestRecorder<Int64>()
+        let counter = TestCounter()
+        let puller = try EventPatternTests.recordingPuller(
+            recorder, counter, options: .init(maximumConcurrentHandlers: 1))
+        let pusher = try Pusher(connect: [try puller.bind(TestTransport.ipc.bindEndpoint())])
+        for n in 0..<2000 { try await pusher.send("job", [.int(Int64(n))]) }
+        await counter.wait(untilAtLeast: 2000)
+        #expect(recorder.recorded == Array(0..<2000))
         await pusher.close()
         await puller.close()
     }
