@@ -43,8 +43,12 @@ struct EventDispatcher: Sendable {
         let context = ServerContext(method: method, peerIdentity: [], event: event)
         do {
             var arguments = try ArgumentReader(argumentsOf: event, method: method)
-            _ = try await HandlerInvocation.intercepted(interceptors, method: method, context: context) {
-                try await body(&arguments, $0)
+            if interceptors.isEmpty {
+                _ = try await body(&arguments, context)  // one async frame fewer per event
+            } else {
+                _ = try await HandlerInvocation.intercepted(interceptors, method: method, context: context) {
+                    try await body(&arguments, $0)
+                }
             }
             counters.countHandled()
         } catch let error as ArgumentError {

@@ -139,38 +139,40 @@ final class EventInbox: Sendable {
         if cancelsAtOnce { task.cancel() }
     }
 
-    /// Worker: the next event, waiting parked when none is queued; nil once the inbox is
-    /// closed. `resumeReader` runs when the I/O thread must read again.
-    func next(resumeReader: () -> Void) async -> [UInt8]? {
-        enum Next {
-            case event([UInt8], resumesReader: Bool)
-            case park
-            case end
+    /// What a worker finds when it looks for its next event.
+    enum Take {
+        case event([UInt8])
+        /// Nothing queued: wait with ``waitForNext(resumeReader:)``.
+        case empty
+        case closed
+    }
+
+    /// Worker: the next queued event, without waiting (a plain call: a steady flow costs
+    /// no async frame here). `resumeReader` runs when the I/O thread must read again.
+    func take(resumeReader: () -> Void) -> Take {
+        let (take, resumesReader) = state.withLock { state -> (Take, Bool) in
+            if state.isClosed { return (.closed, false) }
+            guard let payload = state.takeQueued() else { return (.empty, false) }
+            return (.event(payload), takingResumesReader(&state))
         }
-        let next = state.withLock { state -> Next in
-            if state.isClosed { return .end }
-            guard let payload = state.takeQueued() else { return .park }
-            return .event(payload, resumesReader: takingResumesReader(&state))
-        }
-        switch next {
-        case .event(let payload, let resumesReader):
-            if resumesReader { resumeReader() }
-            return payload
-        case .end: return nil
-        case .park:
-            let (payload, resumesReader) = await withUnsafeContinuation {
-                (continuation: UnsafeContinuation<([UInt8]?, Bool), Never>) in
-                let immediate = state.withLock { state -> ([UInt8]?, Bool)? in
-                    if state.isClosed { return (nil, false) }
-                    if let payload = state.takeQueued() { return (payload, takingResumesReader(&state)) }
-                    state.idleWorkers.append(continuation)
-                    return nil
-                }
-                if let immediate { continuation.resume(returning: immediate) }
+        if resumesReader { resumeReader() }
+        return take
+    }
+
+    /// Worker: waits parked for the next event; nil once the inbox is closed.
+    func waitForNext(resumeReader: () -> Void) async -> [UInt8]? {
+        let (payload, resumesReader) = await withUnsafeContinuation {
+            (continuation: UnsafeContinuation<([UInt8]?, Bool), Never>) in
+            let immediate = state.withLock { state -> ([UInt8]?, Bool)? in
+                if state.isClosed { return (nil, false) }
+                if let payload = state.takeQueued() { return (payload, takingResumesReader(&state)) }
+                state.idleWorkers.append(continuation)
+                return nil
             }
-            if resumesReader { resumeReader() }
-            return payload
+            if let immediate { continuation.resume(returning: immediate) }
         }
+        if resumesReader { resumeReader() }
+        return payload
     }
 
     /// After a worker took an event: whether the queue is now low enough for a paused

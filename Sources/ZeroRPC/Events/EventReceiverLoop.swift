@@ -161,8 +161,17 @@ final class EventReceiverLoop {
         let queue = self.queue
         inbox.startWorker(
             Task {
-                while let payload = await inbox.next(resumeReader: { queue.enqueue(.resumeReading) }) {
-                    await dispatcher.dispatch(payload)
+                let resumeReader = { _ = queue.enqueue(.resumeReading) }
+                while true {
+                    switch inbox.take(resumeReader: resumeReader) {
+                    case .event(let payload):
+                        await dispatcher.dispatch(payload)
+                    case .empty:
+                        guard let payload = await inbox.waitForNext(resumeReader: resumeReader) else { return }
+                        await dispatcher.dispatch(payload)
+                    case .closed:
+                        return
+                    }
                 }
             })
     }
