@@ -46,6 +46,27 @@ import ZeroRPCTestSupport
         }
     }
 
+    /// A puller whose `job` handlers all wait for `gate`, counting how many run at once.
+    struct HeldJobs {
+        let gate = TestGate()
+        let running = LockedValue((now: 0, most: 0))
+        let handled = TestCounter()
+        let puller: Puller
+
+        init(options: EventReceiverOptions) throws {
+            puller = Puller(options: options)
+            try puller.register(name: "job") { [gate, running, handled] _, _ in
+                running.withLock {
+                    $0.now += 1
+                    $0.most = max($0.most, $0.now)
+                }
+                await gate.wait()
+                running.withLock { $0.now -= 1 }
+                handled.increment()
+            }
+        }
+    }
+
     @Test func badEventsAndHandlerErrorsAreCountedAndTheReceiverGoesOn() async throws {
         let log = LogRecorder()
         let done = TestRecorder<String>()
@@ -101,18 +122,8 @@ import ZeroRPCTestSupport
     /// in a task, and with small high-water marks the pusher soon has no room and its
     /// send times out.
     @Test func aFullPullerStopsReadingAndThePusherTimesOut() async throws {
-        let gate = TestGate()
-        let running = LockedValue((now: 0, most: 0))
-        let handled = TestCounter()
-        let puller = Puller(options: .init(maximumConcurrentHandlers: 2, maximumQueuedEvents: 1, highWaterMark: 1))
-        try puller.register(name: "job") { _, _ in
-            running.withLock {
-                $0.now += 1; $0.most = max($0.most, $0.now)
-            }
-            await gate.wait()
-            running.withLock { $0.now -= 1 }
-            handled.increment()
-        }
+        let held = try HeldJobs(options: .init(maximumConcurrentHandlers: 2, maximumQueuedEvents: 1, highWaterMark: 1))
+        let (puller, running, handled, gate) = (held.puller, held.running, held.handled, held.gate)
         // inproc: no kernel buffers, so what the pipe holds is the high-water marks alone.
         let endpoint = try puller.bind(TestTransport.inproc.bindEndpoint())
         let pusher = try Pusher(
@@ -146,18 +157,8 @@ import ZeroRPCTestSupport
     /// Handlers that suspend get company: workers join while queued events wait, up to
     /// the limit and no further.
     @Test func slowHandlersRunConcurrentlyUpToTheLimit() async throws {
-        let gate = TestGate()
-        let running = LockedValue((now: 0, most: 0))
-        let handled = TestCounter()
-        let puller = Puller(options: .init(maximumConcurrentHandlers: 4))
-        try puller.register(name: "job") { _, _ in
-            running.withLock {
-                $0.now += 1; $0.most = max($0.most, $0.now)
-            }
-            await gate.wait()
-            running.withLock { $0.now -= 1 }
-            handled.increment()
-        }
+        let held = try HeldJobs(options: .init(maximumConcurrentHandlers: 4))
+        let (puller, running, handled, gate) = (held.puller, held.running, held.handled, held.gate)
         let pusher = try Pusher(connect: [try puller.bind(TestTransport.inproc.bindEndpoint())])
         for n in 0..<10 { try await pusher.send("job", [.int(Int64(n))]) }
         try await waitUntil { running.withLock { $0.now } == 4 }
