@@ -58,6 +58,7 @@ test: deps venv baselines build-tests
 	$(SWIFT) test --skip-build --parallel
 	.build/debug/zerorpc-bench --smoke
 	.build/debug/zerorpc-bench --smoke --sequential-only
+	.build/debug/zerorpc-bench --smoke --events
 	Tests/ZeroRPCCodeGenTests/PluginFixture/check-plugin.sh
 
 ## test-plugin: a user package built with the plugin, as a user would (also run by test).

@@ -36,6 +36,7 @@ extension SendingSocket {
         var writer = MessagePackWriter()
         arguments(&writer)
         let payload = writer.withUnsafeBytes { EventEncoder.encode(responseTo: nil, name: method, arguments: $0) }
-        try await send(method, payload: payload)
+        if try sendsAtOnce(payload) { return }
+        try await sendWhenThereIsRoom(method, payload: payload)
     }
 }

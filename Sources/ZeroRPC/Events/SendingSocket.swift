@@ -111,16 +111,23 @@ final class SendingSocket: Sendable {
 
     /// Gives `payload` (one encoded event) to ZeroMQ; returns once ZeroMQ queued it.
     func send(_ method: String, payload: [UInt8]) async throws {
+        if try sendsAtOnce(payload) { return }
+        try await sendWhenThereIsRoom(method, payload: payload)
+    }
+
+    /// The fast path, a plain call: true when ZeroMQ took `payload` at once, false when
+    /// the send must wait for room.
+    func sendsAtOnce(_ payload: [UInt8]) throws(RPCError) -> Bool {
         let attempt = state.withLock { state -> Attempt in
             guard !state.isClosed, let socket = state.socket else { return .closed }
             guard !state.hasWaitingSends else { return .mustWait }
             return Self.attempt(payload, on: socket)
         }
         switch attempt {
-        case .sent: return
-        case .closed: throw RPCError.closed
-        case .failed(let error): throw RPCError.protocolViolation(error.description)
-        case .mustWait: try await sendWhenThereIsRoom(method, payload: payload)
+        case .sent: return true
+        case .mustWait: return false
+        case .closed: throw .closed
+        case .failed(let error): throw .protocolViolation(error.description)
         }
     }
 
@@ -136,7 +143,7 @@ final class SendingSocket: Sendable {
     /// ZeroMQ took the event, or fails it when `sendTimeout` runs out, the task is
     /// cancelled or the sender closes. Whoever takes it out of the queue under the lock
     /// resumes it, so it is resumed exactly once.
-    private func sendWhenThereIsRoom(_ method: String, payload: [UInt8]) async throws {
+    func sendWhenThereIsRoom(_ method: String, payload: [UInt8]) async throws {
         var deadline: ContinuousClock.Instant?
         if let timeout = options.sendTimeout {
             guard timeout > .zero else { throw RPCError.timeout(method: method, after: timeout) }
