@@ -39,6 +39,11 @@ final class EventInbox: Sendable {
                 queued.removeAll(keepingCapacity: true)
                 batches.removeAll(keepingCapacity: true)
                 head = 0
+            } else if head > 1024 && head * 2 > queued.count {
+                // A queue that never runs dry must not grow by a slot per event forever.
+                queued.removeFirst(head)
+                for index in batches.indices { batches[index].end -= head }
+                head = 0
             }
             return payload
         }
