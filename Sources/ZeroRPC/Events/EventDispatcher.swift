@@ -8,8 +8,15 @@ struct EventDispatcher: Sendable {
     let log: RateLimitedLog
     let interceptors: [any ServerInterceptor]
 
+    /// A worker's last table lookup. Entries never change once registered (a taken name
+    /// is refused), so a stream of one event type skips the table's lock and hashing.
+    struct LastEntry {
+        var name = ""
+        var entry: MethodEntry?
+    }
+
     /// Decodes `payload` and runs its handler; never throws, whatever arrived.
-    func dispatch(_ payload: [UInt8]) async {
+    func dispatch(_ payload: [UInt8], last: inout LastEntry) async {
         let event: EventEnvelope
         do {
             event = try EventEnvelope(decoding: payload)
@@ -18,7 +25,10 @@ struct EventDispatcher: Sendable {
             log.warning("zerorpc events: dropped a message that is not a zerorpc event: \(error.reason)")
             return
         }
-        guard let entry = methods.entry(named: event.name) else {
+        if last.entry == nil || last.name != event.name {
+            last = LastEntry(name: event.name, entry: methods.entry(named: event.name))
+        }
+        guard let entry = last.entry else {
             counters.countBadEvent()
             log.warning("zerorpc events: dropped '\(event.name)': no handler is registered for it")
             return

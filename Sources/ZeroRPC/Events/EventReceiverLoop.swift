@@ -28,6 +28,8 @@ final class EventReceiverLoop {
     private let dispatcher: EventDispatcher
     private let logger: Logger
     private var poller = SocketPoller()
+    /// One turn's messages; kept between turns so a turn does not grow a fresh array.
+    private var batch: [[UInt8]] = []
     private var readerIsPaused = false
     /// Reading resumed: read without waiting for `ZMQ_FD`, whose edge may be long gone.
     private var readsAtOnce = false
@@ -130,7 +132,6 @@ final class EventReceiverLoop {
             readerIsPaused = true
             return
         }
-        var batch: [[UInt8]] = []
         do {
             try socket.receiveTurn(batch: min(room, Self.receiveBatch)) { () throws(TransportError) -> Bool in
                 // PUB and PUSH send one frame; like zerorpc, take the last of any message.
@@ -144,6 +145,7 @@ final class EventReceiverLoop {
         guard !batch.isEmpty else { return }
         dispatcher.counters.countReceived(batch.count)
         admit(inbox.add(batch, at: .now))
+        batch.removeAll(keepingCapacity: true)
     }
 
     private func admit(_ admission: EventInbox.Admission) {
@@ -162,13 +164,14 @@ final class EventReceiverLoop {
         inbox.startWorker(
             Task {
                 let resumeReader = { _ = queue.enqueue(.resumeReading) }
+                var last = EventDispatcher.LastEntry()
                 while true {
                     switch inbox.take(resumeReader: resumeReader) {
                     case .event(let payload):
-                        await dispatcher.dispatch(payload)
+                        await dispatcher.dispatch(payload, last: &last)
                     case .empty:
                         guard let payload = await inbox.waitForNext(resumeReader: resumeReader) else { return }
-                        await dispatcher.dispatch(payload)
+                        await dispatcher.dispatch(payload, last: &last)
                     case .closed:
                         return
                     }
