@@ -42,14 +42,23 @@ struct EventDispatcher: Sendable {
     func entry(
         wireName: String, parameters: [ParameterInfo]?, doc: String?, body: @escaping HandlerInvocation.Body
     ) -> MethodEntry {
-        let handling = self
+        // Not `self`: the table holds the entry, and an entry holding the table would be
+        // a cycle that keeps every receiver alive.
+        let handling = EventHandling(counters: counters, log: log, interceptors: interceptors)
         return MethodEntry(isOneway: true, parameters: parameters, doc: doc) { call in
             await handling.handle(call.event, method: wireName, body: body)
             return []
         }
     }
+}
 
-    private func handle(_ event: EventEnvelope, method: String, body: HandlerInvocation.Body) async {
+/// What an entry needs to run one handler and account for it.
+private struct EventHandling: Sendable {
+    let counters: EventCounters
+    let log: RateLimitedLog
+    let interceptors: [any ServerInterceptor]
+
+    func handle(_ event: EventEnvelope, method: String, body: HandlerInvocation.Body) async {
         let context = ServerContext(method: method, peerIdentity: [], event: event)
         do {
             var arguments = try ArgumentReader(argumentsOf: event, method: method)
