@@ -117,6 +117,16 @@ import ZeroRPCTestSupport
         await subscriber.close()
     }
 
+    /// With nobody subscribed (or nobody with room) a publisher drops, it never waits:
+    /// even a zero send timeout, which fails a pusher at once, never fires.
+    @Test func aPublisherWithNoSubscriberNeverWaits() async throws {
+        let publisher = try Publisher(options: .init(sendTimeout: .zero, highWaterMark: 1))
+        try publisher.bind(TestTransport.inproc.bindEndpoint())
+        for n in 0..<10_000 { try await publisher.send("tick", [.int(Int64(n))]) }
+        #expect(!publisher.socket.state.withLock { $0.hasWaitingSends })
+        await publisher.close()
+    }
+
     /// `close()` right after sending still delivers: the socket lingers.
     @Test func eventsSentJustBeforeCloseStillArrive() async throws {
         let recorder = TestRecorder<Int64>()
