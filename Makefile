@@ -58,6 +58,7 @@ test: deps venv baselines build-tests
 	$(SWIFT) test --skip-build --parallel
 	.build/debug/zerorpc-bench --smoke
 	.build/debug/zerorpc-bench --smoke --sequential-only
+	.build/debug/zerorpc-bench --smoke --events
 	Tests/ZeroRPCCodeGenTests/PluginFixture/check-plugin.sh
 
 ## test-plugin: a user package built with the plugin, as a user would (also run by test).
@@ -113,7 +114,7 @@ fuzz: deps
 ## the malloc counter preloaded for allocations per call.
 BASELINES_DIR := Benchmarks/Baselines/c
 BASELINES     := $(BASELINES_DIR)/bin/raw_pingpong $(BASELINES_DIR)/bin/zerorpc_add \
-                 $(BASELINES_DIR)/bin/libmalloc_count.so
+                 $(BASELINES_DIR)/bin/libmalloc_count.so $(BASELINES_DIR)/bin/raw_pushpull
 BASELINE_CFLAGS ?= -O2 -Wall -Wextra
 
 .PHONY: baselines
@@ -126,6 +127,10 @@ $(BASELINES_DIR)/bin/raw_pingpong: $(BASELINES_DIR)/raw_pingpong.c $(BASELINES_D
 $(BASELINES_DIR)/bin/zerorpc_add: $(BASELINES_DIR)/zerorpc_add.c $(BASELINES_DIR)/bench_common.h
 	@mkdir -p $(@D)
 	$(CC) $(BASELINE_CFLAGS) -o $@ $< -lzmq -lmsgpackc
+
+$(BASELINES_DIR)/bin/raw_pushpull: $(BASELINES_DIR)/raw_pushpull.c $(BASELINES_DIR)/bench_common.h
+	@mkdir -p $(@D)
+	$(CC) $(BASELINE_CFLAGS) -o $@ $< -lzmq
 
 $(BASELINES_DIR)/bin/libmalloc_count.so: $(BASELINES_DIR)/malloc_count.c
 	@mkdir -p $(@D)

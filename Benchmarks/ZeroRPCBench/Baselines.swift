@@ -74,7 +74,7 @@ struct Baselines {
     }
 
     func checkInstalled() throws {
-        for name in ["raw_pingpong", "zerorpc_add"] {
+        for name in ["raw_pingpong", "zerorpc_add", "raw_pushpull"] {
             let path = cDirectory.appendingPathComponent(name).path
             guard FileManager.default.isExecutableFile(atPath: path) else {
                 throw BenchmarkError.missing("\(path) — run `make baselines`")

@@ -14,10 +14,11 @@ struct ZeroRPCBench: AsyncParsableCommand {
 
               zerorpc-bench                   all scenarios, 3 rounds
               zerorpc-bench --smoke           a second or two: keeps the harness working
+              zerorpc-bench --events          only the event rows (PUSH/PULL, PUB/SUB, C PUSH/PULL)
               zerorpc-bench serve tcp://127.0.0.1:*
               zerorpc-bench client tcp://127.0.0.1:PORT --calls 10000   (e.g. under callgrind)
             """,
-        subcommands: [Measure.self, Serve.self, CallLoop.self],
+        subcommands: [Measure.self, Serve.self, CallLoop.self, EventsReceive.self],
         defaultSubcommand: Measure.self
     )
 }
@@ -39,9 +40,12 @@ struct Measure: AsyncParsableCommand {
             "Only sequential add, ours in both modes against the C baselines, with median per-round ratios (the headline)."
     )
     var sequentialOnly = false
+    @Flag(help: "Only the event scenarios: events/s over PUSH/PULL and PUB/SUB beside C PUSH/PULL.") var events = false
+    @Option(help: "Measured events per event scenario round.") var eventMessages = 1_000_000
 
     mutating func run() async throws {
         let rootURL = URL(fileURLWithPath: root)
+        if events { return try await runEvents(root: rootURL) }
         let settings = BenchmarkRun.Settings(
             rounds: smoke ? 1 : rounds, calls: smoke ? 300 : calls, smoke: smoke,
             python: !smoke && !skipPython, grpc: !smoke && !skipGRPC, sequentialOnly: sequentialOnly)
@@ -61,6 +65,26 @@ struct Measure: AsyncParsableCommand {
         guard results.allSatisfy({ $0.throughput > 0 || $0.missing != nil }) else {
             throw BenchmarkError.wrongResult("a scenario measured zero throughput")
         }
+    }
+}
+
+extension Measure {
+    /// `--events`: the event rows alone (EventsBenchmark), printed as the main table is.
+    private func runEvents(root: URL) async throws {
+        let benchmark = EventsBenchmark(
+            executable: CommandLine.arguments[0], baselines: Baselines(root: root, calls: calls),
+            messages: smoke ? 20_000 : eventMessages)
+        var collector = RoundCollector()
+        for round in 1...(smoke ? 1 : rounds) {
+            benchLog("events round \(round)")
+            try await benchmark.runRound(into: &collector)
+        }
+        let report = Report(
+            command: (["zerorpc-bench"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
+            date: ISO8601DateFormatter().string(from: Date()), machine: Report.describeMachine(),
+            results: collector.results)
+        print(report.markdown)
+        print(report.notes)
     }
 }
 

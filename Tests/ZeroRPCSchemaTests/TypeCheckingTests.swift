@@ -94,6 +94,14 @@ import ZeroRPCSchema
             ])
     }
 
+    @Test func typeNamesTheEventSendersWouldShadowAreRejected() {
+        #expect(
+            errors("struct Publisher { x: int }\nenum Events { a }") == [
+                "main.rpc:1:8: error: `Publisher` cannot be used as a struct name: every service with one-way methods generates a nested `Publisher` that would shadow it",
+                "main.rpc:2:6: error: `Events` cannot be used as an enum name: every service with one-way methods generates a nested `Events` struct that would shadow it",
+            ])
+    }
+
     @Test func builtinTypeNamesCannotBeRedeclared() {
         #expect(
             errors("struct int { x: bool }") == [

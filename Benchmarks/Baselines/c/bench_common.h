@@ -26,13 +26,13 @@ static void die(const char *what) {
     exit(2);
 }
 
-static int compare_u64(const void *a, const void *b) {
+__attribute__((unused)) static int compare_u64(const void *a, const void *b) {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return (x > y) - (x < y);
 }
 
 /* Sorts samples in place; returns the value at quantile q (0..1) in microseconds. */
-static double percentile_us(uint64_t *samples, size_t n, double q) {
+__attribute__((unused)) static double percentile_us(uint64_t *samples, size_t n, double q) {
     if (n == 0) return 0;
     size_t i = (size_t)(q * (double)(n - 1) + 0.5);
     return (double)samples[i] / 1000.0;

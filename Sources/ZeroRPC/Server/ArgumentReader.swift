@@ -12,6 +12,16 @@ public struct ArgumentReader: Sendable {
         self.method = method
     }
 
+    /// The arguments of a received event (`args`, the event's third element).
+    /// - Throws: `ArgumentError` when `args` is not an array.
+    init(argumentsOf event: EventEnvelope, method: String) throws {
+        var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
+        guard let count = try? reader.readArrayHeader() else {
+            throw ArgumentError(message: "\(method)(): arguments must be an array")
+        }
+        self.init(reader: reader, count: count, method: method)
+    }
+
     /// Arguments from dynamic values, e.g. to unit-test a generated method table.
     public init(arguments: [MessagePackValue], method: String) {
         var writer = MessagePackWriter()

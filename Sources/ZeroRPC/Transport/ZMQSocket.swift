@@ -24,6 +24,8 @@ enum SendOutcome: Equatable {
 final class ZMQSocket {
     enum Kind {
         case router, dealer, rep, pair
+        /// The one-way event patterns (`Sources/ZeroRPC/Events`).
+        case push, pull, pub, sub
 
         var zmqType: Int32 {
             switch self {
@@ -31,6 +33,10 @@ final class ZMQSocket {
             case .dealer: ZMQ_DEALER
             case .rep: ZMQ_REP
             case .pair: ZMQ_PAIR
+            case .push: ZMQ_PUSH
+            case .pull: ZMQ_PULL
+            case .pub: ZMQ_PUB
+            case .sub: ZMQ_SUB
             }
         }
     }
@@ -275,6 +281,12 @@ final class ZMQSocket {
             guard outcome == .sent else { return outcome }
         }
         return .sent
+    }
+
+    /// Sends `payload` as a message of one frame without blocking (PUSH, PUB: a zerorpc
+    /// event without routing or delimiter).
+    func send(frame payload: [UInt8]) -> SendOutcome {
+        sendFrame(payload, isFirst: true, isLast: true)
     }
 
     /// One frame of a multipart message. Only the first frame can be refused for lack of

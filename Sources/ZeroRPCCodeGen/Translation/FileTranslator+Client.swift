@@ -81,7 +81,7 @@ extension FileTranslator {
     }
 
     /// `arguments: { writer in … }`: the positional argument array.
-    private func argumentsEncoder(_ signature: MethodSignature, last: Bool) {
+    func argumentsEncoder(_ signature: MethodSignature, last: Bool) {
         let writer = uniqueName("writer", avoiding: signature.method.parameters.map(\.name))
         let suffix = last ? "" : ","
         let parameters = signature.method.parameters

@@ -1,8 +1,9 @@
 import ZeroRPCSchema
 
 extension FileTranslator {
-    /// A `service`: an enum namespace holding `Service`, `ClientProtocol` and `Client`,
-    /// then the method table of `Service` and the `options:`-less client calls.
+    /// A `service`: an enum namespace holding `Service`, `ClientProtocol`, `Client` and,
+    /// when it has one-way methods, the event senders; then the method table of
+    /// `Service` and the `options:`-less client calls.
     func translateService(_ service: ServiceDefinition) {
         let signatures = service.methods.map { MethodSignature($0, namespace: service.namespace) }
         let name = service.name.escapedSwift
@@ -13,6 +14,7 @@ extension FileTranslator {
             clientProtocol(service, signatures)
             printer.blankLine()
             clientStruct(service, signatures)
+            eventTypes(service, signatures)
         }
         printer.blankLine()
         methodTable(service, signatures)

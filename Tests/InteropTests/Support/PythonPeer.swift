@@ -129,6 +129,11 @@ final class PythonPeer: @unchecked Sendable {
 
     var stdoutLines: [String] { output.withLock { $0.lines } }
 
+    /// Writes `line` and a newline to the script's stdin (the event peers read commands there).
+    func writeLine(_ line: String) throws {
+        try stdinPipe.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))
+    }
+
     var stderrText: String { output.withLock { String(decoding: $0.stderr, as: UTF8.self) } }
 
     /// Waits for the first stdout line starting with `prefix` and returns the rest of it.

@@ -280,6 +280,38 @@ public enum Calculator {
             )
         }
     }
+
+    /// The one-way methods of `Calculator` as events, as a protocol so tests can substitute their own sender.
+    public protocol EventsProtocol: Sendable {
+        func log(line: String) async throws
+    }
+
+    /// Sends the one-way methods of `Calculator` as events through a `ZeroRPC.Publisher` (every subscriber
+    /// handles each) or a `ZeroRPC.Pusher` (one puller handles each); see `Publisher` and `Pusher`.
+    public struct Events<Sender: ZeroRPC.EventSender>: EventsProtocol {
+        /// The socket the events go through.
+        public let sender: Sender
+
+        public init(_ sender: Sender) {
+            self.sender = sender
+        }
+
+        public func log(line: String) async throws {
+            try await self.sender.send(
+                "calc.log",
+                arguments: { writer in
+                    writer.writeArrayHeader(1)
+                    writer.write(line)
+                }
+            )
+        }
+    }
+
+    /// Publishes the one-way methods of `Calculator`: every subscriber handles each event.
+    public typealias Publisher = Events<ZeroRPC.Publisher>
+
+    /// Pushes the one-way methods of `Calculator`: one puller handles each event.
+    public typealias Pusher = Events<ZeroRPC.Pusher>
 }
 
 extension Calculator.Service {

@@ -215,6 +215,38 @@ public enum Bank {
             )
         }
     }
+
+    /// The one-way methods of `Bank` as events, as a protocol so tests can substitute their own sender.
+    public protocol EventsProtocol: Sendable {
+        func audit(message: String) async throws
+    }
+
+    /// Sends the one-way methods of `Bank` as events through a `ZeroRPC.Publisher` (every subscriber
+    /// handles each) or a `ZeroRPC.Pusher` (one puller handles each); see `Publisher` and `Pusher`.
+    public struct Events<Sender: ZeroRPC.EventSender>: EventsProtocol {
+        /// The socket the events go through.
+        public let sender: Sender
+
+        public init(_ sender: Sender) {
+            self.sender = sender
+        }
+
+        public func audit(message: String) async throws {
+            try await self.sender.send(
+                "bank.audit",
+                arguments: { writer in
+                    writer.writeArrayHeader(1)
+                    writer.write(message)
+                }
+            )
+        }
+    }
+
+    /// Publishes the one-way methods of `Bank`: every subscriber handles each event.
+    public typealias Publisher = Events<ZeroRPC.Publisher>
+
+    /// Pushes the one-way methods of `Bank`: one puller handles each event.
+    public typealias Pusher = Events<ZeroRPC.Pusher>
 }
 
 extension Bank.Service {

@@ -279,6 +279,38 @@ public enum Naming {
             )
         }
     }
+
+    /// The one-way methods of `Naming` as events, as a protocol so tests can substitute their own sender.
+    public protocol EventsProtocol: Sendable {
+        func `init`(value: Int64) async throws
+    }
+
+    /// Sends the one-way methods of `Naming` as events through a `ZeroRPC.Publisher` (every subscriber
+    /// handles each) or a `ZeroRPC.Pusher` (one puller handles each); see `Publisher` and `Pusher`.
+    public struct Events<Sender: ZeroRPC.EventSender>: EventsProtocol {
+        /// The socket the events go through.
+        public let sender: Sender
+
+        public init(_ sender: Sender) {
+            self.sender = sender
+        }
+
+        public func `init`(value: Int64) async throws {
+            try await self.sender.send(
+                "naming.init",
+                arguments: { writer in
+                    writer.writeArrayHeader(1)
+                    writer.write(value)
+                }
+            )
+        }
+    }
+
+    /// Publishes the one-way methods of `Naming`: every subscriber handles each event.
+    public typealias Publisher = Events<ZeroRPC.Publisher>
+
+    /// Pushes the one-way methods of `Naming`: one puller handles each event.
+    public typealias Pusher = Events<ZeroRPC.Pusher>
 }
 
 extension Naming.Service {

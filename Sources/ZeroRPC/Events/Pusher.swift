@@ -1,0 +1,52 @@
+/// Sends events that exactly one ``Puller`` handles each, fair-queued among the pullers
+/// connected: zerorpc's `Pusher`, a PUSH socket. A work queue.
+///
+/// ```swift
+/// let pusher = try Pusher(connect: ["tcp://worker-1:4244", "tcp://worker-2:4244"])
+/// try await pusher.send("resize", ["cat.jpg", 640])   // or a generated Jobs.Pusher
+/// await pusher.close()
+/// ```
+///
+/// A send waits while no puller has room (none connected yet, or all busy up to their
+/// `highWaterMark`): back-pressure. ``EventSenderOptions/sendTimeout`` bounds the wait.
+/// See docs/EVENTS.md.
+public final class Pusher: EventSender {
+    let socket: SendingSocket
+
+    /// A pusher with no endpoint yet; add them with ``bind(_:)`` and ``connect(_:)``.
+    public init(options: EventSenderOptions = .init()) throws {
+        socket = try SendingSocket(.push, options: options)
+    }
+
+    /// A pusher bound to `endpoint` (`tcp://…`, `ipc://…`, `inproc://…`); pullers connect.
+    public convenience init(bind endpoint: String, options: EventSenderOptions = .init()) throws {
+        try self.init(options: options)
+        try bind(endpoint)
+    }
+
+    /// A pusher connected to each of `endpoints`, where pullers bound.
+    public convenience init(connect endpoints: [String], options: EventSenderOptions = .init()) throws {
+        try self.init(options: options)
+        for endpoint in endpoints { try connect(endpoint) }
+    }
+
+    deinit { socket.closeInBackground() }
+
+    /// Binds an endpoint and returns the one actually bound (the real port for `tcp://…:0`).
+    @discardableResult
+    public func bind(_ endpoint: String) throws -> String { try socket.bind(endpoint) }
+
+    /// Connects to an endpoint where a puller bound.
+    public func connect(_ endpoint: String) throws { try socket.connect(endpoint) }
+
+    /// Pushes one event; returns once ZeroMQ queued it for a puller. Waits while no
+    /// puller has room, up to `sendTimeout`.
+    public func send(_ method: String, arguments: (inout MessagePackWriter) -> Void) async throws {
+        try await socket.send(method, arguments: arguments)
+    }
+
+    /// Fails sends still waiting for room with `RPCError.closed` and closes the socket;
+    /// ZeroMQ goes on delivering what was sent for up to `lingerOnClose`. Calling it
+    /// again is harmless.
+    public func close() async { await socket.close() }
+}
