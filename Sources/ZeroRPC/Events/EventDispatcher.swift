@@ -5,7 +5,7 @@
 struct EventDispatcher: Sendable {
     let methods: MethodTable
     let counters: EventCounters
-    let log: RateLimitedLog
+    let log: MalformedInputLog
     let interceptors: [any ServerInterceptor]
 
     /// A worker's last table lookup. Entries never change once registered (a taken name
@@ -55,7 +55,7 @@ struct EventDispatcher: Sendable {
 /// What an entry needs to run one handler and account for it.
 private struct EventHandling: Sendable {
     let counters: EventCounters
-    let log: RateLimitedLog
+    let log: MalformedInputLog
     let interceptors: [any ServerInterceptor]
 
     func handle(_ event: EventEnvelope, method: String, body: HandlerInvocation.Body) async {

@@ -35,7 +35,11 @@ final class EventReceiverLoop {
     private var readsAtOnce = false
     private var closeWaiters: [CheckedContinuation<Void, Never>] = []
     private(set) var isRunning = true
-    var stallMonitor = IOThreadStallMonitor(heartbeatInterval: .seconds(5))
+    /// Its tasks' jobs rarely run here (workers run on the global executor), but the
+    /// loop follows the same leader/followers rule as a client's and a server's.
+    let leadership = LoopLeadership(budget: .milliseconds(10))
+    let turnLock = TurnLock()
+    var takeoverLog = RateLimitedLog()
 
     private init(
         queue: CommandQueue<EventReceiverCommand>, executor: IOThreadExecutor, socket: ZMQSocket,
@@ -117,7 +121,7 @@ final class EventReceiverLoop {
         let watched = readerIsPaused ? 0 : 1
         poller.poll(
             count: watched, socket: { _ in socket }, wantsToWrite: { _ in false }, wakeUp: queue.wakeUp,
-            timeoutMilliseconds: readsAtOnce && !readerIsPaused ? 0 : timeout)
+            timeoutMilliseconds: readsAtOnce && !readerIsPaused ? 0 : timeout, sleep: sleepUnlocked)
     }
 
     func serveReadySockets() {
@@ -214,8 +218,11 @@ final class EventReceiverLoop {
         }
     }
 
-    func warnThreadWasHeld(for duration: Duration) {
-        logger.warning("zerorpc events: tasks on the receiver's I/O thread held it for \(duration)")
+    var threadName: String { "zerorpc-events" }
+
+    func noteTakeover() {
+        guard takeoverLog.shouldLog() != nil else { return }
+        logger.notice("zerorpc events: a task held the receiver's I/O thread; a standby thread took over its socket")
     }
 }
 

@@ -19,7 +19,7 @@ final class ReceivingSocket: Sendable {
         self.kind = kind
         self.options = options
         dispatcher = EventDispatcher(
-            methods: methods, counters: counters, log: RateLimitedLog(logger: options.logger),
+            methods: methods, counters: counters, log: MalformedInputLog(logger: options.logger),
             interceptors: options.interceptors)
     }
 
