@@ -1,7 +1,8 @@
 // A zerorpc-swift server in a process of its own, for the deferred-result tests that
-// need two processes sharing one SQLite result store.
+// need two processes sharing one result store: a SQLite file, or a PostgreSQL database.
 //
 //   zerorpc-deferred-test-server --store PATH --id SERVER_ID --bind ENDPOINT
+//   zerorpc-deferred-test-server --postgres URL --schema NAME [--lease-ms N] --id SERVER_ID --bind ENDPOINT
 //
 // Prints "READY <endpoint>" once bound and serves until its stdin closes (so it ends
 // with the test that started it). Methods:
@@ -9,6 +10,7 @@
 //   release(key) -> nil   lets hold(key) finish (also before it started)
 import Foundation
 import ZeroRPC
+import ZeroRPCPostgres
 
 final class Releases: Sendable {
     private struct State {
@@ -44,14 +46,31 @@ func argument(_ name: String) -> String? {
     return arguments[index + 1]
 }
 
-guard let path = argument("--store"), let id = argument("--id").flatMap(DeferredServerID.init),
-    let endpoint = argument("--bind")
+/// The store the arguments name, and how to close it.
+func openStore() async throws -> (any ResultStore, @Sendable () async -> Void)? {
+    if let path = argument("--store") {
+        let store = try await SQLiteResultStore(path: path)
+        return (store, { await store.close() })
+    }
+    if let url = argument("--postgres"), let schema = argument("--schema") {
+        var configuration = PostgresResultStore.Configuration(schema: schema)
+        if let lease = argument("--lease-ms").flatMap(Int64.init) { configuration.leaseDuration = .milliseconds(lease) }
+        let store = try await PostgresResultStore(url: url, configuration: configuration)
+        return (store, { await store.close() })
+    }
+    return nil
+}
+
+guard let id = argument("--id").flatMap(DeferredServerID.init), let endpoint = argument("--bind"),
+    let (store, closeStore) = try await openStore()
 else {
-    FileHandle.standardError.write(Data("usage: --store PATH --id SERVER_ID --bind ENDPOINT\n".utf8))
+    FileHandle.standardError.write(
+        Data(
+            "usage: (--store PATH | --postgres URL --schema NAME [--lease-ms N]) --id SERVER_ID --bind ENDPOINT\n"
+                .utf8))
     exit(2)
 }
 
-let store = try await SQLiteResultStore(path: path)
 let server = Server(
     name: "deferred-\(id)",
     options: ServerOptions(heartbeatInterval: .seconds(1), resultStore: store, deferredServerID: id))
@@ -85,4 +104,4 @@ let stdinClosed = Task.detached {
 }
 await stdinClosed.value
 await server.close()
-await store.close()
+await closeStore()

@@ -3,7 +3,7 @@
 /// `waitUntilFinished` must return (with the entry's current state) once its task is
 /// cancelled; the timer cancels it when time runs out, and cancelling the caller cancels
 /// both. Returns nil only if neither produced a value.
-func raceAgainstTimeout(
+package func raceAgainstTimeout(
     _ timeout: Duration,
     _ waitUntilFinished: @escaping @Sendable () async throws -> DeferredLookup
 ) async throws -> DeferredLookup? {

@@ -4,16 +4,32 @@ import Testing
 @testable import ZeroRPC
 
 /// `zerorpc-deferred-test-server` (Tests/DeferredTestServer) running in a child process
-/// on a SQLite result store; it ends when `stop()` closes its stdin.
+/// on a SQLite or PostgreSQL result store; it ends when `stop()` closes its stdin, or at
+/// once with `kill()`.
 final class DeferredServerProcess: Sendable {
     let endpoint: String
     private let process: Process
     private let input: Pipe
 
-    init(store path: String, id: String, bind endpoint: String) async throws {
+    convenience init(store path: String, id: String, bind endpoint: String) async throws {
+        try await self.init(arguments: ["--store", path, "--id", id, "--bind", endpoint])
+    }
+
+    /// A server on the PostgreSQL database at `url`, tables in `schema`, whose leases last
+    /// `lease`.
+    convenience init(postgres url: String, schema: String, lease: Duration, id: String, bind endpoint: String)
+        async throws
+    {
+        let milliseconds = lease.components.seconds * 1000 + lease.components.attoseconds / 1_000_000_000_000_000
+        try await self.init(arguments: [
+            "--postgres", url, "--schema", schema, "--lease-ms", "\(milliseconds)", "--id", id, "--bind", endpoint,
+        ])
+    }
+
+    private init(arguments: [String]) async throws {
         let process = Process()
         process.executableURL = try Self.executable()
-        process.arguments = ["--store", path, "--id", id, "--bind", endpoint]
+        process.arguments = arguments
         // The child exits right after closing its SQLite store, while the store's
         // maintenance task is still unwinding; LeakSanitizer would report that task's
         // weak-reference side table. Leaks are checked in this process, not in the child.
@@ -38,6 +54,17 @@ final class DeferredServerProcess: Sendable {
     /// Closes the child's stdin and waits for it to exit.
     func stop() async {
         try? input.fileHandleForWriting.close()
+        await waitForExit()
+    }
+
+    /// Kills the child with SIGKILL (nothing it runs gets to clean up) and waits for it.
+    func kill() async {
+        _ = Foundation.kill(process.processIdentifier, SIGKILL)
+        await waitForExit()
+        try? input.fileHandleForWriting.close()
+    }
+
+    private func waitForExit() async {
         let process = self.process
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             Thread {

@@ -61,7 +61,7 @@ public final class SQLiteResultStore: ResultStore {
     let table: SQLiteResultTable
     let worker: SQLiteWorker
     let wakeUps = LocalWakeUps()
-    let cancellations = CancellationBroadcast()
+    let cancellations = OwnCancellations()
     let maintenance = LockedValue(MaintenanceState())
 
     /// Opens (creating if needed) the store at `path` and starts renewing this
@@ -126,7 +126,7 @@ public final class SQLiteResultStore: ResultStore {
     public func complete(_ token: DeferredToken, with outcome: DeferredOutcome) async throws -> Bool {
         let (table, now) = (table, now())
         let completed = try await worker.run { try table.complete($0, token: token, outcome: outcome, now: now) }
-        forgetDeliveredCancellation(token)
+        cancellations.forget(token)
         wakeUps.signal(token)
         return completed
     }
@@ -148,7 +148,7 @@ public final class SQLiteResultStore: ResultStore {
     public func requestCancellation(_ token: DeferredToken) async throws -> Bool {
         let table = table
         let (isUnfinished, holder) = try await worker.run { try table.requestCancellation($0, token: token) }
-        if holder == instanceID { deliverCancellation(token) }
+        if holder == instanceID { cancellations.deliver(token) }
         return isUnfinished
     }
 
