@@ -73,7 +73,9 @@ let package = Package(
 
         .executableTarget(
             name: "zerorpc-bench",
-            dependencies: ["ZeroRPC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "ZeroRPC", "ZeroRPCPostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Benchmarks/ZeroRPCBench",
             plugins: [.plugin(name: "ZeroRPCGenerator")]
         ),

@@ -39,8 +39,21 @@ struct Measure: AsyncParsableCommand {
             "Only sequential add, ours in both modes against the C baselines, with median per-round ratios (the headline)."
     )
     var sequentialOnly = false
+    @Flag(
+        help: "Only deferred round trips with the memory, SQLite and PostgreSQL result stores (ZERORPC_POSTGRES_URL).")
+    var deferredStores = false
 
     mutating func run() async throws {
+        if deferredStores {
+            let results = try await DeferredStoresBenchmark.run(
+                rounds: smoke ? 1 : rounds, calls: smoke ? 50 : calls / 10)
+            print(
+                Report(
+                    command: "zerorpc-bench --deferred-stores", date: ISO8601DateFormatter().string(from: Date()),
+                    machine: Report.describeMachine(), results: results
+                ).markdown)
+            return
+        }
         let rootURL = URL(fileURLWithPath: root)
         let settings = BenchmarkRun.Settings(
             rounds: smoke ? 1 : rounds, calls: smoke ? 300 : calls, smoke: smoke,

@@ -37,7 +37,7 @@ extension PostgresResultStore {
             if Task.isCancelled { return try await Task { try await attempt() }.value }
             do {
                 return try await attempt()
-            } catch where Task.isCancelled && !(error is ResultStoreError) {
+            } catch  where Task.isCancelled && !(error is ResultStoreError) {
                 return try await Task { try await attempt() }.value
             }
         } catch {

@@ -141,7 +141,8 @@ public final class PostgresResultStore: ResultStore {
         background.withLock { $0.runner = runner }
         do {
             let (table, logger) = (table, logger)
-            try await perform("preparing the schema") { client in try await table.prepareSchema(client, logger: logger) }
+            try await perform("preparing the schema") { client in try await table.prepareSchema(client, logger: logger)
+            }
             try await startBackground()
         } catch {
             await close()
@@ -149,10 +150,13 @@ public final class PostgresResultStore: ResultStore {
         }
     }
 
-    /// Stops listening and renewing leases, ends the cancellation streams and waits,
-    /// then closes the connections. Later calls throw ``ResultStoreError/closed``; waits
-    /// in progress end with it too. Unfinished entries are left alone: they turn lost
-    /// when their lease runs out.
+    /// Stops listening and renewing leases, ends the cancellation streams, then closes
+    /// the connections. Later calls throw ``ResultStoreError/closed``; waits in progress
+    /// end with it too. Unfinished entries are left alone: they turn lost when their
+    /// lease runs out.
+    ///
+    /// Call it when done: until then the store keeps its connections, its background
+    /// tasks and so itself alive.
     public func close() async {
         let (tasks, waiting) = background.withLock { state in
             guard !state.isClosed else { return ([Task<Void, Never>](), [CheckedContinuation<Void, any Error>]()) }
@@ -239,17 +243,19 @@ public final class PostgresResultStore: ResultStore {
     }
 
     public func wait(for token: DeferredToken, upTo timeout: Duration) async throws -> DeferredLookup {
-        let current = try await lookup(token)
-        guard case .unfinished = current, timeout > .zero, !Task.isCancelled else { return current }
-        let answer = try await raceAgainstTimeout(timeout) { try await self.waitUntilFinished(token) }
-        if let answer { return answer }
-        return try await lookup(token)
+        try await longPoll(upTo: timeout) {
+            try await lookup(token)
+        } waitUntilFinished: {
+            try await self.waitUntilFinished(token)
+        }
     }
 
     @discardableResult
     public func requestCancellation(_ token: DeferredToken) async throws -> Bool {
         let table = table
-        let holder = try await perform("requesting cancellation") { try await table.requestCancellation($0, token: token) }
+        let holder = try await perform("requesting cancellation") {
+            try await table.requestCancellation($0, token: token)
+        }
         if holder == instanceID { cancellations.deliver(token) }
         return holder != nil
     }

@@ -98,7 +98,9 @@ struct PostgresResultTable: Sendable {
         return try await !Self.rows(client, query).isEmpty
     }
 
-    func complete(_ client: PostgresClient, token: DeferredToken, outcome: DeferredOutcome, now: Int64?) async throws
+    func complete(
+        _ client: PostgresClient, token: DeferredToken, outcome: DeferredOutcome, now: Int64?
+    ) async throws
         -> Bool
     {
         let state: State

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Private PostgreSQL clusters for the tests: each in a directory of its own, on a free
-# port of 127.0.0.1, with trust authentication and no fsync (test data only).
+# port of 127.0.0.1, with trust authentication and no fsync (test data only; PG_FSYNC=on
+# for a benchmark that should pay for durable commits, as the SQLite store does).
 #
 #   pg-cluster.sh run COMMAND [ARGS...]   a cluster for COMMAND, which finds it in
 #                                         ZERORPC_POSTGRES_URL; stopped and removed when
@@ -39,7 +40,7 @@ start() {
   local dir="$1" port
   port="$(cat "$dir/port")"
   if ! "${as_server_user[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null; then
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-off} -c max_connections=200" start >/dev/null; then
     cat "$dir/server.log" >&2 || true
     die "the PostgreSQL test cluster in $dir did not start"
   fi

@@ -32,7 +32,9 @@ struct DeferredPostgresOutageTests {
             guard case ResultStoreError.unreachable = error else { return false }
             return true
         }
-        await #expect(throws: ResultStoreError.self) { try await storeA.create(freshToken(), timeToLive: .seconds(9), idempotencyKey: nil) }
+        await #expect(throws: ResultStoreError.self) {
+            try await storeA.create(freshToken(), timeToLive: .seconds(9), idempotencyKey: nil)
+        }
         #expect(ContinuousClock.now - started < .seconds(10))
 
         try await cluster.start()

@@ -17,7 +17,9 @@ final class DeferredServerProcess: Sendable {
 
     /// A server on the PostgreSQL database at `url`, tables in `schema`, whose leases last
     /// `lease`.
-    convenience init(postgres url: String, schema: String, lease: Duration, id: String, bind endpoint: String)
+    convenience init(
+        postgres url: String, schema: String, lease: Duration, id: String, bind endpoint: String
+    )
         async throws
     {
         let milliseconds = lease.components.seconds * 1000 + lease.components.attoseconds / 1_000_000_000_000_000

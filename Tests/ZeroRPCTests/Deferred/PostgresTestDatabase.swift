@@ -38,7 +38,9 @@ struct PostgresTestDatabase {
     }
 
     /// Another store instance on `url` with `configuration` (a second server, say).
-    static func open(url: String, configuration: PostgresResultStore.Configuration) async throws
+    static func open(
+        url: String, configuration: PostgresResultStore.Configuration
+    ) async throws
         -> PostgresResultStore
     {
         var client = try PostgresURL(url).clientConfiguration

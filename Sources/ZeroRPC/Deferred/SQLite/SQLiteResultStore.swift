@@ -137,11 +137,11 @@ public final class SQLiteResultStore: ResultStore {
     }
 
     public func wait(for token: DeferredToken, upTo timeout: Duration) async throws -> DeferredLookup {
-        let current = try await lookup(token)
-        guard case .unfinished = current, timeout > .zero, !Task.isCancelled else { return current }
-        let answer = try await raceAgainstTimeout(timeout) { try await self.waitUntilFinished(token) }
-        if let answer { return answer }
-        return try await lookup(token)
+        try await longPoll(upTo: timeout) {
+            try await lookup(token)
+        } waitUntilFinished: {
+            try await self.waitUntilFinished(token)
+        }
     }
 
     @discardableResult
