@@ -5,8 +5,10 @@
 #
 #   pg-cluster.sh run COMMAND [ARGS...]   a cluster for COMMAND, which finds it in
 #                                         ZERORPC_POSTGRES_URL; stopped and removed when
-#                                         COMMAND ends (passed, failed or interrupted);
-#                                         exits with COMMAND's status
+#                                         COMMAND ends (passed, failed or interrupted),
+#                                         with the clusters COMMAND made under
+#                                         ZERORPC_POSTGRES_SCRATCH; exits with COMMAND's
+#                                         status
 #   pg-cluster.sh create DIR              initdb + start; prints the URL
 #   pg-cluster.sh stop DIR | start DIR    stop (fast) / start again on the same port
 #   pg-cluster.sh destroy DIR             stop and remove DIR
@@ -65,7 +67,12 @@ create() {
 }
 
 destroy() {
-  [ -f "$1/data/postmaster.pid" ] && { stop "$1" 2>/dev/null || true; }
+  # Clusters the tests made inside this one (ZERORPC_POSTGRES_SCRATCH) go with it, even
+  # when the test process was killed before it could remove them.
+  for nested in "$1"/clusters/*; do
+    if [ -d "$nested" ]; then destroy "$nested"; fi
+  done
+  if [ -f "$1/data/postmaster.pid" ]; then stop "$1" 2>/dev/null || true; fi
   rm -rf "$1"
 }
 
@@ -81,7 +88,9 @@ case "${1:-}" in
     trap 'destroy "$dir"' EXIT
     trap 'exit 130' INT TERM
     ZERORPC_POSTGRES_URL="$(create "$dir")"
-    export ZERORPC_POSTGRES_URL
+    ZERORPC_POSTGRES_SCRATCH="$dir/clusters"
+    mkdir -p "$ZERORPC_POSTGRES_SCRATCH"
+    export ZERORPC_POSTGRES_URL ZERORPC_POSTGRES_SCRATCH
     echo "==> PostgreSQL test cluster at $ZERORPC_POSTGRES_URL ($dir)"
     status=0
     "$@" || status=$?

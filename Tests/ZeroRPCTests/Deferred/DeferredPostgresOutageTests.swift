@@ -15,7 +15,10 @@ struct DeferredPostgresOutageTests {
         schema: "outage", operationTimeout: .seconds(1))
 
     @Test func theStoreReconnectsAfterTheDatabaseRestarts() async throws {
-        let cluster = try await PrivatePostgresCluster.create()
+        try await PrivatePostgresCluster.with { cluster in try await reconnects(cluster) }
+    }
+
+    private func reconnects(_ cluster: PrivatePostgresCluster) async throws {
         let storeA = try await PostgresTestDatabase.open(url: cluster.url, configuration: Self.configuration)
         let storeB = try await PostgresTestDatabase.open(url: cluster.url, configuration: Self.configuration)
         let token = freshToken()
@@ -48,11 +51,13 @@ struct DeferredPostgresOutageTests {
 
         await storeA.close()
         await storeB.close()
-        await cluster.destroy()
     }
 
     @Test func aCallThatCannotStoreItsDeferralGetsAnErrorNotAToken() async throws {
-        let cluster = try await PrivatePostgresCluster.create()
+        try await PrivatePostgresCluster.with { cluster in try await failsClearly(cluster) }
+    }
+
+    private func failsClearly(_ cluster: PrivatePostgresCluster) async throws {
         let store = try await PostgresTestDatabase.open(url: cluster.url, configuration: Self.configuration)
         let fixture = try DeferredCallFixture(.tcp, store: store, serverID: DeferredServerID("outage-server"))
 
@@ -76,6 +81,5 @@ struct DeferredPostgresOutageTests {
         await fixture.close()
         await fresh.close()
         await store.close()
-        await cluster.destroy()
     }
 }

@@ -67,6 +67,21 @@ import Testing
         await survivor.close()
     }
 
+    @Test func aDeferralIntoAClosedStoreIsAnErrorNotAToken() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let store = try await open(directory.path("closed.sqlite"))
+        let fixture = try DeferredCallFixture(store: store)
+        await store.close()
+        await #expect {
+            try await fixture.startHold(5)
+        } throws: { error in
+            (error as? RemoteError)?.name == "ResultStoreError"
+        }
+        await fixture.cancelled.wait()  // the handler, whose result has no home, stopped
+        await fixture.close()
+    }
+
     @Test func aFileFromANewerSchemaIsRefused() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }

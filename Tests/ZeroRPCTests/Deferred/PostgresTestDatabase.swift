@@ -80,8 +80,25 @@ struct PrivatePostgresCluster {
     let directory: String
     let url: String
 
+    /// Runs `body` with a new cluster and destroys the cluster afterwards, whether
+    /// `body` returned or threw. Under `pg-cluster.sh run` the cluster lives in its
+    /// scratch directory, so it goes with the run even if this process is killed.
+    static func with(_ body: (PrivatePostgresCluster) async throws -> Void) async throws {
+        let cluster = try await create()
+        do {
+            try await body(cluster)
+        } catch {
+            await cluster.destroy()
+            throw error
+        }
+        await cluster.destroy()
+    }
+
     static func create() async throws -> PrivatePostgresCluster {
-        let directory = FileManager.default.temporaryDirectory
+        let scratch = ProcessInfo.processInfo.environment["ZERORPC_POSTGRES_SCRATCH"].flatMap {
+            $0.isEmpty ? nil : URL(fileURLWithPath: $0)
+        }
+        let directory = (scratch ?? FileManager.default.temporaryDirectory)
             .appendingPathComponent("zerorpc-pg-\(UUID().uuidString)").path
         try await run("create", directory)
         let port = try String(contentsOfFile: directory + "/port", encoding: .utf8)
