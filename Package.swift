@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "ZeroRPC", targets: ["ZeroRPC"]),
         .library(name: "ZeroRPCPostgres", targets: ["ZeroRPCPostgres"]),
+        .library(name: "ZeroRPCSQLite", targets: ["ZeroRPCSQLite"]),
         .library(name: "ZeroRPCSchema", targets: ["ZeroRPCSchema"]),
         .library(name: "ZeroRPCCodeGen", targets: ["ZeroRPCCodeGen"]),
         .executable(name: "zerorpc-gen", targets: ["zerorpc-gen"]),
@@ -39,9 +40,14 @@ let package = Package(
             dependencies: [
                 "CZeroMQ",
                 "CMessagePack",
-                "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+
+        // The SQLite result store: the only user of libsqlite3, so the core does not link it.
+        .target(
+            name: "ZeroRPCSQLite",
+            dependencies: ["ZeroRPC", "CSQLite", .product(name: "Logging", package: "swift-log")]
         ),
 
         // The PostgreSQL result store: a product of its own so the core never links SwiftNIO.
@@ -74,7 +80,8 @@ let package = Package(
         .executableTarget(
             name: "zerorpc-bench",
             dependencies: [
-                "ZeroRPC", "ZeroRPCPostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ZeroRPC", "ZeroRPCPostgres", "ZeroRPCSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/ZeroRPCBench",
             plugins: [.plugin(name: "ZeroRPCGenerator")]
@@ -109,7 +116,8 @@ let package = Package(
         .testTarget(
             name: "ZeroRPCTests",
             dependencies: [
-                "ZeroRPC", "ZeroRPCTestSupport", "ZeroRPCPostgres", .product(name: "Logging", package: "swift-log"),
+                "ZeroRPC", "ZeroRPCTestSupport", "ZeroRPCPostgres", "ZeroRPCSQLite", "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             exclude: ["Fixtures"]),
@@ -123,7 +131,7 @@ let package = Package(
         // A server in a process of its own, for the deferred tests that need two processes.
         .executableTarget(
             name: "zerorpc-deferred-test-server",
-            dependencies: ["ZeroRPC", "ZeroRPCPostgres"],
+            dependencies: ["ZeroRPC", "ZeroRPCPostgres", "ZeroRPCSQLite"],
             path: "Tests/DeferredTestServer"
         ),
     ]

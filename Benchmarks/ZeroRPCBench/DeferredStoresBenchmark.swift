@@ -3,6 +3,7 @@
 import Foundation
 import ZeroRPC
 import ZeroRPCPostgres
+import ZeroRPCSQLite
 
 /// Sequential deferred `add` calls with budget 0 (`DEFERRED [token]`, then `_zpc_result`,
 /// then the unawaited `_zpc_ack`: three store writes and a read per call) against a

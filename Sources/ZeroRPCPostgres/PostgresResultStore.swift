@@ -16,7 +16,7 @@ import ZeroRPC
 /// await store.close()
 /// ```
 ///
-/// Its rules are those of ``SQLiteResultStore``, with the database in place of the file:
+/// Its rules are those of `SQLiteResultStore` (product `ZeroRPCSQLite`), with the database in place of the file:
 /// - Durability: ``complete(_:with:)`` returns once the outcome is committed.
 /// - Leases: each entry records the store instance running it; the instance renews its
 ///   leases every third of ``Configuration/leaseDuration``. An entry whose lease ran out

@@ -11,6 +11,7 @@
 import Foundation
 import ZeroRPC
 import ZeroRPCPostgres
+import ZeroRPCSQLite
 
 final class Releases: Sendable {
     private struct State {

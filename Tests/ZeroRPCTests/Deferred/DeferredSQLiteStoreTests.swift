@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import ZeroRPC
+@testable import ZeroRPCSQLite
 
 /// What only the SQLite store promises beyond the shared contract and sharing
 /// (`DeferredSharedInstancesTests`): restarts, leases, its file's schema.

@@ -3,6 +3,7 @@ import Testing
 
 @testable import ZeroRPC
 @testable import ZeroRPCPostgres
+@testable import ZeroRPCSQLite
 
 /// The stores several instances (processes, hosts) can share, for the tests of what
 /// sharing promises: SQLite instances on one file, PostgreSQL instances on one schema.

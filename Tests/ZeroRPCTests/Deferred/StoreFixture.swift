@@ -3,6 +3,7 @@ import Testing
 
 @testable import ZeroRPC
 @testable import ZeroRPCPostgres
+@testable import ZeroRPCSQLite
 
 /// The stores every ``ResultStore`` contract test runs against.
 enum StoreKind: String, CaseIterable, CustomTestStringConvertible {

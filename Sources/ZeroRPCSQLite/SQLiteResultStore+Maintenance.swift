@@ -1,4 +1,5 @@
 import Logging
+import ZeroRPC
 
 /// What the maintenance loop remembers between ticks.
 struct MaintenanceState: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import ZeroRPC
 
 /// A durable ``ResultStore`` in an SQLite file: results survive a server restart, and
 /// several server processes (or several stores in one process) pointing at one file can
