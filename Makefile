@@ -16,6 +16,7 @@ PY_PACKAGES  := zerorpc==0.6.3 msgpack
 export ZERORPC_PYTHON := $(VENV_PYTHON)
 
 .PHONY: all deps venv build build-tests test test-plugin test-asan test-tsan demo bench grpc-baseline lint format clean fuzz
+.PHONY: pg-deps
 
 all: build
 
@@ -36,6 +37,12 @@ deps:
 	  fi; \
 	fi
 
+## pg-deps: PostgreSQL from Debian, for the PostgresResultStore tests (the deps recipe
+## with another list). The tests start a private cluster of their own through
+## Tests/Postgres/pg-cluster.sh; nothing uses a system-wide server.
+pg-deps:
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="postgresql"
+
 ## venv: a Python virtualenv with stock zerorpc, for the interop tests.
 venv: $(VENV_STAMP)
 
@@ -54,8 +61,8 @@ build: deps
 build-tests: deps
 	$(SWIFT) build --build-tests
 
-test: deps venv baselines build-tests
-	$(SWIFT) test --skip-build --parallel
+test: deps pg-deps venv baselines build-tests
+	Tests/Postgres/pg-cluster.sh run $(SWIFT) test --skip-build --parallel
 	.build/debug/zerorpc-bench --smoke
 	.build/debug/zerorpc-bench --smoke --sequential-only
 	.build/debug/zerorpc-bench --smoke --events
@@ -65,13 +72,13 @@ test: deps venv baselines build-tests
 test-plugin: deps
 	Tests/ZeroRPCCodeGenTests/PluginFixture/check-plugin.sh
 
-test-asan: deps venv
+test-asan: deps pg-deps venv
 	ZERORPC_SANITIZED=1 LSAN_OPTIONS=suppressions=$(CURDIR)/.lsan-suppressions \
 	  ASAN_OPTIONS=suppressions=$(CURDIR)/.asan-suppressions \
-	  $(SWIFT) test --sanitize=address --scratch-path .build-asan
+	  Tests/Postgres/pg-cluster.sh run $(SWIFT) test --sanitize=address --scratch-path .build-asan
 
-test-tsan: deps venv
-	ZERORPC_SANITIZED=1 $(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+test-tsan: deps pg-deps venv
+	ZERORPC_SANITIZED=1 Tests/Postgres/pg-cluster.sh run $(SWIFT) test --sanitize=thread --scratch-path .build-tsan
 
 ## demo: the calculator of Schemas/calculator.rpc, server and client (Examples/Calculator).
 demo: deps

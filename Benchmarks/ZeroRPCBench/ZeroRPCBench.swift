@@ -42,8 +42,21 @@ struct Measure: AsyncParsableCommand {
     var sequentialOnly = false
     @Flag(help: "Only the event scenarios: events/s over PUSH/PULL and PUB/SUB beside C PUSH/PULL.") var events = false
     @Option(help: "Measured events per event scenario round.") var eventMessages = 1_000_000
+    @Flag(
+        help: "Only deferred round trips with the memory, SQLite and PostgreSQL result stores (ZERORPC_POSTGRES_URL).")
+    var deferredStores = false
 
     mutating func run() async throws {
+        if deferredStores {
+            let results = try await DeferredStoresBenchmark.run(
+                rounds: smoke ? 1 : rounds, calls: smoke ? 50 : calls / 10)
+            print(
+                Report(
+                    command: "zerorpc-bench --deferred-stores", date: ISO8601DateFormatter().string(from: Date()),
+                    machine: Report.describeMachine(), results: results
+                ).markdown)
+            return
+        }
         let rootURL = URL(fileURLWithPath: root)
         if events { return try await runEvents(root: rootURL) }
         let settings = BenchmarkRun.Settings(

@@ -1,7 +1,8 @@
 // A zerorpc-swift server in a process of its own, for the deferred-result tests that
-// need two processes sharing one SQLite result store.
+// need two processes sharing one result store: a SQLite file, or a PostgreSQL database.
 //
 //   zerorpc-deferred-test-server --store PATH --id SERVER_ID --bind ENDPOINT
+//   zerorpc-deferred-test-server --postgres URL --schema NAME [--lease-ms N] --id SERVER_ID --bind ENDPOINT
 //
 // Prints "READY <endpoint>" once bound and serves until its stdin closes (so it ends
 // with the test that started it). Methods:
@@ -10,6 +11,8 @@
 import Foundation
 import ZeroRPC
 import ZeroRPCTestSupport
+import ZeroRPCPostgres
+import ZeroRPCSQLite
 
 final class Releases: Sendable {
     private struct State {
@@ -39,15 +42,31 @@ final class Releases: Sendable {
     }
 }
 
-guard let path = commandLineValue(after: "--store"),
-    let id = commandLineValue(after: "--id").flatMap(DeferredServerID.init),
-    let endpoint = commandLineValue(after: "--bind")
+/// The store the arguments name, and how to close it.
+func openStore() async throws -> (any ResultStore, @Sendable () async -> Void)? {
+    if let path = commandLineValue(after: "--store") {
+        let store = try await SQLiteResultStore(path: path)
+        return (store, { await store.close() })
+    }
+    if let url = commandLineValue(after: "--postgres"), let schema = commandLineValue(after: "--schema") {
+        var configuration = PostgresResultStore.Configuration(schema: schema)
+        if let lease = commandLineValue(after: "--lease-ms").flatMap(Int64.init) { configuration.leaseDuration = .milliseconds(lease) }
+        let store = try await PostgresResultStore(url: url, configuration: configuration)
+        return (store, { await store.close() })
+    }
+    return nil
+}
+
+guard let id = commandLineValue(after: "--id").flatMap(DeferredServerID.init), let endpoint = commandLineValue(after: "--bind"),
+    let (store, closeStore) = try await openStore()
 else {
-    FileHandle.standardError.write(Data("usage: --store PATH --id SERVER_ID --bind ENDPOINT\n".utf8))
+    FileHandle.standardError.write(
+        Data(
+            "usage: (--store PATH | --postgres URL --schema NAME [--lease-ms N]) --id SERVER_ID --bind ENDPOINT\n"
+                .utf8))
     exit(2)
 }
 
-let store = try await SQLiteResultStore(path: path)
 let server = Server(
     name: "deferred-\(id)",
     options: ServerOptions(heartbeatInterval: .seconds(1), resultStore: store, deferredServerID: id))
@@ -73,4 +92,4 @@ FileHandle.standardOutput.write(Data("READY \(bound)\n".utf8))
 // Serve until the test closes our stdin (or dies).
 await waitUntilStandardInputCloses()
 await server.close()
-await store.close()
+await closeStore()

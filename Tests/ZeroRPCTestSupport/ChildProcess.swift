@@ -69,10 +69,10 @@ public final class ChildProcess: Sendable {
         }
     }
 
-    /// Closes the child's stdin, which every helper here takes as "exit now".
     /// Whether the child still runs.
     public var isRunning: Bool { process.isRunning }
 
+    /// Closes the child's stdin, which every helper here takes as "exit now".
     public func closeInput() {
         try? input.fileHandleForWriting.close()
     }

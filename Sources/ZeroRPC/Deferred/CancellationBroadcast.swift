@@ -1,6 +1,6 @@
 /// The open ``ResultStore/cancellationRequests(for:)`` streams of one store instance,
 /// by issuer.
-final class CancellationBroadcast: Sendable {
+package final class CancellationBroadcast: Sendable {
     private struct Subscribers {
         var byIssuer: [DeferredServerID: [UInt64: AsyncStream<DeferredToken>.Continuation]] = [:]
         var nextID: UInt64 = 0
@@ -9,8 +9,10 @@ final class CancellationBroadcast: Sendable {
 
     private let subscribers = LockedValue(Subscribers())
 
+    package init() {}
+
     /// A stream of the tokens of `issuer` published from now on.
-    func subscribe(_ issuer: DeferredServerID) -> AsyncStream<DeferredToken> {
+    package func subscribe(_ issuer: DeferredServerID) -> AsyncStream<DeferredToken> {
         let (stream, continuation) = AsyncStream<DeferredToken>.makeStream(bufferingPolicy: .unbounded)
         let id: UInt64? = subscribers.withLock { state in
             guard !state.isFinished else { return nil }
@@ -32,24 +34,24 @@ final class CancellationBroadcast: Sendable {
     }
 
     /// Whether any stream listens for `issuer`'s tokens.
-    func hasSubscribers(for issuer: DeferredServerID) -> Bool {
+    package func hasSubscribers(for issuer: DeferredServerID) -> Bool {
         subscribers.withLock { $0.byIssuer[issuer] != nil }
     }
 
     /// The issuers someone listens for.
-    var subscribedIssuers: Set<DeferredServerID> {
+    package var subscribedIssuers: Set<DeferredServerID> {
         subscribers.withLock { Set($0.byIssuer.keys) }
     }
 
     /// Tells every stream of the token's issuer.
-    func publish(_ token: DeferredToken) {
+    package func publish(_ token: DeferredToken) {
         let continuations = subscribers.withLock { state in state.byIssuer[token.issuer].map { Array($0.values) } ?? []
         }
         for continuation in continuations { continuation.yield(token) }
     }
 
     /// Ends every stream, now and for later subscribers (the store closed).
-    func finishAll() {
+    package func finishAll() {
         let continuations = subscribers.withLock { state in
             state.isFinished = true
             defer { state.byIssuer = [:] }

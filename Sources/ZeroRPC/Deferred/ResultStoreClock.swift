@@ -19,14 +19,14 @@ public struct ResultStoreClock: Sendable {
     public func now() -> Date { read() }
 
     /// The current instant in whole milliseconds since 1970, as durable stores keep it.
-    func nowMilliseconds() -> Int64 {
+    package func nowMilliseconds() -> Int64 {
         Int64((read().timeIntervalSince1970 * 1000).rounded(.down))
     }
 }
 
 extension Duration {
     /// Whole milliseconds, saturating; negative durations count as zero.
-    var wholeMilliseconds: Int64 {
+    package var wholeMilliseconds: Int64 {
         let (seconds, attoseconds) = components
         guard seconds >= 0 else { return 0 }
         let (milliseconds, overflow) = seconds.multipliedReportingOverflow(by: 1000)
@@ -43,7 +43,7 @@ extension Duration {
 
 extension Int64 {
     /// `self + other`, stopping at the bounds instead of trapping.
-    func saturatingAdd(_ other: Int64) -> Int64 {
+    package func saturatingAdd(_ other: Int64) -> Int64 {
         let (sum, overflow) = addingReportingOverflow(other)
         guard overflow else { return sum }
         return other > 0 ? .max : .min
@@ -52,7 +52,7 @@ extension Int64 {
 
 extension Optional where Wrapped == Double {
     /// Progress as a store keeps it: clamped to `0...1`, NaN dropped.
-    var clampedProgress: Double? {
+    package var clampedProgress: Double? {
         guard let value = self, !value.isNaN else { return nil }
         return min(max(value, 0), 1)
     }

@@ -32,8 +32,10 @@ public struct ServerOptions: Sendable {
     /// Where the server logs malformed input, lost clients and handler failures.
     public var logger: Logger
     /// Where deferred results wait for their clients. Nil (the default) gives each server
-    /// a `MemoryResultStore` of its own; pass a `SQLiteResultStore` to keep results
-    /// across restarts and to let several server processes answer each other's tokens.
+    /// a `MemoryResultStore` of its own; pass a `SQLiteResultStore` (`ZeroRPCSQLite`) to
+    /// keep results across restarts and let the server processes of one host answer each
+    /// other's tokens, or a `PostgresResultStore` (`ZeroRPCPostgres`) for servers on many
+    /// hosts.
     public var resultStore: (any ResultStore)?
     /// The id this server puts in the deferred tokens it issues. Nil (the default) picks
     /// a random id per server; give servers that share a store distinct, stable ids.

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import ZeroRPC
+@testable import ZeroRPCSQLite
 
 /// What both stores keep for tokens bound to a client key, and the SQLite file's
 /// migration from schema version 1, which had no place for the key.

@@ -3,8 +3,10 @@ import Foundation
 import Testing
 
 @testable import ZeroRPC
+@testable import ZeroRPCSQLite
 
-/// What only the durable store promises: sharing one file, restarts, leases.
+/// What only the SQLite store promises beyond the shared contract and sharing
+/// (`DeferredSharedInstancesTests`): restarts, leases, its file's schema.
 @Suite struct DeferredSQLiteStoreTests {
     private let clock = ManualClock()
 
@@ -13,71 +15,6 @@ import Testing
             path: path,
             configuration: .init(
                 leaseDuration: leaseDuration, pollInterval: .milliseconds(10), clock: clock.storeClock))
-    }
-
-    @Test func aSecondInstanceAnswersATokenTheFirstCreatedAndCompleted() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.cleanUp() }
-        let storeA = try await open(directory.path("shared.sqlite"))
-        let storeB = try await open(directory.path("shared.sqlite"))
-        #expect(storeA.instanceID != storeB.instanceID)
-
-        let token = freshToken()
-        try await expectCreated(token, in: storeA)
-        #expect(try await storeB.lookup(token) == .unfinished(.pending))
-        try await storeA.reportProgress(token, progress: 0.5, message: "half")
-        #expect(try await storeB.status(of: token) == .running(progress: 0.5, message: "half"))
-        try await storeA.complete(token, with: .success(encodedResult: [0x92, 0x02, 0x03]))
-        #expect(try await storeB.lookup(token) == .finished(.success(encodedResult: [0x92, 0x02, 0x03])))
-        #expect(try await storeB.acknowledge(token))
-        #expect(try await storeA.lookup(token) == .unknown)
-        await storeA.close()
-        await storeB.close()
-    }
-
-    @Test func aWaiterOnOneInstanceSeesACompletionThroughAnother() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.cleanUp() }
-        let storeA = try await open(directory.path("shared.sqlite"))
-        let storeB = try await open(directory.path("shared.sqlite"))
-        let token = freshToken()
-        try await expectCreated(token, in: storeA)
-        let waiter = Task { try await storeB.wait(for: token, upTo: .seconds(60)) }
-        await eventually { storeB.waiterCount(for: token) == 1 }
-        try await storeA.complete(token, with: .cancelled)
-        #expect(try await waiter.value == .finished(.cancelled))
-        await storeA.close()
-        await storeB.close()
-    }
-
-    @Test func cancellationRequestedThroughOneInstanceReachesTheOwner() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.cleanUp() }
-        let owner = try await open(directory.path("shared.sqlite"))
-        let other = try await open(directory.path("shared.sqlite"))
-        let ownerRequests = owner.cancellationRequests(for: testIssuer)
-        let otherRequests = other.cancellationRequests(for: testIssuer)
-        let token = freshToken()
-        try await expectCreated(token, in: owner)
-
-        #expect(try await other.requestCancellation(token))
-        #expect(try await owner.isCancellationRequested(token))
-        var iterator = ownerRequests.makeAsyncIterator()
-        #expect(await iterator.next() == token)
-        // Later poll ticks still see the flag; the owner is not told twice.
-        let second = freshToken()
-        try await expectCreated(second, in: owner)
-        #expect(try await other.requestCancellation(second))
-        #expect(await iterator.next() == second)
-        try await owner.complete(second, with: .cancelled)
-        try await owner.complete(token, with: .cancelled)
-        #expect(try await other.status(of: token) == .cancelled)
-
-        // Only the instance running the job hears about it.
-        await other.close()
-        var otherIterator = otherRequests.makeAsyncIterator()
-        #expect(await otherIterator.next() == nil)
-        await owner.close()
     }
 
     @Test func aFinishedResultSurvivesARestart() async throws {
@@ -131,48 +68,19 @@ import Testing
         await survivor.close()
     }
 
-    @Test func theSweepFailsLostEntriesNobodyReads() async throws {
+    @Test func aDeferralIntoAClosedStoreIsAnErrorNotAToken() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
-        let path = directory.path("sweep.sqlite")
-        let owner = try await open(path, leaseDuration: .seconds(30))
-        let token = freshToken()
-        try await expectCreated(token, in: owner, timeToLive: .seconds(60))
-        await owner.close()
-        let sweeper = try await open(path)
-        clock.advance(by: .seconds(31))
-        #expect(try await sweeper.expireEntries() == 0)  // failed as lost, then kept for its time to live
-        clock.advance(by: .seconds(61))
-        #expect(try await sweeper.expireEntries() == 1)
-        #expect(try await sweeper.lookup(token) == .expired)
-        await sweeper.close()
-    }
-
-    @Test func idempotencyKeysAreSharedThroughTheFile() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.cleanUp() }
-        let storeA = try await open(directory.path("shared.sqlite"))
-        let storeB = try await open(directory.path("shared.sqlite"))
-        let first = freshToken()
-        #expect(try await storeA.create(first, timeToLive: .seconds(10), idempotencyKey: "k") == .created)
-        #expect(
-            try await storeB.create(freshToken(), timeToLive: .seconds(10), idempotencyKey: "k") == .existing(first))
-        await storeA.close()
-        await storeB.close()
-    }
-
-    @Test func closingTheStoreEndsItsWaitsWithAnError() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.cleanUp() }
-        let store = try await open(directory.path("close.sqlite"))
-        let token = freshToken()
-        try await expectCreated(token, in: store)
-        let waiter = Task { try await store.wait(for: token, upTo: .seconds(60)) }
-        await eventually { store.waiterCount(for: token) == 1 }
+        let store = try await open(directory.path("closed.sqlite"))
+        let fixture = try DeferredCallFixture(store: store)
         await store.close()
-        await #expect(throws: ResultStoreError.closed) { try await waiter.value }
-        await #expect(throws: ResultStoreError.closed) { try await store.complete(token, with: .cancelled) }
-        await store.close()  // a second close does nothing
+        await #expect {
+            try await fixture.startHold(5)
+        } throws: { error in
+            (error as? RemoteError)?.name == "ResultStoreError"
+        }
+        await fixture.cancelled.wait()  // the handler, whose result has no home, stopped
+        await fixture.close()
     }
 
     @Test func aFileFromANewerSchemaIsRefused() async throws {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import ZeroRPC
+@testable import ZeroRPCSQLite
 
 /// Deferred results in a `SQLiteResultStore`: answered by another server process on the
 /// same file, and still claimable after a restart.

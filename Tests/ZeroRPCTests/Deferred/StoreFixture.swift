@@ -2,11 +2,16 @@ import Foundation
 import Testing
 
 @testable import ZeroRPC
+@testable import ZeroRPCPostgres
+@testable import ZeroRPCSQLite
 
 /// The stores every ``ResultStore`` contract test runs against.
 enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
     case memory
     case sqlite
+    /// Needs `ZERORPC_POSTGRES_URL` (`make test` starts a cluster and sets it); fails
+    /// without it.
+    case postgres
 
     var testDescription: String { rawValue }
 }
@@ -35,6 +40,11 @@ struct StoreFixture {
                 await sqlite.close()
                 directory.cleanUp()
             }
+        case .postgres:
+            let database = try await PostgresTestDatabase(
+                configuration: .init(tombstoneRetention: tombstoneRetention, clock: clock.storeClock))
+            store = database.store
+            tearDown = { await database.close() }
         }
     }
 
@@ -43,6 +53,7 @@ struct StoreFixture {
         switch store {
         case let memory as MemoryResultStore: memory.waiterCount(for: token)
         case let sqlite as SQLiteResultStore: sqlite.waiterCount(for: token)
+        case let postgres as PostgresResultStore: postgres.waiterCount(for: token)
         default: 0
         }
     }
@@ -55,6 +66,7 @@ struct StoreFixture {
             let step = min(remaining, .seconds(10))
             clock.advance(by: step)
             if let sqlite = store as? SQLiteResultStore { try await sqlite.renewLeases() }
+            if let postgres = store as? PostgresResultStore { try await postgres.renewLeases() }
             remaining -= step
         }
     }

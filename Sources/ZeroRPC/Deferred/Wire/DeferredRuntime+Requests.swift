@@ -49,7 +49,7 @@ extension DeferredRuntime {
         } catch {
             logger.error("zerorpc server: '\(name)' failed in the result store: \(error)")
             return errorReply(
-                event, name: "ResultStoreError", message: "the result store failed: \(error)")
+                event, name: DeferredWire.ErrorName.storeFailed, message: "the result store failed: \(error)")
         }
     }
 
@@ -125,7 +125,7 @@ extension DeferredRuntime {
 
     /// `ERR [name, message, traceback]`, with a declared error's fields in header key
     /// `"error"` and our extension list when the request announced one.
-    private func errorReply(
+    func errorReply(
         _ event: EventEnvelope, name: String, message: String, traceback: String = "", fields: [UInt8]? = nil
     ) -> [UInt8] {
         var extraHeader = ProtocolExtension.replyHeader(answering: event)

@@ -100,7 +100,19 @@ final class DeferredRuntime: Sendable {
             return reply(outcome)
         case .budgetElapsed:
             let token = reserved ?? DeferredToken(issuer: serverID)
-            guard await createEntry(token, job: job, task: handlerTask, inStore: reserved == nil) else {
+            switch await createEntry(token, job: job, task: handlerTask, inStore: reserved == nil) {
+            case .created:
+                break
+            case .storeFailed(let error):
+                // A token would lead nowhere: answer with the error (or the outcome, if it
+                // is already there) and stop the handler, whose result has no home.
+                if let early = job.abandonDeferral() { return reply(early) }
+                job.requestCancellation()
+                handlerTask.cancel()
+                return errorReply(
+                    event, name: DeferredWire.ErrorName.storeFailed,
+                    message: "the call outlived its budget and its deferred result could not be stored: \(error)")
+            case .shutDown:
                 let outcome: DeferredJob.Outcome
                 if let early = job.abandonDeferral() {
                     outcome = early
@@ -163,11 +175,19 @@ final class DeferredRuntime: Sendable {
         }
     }
 
+    /// What became of a deferral's store entry.
+    private enum EntryCreation {
+        case created
+        /// The server is shutting down: the call is answered in full instead.
+        case shutDown
+        case storeFailed(any Error)
+    }
+
     /// Registers the job, so it can be cancelled, then creates its pending entry (unless
     /// it is already in the store: `inStore` false).
     private func createEntry(
         _ token: DeferredToken, job: DeferredJob, task: Task<Void, Never>, inStore: Bool = true
-    ) async -> Bool {
+    ) async -> EntryCreation {
         let isShutDown = state.withLock { state in
             guard !state.isShutDown else { return true }
             if state.jobs.isEmpty {
@@ -182,16 +202,16 @@ final class DeferredRuntime: Sendable {
             state.jobs[token] = RunningJob(job: job, task: task)
             return false
         }
-        if isShutDown { return false }
-        guard inStore else { return true }
+        if isShutDown { return .shutDown }
+        guard inStore else { return .created }
         do {
             _ = try await store.create(
                 token, timeToLive: timeToLive, idempotencyKey: nil, boundTo: boundKey(forCaller: job.clientKey))
-            return true
+            return .created
         } catch {
-            logger.error("zerorpc server: could not store deferred call \(token): \(error); answering it in full")
+            logger.error("zerorpc server: could not store deferred call \(token): \(error); answering with an error")
             forget(token)
-            return false
+            return .storeFailed(error)
         }
     }
 

@@ -32,6 +32,8 @@ enum DeferredWire {
         static let notFound = "DeferredNotFound"
         static let expired = "DeferredExpired"
         static let cancelled = "DeferredCancelled"
+        /// The result store failed (unreachable, full, closed): no token, and no result.
+        static let storeFailed = "ResultStoreError"
     }
 
     /// The msgpack encoding of a budget: a non-negative integer of milliseconds.

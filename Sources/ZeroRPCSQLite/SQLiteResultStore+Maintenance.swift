@@ -1,12 +1,11 @@
 import Logging
+import ZeroRPC
 
 /// What the maintenance loop remembers between ticks.
 struct MaintenanceState: Sendable {
     var task: Task<Void, Never>?
     var lastRenewal: Int64 = 0
     var lastSweep: Int64 = 0
-    /// Cancellation requests already told to this instance's streams.
-    var deliveredCancellations: Set<DeferredToken> = []
 }
 
 extension SQLiteResultStore {
@@ -37,16 +36,6 @@ extension SQLiteResultStore {
         }
     }
 
-    /// Tells this instance's streams about a requested cancellation, once per token.
-    func deliverCancellation(_ token: DeferredToken) {
-        let isNew = maintenance.withLock { $0.deliveredCancellations.insert(token).inserted }
-        if isNew { cancellations.publish(token) }
-    }
-
-    func forgetDeliveredCancellation(_ token: DeferredToken) {
-        maintenance.withLock { _ = $0.deliveredCancellations.remove(token) }
-    }
-
     private func maintain() async {
         if !wakeUps.isEmpty { wakeUps.signalAll() }
         let now = now()
@@ -57,7 +46,7 @@ extension SQLiteResultStore {
             )
         }
         do {
-            if !cancellations.subscribedIssuers.isEmpty { try await pollCancellations() }
+            if cancellations.hasSubscribers { try await pollCancellations() }
             if renewalDue { try await renewLeases() }
             if sweepDue {
                 try await expireEntries()
@@ -71,13 +60,7 @@ extension SQLiteResultStore {
     }
 
     private func pollCancellations() async throws {
-        let table = table
-        let deliveredBefore = maintenance.withLock { $0.deliveredCancellations }
-        let requested = try await worker.run { try table.requestedCancellations($0) }
-        // Forget only what was delivered before the query and is no longer requested
-        // (finished elsewhere); a token delivered meanwhile stays delivered.
-        let finished = deliveredBefore.subtracting(requested)
-        maintenance.withLock { $0.deliveredCancellations.subtract(finished) }
-        for token in requested { deliverCancellation(token) }
+        let (table, worker) = (table, worker)
+        try await cancellations.deliverAll { try await worker.run { try table.requestedCancellations($0) } }
     }
 }

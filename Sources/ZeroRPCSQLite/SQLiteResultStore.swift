@@ -1,4 +1,5 @@
 import Foundation
+import ZeroRPC
 
 /// A durable ``ResultStore`` in an SQLite file: results survive a server restart, and
 /// several server processes (or several stores in one process) pointing at one file can
@@ -61,7 +62,7 @@ public final class SQLiteResultStore: ResultStore {
     let table: SQLiteResultTable
     let worker: SQLiteWorker
     let wakeUps = LocalWakeUps()
-    let cancellations = CancellationBroadcast()
+    let cancellations = OwnCancellations()
     let maintenance = LockedValue(MaintenanceState())
 
     /// Opens (creating if needed) the store at `path` and starts renewing this
@@ -126,7 +127,7 @@ public final class SQLiteResultStore: ResultStore {
     public func complete(_ token: DeferredToken, with outcome: DeferredOutcome) async throws -> Bool {
         let (table, now) = (table, now())
         let completed = try await worker.run { try table.complete($0, token: token, outcome: outcome, now: now) }
-        forgetDeliveredCancellation(token)
+        cancellations.forget(token)
         wakeUps.signal(token)
         return completed
     }
@@ -137,18 +138,18 @@ public final class SQLiteResultStore: ResultStore {
     }
 
     public func wait(for token: DeferredToken, upTo timeout: Duration) async throws -> DeferredLookup {
-        let current = try await lookup(token)
-        guard case .unfinished = current, timeout > .zero, !Task.isCancelled else { return current }
-        let answer = try await raceAgainstTimeout(timeout) { try await self.waitUntilFinished(token) }
-        if let answer { return answer }
-        return try await lookup(token)
+        try await longPoll(upTo: timeout) {
+            try await lookup(token)
+        } waitUntilFinished: {
+            try await self.waitUntilFinished(token)
+        }
     }
 
     @discardableResult
     public func requestCancellation(_ token: DeferredToken) async throws -> Bool {
         let table = table
         let (isUnfinished, holder) = try await worker.run { try table.requestCancellation($0, token: token) }
-        if holder == instanceID { deliverCancellation(token) }
+        if holder == instanceID { cancellations.deliver(token) }
         return isUnfinished
     }
 

@@ -1,4 +1,5 @@
 import CSQLite
+import ZeroRPC
 
 /// A value bound to or read from an SQL statement.
 enum SQLiteValue: Sendable, Hashable {

@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import ZeroRPC
 
 /// The file's schema: created on first open, migrated in place from older versions.
 ///

@@ -1,4 +1,5 @@
 import Dispatch
+import ZeroRPC
 
 /// Owns one ``SQLiteConnection`` and runs every use of it on a serial dispatch queue of
 /// its own, so blocking SQLite calls (disk I/O, `busy_timeout` waits) never occupy a

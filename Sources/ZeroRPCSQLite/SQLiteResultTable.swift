@@ -2,6 +2,8 @@
 ///
 /// Every method runs on the worker's queue with its connection. Times are wall-clock
 /// milliseconds since 1970, so processes sharing the file agree on them.
+import ZeroRPC
+
 struct SQLiteResultTable: Sendable {
     /// `state` column values.
     enum State: Int64 {

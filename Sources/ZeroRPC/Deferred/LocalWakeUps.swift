@@ -1,10 +1,11 @@
 /// Wake-ups for tasks waiting on a shared store: a completion in this process signals
-/// its token's waiters at once; the store's poll tick signals all of them, so they re-read
-/// the file and see what other processes wrote.
+/// its token's waiters at once; what other processes wrote reaches them through the
+/// store (the SQLite store's poll tick signals all waiters to re-read the file, the
+/// PostgreSQL store signals a token's waiters when a `NOTIFY` says it finished).
 ///
 /// A waiter registers before it reads, so a signal between its read and its suspension
 /// is not lost; each continuation is resumed exactly once, by whoever removes it.
-final class LocalWakeUps: Sendable {
+package final class LocalWakeUps: Sendable {
     private struct Slot {
         var continuation: CheckedContinuation<Void, Never>?
         var isSignaled = false
@@ -17,8 +18,10 @@ final class LocalWakeUps: Sendable {
 
     private let slots = LockedValue(Slots())
 
+    package init() {}
+
     /// A ticket to wait on for `token`'s next signal.
-    func register(_ token: DeferredToken) -> UInt64 {
+    package func register(_ token: DeferredToken) -> UInt64 {
         slots.withLock { slots in
             slots.lastID &+= 1
             slots.byToken[token, default: [:]][slots.lastID] = Slot()
@@ -27,7 +30,7 @@ final class LocalWakeUps: Sendable {
     }
 
     /// Suspends until the ticket is signaled or the task is cancelled, then forgets it.
-    func wait(_ ticket: UInt64, for token: DeferredToken) async {
+    package func wait(_ ticket: UInt64, for token: DeferredToken) async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let resumeNow = slots.withLock { slots in
@@ -47,12 +50,12 @@ final class LocalWakeUps: Sendable {
     }
 
     /// Forgets a ticket that will not be waited on.
-    func cancel(_ ticket: UInt64, for token: DeferredToken) {
+    package func cancel(_ ticket: UInt64, for token: DeferredToken) {
         slots.withLock { Self.remove(ticket, for: token, from: &$0) }
     }
 
     /// Wakes every waiter of `token`.
-    func signal(_ token: DeferredToken) {
+    package func signal(_ token: DeferredToken) {
         let continuations = slots.withLock { slots in
             let tickets = slots.byToken[token].map { Array($0.keys) } ?? []
             return tickets.compactMap { Self.markSignaled($0, for: token, in: &slots) }
@@ -61,7 +64,7 @@ final class LocalWakeUps: Sendable {
     }
 
     /// Wakes every waiter of every token.
-    func signalAll() {
+    package func signalAll() {
         let continuations = slots.withLock { slots in
             let tickets = slots.byToken.flatMap { token, tickets in tickets.keys.map { (token, $0) } }
             return tickets.compactMap { Self.markSignaled($1, for: $0, in: &slots) }
@@ -70,15 +73,16 @@ final class LocalWakeUps: Sendable {
     }
 
     /// How many tickets are outstanding for `token`.
-    func count(for token: DeferredToken) -> Int {
+    package func count(for token: DeferredToken) -> Int {
         slots.withLock { $0.byToken[token]?.count ?? 0 }
     }
 
-    var isEmpty: Bool {
+    package var isEmpty: Bool {
         slots.withLock { $0.byToken.isEmpty }
     }
 
-    private func signal(_ ticket: UInt64, for token: DeferredToken) {
+    /// Wakes the one waiter holding `ticket` (a timer of its own, say).
+    package func signal(_ ticket: UInt64, for token: DeferredToken) {
         let continuation = slots.withLock { Self.markSignaled(ticket, for: token, in: &$0) }
         continuation?.resume()
     }
