@@ -87,9 +87,9 @@ demo: deps
 	Examples/Calculator/run-demo.sh .build/debug
 
 ## bench: every scenario against its baselines, release build (see docs/PERFORMANCE.md).
-bench: deps venv baselines grpc-baseline
+bench: deps pg-deps venv baselines grpc-baseline
 	$(SWIFT) build -c release --product zerorpc-bench
-	.build/release/zerorpc-bench $(BENCH_ARGS)
+	PG_FSYNC=on Tests/Postgres/pg-cluster.sh run .build/release/zerorpc-bench $(BENCH_ARGS)
 
 ## grpc-baseline: the grpc-swift-2 baseline, a package of its own so the main package never
 ## depends on gRPC; minutes to build the first time, so `make test` never builds it.

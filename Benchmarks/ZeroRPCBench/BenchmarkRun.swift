@@ -76,6 +76,15 @@ struct BenchmarkRun {
             collector.add(
                 scenario: "16 clients, sequential each", implementation: us,
                 throughput: try await ours.manyClients(clients: 16, callsPerClient: max(1, calls / 8)))
+            // Events (issue 18): PUSH/PULL and PUB/SUB beside raw C PUSH/PULL.
+            try await EventsBenchmark(
+                executable: executable, baselines: baselines, messages: settings.smoke ? 20_000 : 500_000
+            ).runRound(into: &collector)
+            // Deferred round trips per store (issue 15); PostgreSQL when make bench started
+            // its private cluster (ZERORPC_POSTGRES_URL), else a "missing" row.
+            try await DeferredStoresBenchmark(
+                calls: max(50, calls / 20), postgresURL: ProcessInfo.processInfo.environment["ZERORPC_POSTGRES_URL"]
+            ).measure(into: &collector)
         }
         try allocationsPerCall()
         if !settings.smoke { try manyInFlight(10_000) }

@@ -10,9 +10,9 @@
 //   release(key) -> nil   lets hold(key) finish (also before it started)
 import Foundation
 import ZeroRPC
-import ZeroRPCTestSupport
 import ZeroRPCPostgres
 import ZeroRPCSQLite
+import ZeroRPCTestSupport
 
 final class Releases: Sendable {
     private struct State {
@@ -50,14 +50,17 @@ func openStore() async throws -> (any ResultStore, @Sendable () async -> Void)? 
     }
     if let url = commandLineValue(after: "--postgres"), let schema = commandLineValue(after: "--schema") {
         var configuration = PostgresResultStore.Configuration(schema: schema)
-        if let lease = commandLineValue(after: "--lease-ms").flatMap(Int64.init) { configuration.leaseDuration = .milliseconds(lease) }
+        if let lease = commandLineValue(after: "--lease-ms").flatMap(Int64.init) {
+            configuration.leaseDuration = .milliseconds(lease)
+        }
         let store = try await PostgresResultStore(url: url, configuration: configuration)
         return (store, { await store.close() })
     }
     return nil
 }
 
-guard let id = commandLineValue(after: "--id").flatMap(DeferredServerID.init), let endpoint = commandLineValue(after: "--bind"),
+guard let id = commandLineValue(after: "--id").flatMap(DeferredServerID.init),
+    let endpoint = commandLineValue(after: "--bind"),
     let (store, closeStore) = try await openStore()
 else {
     FileHandle.standardError.write(

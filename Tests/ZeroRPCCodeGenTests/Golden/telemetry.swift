@@ -227,6 +227,17 @@ extension Telemetry.Service {
 
     public static var interfaceDefinition: String {
         #"""
+        namespace telemetry
+
+        enum Severity { info, warning, critical }
+
+        struct Reading {
+            sensor: string
+            value: double
+            unit: string = "C"
+            taken: timestamp?
+        }
+
         service Telemetry {
             /// One measurement.
             oneway reading(sample: Reading)
