@@ -50,7 +50,7 @@ public struct ResponseStream<Element: MessagePackDecodable & Sendable>: AsyncSeq
     /// released — which Swift does at a time of its choosing, and in an executable's
     /// top-level code possibly only when the process exits. Close explicitly, or use the
     /// scoped form (`try await calc.count(to: 5) { stream in … }`, or
-    /// ``closing(after:)``), when the server should stop at a known point.
+    /// ``closing(isolation:after:)``), when the server should stop at a known point.
     public func close() async {
         guard case .remote(let core) = source else { return }
         core.close()
