@@ -76,6 +76,7 @@ extension IOLoop {
     private func lead(_ thread: UInt64, afterTakeover: Bool) -> LoopLeadership.AfterJob {
         turnLock.lock()
         executor.adoptCurrentThread()
+        leadership.adoptCurrentThread()
         if afterTakeover { noteTakeover() }
         while isRunning {
             // A job that sends (a caller on this thread) queues its command; handling it

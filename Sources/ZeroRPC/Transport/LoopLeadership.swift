@@ -57,6 +57,8 @@ final class LoopLeadership: Sendable {
         var standbyParked = false
         var isStopped = false
         var takeovers = 0
+        /// The leading thread, for `LeaderThread.isHeld` (set by `adoptCurrentThread`).
+        var leaderThread: LeaderThread?
     }
 
     /// How long one job may hold the leader before the standby takes the loop.
@@ -83,6 +85,13 @@ final class LoopLeadership: Sendable {
     /// The first thread: leader from the start.
     func becomeFirstLeader(_ thread: UInt64) {
         state.withLock { $0.leader = thread }
+    }
+
+    /// The thread that now leads the loop records itself, so a standby can tell a held
+    /// leader from a preempted one.
+    func adoptCurrentThread() {
+        let current = LeaderThread.current()
+        state.withLock { $0.leaderThread = current }
     }
 
     /// How many times a standby took the loop from a held leader (tests, logs).
@@ -138,6 +147,8 @@ final class LoopLeadership: Sendable {
     func standBy(_ thread: UInt64, startStandby: () -> Void, lead: () -> AfterJob) {
         var lastJobsBegun: UInt64 = 0
         var idleTicks = 0
+        /// The leader's CPU clock at the previous tick of the job running then.
+        var lastSample: (job: UInt64, wall: ContinuousClock.Instant, cpu: Duration)?
         while true {
             let step = state.withLock { state -> StandbyStep in
                 if state.isStopped {
@@ -148,7 +159,22 @@ final class LoopLeadership: Sendable {
                     state.standbys -= 1
                     return .exit
                 }
-                if let started = state.jobStartedAt, started.duration(to: .now) >= budget {
+                if let started = state.jobStartedAt {
+                    idleTicks = 0
+                    lastJobsBegun = state.jobsBegun
+                    let now = ContinuousClock.now
+                    let cpu = state.leaderThread?.cpuTime()
+                    defer { lastSample = cpu.map { (state.jobsBegun, now, $0) } }
+                    guard started.duration(to: now) >= budget else { return .sleep }
+                    // Held, or only preempted? A leader that is runnable but got little of
+                    // the CPU since the last tick waits for a core: no takeover (and no
+                    // demotion of its method) for that.
+                    if let leader = state.leaderThread, leader.isRunnable(), let cpu,
+                        let previous = lastSample, previous.job == state.jobsBegun,
+                        (cpu - previous.cpu) * 2 < previous.wall.duration(to: now)
+                    {
+                        return .sleep
+                    }
                     state.leader = thread
                     state.jobStartedAt = nil
                     state.takeovers += 1
@@ -156,7 +182,7 @@ final class LoopLeadership: Sendable {
                     // over its place in `standbys`.
                     return .lead(spawnStandby: true)
                 }
-                if state.jobsBegun != lastJobsBegun || state.jobStartedAt != nil {
+                if state.jobsBegun != lastJobsBegun {
                     lastJobsBegun = state.jobsBegun
                     idleTicks = 0
                     return .sleep
@@ -188,5 +214,50 @@ final class LoopLeadership: Sendable {
         while nanosleep(&request, &remaining) != 0 && errno == EINTR {
             request = remaining
         }
+    }
+}
+
+/// The thread leading a loop, as a standby looks at it: its CPU clock, and whether the
+/// kernel counts it runnable (running or waiting for a core) rather than blocked.
+struct LeaderThread: Sendable {
+    private let clock: clockid_t
+    private let taskID: pid_t
+
+    static func current() -> LeaderThread? {
+        var clock = clockid_t()
+        guard pthread_getcpuclockid(pthread_self(), &clock) == 0 else { return nil }
+        return LeaderThread(clock: clock, taskID: currentTaskID() ?? 0)
+    }
+
+    /// The calling thread's kernel task id, from the `/proc/thread-self` link
+    /// (`PID/task/TID`): Swift cannot call the variadic `syscall(SYS_gettid)`.
+    private static func currentTaskID() -> pid_t? {
+        var buffer = [CChar](repeating: 0, count: 64)
+        let count = readlink("/proc/thread-self", &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        let link = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return link.split(separator: "/").last.flatMap { pid_t($0) }
+    }
+
+    /// The CPU time the thread has used; nil when the clock cannot be read.
+    func cpuTime() -> Duration? {
+        var time = timespec()
+        guard clock_gettime(clock, &time) == 0 else { return nil }
+        return .seconds(time.tv_sec) + .nanoseconds(time.tv_nsec)
+    }
+
+    /// Whether `/proc` shows the thread in state R (running, or runnable and preempted);
+    /// false when blocked (S, D) or unknown. Read only when a job ran past the budget.
+    func isRunnable() -> Bool {
+        let path = "/proc/self/task/\(taskID)/stat"
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        guard count > 0 else { return false }
+        // "tid (comm) S ...": the state follows the last ')', since comm may hold spaces.
+        guard let close = buffer[..<count].lastIndex(of: UInt8(ascii: ")")), close + 2 < count else { return false }
+        return buffer[close + 2] == UInt8(ascii: "R")
     }
 }
