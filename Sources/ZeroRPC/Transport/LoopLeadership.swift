@@ -168,8 +168,11 @@ final class LoopLeadership: Sendable {
                     guard started.duration(to: now) >= budget else { return .sleep }
                     // Held, or only preempted? A leader that is runnable but got little of
                     // the CPU since the last tick waits for a core: no takeover (and no
-                    // demotion of its method) for that.
-                    if let leader = state.leaderThread, leader.isRunnable(), let cpu,
+                    // demotion of its method) for that, for up to five budgets. Past them
+                    // it is taken over anyway: on an overloaded machine a computing
+                    // handler gets little CPU too, and the loop must not wait on it.
+                    if started.duration(to: now) < budget * 5, let leader = state.leaderThread, leader.isRunnable(),
+                        let cpu,
                         let previous = lastSample, previous.job == state.jobsBegun,
                         (cpu - previous.cpu) * 2 < previous.wall.duration(to: now)
                     {

@@ -112,8 +112,9 @@ import ZeroRPCTestSupport
         try await publishProbes(until: { probes.value > 0 }) { try await publisher.send("probe", []) }
         for _ in 0..<200 { try await publisher.send("unknown", []) }
         try await waitUntil { subscriber.statistics.badEvents == 200 }
+        // Ten a window (10 s): a slow sanitizer run may span two.
         let lines = log.messages(atLeast: .warning).filter { $0.contains("'unknown'") }
-        #expect(lines.count == 10)
+        #expect(lines.count == 10 || lines.count == 20, "\(lines.count) lines for 200 bad events")
         await publisher.close()
         await subscriber.close()
     }
