@@ -23,6 +23,12 @@ struct PostgresTestDatabase {
         return url
     }
 
+    /// The operation timeout of the conformance suites' stores: the production 5 s is
+    /// shorter than the moments a full parallel run on 2 cores keeps the store's tasks
+    /// from running (their schema preparation timed out there); tests of the timeout
+    /// itself set their own.
+    static let patience: Duration = .seconds(30)
+
     /// A schema name no other test uses.
     static func freshSchema() -> String {
         "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(24)

@@ -34,7 +34,9 @@ final class SharedStoreInstances: Sendable {
         case .postgres:
             directory = nil
             database = try await PostgresTestDatabase(
-                configuration: .init(leaseDuration: leaseDuration, clock: clock.storeClock))
+                configuration: .init(
+                    leaseDuration: leaseDuration, operationTimeout: PostgresTestDatabase.patience,
+                    clock: clock.storeClock))
         }
     }
 

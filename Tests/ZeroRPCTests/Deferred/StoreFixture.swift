@@ -42,7 +42,9 @@ struct StoreFixture {
             }
         case .postgres:
             let database = try await PostgresTestDatabase(
-                configuration: .init(tombstoneRetention: tombstoneRetention, clock: clock.storeClock))
+                configuration: .init(
+                    tombstoneRetention: tombstoneRetention, operationTimeout: PostgresTestDatabase.patience,
+                    clock: clock.storeClock))
             store = database.store
             tearDown = { await database.close() }
         }
