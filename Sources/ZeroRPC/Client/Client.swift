@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Synchronization
 
@@ -31,6 +32,10 @@ public final class Client: Sendable {
     /// ``ClientOptions/defaultCallOptions``; nil when they are the built-in defaults, so
     /// the common case merges nothing.
     let defaultCallOptions: CallOptions?
+    /// ``ClientOptions/callerReplyWait``; nil when callers never wait on their own thread.
+    private let callerReplyWait: Duration?
+    /// Calls whose caller received the reply itself (`ClientLoop.lead`), for tests.
+    let callsLedByCallers = Atomic<Int>(0)
 
     /// Connects one DEALER to each endpoint (`tcp://host:port`, `ipc://path`, `inproc://name`).
     public convenience init(connect endpoints: [String], options: ClientOptions = .init()) throws {
@@ -50,6 +55,9 @@ public final class Client: Sendable {
         peers = PeerExtensions(connectionCount: endpoints.count)
         logger = options.logger
         defaultCallOptions = options.defaultCallOptions == .defaults ? nil : options.defaultCallOptions
+        callerReplyWait =
+            options.callerReplyWait > .zero && ProcessInfo.processInfo.activeProcessorCount > 1
+            ? options.callerReplyWait : nil
         interceptors = ClientCallLog.wrapping(options.interceptors, logger: options.logger)
         do {
             queue = try CommandQueue()
@@ -80,6 +88,25 @@ public final class Client: Sendable {
         connection: Int? = nil, onEnqueued: (@Sendable (Bool) -> Void)? = nil
     ) async throws -> EventEnvelope {
         let callID = nextCallID.wrappingAdd(1, ordering: .relaxed).newValue
+        if let wait = callerReplyWait, onEnqueued == nil, !Task.isCancelled {
+            let slot = ReplySlot()
+            let call = OutgoingCall(
+                callID: callID, method: method, messageID: messageID, payload: payload, options: options,
+                receiver: .slot(slot), connection: connection)
+            switch loop.loop.lead(call, slot: slot, wait: wait) {
+            case .ended(let outcome):
+                callsLedByCallers.add(1, ordering: .relaxed)
+                return try outcome.get()
+            case .handedOff:
+                return try await withTaskCancellationHandler {
+                    try await withUnsafeThrowingContinuation { loop.loop.park(slot, $0) }
+                } onCancel: {
+                    queue.enqueue(.cancel(callID: callID))
+                }
+            case .notTaken:
+                break
+            }
+        }
         return try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { continuation in
                 let call = OutgoingCall(

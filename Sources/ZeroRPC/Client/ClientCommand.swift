@@ -30,12 +30,15 @@ enum ReplyReceiver: Sendable {
     case single(UnsafeContinuation<EventEnvelope, any Error>)
     /// A stream or generator: every event up to the terminal one goes to the inbox.
     case channel(ChannelInbox)
+    /// A unary call whose caller waits for the reply on its own thread (`ClientLoop.lead`).
+    case slot(ReplySlot)
 
     /// Ends the call with `error`, whichever kind it is.
     func fail(_ error: any Error) {
         switch self {
         case .single(let continuation): continuation.resume(throwing: error)
         case .channel(let inbox): inbox.end(throwing: error)
+        case .slot(let slot): slot.complete(.failure(error))
         }
     }
 }

@@ -58,6 +58,11 @@ final class ClientLoop {
     /// scanned when it is due, so a reply costs O(1) however many calls are open.
     private var timersDue = NextWakeUp()
     private var poller = SocketPoller()
+    /// The poller of a caller leading its own call (`lead`).
+    private var leaderPoller = SocketPoller()
+    /// How many DEALERs the I/O thread watched in its last poll: all of them, or none
+    /// while no call is open (a caller leading its call then watches them itself).
+    private var watchedDealers = 0
     private(set) var isRunning = true
     let leadership: LoopLeadership
     let turnLock = TurnLock()
@@ -120,7 +125,8 @@ final class ClientLoop {
         guard isRunning else { return false }
         let timersBefore = timersDue.instant
         let index = start(call)
-        var wakesLoop = timersDue.instant != timersBefore
+        // A sleeping I/O thread that watches no DEALER must start watching them now.
+        var wakesLoop = timersDue.instant != timersBefore || watchedDealers == 0
         if let index {
             wakesLoop = wakesLoop || !connections[index].outbound.isEmpty
             let socket = connections[index].socket
@@ -130,6 +136,70 @@ final class ClientLoop {
             }
         }
         if wakesLoop { queue.wakeIfAsleep() }
+        return true
+    }
+
+    /// What `lead` did with a call.
+    enum LeadOutcome {
+        /// Nothing: the I/O thread is mid-turn or watches the sockets for other calls, or
+        /// the loop stopped. The call must go the usual way (`startDirectly` or the queue).
+        case notTaken
+        /// The call ended while its caller waited: its reply, or why it failed.
+        case ended(Result<EventEnvelope, any Error>)
+        /// The call is open and the I/O thread now waits for its reply, which completes
+        /// the slot (`Client` parks its continuation there).
+        case handedOff
+    }
+
+    /// A caller's thread, for a unary call with nothing else open on the client: sends the
+    /// request and waits up to `wait` for the reply itself, polling the DEALERs the I/O
+    /// thread leaves alone while no call is open (`pollSockets`). A sequential caller so
+    /// costs no thread hand-off at all: no wake-up of the I/O thread to send, and none of
+    /// the caller to receive — what a C client blocking in `zmq_recv` pays.
+    ///
+    /// Holds the loop's `TurnLock` throughout, so the I/O thread, should it wake, waits;
+    /// other callers find the lock taken and queue their calls. Past `wait` the call is
+    /// left to the I/O thread, which is woken to watch the sockets again.
+    func lead(_ call: OutgoingCall, slot: ReplySlot, wait: Duration) -> LeadOutcome {
+        guard turnLock.tryLock() else { return .notTaken }
+        defer { turnLock.unlock() }
+        guard isRunning, watchedDealers == 0, calls.isEmpty, awaitingConnection.isEmpty else { return .notTaken }
+        let limit = ContinuousClock.now.advanced(by: wait)
+        if start(call) != nil {
+            while slot.outcome == nil, waitForReplies(until: limit) {}
+        }
+        if let outcome = slot.outcome { return .ended(outcome) }
+        // Unanswered in time, or waiting for a connection: the I/O thread takes over. The
+        // leader's polls may have consumed the sockets' edge-triggered signals.
+        for connection in connections { connection.socket.markNeedsEventCheck() }
+        queue.wakeIfAsleep()
+        return .handedOff
+    }
+
+    /// Caller, after `lead` handed its call off: parks `continuation` in the slot, or
+    /// resumes it at once when the reply came meanwhile.
+    func park(_ slot: ReplySlot, _ continuation: UnsafeContinuation<EventEnvelope, any Error>) {
+        turnLock.lock()
+        let outcome = slot.park(continuation)
+        turnLock.unlock()
+        if let outcome { continuation.resume(with: outcome) }
+    }
+
+    /// One poll of the DEALERs by a leading caller, and what it found served; false once
+    /// `limit` has passed.
+    private func waitForReplies(until limit: ContinuousClock.Instant) -> Bool {
+        let left = ContinuousClock.now.duration(to: limit)
+        guard left > .zero else { return false }
+        // Rounded up: a poll of 0 ms would spin until the limit.
+        let milliseconds = Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000) + 1
+        let dealers = connections.count
+        leaderPoller.poll(
+            count: dealers, socket: { connections[$0].socket },
+            wantsToWrite: { !connections[$0].outbound.isEmpty }, wakeUp: nil, timeoutMilliseconds: milliseconds)
+        for index in 0..<dealers {
+            if leaderPoller.isWritable(index) { flush(index) }
+            if leaderPoller.isReadable(index) { receive(from: index) }
+        }
         return true
     }
 
@@ -161,8 +231,13 @@ final class ClientLoop {
         runTurns()
     }
 
+    /// Watches the DEALERs only while some call is open or some request waits to go out:
+    /// otherwise the next caller watches them itself (`lead`), and a reply wakes only it.
+    /// Input for no open call (a late reply) waits in ZeroMQ's queue meanwhile.
     func pollSockets(timeoutMilliseconds timeout: Int) {
-        let dealers = connections.count
+        let idle = calls.isEmpty && awaitingConnection.isEmpty && connections.allSatisfy { $0.outbound.isEmpty }
+        let dealers = idle ? 0 : connections.count
+        watchedDealers = dealers
         poller.poll(
             count: dealers + monitor.socketCount,
             socket: { $0 < dealers ? connections[$0].socket : monitor.socket(at: $0 - dealers) },
@@ -171,8 +246,8 @@ final class ClientLoop {
     }
 
     func serveReadySockets() {
-        let dealers = connections.count
-        for index in connections.indices {
+        let dealers = watchedDealers
+        for index in 0..<dealers {
             if poller.isWritable(index) { flush(index) }
             if poller.isReadable(index) { receive(from: index) }
         }
@@ -440,6 +515,8 @@ final class ClientLoop {
         switch (pending.call.receiver, outcome) {
         case (.single(let continuation), _):
             continuation.resume(with: outcome)
+        case (.slot(let slot), _):
+            slot.complete(outcome)
         case (.channel(let inbox), .success(let event)):
             inbox.push(event)
             inbox.end()

@@ -33,6 +33,18 @@ public struct ClientOptions: Sendable {
     /// let options = ClientOptions(defaultCallOptions: CallOptions(timeout: .seconds(2)))
     /// ```
     public var defaultCallOptions: CallOptions
+    /// How long a caller with no other call open on this client waits for its reply on its
+    /// own thread, polling the socket itself, before it suspends and leaves the reply to
+    /// the I/O thread. Default 2 ms.
+    ///
+    /// A sequential caller so pays no thread hand-off per call, like a C client blocking
+    /// in `zmq_recv`: the I/O thread is not woken to send the request, nor to receive the
+    /// reply and resume the caller. The price is one thread of Swift's cooperative pool
+    /// blocked (asleep in `poll`, not spinning) for at most this long, by one caller per
+    /// client at a time; calls that overlap others go the usual way. `.zero` turns it off,
+    /// and so does a machine with a single core, where a blocked pool thread might be the
+    /// one a local handler needs.
+    public var callerReplyWait: Duration
     /// Where malformed replies are reported, rate-limited; `Client.init` gives each
     /// client its own over the final `logger`.
     var malformedInputLog: MalformedInputLog
@@ -43,8 +55,9 @@ public struct ClientOptions: Sendable {
         lingerOnClose: Duration = .seconds(1), interceptors: [any ClientInterceptor] = [],
         logger: Logger = Logger(label: "zerorpc.client"), security: ClientSecurity = .none,
         ioThreadTaskBudget: Duration = .milliseconds(10), connectTimeout: Duration = .seconds(5),
-        defaultCallOptions: CallOptions = .defaults
+        defaultCallOptions: CallOptions = .defaults, callerReplyWait: Duration = .milliseconds(2)
     ) {
+        self.callerReplyWait = callerReplyWait
         self.connectTimeout = connectTimeout
         self.ioThreadTaskBudget = ioThreadTaskBudget
         self.defaultCallOptions = defaultCallOptions

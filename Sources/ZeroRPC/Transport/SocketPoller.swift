@@ -27,12 +27,13 @@ struct SocketPoller {
     private var socketCount = 0
 
     /// Waits up to `timeoutMilliseconds` (-1: forever) for input on any of `count`
-    /// sockets, room to write on those that `wantsToWrite`, or the wake-up descriptor.
+    /// sockets, room to write on those that `wantsToWrite`, or the wake-up descriptor
+    /// (none for a caller leading its own call, which must not take the I/O thread's).
     /// Does not wait when a socket already has what it is asked for. EINTR counts as a
     /// wake-up with nothing ready. `sleep` runs the `poll(2)` itself: the loop releases its
     /// `TurnLock` there, and only there, so other threads may use the sockets meanwhile.
     mutating func poll(
-        count: Int, socket: (Int) -> ZMQSocket, wantsToWrite: (Int) -> Bool, wakeUp: WakeUpSignal,
+        count: Int, socket: (Int) -> ZMQSocket, wantsToWrite: (Int) -> Bool, wakeUp: WakeUpSignal?,
         timeoutMilliseconds: Int, sleep: (() -> Int32) -> Int32 = { $0() }
     ) {
         descriptors.removeAll(keepingCapacity: true)
@@ -50,7 +51,9 @@ struct SocketPoller {
             ready.append(events)
             descriptors.append(pollfd(fd: socket.fileDescriptor, events: Int16(POLLIN), revents: 0))
         }
-        descriptors.append(pollfd(fd: wakeUp.fileDescriptor, events: Int16(POLLIN), revents: 0))
+        if let wakeUp {
+            descriptors.append(pollfd(fd: wakeUp.fileDescriptor, events: Int16(POLLIN), revents: 0))
+        }
         let result = descriptors.withUnsafeMutableBufferPointer { descriptors in
             sleep { systemPoll(descriptors.baseAddress, nfds_t(descriptors.count), Int32(timeout)) }
         }
@@ -59,7 +62,7 @@ struct SocketPoller {
             let wanted = Int16(ZMQ_POLLIN) | (wantsToWrite(index) ? Int16(ZMQ_POLLOUT) : 0)
             ready[index] |= socket(index).pendingEvents() & wanted
         }
-        if descriptors[count].revents & Int16(POLLIN) != 0 {
+        if let wakeUp, descriptors[count].revents & Int16(POLLIN) != 0 {
             wakeUp.drain()
         }
     }
