@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(name: "ZeroRPCSchemaTests", dependencies: ["ZeroRPCSchema"]),
         .testTarget(
             name: "ZeroRPCCodeGenTests",
-            dependencies: ["ZeroRPCCodeGen", "ZeroRPCSchema"],
+            dependencies: ["ZeroRPCCodeGen", "ZeroRPCSchema", "ZeroRPCTestSupport"],
             exclude: ["Golden", "PluginFixture"]
         ),
         // Test helpers the runtime and generated-code tests share; only test targets use it.
@@ -161,7 +161,7 @@ let package = Package(
             dependencies: ["ZeroRPC", "ZeroRPCTestSupport"],
             plugins: [.plugin(name: "ZeroRPCGenerator")]
         ),
-        .testTarget(name: "InteropTests", dependencies: ["ZeroRPC"], exclude: ["python"]),
+        .testTarget(name: "InteropTests", dependencies: ["ZeroRPC", "ZeroRPCTestSupport"], exclude: ["python"]),
         // Streams closed from an executable's top-level code, for StreamCloseTests.
         .executableTarget(
             name: "zerorpc-stream-close-check",

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import ZeroRPC
+import ZeroRPCTestSupport
 
 /// `zerorpc-gen` run as a process, the way the plugin and users run it.
 @Suite struct CommandLineToolTests {
@@ -25,20 +27,21 @@ import Testing
     }
 
     private static func runBlocking(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = tool
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let child = try SpawnedChild(
+            executable: tool.path, arguments: arguments, stdin: .null, stdout: .pipe, stderr: .pipe)
+        // Both pipes are drained at once, so a child filling one never blocks on it.
+        let errorData = LockedValue(Data())
+        let errorsRead = DispatchSemaphore(value: 0)
+        Thread {
+            errorData.withLock { $0 = child.standardError?.readDataToEndOfFile() ?? Data() }
+            errorsRead.signal()
+        }.start()
+        let outputData = child.standardOutput?.readDataToEndOfFile() ?? Data()
+        errorsRead.wait()
+        let status = child.waitForExit()
         return Run(
-            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-            errors: String(decoding: errorData, as: UTF8.self))
+            status: status, output: String(decoding: outputData, as: UTF8.self),
+            errors: String(decoding: errorData.withLock { $0 }, as: UTF8.self))
     }
 
     /// A fresh directory holding `files`.

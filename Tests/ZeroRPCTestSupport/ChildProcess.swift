@@ -4,26 +4,22 @@ import Foundation
 
 /// An executable of this package running as a child; its stdout is read as lines.
 public final class ChildProcess: Sendable {
-    private let process: Process
-    private let input: Pipe
+    private let child: SpawnedChild
+    private let input: FileHandle
     private let lines: AsyncStream<String>
 
     /// Starts `name`, which SwiftPM built next to the test bundle, with `arguments`.
     public init(executable name: String, arguments: [String] = []) throws {
-        let process = Process()
-        process.executableURL = try Self.executable(name)
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         // Leaks are checked in the test process, not in a child that exits mid-teardown.
         environment["ASAN_OPTIONS"] = (environment["ASAN_OPTIONS"].map { $0 + ":" } ?? "") + "detect_leaks=0"
-        process.environment = environment
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
+        let child = try SpawnedChild(
+            executable: try Self.executable(name).path, arguments: arguments, environment: environment, stdin: .pipe,
+            stdout: .pipe)
+        guard let input = child.standardInput, let handle = child.standardOutput else {
+            throw SetupError("\(name): no pipes to the child")
+        }
         let (lines, continuation) = AsyncStream<String>.makeStream()
-        let handle = output.fileHandleForReading
-        try process.run()
         Thread {
             var bytes: [UInt8] = []
             while let byte = handle.readData(ofLength: 1).first {
@@ -36,7 +32,7 @@ public final class ChildProcess: Sendable {
             }
             continuation.finish()
         }.start()
-        self.process = process
+        self.child = child
         self.input = input
         self.lines = lines
     }
@@ -50,37 +46,31 @@ public final class ChildProcess: Sendable {
 
     /// Writes `text` and a newline to the child's stdin.
     public func writeLine(_ text: String) {
-        input.fileHandleForWriting.write(Data((text + "\n").utf8))
+        try? input.write(contentsOf: Data((text + "\n").utf8))
     }
 
     /// Sends `signal` to the child.
     public func signal(_ signal: Int32) {
-        _ = Foundation.kill(process.processIdentifier, signal)
+        child.signal(signal)
     }
 
     /// Waits for the child to exit and returns its exit status.
     public func exitStatus() async -> Int32 {
-        let process = self.process
-        return await withCheckedContinuation { continuation in
-            Thread {
-                process.waitUntilExit()
-                continuation.resume(returning: process.terminationStatus)
-            }.start()
-        }
+        await child.exitStatus()
     }
 
     /// Whether the child still runs.
-    public var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool { child.isRunning }
 
     /// Closes the child's stdin, which every helper here takes as "exit now".
     public func closeInput() {
-        try? input.fileHandleForWriting.close()
+        try? input.close()
     }
 
     /// Ends the child if it still runs (a failed test).
     public func kill() {
-        try? input.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
+        try? input.close()
+        child.signal(SIGTERM)
     }
 
     /// The child could not be started or did not say it was ready.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZeroRPC
+import ZeroRPCTestSupport
 
 /// Where the interop tests find the Python scripts and the Python that runs them.
 enum InteropEnvironment {
@@ -67,15 +68,11 @@ final class PythonPeer: @unchecked Sendable {
     }
 
     let name: String
-    private let process = Process()
-    private let stdinPipe = Pipe()
-    private let stdoutPipe = Pipe()
-    private let stderrPipe = Pipe()
+    private let child: SpawnedChild
+    private let stdin: FileHandle?
     /// Shared with the reader threads, which must not keep the peer itself alive.
     private let output = LockedValue(Output())
     private let stopped = LockedValue(false)
-    /// Signalled once, by Foundation, when the child has exited.
-    private let exited = DispatchSemaphore(value: 0)
 
     convenience init(script: String, arguments: [String]) throws {
         try self.init(
@@ -86,15 +83,11 @@ final class PythonPeer: @unchecked Sendable {
     /// Runs `executable` (e.g. ``InteropEnvironment/builtExecutable(_:)``) with `arguments`.
     init(name: String, executable: URL, arguments: [String]) throws {
         self.name = name
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardInput = stdinPipe
-        process.standardOutput = stdoutPipe
-        process.standardError = stderrPipe
-        process.terminationHandler = { [exited] _ in exited.signal() }
-        try process.run()
-        startReader(stdoutPipe.fileHandleForReading, isStdout: true)
-        startReader(stderrPipe.fileHandleForReading, isStdout: false)
+        child = try SpawnedChild(
+            executable: executable.path, arguments: arguments, stdin: .pipe, stdout: .pipe, stderr: .pipe)
+        stdin = child.standardInput
+        if let stdout = child.standardOutput { startReader(stdout, isStdout: true) }
+        if let stderr = child.standardError { startReader(stderr, isStdout: false) }
     }
 
     deinit { stop() }
@@ -131,7 +124,7 @@ final class PythonPeer: @unchecked Sendable {
 
     /// Writes `line` and a newline to the script's stdin (the event peers read commands there).
     func writeLine(_ line: String) throws {
-        try stdinPipe.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))
+        try stdin?.write(contentsOf: Data((line + "\n").utf8))
     }
 
     var stderrText: String { output.withLock { String(decoding: $0.stderr, as: UTF8.self) } }
@@ -154,7 +147,7 @@ final class PythonPeer: @unchecked Sendable {
     func waitForExit(timeout: Duration) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if !process.isRunning && output.withLock({ $0.stdoutClosed }) { return process.terminationStatus }
+            if !child.isRunning && output.withLock({ $0.stdoutClosed }) { return child.waitForExit() }
             try await Task.sleep(for: .milliseconds(50))
         }
         stop()
@@ -163,7 +156,7 @@ final class PythonPeer: @unchecked Sendable {
 
     /// Sends `signal` (SIGINT as Ctrl-C would, SIGKILL to crash it) to the child.
     func send(signal: Int32) {
-        kill(process.processIdentifier, signal)
+        child.signal(signal)
     }
 
     func failure(_ what: String) -> InteropSetupError {
@@ -182,18 +175,19 @@ final class PythonPeer: @unchecked Sendable {
             return stopped
         }
         if alreadyStopped { return }
-        try? stdinPipe.fileHandleForWriting.close()
-        let process = self.process
-        let exited = self.exited
-        if process.isRunning { process.terminate() }
+        try? stdin?.close()
+        let child = self.child
+        child.signal(SIGTERM)
         Thread {
-            if exited.wait(timeout: .now() + 3) == .timedOut {
-                kill(process.processIdentifier, SIGKILL)
-                exited.wait()
+            let deadline = ContinuousClock.now + .seconds(3)
+            while child.isRunning {
+                guard ContinuousClock.now < deadline else {
+                    child.signal(SIGKILL)
+                    _ = child.waitForExit()
+                    return
+                }
+                usleep(10_000)
             }
-            // Lets Foundation finish its termination bookkeeping, which breaks the cycle
-            // between the Process and its run-loop source (else LeakSanitizer reports it).
-            process.waitUntilExit()
         }.start()
     }
 }

@@ -3,6 +3,7 @@ import PostgresNIO
 import Testing
 import ZeroRPC
 import ZeroRPCPostgres
+import ZeroRPCTestSupport
 
 /// A `PostgresResultStore` on the test cluster, in a schema of its own, so tests running
 /// at once never see each other's entries, keys or sweeps; `close()` drops the schema.
@@ -126,18 +127,8 @@ struct PrivatePostgresCluster {
         let script = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Postgres/pg-cluster.sh")
-        let process = Process()
-        process.executableURL = script
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Thread {
-                process.waitUntilExit()
-                continuation.resume()
-            }.start()
-        }
-        guard process.terminationStatus == 0 else {
+        let child = try SpawnedChild(executable: script.path, arguments: arguments, stdout: .null)
+        guard await child.exitStatus() == 0 else {
             throw Failure(description: "pg-cluster.sh \(arguments.joined(separator: " ")) failed")
         }
     }
