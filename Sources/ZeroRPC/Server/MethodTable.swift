@@ -46,6 +46,11 @@ final class MethodTable: Sendable {
     }
 
     private let contents = LockedValue(Contents())
+    private let changes = Atomic<UInt64>(0)
+
+    /// Changes with every insert, after the entries did: a reader that saw a version and
+    /// then read `entries` has at least that version's entries.
+    var version: UInt64 { changes.load(ordering: .acquiring) }
 
     func entry(named name: String) -> MethodEntry? {
         contents.withLock { $0.entries[name] }
@@ -71,6 +76,7 @@ final class MethodTable: Sendable {
                 contents.entries[name] = entry
             }
             if let interface, !interface.isEmpty { contents.interfaces.append(interface) }
+            changes.add(1, ordering: .releasing)
             return nil
         }
     }

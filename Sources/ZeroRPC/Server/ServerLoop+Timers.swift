@@ -51,7 +51,9 @@ extension ServerLoop {
     /// queueing behind that peer's earlier messages when the ROUTER refuses.
     func send(_ payload: [UInt8], to routing: [[UInt8]]) {
         let peer = routing[0]
-        var outbound = blockedPeers.removeValue(forKey: peer) ?? OutboundQueue()
+        // While no peer is blocked there is no queue to look up (and hash the peer for).
+        var outbound =
+            blockedPeers.isEmpty ? OutboundQueue() : blockedPeers.removeValue(forKey: peer) ?? OutboundQueue()
         let outcome = outbound.send(routing: routing, payload: payload, on: socket)
         if case .failed(let error) = outcome {
             options.logger.error("zerorpc server: send failed: \(error)")

@@ -33,12 +33,20 @@ final class ServerLoop {
         var isClosing = false
     }
 
-    struct AdmittedCall {
+    /// A class, not a struct: the call table hands out references, where a copy of
+    /// the value cost a retain and a release per field (some thirty per call).
+    final class AdmittedCall {
         let entry: MethodEntry
         let incoming: IncomingCall
         /// Nil for a one-way call, already answered.
         let channel: ChannelKey?
         var task: Task<Void, Never>?
+
+        init(entry: MethodEntry, incoming: IncomingCall, channel: ChannelKey?) {
+            self.entry = entry
+            self.incoming = incoming
+            self.channel = channel
+        }
     }
 
     /// How many messages the socket may deliver per loop turn, so timers stay on time.
@@ -62,6 +70,9 @@ final class ServerLoop {
     /// when it is due, so a request or reply costs O(1) however many calls are open.
     var heartbeatsDue = NextWakeUp()
     var poller = SocketPoller()
+    /// `methods` as of `methodCacheVersion` (see `method(named:)`).
+    var methodCache: [String: MethodEntry] = [:]
+    var methodCacheVersion: UInt64 = .max
     var isRunning = true
     let leadership: LoopLeadership
     let turnLock = TurnLock()
@@ -256,7 +267,8 @@ final class ServerLoop {
 
     private func startCall(_ event: EventEnvelope, routing: [[UInt8]], peerPublicKey: String?) {
         let name = event.name
-        if name.hasPrefix("_zpc_") && !DeferredWire.requestNames.contains(name) {
+        if name.utf8.first == UInt8(ascii: "_") && name.hasPrefix("_zpc_") && !DeferredWire.requestNames.contains(name)
+        {
             warnAboutInput(from: routing[0], "'\(name)' belongs to no open channel")
             reply(
                 to: event, routing: routing, error: "ProtocolError",
@@ -276,7 +288,7 @@ final class ServerLoop {
             reply(to: event, routing: routing, error: "ServerShuttingDown", "the server is shutting down")
             return
         }
-        guard let entry = methods.entry(named: name) else {
+        guard let entry = method(named: name) else {
             reply(to: event, routing: routing, error: "NameError", name)
             return
         }
@@ -290,26 +302,27 @@ final class ServerLoop {
         let number = nextCallNumber
         var incoming = IncomingCall(event: event, peerIdentity: routing[0], peerPublicKey: peerPublicKey)
         incoming.stream = entry.streaming.map { openStream($0, callNumber: number, event: event, routing: routing) }
+        var channel: ChannelKey?
         if event.isFlaggedOneway {
             // Our client asked for no reply at all (it saw us announce "oneway").
-            calls[number] = AdmittedCall(entry: entry, incoming: incoming, channel: nil)
         } else if entry.isOneway {
             let ok = EventEncoder.encode(
                 responseTo: event.messageID,
                 extraHeader: ProtocolExtension.replyHeader(answering: event), name: "OK",
                 arguments: EventEncoder.okNilArguments)
             send(ok, to: routing)
-            calls[number] = AdmittedCall(entry: entry, incoming: incoming, channel: nil)
         } else {
             let nextHeartbeat = ContinuousClock.now.advanced(by: options.heartbeatInterval)
             channels[key] = OpenChannel(callNumber: number, routing: routing, nextHeartbeat: nextHeartbeat)
             heartbeatsDue.consider(nextHeartbeat)
-            calls[number] = AdmittedCall(entry: entry, incoming: incoming, channel: key)
+            channel = key
         }
+        let call = AdmittedCall(entry: entry, incoming: incoming, channel: channel)
+        calls[number] = call
         if waitsForSlot {
             waitingCalls.append(number)
         } else {
-            run(number)
+            start(call, number: number)
         }
     }
 
@@ -322,10 +335,18 @@ final class ServerLoop {
 
     // MARK: Handlers
 
+    /// Starts the handler of a call that waited for a slot.
     private func run(_ number: UInt64) {
-        guard var call = calls[number] else { return }
+        guard let call = calls[number] else { return }
+        start(call, number: number)
+    }
+
+    /// Starts `call`'s handler task: on this I/O thread (`HandlerExecution.inline`, the
+    /// default) unless its method once held the thread, else on the concurrent executor.
+    /// The task sends its own reply when it ends (`finishDirectly`).
+    private func start(_ call: AdmittedCall, number: UInt64) {
         runningCount += 1
-        let queue = self.queue
+        let access = Access(loop: self)
         let entry = call.entry
         let incoming = call.incoming
         if options.handlerExecution == .inline && !entry.heldIOThread.isSet {
@@ -335,28 +356,73 @@ final class ServerLoop {
                 // Still on the thread that started it, but no longer leading the loop: a
                 // standby took the socket while this handler held the thread.
                 if !executor.isCurrent { entry.heldIOThread.set() }
-                queue.enqueue(.finished(callNumber: number, reply: reply))
+                access.finished(number, reply: reply)
             }
         } else {
             call.task = Task {
                 let reply = await entry.run(incoming)
-                queue.enqueue(.finished(callNumber: number, reply: reply))
+                access.finished(number, reply: reply)
             }
         }
-        // Assigned whole: `calls[number]?.task = …` goes through the dictionary's modify
-        // coroutine, whose frame for a value this size is heap-allocated every call.
-        calls[number] = call
+    }
+
+    /// The loop as a handler task holds it: every use takes the loop's `TurnLock` first.
+    struct Access: @unchecked Sendable {
+        let loop: ServerLoop
+
+        /// A handler ended: its reply goes out from this thread when the loop's lock is
+        /// free at once — the I/O thread runs this very job, or sleeps in its poll — and
+        /// through the queue (`.finished`) when the I/O thread is mid-turn.
+        func finished(_ number: UInt64, reply: [UInt8]) {
+            if !loop.finishDirectly(number, reply: reply) {
+                loop.queue.enqueue(.finished(callNumber: number, reply: reply))
+            }
+        }
+    }
+
+    /// `Access.finished`, under the lock: false (nothing done) when the lock is taken or a
+    /// shutdown is under way (the I/O thread must see the call end to stop).
+    private func finishDirectly(_ number: UInt64, reply: [UInt8]) -> Bool {
+        guard turnLock.tryLock() else { return false }
+        defer { turnLock.unlock() }
+        guard isRunning, drain == nil else { return false }
+        // The leader running this job polls next and asks the socket then; a leader asleep
+        // on the socket's edge-triggered descriptor may have lost its signal to the send,
+        // or must arm a retry timer for a blocked peer: it is woken.
+        let leadsHere = executor.isCurrent
+        finish(number, reply: reply)
+        if !leadsHere {
+            if socket.pendingEvents() & Int16(ZMQ_POLLIN) != 0 {
+                socket.markNeedsEventCheck()
+                queue.wakeIfAsleep()
+            } else if !blockedPeers.isEmpty {
+                queue.wakeIfAsleep()
+            }
+        }
+        return true
     }
 
     private func finish(_ number: UInt64, reply: [UInt8]) {
-        if calls[number]?.incoming.stream != nil { flushStream(number) }
-        guard let call = calls.removeValue(forKey: number) else { return }
+        guard let call = calls[number] else { return }
+        if call.incoming.stream != nil { flushStream(number) }
+        calls[number] = nil
         runningCount -= 1
         if let key = call.channel, let channel = channels.removeValue(forKey: key) {
             send(channel.isClosing ? StreamEvents.done(responseTo: key.messageID) : reply, to: channel.routing)
         }
         startWaitingCalls()
         if drain != nil { checkDrain(now: .now) }
+    }
+
+    /// The method named `name`, from a copy of the table refreshed when it changed: no lock
+    /// and no copy of the whole entry per request.
+    private func method(named name: String) -> MethodEntry? {
+        let version = methods.version
+        if version != methodCacheVersion {
+            methodCache = methods.entries
+            methodCacheVersion = version
+        }
+        return methodCache[name]
     }
 
     /// Moves queued calls into free handler slots, skipping those whose client was lost.

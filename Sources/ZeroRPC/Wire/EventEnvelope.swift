@@ -128,13 +128,15 @@ private enum HeaderKey: Equatable {
     private static let extBytes = Array("ext".utf8)
     private static let onewayBytes = Array("oneway".utf8)
 
+    /// By length first, then one `memcmp` (a generic `elementsEqual` cost more than the
+    /// rest of the header's decoding).
     init(_ bytes: ArraySlice<UInt8>) {
         switch bytes.count {
         case 1: self = bytes.first == UInt8(ascii: "v") ? .version : .other
-        case 3: self = bytes.elementsEqual(Self.extBytes) ? .extensions : .other
-        case 6: self = bytes.elementsEqual(Self.onewayBytes) ? .oneway : .other
-        case 10: self = bytes.elementsEqual(Self.messageIDBytes) ? .messageID : .other
-        case 11: self = bytes.elementsEqual(Self.responseToBytes) ? .responseTo : .other
+        case 3: self = sameBytes(bytes, Self.extBytes[...]) ? .extensions : .other
+        case 6: self = sameBytes(bytes, Self.onewayBytes[...]) ? .oneway : .other
+        case 10: self = sameBytes(bytes, Self.messageIDBytes[...]) ? .messageID : .other
+        case 11: self = sameBytes(bytes, Self.responseToBytes[...]) ? .responseTo : .other
         default: self = .other
         }
     }
