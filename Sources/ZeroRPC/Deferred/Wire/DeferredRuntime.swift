@@ -275,8 +275,9 @@ final class DeferredRuntime: Sendable {
         } catch {
             logger.error("zerorpc server: could not store the outcome of deferred call \(token): \(error)")
         }
-        // The store keeps the key at most a time to live from now.
-        let releaseAt = ContinuousClock.now.advanced(by: timeToLive)
+        // The store keeps the key at most a time to live from now (an enormous TTL is
+        // capped at 30,000 years: the instant must not overflow).
+        let releaseAt = ContinuousClock.now.advanced(by: min(max(timeToLive, .zero), .seconds(1 << 40)))
         state.withLock { $0.heldKeys.finished(token, releaseAt: releaseAt) }
         forget(token)
     }

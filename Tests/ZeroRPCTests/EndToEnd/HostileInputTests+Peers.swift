@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+import ZeroRPCTestSupport
+
+@testable import ZeroRPC
+
+/// Hostile classes about peers rather than bytes (issue 17): credit out of range, peers
+/// that come and go by the thousand, streams abandoned without `_zpc_close`. The
+/// classes about extension values (NaN/inf durations, deferred-token abuse) are in
+/// ExtensionValueTests.
+extension HostileInputTests {
+    /// Credit that is zero, negative, NaN, infinite or not a number ends the stream with
+    /// `ERR ProtocolError`; it never stalls it or traps.
+    @Test(arguments: [
+        MessagePackValue.int(0), .int(-1), .int(.min), .double(.nan), .double(.infinity), .double(1.5), .nil,
+        .array([]),
+    ])
+    func outOfRangeCreditEndsTheStream(_ credit: MessagePackValue) async throws {
+        let fixture = try ServerFixture(.tcp) { try $0.register(CountingCalculator()) }
+        let peer = try RawPeer(.dealer, connect: fixture.endpoint, answersHeartbeats: true)
+        let channel = peer.sendRequest("calc.count", arguments: encoded([.int(50)]))
+        #expect(await peer.receiveReplies(1).map(\.name) == ["STREAM"])
+        peer.sendPayload(
+            EventEncoder.encode(
+                messageID: MessageIDGenerator.shared.next(), responseTo: channel[...], name: "_zpc_more",
+                arguments: encoded([credit])))
+        let reply = await peer.receiveReplies(1).first
+        #expect(reply?.name == "ERR")
+        #expect(reply?.arguments?[0] == "ProtocolError")
+        #expect(try await fixture.client.call("_zerorpc_ping", []).arrayValue?.first == "pong")
+        await fixture.close()
+    }
+
+    /// 1,000 peers connect, call (half of them leave before the answer) and disconnect:
+    /// every patient one is answered and the server serves on.
+    @Test func aThousandConnectDisconnectCycles() async throws {
+        let server = Server(options: .init(heartbeatInterval: .seconds(10)))
+        try UnaryCallTests.registerAdd(server)
+        let endpoint = try server.bind(TestTransport.ipc.bindEndpoint())
+        var answered = 0
+        for cycle in 0..<1_000 {
+            let peer = try RawPeer(.dealer, connect: endpoint)
+            let id = peer.sendRequest("add", arguments: encoded([.int(Int64(cycle)), .int(1)]))
+            if cycle.isMultiple(of: 2) {
+                let reply = await peer.receiveReply(within: .seconds(10))
+                if reply?.responseToArray == id && reply?.arguments == [.int(Int64(cycle) + 1)] { answered += 1 }
+            }
+        }
+        #expect(answered == 500)
+        let client = try Client(connect: [endpoint])
+        #expect(try await client.call("add", [.int(2), .int(3)]) == .int(5))
+        await client.close()
+        await server.close()
+    }
+
+    /// 500 streams whose clients vanish without `_zpc_close`: each handler is cancelled
+    /// once the server stops hearing from its client, so no channel is left behind.
+    @Test func fiveHundredAbandonedStreamsAreReaped() async throws {
+        let service = EndlessStreams()
+        let server = Server(options: .init(heartbeatInterval: .milliseconds(250)))
+        try server.register(service)
+        let endpoint = try server.bind(TestTransport.ipc.bindEndpoint())
+        var peers: [RawPeer] = []
+        for _ in 0..<50 {
+            let peer = try RawPeer(.dealer, connect: endpoint)
+            for _ in 0..<10 { peer.sendRequest("endless", arguments: encoded([])) }
+            peers.append(peer)
+        }
+        #expect(await service.started.reaches(500, within: .seconds(20)))
+        peers = []  // closes every socket; nobody sends _zpc_close
+        #expect(await service.cancelled.reaches(500, within: .seconds(20)))
+        let client = try Client(connect: [endpoint])
+        #expect(try await client.call("_zerorpc_ping", []).arrayValue?.first == "pong")
+        await client.close()
+        await server.close()
+    }
+}
+
+/// `endless() -> stream int`: writes until cancelled, counting starts and cancellations.
+struct EndlessStreams: RegistrableService {
+    static var namespace: String? { nil }
+    static var interfaceDefinition: String { "" }
+    let started = TestCounter()
+    let cancelled = TestCounter()
+
+    var methods: [ServiceMethod] {
+        [
+            .stream("endless", parameters: [], doc: nil, element: Int64.self) { arguments, stream, _ in
+                try arguments.finish()
+                started.increment()
+                do {
+                    var n: Int64 = 0
+                    while true {
+                        try await stream.write(n)
+                        n &+= 1
+                    }
+                } catch {
+                    cancelled.increment()
+                    throw error
+                }
+            }
+        ]
+    }
+}
