@@ -14,29 +14,18 @@ which returns the lines ``log`` received. Prints one JSON line per check,
 - oneway_bad_calls_never_ran: none of the bad calls reached the implementation.
 """
 
-import argparse
 import os
-import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import py311_compat  # noqa: E402,F401  (must precede zerorpc)
 
 import gevent  # noqa: E402
-import zerorpc  # noqa: E402
-from client_checks import CheckFailed, Checks, expect, remote_error, short  # noqa: E402
+from client_checks import CheckFailed, check_script_client, expect, remote_error, short  # noqa: E402
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("endpoint")
-    parser.add_argument("--heartbeat", type=float, default=5.0)
-    opts = parser.parse_args()
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-    client = zerorpc.Client(opts.endpoint, timeout=30, heartbeat=opts.heartbeat)
-    checks = Checks(client, opts)
+    client, checks = check_script_client()
     try:
         def good():
             got = client.log("hello")
