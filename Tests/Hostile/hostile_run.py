@@ -223,6 +223,25 @@ class Run(object):
         for peer in peers:
             peer.close()  # no _zpc_close: the server must notice the silence
 
+    def greedy_stream(self, seconds=3.0):
+        """A stream granted 2^62 credit by a client that heartbeats but never reads: the
+        server's queue for it must stay bounded and pings must still be answered."""
+        greedy = Peer(self.context, self.endpoint)
+        greedy.socket.setsockopt(zmq.RCVHWM, 10)
+        channel = greedy.send("ops.count", [10 ** 12, 0])
+        greedy.send("_zpc_more", [2 ** 62], header={"response_to": channel})
+        slowest = 0.0
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            greedy.send("_zpc_hb", [None], header={"response_to": channel})
+            started = time.monotonic()
+            if self.peer.reply_to(self.peer.send("_zerorpc_ping", []), timeout=5.0) is None:
+                slowest = float("inf")
+            slowest = max(slowest, time.monotonic() - started)
+            time.sleep(0.25)
+        self.slowest_ping = max(getattr(self, "slowest_ping", 0.0), slowest)
+        greedy.close()
+
     def unterminated_frame(self):
         host, port = self.endpoint[len("tcp://"):].rsplit(":", 1)
         raw = socket.create_connection((host, int(port)))
@@ -255,7 +274,8 @@ def main():
         baseline = rss_kib(child.pid)
         phases = []
         for _ in range(opts.rounds):
-            for phase in [run.all_cases, run.peers_coming_and_going, run.abandoned_streams, run.unterminated_frame]:
+            for phase in [run.all_cases, run.peers_coming_and_going, run.abandoned_streams, run.greedy_stream,
+                          run.unterminated_frame]:
                 phase()
                 phases.append((phase.__name__, rss_kib(child.pid)))
         after_run = rss_kib(child.pid)
@@ -277,6 +297,7 @@ def main():
             "polling_flood": polls,
             "abandoned_streams_cancelled": closed[1][0] if closed else None,
             "ping_after": ping[0] if ping else None,
+            "slowest_ping_during_greedy_stream_s": run.slowest_ping,
         }
         if opts.json:
             print(json.dumps(report))
@@ -291,6 +312,7 @@ def main():
                   % (baseline, after_run, after_run - baseline, after_reap, after_reap - baseline))
             print("abandoned streams cancelled: %s; ping after: %s" % (report["abandoned_streams_cancelled"],
                                                                          report["ping_after"]))
+            print("slowest ping while a stream had 2^62 credit and an unread socket: %.3f s" % run.slowest_ping)
         context.destroy(0)
     finally:
         child.stdin.close()
