@@ -9,6 +9,38 @@ import ZeroRPCTestSupport
 /// durations, deferred-token abuse) are in ExtensionValueTests, out-of-range credit in
 /// StrictPeerInputTests.
 extension HostileInputTests {
+    /// 10,000 events of every kind into one open unary call (heartbeats, stream events a
+    /// unary call has no use for, unknown names): dropped without a reply each, and the
+    /// call is answered once, when its handler returns.
+    @Test func aFloodOfEventsIntoOneUnaryCall() async throws {
+        let release = TestGate()
+        let server = Server(options: .init(heartbeatInterval: .seconds(10)))
+        try server.register(name: "hold") { _, _ in
+            await release.wait()
+            return .string("done")
+        }
+        let peer = try RawPeer(
+            .dealer, connect: try server.bind(TestTransport.inproc.bindEndpoint()), answersHeartbeats: true)
+        let channel = peer.sendRequest("hold", arguments: encoded([]))
+        let kinds: [(String, MessagePackValue)] = [
+            ("_zpc_hb", [nil]), ("_zpc_more", [.int(5)]), ("_zpc_send", [.int(1)]), ("_zpc_throw", ["E", "m"]),
+            ("OK", [.int(1)]), ("anything", [.double(.nan)]),
+        ]
+        let flood = (0..<10_000).map { index in
+            let (name, arguments) = kinds[index % kinds.count]
+            return EventEncoder.encode(
+                messageID: MessageIDGenerator.shared.next(), responseTo: channel[...], name: name,
+                arguments: encoded(arguments))
+        }
+        await peer.sendPayloadsOnThread(flood)
+        #expect(await peer.receiveReply(within: .milliseconds(300)) == nil, "answered an event of the flood")
+        release.open()
+        let replies = await peer.receiveReplies(2, within: .seconds(1))
+        #expect(replies.map(\.name) == ["OK"])
+        #expect(replies.first?.responseToArray == channel)
+        await server.close()
+    }
+
     /// 1,000 peers connect, call (half of them leave before the answer) and disconnect:
     /// every patient one is answered and the server serves on.
     @Test func aThousandConnectDisconnectCycles() async throws {
