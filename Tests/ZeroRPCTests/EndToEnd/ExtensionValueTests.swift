@@ -77,7 +77,7 @@ import ZeroRPCTestSupport
     }
 
     /// Huge budgets are clamped (to 24 days), not refused and not trapped on.
-    @Test(arguments: [MessagePackValue.uint(.max), .double(1e300), .float(3e38), .int(.max), .double(2.5)])
+    @Test(arguments: [MessagePackValue.uint(.max), .double(1e300), .float(3e38), .int(.max), .double(2_500.5)])
     func aHugeOrFractionalBudgetIsClamped(_ budget: MessagePackValue) async throws {
         let fixture = try Fixture()
         let reply = await fixture.call("quick", [.int(7)], header: [("deferred", budget)])

@@ -109,8 +109,8 @@ enum DeferredWire {
         guard let value, value != .nil else { return .zero }
         guard let milliseconds = milliseconds(in: value) else {
             throw ArgumentError(
-                message: "\(result)(): argument 'wait_ms': expected a non-negative number of milliseconds, got \(value)"
-            )
+                message: "\(result)(): argument 'wait_ms': expected a non-negative number of milliseconds, got "
+                    + String(String(describing: value).prefix(40)))  // a peer's 1 MiB string is not echoed
         }
         return min(.milliseconds(min(milliseconds, Int64(Int32.max))), maximumWait)
     }
