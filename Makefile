@@ -167,3 +167,9 @@ docs:
 callgrind-metrics: deps baselines $(CALLGRIND_DIR)/bin/libsigsuspend_copy.so
 	$(SWIFT) build -c release --product zerorpc-bench
 	COUNT_OBSERVABILITY=1 $(CALLGRIND_DIR)/count-instructions.sh .build/release/zerorpc-bench 500 1500
+
+## hostile: the hostile-input run against a server process: ERR count and RSS growth
+## (docs/SECURITY.md, "Hostile input"). Measures; the assertions are in the tests.
+.PHONY: hostile
+hostile: venv build-tests
+	$(VENV_PYTHON) Tests/Hostile/hostile_run.py

@@ -16,16 +16,7 @@ struct PythonClientDeferredTests {
             options: ServerOptions(heartbeatInterval: InteropFixture.heartbeat, resultStore: store))
         try InteropService.register(on: server)
         let endpoint = try bindToFreePort(server)
-        let peer = try PythonPeer(
-            script: "deferred_checks.py", arguments: [endpoint, "--heartbeat", InteropFixture.heartbeat.secondsText])
-        defer { peer.stop() }
-        let status = try await peer.waitForExit(timeout: .seconds(60))
-        let report = CheckReport(stdout: peer.stdoutLines, exitStatus: status, stderr: peer.stderrText)
-        #expect(report.lines.map(\.check) == Self.checks, "\(report.stderrTail)")
-        for check in Self.checks {
-            let line = try #require(report.line(check), "check \(check) not reported\n\(report.stderrTail)")
-            #expect(line.ok, "\(check): \(line.detail?.description ?? "no detail")")
-        }
+        try await expectChecksPass(script: "deferred_checks.py", against: endpoint, checks: Self.checks)
         #expect(store.entryCount == 0)  // the raw peer acknowledged its one deferred result
         await server.close()
     }

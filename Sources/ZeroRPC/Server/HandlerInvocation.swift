@@ -18,7 +18,12 @@ enum HandlerInvocation {
         let event = call.event
         var context = ServerContext(method: method, peerIdentity: call.peerIdentity, event: event)
         context.peerPublicKey = call.peerPublicKey
-        if !isOneway, let runtime = options.deferredRuntime, let budget = DeferredWire.budget(in: event) {
+        if !isOneway, let runtime = options.deferredRuntime, let requested = DeferredWire.budget(in: event) {
+            let budget: Duration
+            switch requested {
+            case .success(let value): budget = value
+            case .failure(let malformed): return errorReply(malformed, to: event, method: method, options: options)
+            }
             return await replyDeferred(
                 to: call, method: method, options: options, runtime: runtime, budget: budget,
                 interceptors: interceptors, context: context, body: body)
@@ -60,6 +65,7 @@ enum HandlerInvocation {
             switch await runtime.reserve(idempotencyKey: key, clientKey: call.peerPublicKey) {
             case .existing(let token): return DeferredRuntime.deferredReply(token, answering: event)
             case .fresh(let token): reserved = token
+            case .refused(let name, let message): return runtime.errorReply(event, name: name, message: message)
             case .unavailable: break
             }
         }

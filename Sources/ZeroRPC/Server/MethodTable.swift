@@ -23,6 +23,9 @@ struct MethodEntry: Sendable {
     /// Set for stream and generator methods: the server opens a `StreamSink` for them.
     var streaming: StreamingKind? = nil
     let run: @Sendable (IncomingCall) async -> [UInt8]
+    /// For a one-way method: the `ERR` reply when the call's arguments do not decode, else
+    /// nil; the server asks before it acknowledges the call (Server+Registration.swift).
+    var refuseArguments: (@Sendable (EventEnvelope) -> [UInt8]?)? = nil
     /// Set once a handler of this method held the I/O thread past the task budget: its
     /// later calls start on the global concurrent executor instead.
     let heldIOThread = MethodFlag()

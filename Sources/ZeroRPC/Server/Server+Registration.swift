@@ -43,9 +43,21 @@ extension Server {
     private func entry(for method: ServiceMethod, wireName: String) -> MethodEntry {
         let options = self.options
         if let entry = StreamInvocation.entry(for: method, wireName: wireName, options: options) { return entry }
-        return MethodEntry(isOneway: method.isOneway, parameters: method.parameters, doc: method.doc) { call in
+        var entry = MethodEntry(isOneway: method.isOneway, parameters: method.parameters, doc: method.doc) { call in
             await HandlerInvocation.reply(
                 to: call, method: wireName, isOneway: method.isOneway, options: options, body: method.invoke)
         }
+        if let check = method.checkArguments {
+            entry.refuseArguments = { event in
+                do {
+                    var arguments = try ArgumentReader(argumentsOf: event, method: wireName)
+                    try check(&arguments)
+                    return nil
+                } catch {
+                    return HandlerInvocation.errorReply(error, to: event, method: wireName, options: options)
+                }
+            }
+        }
+        return entry
     }
 }

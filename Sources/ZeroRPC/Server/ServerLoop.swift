@@ -298,6 +298,10 @@ final class ServerLoop {
             reply(to: event, routing: routing, error: "ServerBusy", "server busy: too many calls waiting")
             return
         }
+        if entry.isOneway && !event.isFlaggedOneway, let refusal = entry.refuseArguments?(event) {
+            send(refusal, to: routing)  // bad arguments: ERR instead of the early OK
+            return
+        }
         nextCallNumber &+= 1
         let number = nextCallNumber
         var incoming = IncomingCall(event: event, peerIdentity: routing[0], peerPublicKey: peerPublicKey)

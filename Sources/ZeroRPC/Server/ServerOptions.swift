@@ -47,6 +47,17 @@ public struct ServerOptions: Sendable {
     /// (the default: whoever holds one) or ``DeferredTokenBinding/clientKey`` (only the
     /// caller's CurveZMQ key; needs ``security`` `.curve`).
     public var deferredTokenBinding: DeferredTokenBinding
+    /// The longest idempotency key (request header `"idem"`) accepted, in UTF-8 bytes; a
+    /// longer one is answered `ERR IdempotencyKeyTooLong` and the call does not run.
+    /// A store keeps each key as long as its result, so this bounds what one call can
+    /// pin. Default 256.
+    public var maximumIdempotencyKeyLength: Int = 256
+    /// How many idempotency keys this server may hold in its result store at once (keys
+    /// of calls running or finished less than ``deferredTimeToLive`` ago and not yet
+    /// acknowledged). Past it a new call with a key is answered `ERR ServerBusy` and does
+    /// not run; calls without a key are not affected. Old keys are never evicted: that
+    /// would let a resent request run twice. Default 10 000.
+    public var maximumIdempotencyKeys: Int = 10_000
     /// Encryption and client authentication: ``ServerSecurity/none`` (the default, as
     /// stock zerorpc) or CurveZMQ with an optional allow-list of client keys.
     public var security: ServerSecurity
@@ -89,7 +100,8 @@ public struct ServerOptions: Sendable {
         var options = self
         options.deferredRuntime = DeferredRuntime(
             store: resultStore ?? MemoryResultStore(), serverID: deferredServerID ?? .random(),
-            timeToLive: deferredTimeToLive, binding: deferredTokenBinding, logger: logger)
+            timeToLive: deferredTimeToLive, binding: deferredTokenBinding, logger: logger,
+            maximumIdempotencyKeyLength: maximumIdempotencyKeyLength, maximumIdempotencyKeys: maximumIdempotencyKeys)
         return options
     }
 

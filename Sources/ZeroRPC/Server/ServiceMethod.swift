@@ -13,6 +13,9 @@ public struct ServiceMethod: Sendable {
     /// Set for stream and generator methods, which answer through their channel.
     let streaming: StreamingKind?
     let streamBody: StreamInvocation.Body?
+    /// For a one-way method: decodes the arguments only, so the server can answer a bad
+    /// call `ERR TypeError` before acknowledging it (ServiceMethod+CheckedOneway.swift).
+    var checkArguments: (@Sendable (inout ArgumentReader) throws -> Void)? = nil
 
     private init(
         name: String, parameters: [ParameterInfo], doc: String?, isOneway: Bool,
@@ -54,7 +57,8 @@ public struct ServiceMethod: Sendable {
         }
     }
 
-    /// A method the server acknowledges with `OK [nil]` before running it.
+    /// A method the server acknowledges with `OK [nil]` before running it, and before its
+    /// arguments are decoded; `oneway(_:parameters:doc:decoding:)` checks them first.
     public static func oneway(
         _ name: String, parameters: [ParameterInfo], doc: String?,
         _ body: @escaping @Sendable (inout ArgumentReader, ServerContext) async throws -> Void

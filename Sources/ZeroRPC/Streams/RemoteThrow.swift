@@ -25,12 +25,19 @@ public struct RemoteThrow: Error, Sendable, Hashable, CustomStringConvertible {
         return bytes
     }
 
-    /// Reads `_zpc_throw [name, message]`; anything malformed reads as a bare `Exception`.
-    init(decoding event: EventEnvelope) {
+    /// Reads `_zpc_throw [name]` or `[name, message]` (strings, the name not empty); nil
+    /// for any other shape, which the server answers by ending the call with
+    /// `ERR ProtocolError` (as for a malformed `_zpc_more`) rather than inventing a name.
+    init?(decoding event: EventEnvelope) {
         var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
-        let count = (try? reader.readArrayHeader()) ?? 0
-        let name = count >= 1 ? (try? reader.readString()) : nil
-        let message = count >= 2 ? (try? reader.readString()) : nil
-        self.init(name: name ?? "Exception", message: message ?? "")
+        guard let count = try? reader.readArrayHeader(), (1...2).contains(count),
+            let name = try? reader.readString(), !name.isEmpty
+        else { return nil }
+        var message = ""
+        if count == 2 {
+            guard let text = try? reader.readString() else { return nil }
+            message = text
+        }
+        self.init(name: name, message: message)
     }
 }

@@ -71,7 +71,13 @@ extension ServerLoop {
         case ("_zpc_send", .generator):
             sink.inbox.push(.send(event))
         case ("_zpc_throw", .generator):
-            sink.inbox.push(.throw(RemoteThrow(decoding: event)))
+            guard let thrown = RemoteThrow(decoding: event) else {
+                warnAboutInput(
+                    from: call.incoming.peerIdentity, "malformed _zpc_throw on call \(callNumber); ending it")
+                failStream(callNumber, name: "ProtocolError", message: "_zpc_throw needs [name, message] strings")
+                return
+            }
+            sink.inbox.push(.throw(thrown))
         default:
             options.logger.debug("zerorpc server: dropped '\(event.name)' on call \(callNumber)")
         }

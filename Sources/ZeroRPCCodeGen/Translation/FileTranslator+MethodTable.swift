@@ -56,7 +56,10 @@ extension FileTranslator {
             "doc: \(doc)",
         ]
         let streamArgument = extra.isEmpty ? "" : streamParameter(signature) + ", "
-        let tail = ") { \(arguments), \(streamArgument)context in"
+        // A one-way method decodes first and returns its work, so the server can check the
+        // arguments before it acknowledges the call (ServiceMethod+CheckedOneway.swift).
+        let isOneway = signature.method.kind == .oneway
+        let tail = isOneway ? ") { \(arguments) in" : ") { \(arguments), \(streamArgument)context in"
         if printer.fits(".\(factory)(" + (items + extra).joined(separator: ", ") + tail) {
             printer.line(".\(factory)(" + (items + extra).joined(separator: ", ") + tail)
         } else {
@@ -77,7 +80,13 @@ extension FileTranslator {
                     "let \(parameter.name.escapedSwift) = try \(arguments).next(", argumentRead(parameter), ")")
             }
             printer.line("try \(arguments).finish()")
-            callImplementation(signature)
+            if isOneway {
+                printer.line("return { context in")
+                printer.indented { callImplementation(signature) }
+                printer.line("}")
+            } else {
+                callImplementation(signature)
+            }
         }
         printer.line("},")
     }

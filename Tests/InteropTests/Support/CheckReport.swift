@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// One line of `client_checks.py` output: `{"check": name, "ok": bool, "detail": …}`.
 struct CheckLine: Decodable, Sendable {
@@ -112,4 +113,22 @@ func runClientChecks(
     defer { client.stop() }
     let status = try await client.waitForExit(timeout: .seconds(120))
     return CheckReport(stdout: client.stdoutLines, exitStatus: status, stderr: client.stderrText)
+}
+
+/// Runs a check script (`deferred_checks.py`, `oneway_checks.py`: `SCRIPT ENDPOINT
+/// --heartbeat S`) to its end and expects exactly `checks`, in order, each passing.
+func expectChecksPass(
+    script: String, against endpoint: String, checks: [String], sourceLocation: SourceLocation = #_sourceLocation
+) async throws {
+    let peer = try PythonPeer(
+        script: script, arguments: [endpoint, "--heartbeat", InteropFixture.heartbeat.secondsText])
+    defer { peer.stop() }
+    let status = try await peer.waitForExit(timeout: .seconds(60))
+    let report = CheckReport(stdout: peer.stdoutLines, exitStatus: status, stderr: peer.stderrText)
+    #expect(report.lines.map(\.check) == checks, "\(report.stderrTail)", sourceLocation: sourceLocation)
+    for check in checks {
+        let line = try #require(
+            report.line(check), "check \(check) not reported\n\(report.stderrTail)", sourceLocation: sourceLocation)
+        #expect(line.ok, "\(check): \(line.detail?.description ?? "no detail")", sourceLocation: sourceLocation)
+    }
 }

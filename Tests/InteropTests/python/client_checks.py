@@ -463,6 +463,20 @@ def raw_checks(checks, endpoint):
         peer.close()
 
 
+def check_script_client():
+    """The start of a check script taking ``ENDPOINT [--heartbeat S]``: parses them,
+    lets the harness stop the script, and returns ``(client, checks)`` for a stock
+    ``zerorpc.Client`` connected to ENDPOINT."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("endpoint")
+    parser.add_argument("--heartbeat", type=float, default=5.0)
+    opts = parser.parse_args()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    client = zerorpc.Client(opts.endpoint, timeout=30, heartbeat=opts.heartbeat)
+    return client, Checks(client, opts)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("endpoint")

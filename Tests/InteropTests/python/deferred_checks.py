@@ -13,28 +13,18 @@ exits 1 if any check failed:
   ``OK [value]`` and ``_zpc_ack [token]`` answers ``OK [None]``.
 """
 
-import argparse
 import os
-import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import py311_compat  # noqa: E402,F401  (must precede zerorpc)
 
-import zerorpc  # noqa: E402
-from client_checks import Checks, RawPeer, expect, short  # noqa: E402
+from client_checks import RawPeer, check_script_client, expect, short  # noqa: E402
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("endpoint")
-    parser.add_argument("--heartbeat", type=float, default=5.0)
-    opts = parser.parse_args()
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-    client = zerorpc.Client(opts.endpoint, timeout=30, heartbeat=opts.heartbeat)
-    checks = Checks(client, opts)
+    client, checks = check_script_client()
+    opts = checks.opts
     try:
         def stock_slow():
             value = client.slow(1.5)

@@ -362,10 +362,12 @@ extension Calculator.Service {
                 try arguments.finish()
                 return try await self.divide(a: a, b: b, context: context)
             },
-            .oneway("log", parameters: [.init(name: "line")], doc: nil) { arguments, context in
+            .oneway("log", parameters: [.init(name: "line")], doc: nil) { arguments in
                 let line = try arguments.next(String.self, name: "line")
                 try arguments.finish()
-                try await self.log(line: line, context: context)
+                return { context in
+                    try await self.log(line: line, context: context)
+                }
             },
             .unary("centroid", parameters: [.init(name: "points")], doc: nil) { arguments, context in
                 let points = try arguments.next([Point].self, name: "points")

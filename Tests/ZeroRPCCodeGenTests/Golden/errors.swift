@@ -308,10 +308,12 @@ extension Bank.Service {
                 try await self.close(account: account, context: context)
                 return ZeroRPC.MessagePackValue.nil
             },
-            .oneway("audit", parameters: [.init(name: "message")], doc: nil) { arguments, context in
+            .oneway("audit", parameters: [.init(name: "message")], doc: nil) { arguments in
                 let message = try arguments.next(String.self, name: "message")
                 try arguments.finish()
-                try await self.audit(message: message, context: context)
+                return { context in
+                    try await self.audit(message: message, context: context)
+                }
             },
         ]
     }

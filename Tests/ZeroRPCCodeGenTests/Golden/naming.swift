@@ -379,10 +379,12 @@ extension Naming.Service {
                 try arguments.finish()
                 return try await self.`return`(value: value, context: context)
             },
-            .oneway("init", parameters: [.init(name: "value")], doc: nil) { arguments, context in
+            .oneway("init", parameters: [.init(name: "value")], doc: nil) { arguments in
                 let value = try arguments.next(Int64.self, name: "value")
                 try arguments.finish()
-                try await self.`init`(value: value, context: context)
+                return { context in
+                    try await self.`init`(value: value, context: context)
+                }
             },
             .unary(
                 "make_HTTP_request",

@@ -250,25 +250,31 @@ extension Telemetry.Service {
 
     public var methods: [ZeroRPC.ServiceMethod] {
         [
-            .oneway("reading", parameters: [.init(name: "sample")], doc: "One measurement.") { arguments, context in
+            .oneway("reading", parameters: [.init(name: "sample")], doc: "One measurement.") { arguments in
                 let sample = try arguments.next(Reading.self, name: "sample")
                 try arguments.finish()
-                try await self.reading(sample: sample, context: context)
+                return { context in
+                    try await self.reading(sample: sample, context: context)
+                }
             },
             .oneway(
                 "alert",
                 parameters: [.init(name: "sensor"), .init(name: "severity"), .init(name: "note", default: .nil)],
                 doc: "Something a person should look at; `note` may be left out."
-            ) { arguments, context in
+            ) { arguments in
                 let sensor = try arguments.next(String.self, name: "sensor")
                 let severity = try arguments.next(Severity.self, name: "severity")
                 let note = try arguments.next(String?.self, name: "note", default: nil)
                 try arguments.finish()
-                try await self.alert(sensor: sensor, severity: severity, note: note, context: context)
+                return { context in
+                    try await self.alert(sensor: sensor, severity: severity, note: note, context: context)
+                }
             },
-            .oneway("heartbeat", parameters: [], doc: nil) { arguments, context in
+            .oneway("heartbeat", parameters: [], doc: nil) { arguments in
                 try arguments.finish()
-                try await self.heartbeat(context: context)
+                return { context in
+                    try await self.heartbeat(context: context)
+                }
             },
         ]
     }

@@ -49,8 +49,13 @@ import ZeroRPCTestSupport
         await fixture.close()
     }
 
-    /// A malformed grant ends the stream with an `ERR` rather than stalling it silently.
-    @Test func aMalformedCreditGrantEndsTheStreamWithAnError() async throws {
+    /// A malformed grant — zero, negative, NaN, infinite, fractional, not a number —
+    /// ends the stream with an `ERR` rather than stalling it silently (or trapping).
+    @Test(arguments: [
+        MessagePackValue.string("lots"), .int(0), .int(-1), .int(.min), .double(.nan), .double(.infinity),
+        .double(1.5), .nil, .array([]),
+    ])
+    func aMalformedCreditGrantEndsTheStreamWithAnError(_ credit: MessagePackValue) async throws {
         let service = CountingCalculator()
         let fixture = try ServerFixture(.tcp) { try $0.register(service) }
         let peer = try RawPeer(.dealer, connect: fixture.endpoint, answersHeartbeats: true)
@@ -59,11 +64,11 @@ import ZeroRPCTestSupport
         peer.sendPayload(
             EventEncoder.encode(
                 messageID: MessageIDGenerator.shared.next(), responseTo: channel[...], name: "_zpc_more",
-                arguments: encoded([.string("lots")])))
+                arguments: encoded([credit])))
         let reply = await peer.receiveReplies(1).first
         #expect(reply?.name == "ERR")
         #expect(reply?.arguments?.arrayValue?.first?.stringValue == "ProtocolError")
-        await service.events.cancelled.wait()
+        #expect(await opens(service.events.cancelled), "the handler was not cancelled")
         #expect(await peer.receiveReplies(1, within: .milliseconds(300)).isEmpty, "sent after the ERR")
         await fixture.close()
     }

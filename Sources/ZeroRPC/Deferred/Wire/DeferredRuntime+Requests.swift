@@ -1,10 +1,5 @@
 /// The server's answers to `_zpc_result`, `_zpc_status`, `_zpc_cancel` and `_zpc_ack`.
 extension DeferredRuntime {
-    /// A malformed deferred request, answered as `ERR TypeError`.
-    private struct BadRequest: Error {
-        var message: String
-    }
-
     /// Answers one deferred request with the whole reply event.
     func answer(_ name: String, _ call: IncomingCall) async -> [UInt8] {
         let event = call.event
@@ -12,11 +7,15 @@ extension DeferredRuntime {
             var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
             let count = try reader.readArrayHeader()
             guard count >= 1, let text = try? reader.readString() else {
-                throw BadRequest(message: "\(name)(): expected a deferred token as the first argument")
+                throw ArgumentError(message: "\(name)(): expected a deferred token as the first argument")
             }
             guard let token = DeferredToken(text) else {
-                throw BadRequest(message: "\(name)(): malformed deferred token")
+                throw ArgumentError(message: "\(name)(): malformed deferred token")
             }
+            // Checked before the store is asked anything: a malformed poll costs no lookup.
+            let wait =
+                name == DeferredWire.result
+                ? try DeferredWire.resultWait(count >= 2 ? try reader.read(MessagePackValue.self) : nil) : .zero
             guard try await mayUse(token, callerKey: call.peerPublicKey) else {
                 logger.notice(
                     "zerorpc server: refused '\(name)' about deferred call \(token): it is bound to another client key",
@@ -25,10 +24,6 @@ extension DeferredRuntime {
             }
             switch name {
             case DeferredWire.result:
-                var wait = Duration.zero
-                if count >= 2, let milliseconds = try? reader.readInt64() {
-                    wait = min(.milliseconds(max(milliseconds, 0)), DeferredWire.maximumWait)
-                }
                 return try await result(token, waitingUpTo: wait, event: event)
             case DeferredWire.status:
                 guard let status = try await store.status(of: token) else { return notFound(token, event: event) }
@@ -42,7 +37,7 @@ extension DeferredRuntime {
                 claimed(token)
                 return ok(.nil, event: event)
             }
-        } catch let error as BadRequest {
+        } catch let error as ArgumentError {
             return errorReply(event, name: "TypeError", message: error.message)
         } catch let error as MessagePackDecodingError {
             return errorReply(event, name: "TypeError", message: "\(name)(): \(error)")

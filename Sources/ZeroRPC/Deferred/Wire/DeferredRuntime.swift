@@ -20,6 +20,8 @@ final class DeferredRuntime: Sendable {
         var cancellationListener: Task<Void, Never>?
         var sweeper: Task<Void, Never>?
         var isShutDown = false
+        /// Idempotency keys this server put into the store, counted against the limit.
+        var heldKeys: HeldIdempotencyKeys
     }
 
     /// How often the runtime asks its store to expire unclaimed entries.
@@ -30,17 +32,22 @@ final class DeferredRuntime: Sendable {
     let timeToLive: Duration
     let binding: DeferredTokenBinding
     let logger: Logger
-    private let state = LockedValue(State())
+    /// The longest idempotency key accepted, in UTF-8 bytes.
+    let maximumIdempotencyKeyLength: Int
+    private let state: LockedValue<State>
 
     init(
         store: any ResultStore, serverID: DeferredServerID, timeToLive: Duration,
-        binding: DeferredTokenBinding, logger: Logger
+        binding: DeferredTokenBinding, logger: Logger, maximumIdempotencyKeyLength: Int = 256,
+        maximumIdempotencyKeys: Int = 10_000
     ) {
         self.store = store
         self.serverID = serverID
         self.timeToLive = timeToLive
         self.binding = binding
         self.logger = logger
+        self.maximumIdempotencyKeyLength = maximumIdempotencyKeyLength
+        state = LockedValue(State(heldKeys: HeldIdempotencyKeys(limit: maximumIdempotencyKeys)))
     }
 
     deinit {
@@ -53,9 +60,15 @@ final class DeferredRuntime: Sendable {
     /// How many results this process stored that no client acknowledged here yet.
     var unclaimedCount: Int { state.withLock { $0.unclaimed.count } }
 
+    /// How many idempotency keys this server counts as held in its store.
+    var heldIdempotencyKeyCount: Int { state.withLock { $0.heldKeys.count } }
+
     /// A client acknowledged `token`'s result.
     func claimed(_ token: DeferredToken) {
-        _ = state.withLock { $0.unclaimed.remove(token) }
+        state.withLock { state in
+            state.unclaimed.remove(token)
+            state.heldKeys.release(token)
+        }
     }
 
     // MARK: The budget race
@@ -149,6 +162,9 @@ final class DeferredRuntime: Sendable {
         case existing(DeferredToken)
         /// The store failed (logged): run the call as if it had no key.
         case unavailable
+        /// A key that is not a string (`TypeError`), longer than the limit, or past the
+        /// count of held keys (`ServerBusy`): answer `ERR name message`, run nothing.
+        case refused(name: String, message: String)
     }
 
     /// Creates the pending entry of an idempotent call up front, or finds the live one
@@ -158,18 +174,40 @@ final class DeferredRuntime: Sendable {
     /// another client key never finds this caller's token: it runs a call of its own. The
     /// leading separator keeps scoped keys apart from unscoped ones (which start with the
     /// method name) in a store shared with servers that do not bind.
-    func reserve(idempotencyKey key: String, clientKey: String?) async -> Reservation {
-        let token = DeferredToken(issuer: serverID)
+    ///
+    /// A key that is not a string, longer than ``maximumIdempotencyKeyLength`` or past the
+    /// count of held keys (``HeldIdempotencyKeys``) is refused before the store is asked.
+    func reserve(idempotencyKey field: DeferredWire.IdempotencyKey, clientKey: String?) async -> Reservation {
+        guard case .text(let key, let byteCount) = field else {
+            return .refused(
+                name: "TypeError", message: "header '\(DeferredWire.idempotencyHeaderKey)' must be a string")
+        }
+        guard byteCount <= maximumIdempotencyKeyLength else {
+            return .refused(
+                name: DeferredWire.ErrorName.keyTooLong,
+                message: "the idempotency key has \(byteCount) bytes; this server accepts at most "
+                    + "\(maximumIdempotencyKeyLength)")
+        }
         let boundKey = boundKey(forCaller: clientKey)
         let scopedKey = boundKey.map { "\u{1F}" + $0 + "\u{1F}" + key } ?? key
+        let admission = state.withLock { $0.heldKeys.admit(scopedKey, now: .now) }
+        if case .refused = admission {
+            return .refused(name: "ServerBusy", message: "server busy: too many idempotent calls held; retry later")
+        }
+        let token = DeferredToken(issuer: serverID)
         do {
             switch try await store.create(
                 token, timeToLive: timeToLive, idempotencyKey: scopedKey, boundTo: boundKey)
             {
-            case .created: return .fresh(token)
-            case .existing(let existing): return .existing(existing)
+            case .created:
+                state.withLock { $0.heldKeys.created(token, key: scopedKey) }
+                return .fresh(token)
+            case .existing(let existing):
+                state.withLock { $0.heldKeys.forget(scopedKey) }
+                return .existing(existing)
             }
         } catch {
+            state.withLock { $0.heldKeys.forget(scopedKey) }
             logger.error("zerorpc server: could not reserve an idempotent deferred call: \(error)")
             return .unavailable
         }
@@ -237,6 +275,10 @@ final class DeferredRuntime: Sendable {
         } catch {
             logger.error("zerorpc server: could not store the outcome of deferred call \(token): \(error)")
         }
+        // The store keeps the key at most a time to live from now (an enormous TTL is
+        // capped at 30,000 years: the instant must not overflow).
+        let releaseAt = ContinuousClock.now.advanced(by: min(max(timeToLive, .zero), .seconds(1 << 40)))
+        state.withLock { $0.heldKeys.finished(token, releaseAt: releaseAt) }
         forget(token)
     }
 

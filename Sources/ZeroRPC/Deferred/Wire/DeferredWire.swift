@@ -34,6 +34,8 @@ enum DeferredWire {
         static let cancelled = "DeferredCancelled"
         /// The result store failed (unreachable, full, closed): no token, and no result.
         static let storeFailed = "ResultStoreError"
+        /// An idempotency key longer than ``ServerOptions/maximumIdempotencyKeyLength``.
+        static let keyTooLong = "IdempotencyKeyTooLong"
     }
 
     /// The msgpack encoding of a budget: a non-negative integer of milliseconds.
@@ -43,22 +45,74 @@ enum DeferredWire {
         return writer.bytes
     }
 
-    /// The budget in a request header, or nil when the key is absent or not a
-    /// non-negative integer (then the call is never deferred).
-    static func budget(in event: EventEnvelope) -> Duration? {
-        guard let range = event.extraHeaderFields[budgetHeaderKey] else { return nil }
+    /// The budget in a request header: nil when the key is absent or the method is a
+    /// built-in (`_zerorpc_*`, `_zpc_*`: pings, introspection and the deferred requests
+    /// are answered at once whatever the header says), `ArgumentError` (answered
+    /// `ERR TypeError`) when it is not a non-negative finite number of milliseconds.
+    /// Budgets past `Int32.max` ms (24 days) are clamped there.
+    static func budget(in event: EventEnvelope) -> Result<Duration, ArgumentError>? {
+        guard let range = event.extraHeaderFields[budgetHeaderKey], !isBuiltIn(event.name) else { return nil }
         var reader = MessagePackReader(payload: event.payload, startingAt: range.lowerBound)
-        guard let milliseconds = try? reader.readInt64(), milliseconds >= 0 else { return nil }
-        return .milliseconds(min(milliseconds, Int64(Int32.max)))
+        guard let value = try? reader.read(MessagePackValue.self), let milliseconds = milliseconds(in: value) else {
+            return .failure(
+                ArgumentError(
+                    message: "\(event.name)(): header '\(budgetHeaderKey)' must be a non-negative number of "
+                        + "milliseconds"))
+        }
+        return .success(.milliseconds(min(milliseconds, Int64(Int32.max))))
     }
 
-    /// The idempotency key of a request, scoped by the method it calls; nil when absent
-    /// or not a string.
-    static func idempotencyKey(in event: EventEnvelope) -> String? {
+    /// Whether `name` is one of the runtime's own methods, which are never deferred.
+    static func isBuiltIn(_ name: String) -> Bool {
+        name.hasPrefix("_zerorpc_") || name.hasPrefix("_zpc_")
+    }
+
+    /// A non-negative count of milliseconds from the wire: any non-negative integer (a
+    /// uint64 past `Int64.max` is clamped) or a finite non-negative float (rounded down);
+    /// nil for anything else — negative numbers, NaN, infinities, strings, nil — so no
+    /// peer-sent value ever reaches a `Duration` initialiser that traps.
+    static func milliseconds(in value: MessagePackValue) -> Int64? {
+        switch value {
+        case .int(let count) where count >= 0: count
+        case .uint(let count): Int64(clamping: count)
+        case .double(let count) where count.isFinite && count >= 0: clamped(count)
+        case .float(let count) where count.isFinite && count >= 0: clamped(Double(count))
+        default: nil
+        }
+    }
+
+    /// A finite non-negative count as `Int64`, `Int64.max` past it (`Int64(_:)` traps there).
+    private static func clamped(_ count: Double) -> Int64 {
+        count < 0x1p63 ? Int64(count) : .max
+    }
+
+    /// The idempotency key of a request as it arrived: nil when absent.
+    enum IdempotencyKey: Sendable {
+        /// The key scoped by the method it calls, and the key's own length in UTF-8 bytes.
+        case text(scoped: String, byteCount: Int)
+        /// Present but not a string: answered `ERR TypeError`.
+        case malformed
+    }
+
+    /// The idempotency key of a request, scoped by the method it calls; nil when absent.
+    static func idempotencyKey(in event: EventEnvelope) -> IdempotencyKey? {
         guard let range = event.extraHeaderFields[idempotencyHeaderKey] else { return nil }
         var reader = MessagePackReader(payload: event.payload, startingAt: range.lowerBound)
-        guard let key = try? reader.readString() else { return nil }
-        return event.name + "\u{1F}" + key
+        guard let key = try? reader.readString() else { return .malformed }
+        return .text(scoped: event.name + "\u{1F}" + key, byteCount: key.utf8.count)
+    }
+
+    /// The `wait_ms` of `_zpc_result [token, wait_ms]`, clamped to ``maximumWait``: zero
+    /// when absent (or nil: "do not wait"), `ArgumentError` naming the argument when it is
+    /// not a non-negative finite number.
+    static func resultWait(_ value: MessagePackValue?) throws(ArgumentError) -> Duration {
+        guard let value, value != .nil else { return .zero }
+        guard let milliseconds = milliseconds(in: value) else {
+            throw ArgumentError(
+                message: "\(result)(): argument 'wait_ms': expected a non-negative number of milliseconds, got "
+                    + String(String(describing: value).prefix(40)))  // a peer's 1 MiB string is not echoed
+        }
+        return min(.milliseconds(min(milliseconds, Int64(Int32.max))), maximumWait)
     }
 
     /// The `{state, progress, message[, error]}` map `_zpc_status` answers.
