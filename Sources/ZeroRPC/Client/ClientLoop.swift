@@ -13,7 +13,9 @@ final class ClientLoop {
         var knowsExtensions = false
     }
 
-    private struct PendingCall {
+    /// A class, not a struct: the call table hands out references, where each copy of
+    /// the value (an `OutgoingCall` and its options inside) cost a retain per field.
+    private final class PendingCall {
         let call: OutgoingCall
         let connectionIndex: Int
         /// The call timeout (time to the first reply event) or the whole-call deadline,
@@ -23,6 +25,17 @@ final class ClientLoop {
         var nextHeartbeat: ContinuousClock.Instant
         var lastHeartbeatSeen: ContinuousClock.Instant?
         var hasReplied = false
+
+        init(
+            call: OutgoingCall, connectionIndex: Int, replyDeadline: ContinuousClock.Instant?,
+            startedAt: ContinuousClock.Instant, nextHeartbeat: ContinuousClock.Instant
+        ) {
+            self.call = call
+            self.connectionIndex = connectionIndex
+            self.replyDeadline = replyDeadline
+            self.startedAt = startedAt
+            self.nextHeartbeat = nextHeartbeat
+        }
     }
 
     /// How many messages one socket may deliver per loop turn, so timers stay on time.

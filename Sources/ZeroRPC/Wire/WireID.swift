@@ -23,6 +23,25 @@ struct WireID: Hashable {
         bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 
+    /// The client's table holds only ids this process made (`MessageIDGenerator`), whose
+    /// 8 bytes after the `bin8` header are a counter in hex: distinct for every call in
+    /// flight. So those 8 bytes, mixed with the seed, are the hash — no SipHash over 34
+    /// bytes three times per call. A peer cannot add keys to the table, so no crafted
+    /// `response_to` can make its entries collide; anything shorter is hashed in full.
+    func _rawHashValue(seed: Int) -> Int {
+        guard bytes.count >= 10 else {
+            var hasher = Hasher()
+            hash(into: &hasher)
+            return hasher.finalize() ^ seed
+        }
+        var mixed = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 2, as: UInt64.self) }
+        mixed ^= UInt64(truncatingIfNeeded: seed)
+        // The 64-bit finalizer of MurmurHash3: every input bit reaches every output bit.
+        mixed = (mixed ^ (mixed >> 33)) &* 0xff51_afd7_ed55_8ccd
+        mixed = (mixed ^ (mixed >> 33)) &* 0xc4ce_b9fe_1a85_ec53
+        return Int(truncatingIfNeeded: mixed ^ (mixed >> 33))
+    }
+
     /// Compares as one block (`memcmp`): the synthesized `==` compared byte by byte
     /// through the generic `elementsEqual`, ~500 instructions per lookup.
     static func == (lhs: WireID, rhs: WireID) -> Bool {
