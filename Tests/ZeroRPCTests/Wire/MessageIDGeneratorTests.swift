@@ -25,3 +25,32 @@ import Testing
         #expect(ids == ["ffffffff", "00000000", "00000001", "00000002"])
     }
 }
+
+/// `WireID` hashes our own ids by their counter digits (`_rawHashValue(seed:)`).
+@Suite struct WireIDHashTests {
+    @Test func equalIDsHashEquallyAndCountersApart() {
+        let generator = MessageIDGenerator(start: 41)
+        let ids = (0..<10_000).map { _ in generator.next() }
+        let hashes = Set(ids.map { WireID($0)._rawHashValue(seed: 7) })
+        #expect(hashes.count == ids.count, "consecutive counters must not collide")
+        // Equal bytes from a different array (a received response_to) hash the same.
+        let copy = Array(ids[123])
+        #expect(WireID(copy)._rawHashValue(seed: 7) == WireID(ids[123])._rawHashValue(seed: 7))
+        #expect(WireID(copy) == WireID(ids[123]))
+    }
+
+    @Test func aTableFindsEveryIDAndNoForeignOne() {
+        let generator = MessageIDGenerator()
+        let ids = (0..<5_000).map { _ in generator.next() }
+        var table: [WireID: Int] = [:]
+        for (index, id) in ids.enumerated() { table[WireID(id)] = index }
+        for (index, id) in ids.enumerated() { #expect(table[WireID(Array(id))] == index) }
+        // Same counter digits, other base: a different id (hashes alike, compares unequal).
+        var foreign = ids[9]
+        foreign[33] = foreign[33] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
+        #expect(table[WireID(foreign)] == nil)
+        // Short keys (no counter to read) still work.
+        table[WireID([0xc4, 0x01, 0x41])] = -1
+        #expect(table[WireID([0xc4, 0x01, 0x41])] == -1)
+    }
+}
