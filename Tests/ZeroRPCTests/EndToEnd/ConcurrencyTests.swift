@@ -33,7 +33,7 @@ import ZeroRPCTestSupport
         let release = TestGate()
         let started = TestCounter()
         let running = LockedValue((now: 0, most: 0))
-        var options = ServerOptions(heartbeatInterval: .seconds(1))
+        var options = ServerOptions(heartbeatInterval: TestTiming.heartbeat)
         options.maximumConcurrentCalls = 2
         options.maximumQueuedCalls = 1
         let fixture = try ServerFixture(serverOptions: options) { server in

@@ -9,8 +9,8 @@ import ZeroRPCTestSupport
 /// a long task budget: a sanitizer build's job may exceed the default 2 ms, and a task
 /// whose job was taken over finishes it on its old thread.
 @Suite struct IOThreadExecutorTests {
-    static let patientClient = ClientOptions(heartbeatInterval: .seconds(1), ioThreadTaskBudget: .seconds(1))
-    static let patientServer = ServerOptions(heartbeatInterval: .seconds(1), ioThreadTaskBudget: .seconds(1))
+    static let patientClient = ClientOptions(heartbeatInterval: TestTiming.heartbeat, ioThreadTaskBudget: .seconds(1))
+    static let patientServer = ServerOptions(heartbeatInterval: TestTiming.heartbeat, ioThreadTaskBudget: .seconds(1))
 
     @Test func callsFromATaskOnTheClientsIOThreadWork() async throws {
         let fixture = try ServerFixture(.tcp, clientOptions: Self.patientClient) { try $0.register(Calculator()) }

@@ -10,7 +10,8 @@ import ZeroRPCTestSupport
 /// caller may run on `Client.executor`. A task there that blocks or computes must stall
 /// neither heartbeats nor other calls: a standby thread takes the sockets over once the
 /// task held the thread past `ioThreadTaskBudget` (`LoopLeadership`). These tests block
-/// for real, with 1 s heartbeats: a stalled loop loses its peer after two periods.
+/// for real, with 1 s heartbeats (`TestTiming.heartbeat`: 5 s in sanitized runs, and the
+/// blocks last five times longer there too): a stalled loop loses its peer after two periods.
 @Suite struct IOThreadTakeoverTests {
     /// The case: a handler that blocks for 30 s, on default options. Calls made
     /// meanwhile are answered while it still blocks, and the blocked call itself ends with
@@ -47,7 +48,7 @@ import ZeroRPCTestSupport
         let answered = Atomic<Bool>(false)
         let fixture = try ServerFixture(
             serverOptions: .init(
-                heartbeatInterval: .seconds(1), ioThreadTaskBudget: .milliseconds(200), logger: log.logger)
+                heartbeatInterval: TestTiming.heartbeat, ioThreadTaskBudget: .milliseconds(200), logger: log.logger)
         ) { server in
             try server.register(name: "fast") { _, _ in .int(1) }
         }
@@ -87,19 +88,20 @@ import ZeroRPCTestSupport
     @Test func aBlockingTaskOnTheClientsExecutorStallsNoCall() async throws {
         let log = LogRecorder()
         let fixture = try ServerFixture(
-            clientOptions: .init(heartbeatInterval: .seconds(1), logger: log.logger)
+            clientOptions: .init(heartbeatInterval: TestTiming.heartbeat, logger: log.logger)
         ) { server in
             try server.register(name: "slow") { _, _ in
-                try await Task.sleep(for: .seconds(3))
+                try await Task.sleep(for: TestTiming.patient(.seconds(3)))
                 return .int(3)
             }
         }
         let client = fixture.client
-        let slow = Task { try await client.call("slow", [], options: .within(.seconds(20))) }
+        let slow = Task { try await client.call("slow", [], options: .within(TestTiming.patient(.seconds(20)))) }
         let onIOThread = try await withTaskExecutorPreference(client.executor) { () async throws -> Bool in
-            _ = try await client.call("slow", [], options: .within(.seconds(20)))
+            _ = try await client.call("slow", [], options: .within(TestTiming.patient(.seconds(20))))
             let wasCurrent = client.executor.isCurrent
-            sleep(4)  // holds the client's I/O thread: this task runs on it
+            // Holds the client's I/O thread (this task runs on it) for four heartbeat periods.
+            sleep(UInt32(4 * TestTiming.slowdown))
             return wasCurrent
         }
         #expect(onIOThread)
