@@ -99,15 +99,15 @@ import ZeroRPCTestSupport
         await calculator.logged.wait(untilAtLeast: 1)
     }
 
-    /// Heartbeats are 5 s here: between the server's close and the client's, a loaded
+    /// Heartbeats are 5 s here (25 s sanitized): between the server's close and the client's, a loaded
     /// sanitizer run may take longer than two 1 s periods, and the client would rightly
     /// report the server lost instead of closed.
     @Test func closingAServerCancelsHandlersWaitingOnItsIOThread() async throws {
         let started = TestCounter()
         let cancelled = TestCounter()
         let fixture = try ServerFixture(
-            serverOptions: ServerOptions(heartbeatInterval: .seconds(5), handlerExecution: .inline),
-            clientOptions: ClientOptions(heartbeatInterval: .seconds(5))
+            serverOptions: ServerOptions(heartbeatInterval: TestTiming.patient(.seconds(5)), handlerExecution: .inline),
+            clientOptions: ClientOptions(heartbeatInterval: TestTiming.patient(.seconds(5)))
         ) { server in
             try server.register(name: "sleep") { _, _ in
                 started.increment()
