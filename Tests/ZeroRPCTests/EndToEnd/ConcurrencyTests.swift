@@ -76,7 +76,7 @@ import ZeroRPCTestSupport
 
     @Test func queuedCallsAreHeartbeatedWhileTheyWait() async throws {
         let release = TestGate()
-        var options = ServerOptions(heartbeatInterval: .seconds(1))
+        var options = ServerOptions(heartbeatInterval: TestTiming.heartbeat)
         options.maximumConcurrentCalls = 1
         let server = Server(options: options)
         try server.register(name: "block") { _, _ in

@@ -22,12 +22,16 @@ import ZeroRPCTestSupport
             try server.register(name: "fast") { _, _ in .int(1) }
             try server.register(name: "block") { _, _ in
                 blocking.withLock { $0 = true }
-                sleep(30)  // blocks the thread it runs on, the I/O thread at first
+                // Blocks the thread it runs on, the I/O thread at first: 30 s (150 s in
+                // sanitized runs, where 50 calls once took longer than 30 s).
+                sleep(UInt32(30 * TestTiming.slowdown))
                 blocking.withLock { $0 = false }
                 return .int(2)
             }
         }
-        let blocked = Task { try await fixture.client.call("block", [], options: .within(.seconds(60))) }
+        let blocked = Task {
+            try await fixture.client.call("block", [], options: .within(TestTiming.patient(.seconds(60))))
+        }
         try await waitUntil { blocking.withLock { $0 } }
         for index in 0..<50 {
             #expect(try await fixture.client.call("fast", [], options: .within(.seconds(20))) == 1)
