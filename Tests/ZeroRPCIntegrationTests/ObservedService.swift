@@ -60,9 +60,9 @@ struct ObservedPair {
 
     init(server serverOptions: ServerOptions = .init(), client clientOptions: ClientOptions = .init()) throws {
         var serverOptions = serverOptions
-        serverOptions.heartbeatInterval = .seconds(1)
+        serverOptions.heartbeatInterval = TestTiming.heartbeat
         var clientOptions = clientOptions
-        clientOptions.heartbeatInterval = .seconds(1)
+        clientOptions.heartbeatInterval = TestTiming.heartbeat
         server = Server(name: "observed", options: serverOptions)
         try server.register(service)
         let endpoint = try server.bind("inproc://observed-\(UInt64.random(in: 0...UInt64.max))")

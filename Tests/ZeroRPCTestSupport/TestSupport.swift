@@ -85,12 +85,13 @@ public final class TestRecorder<Value: Sendable>: Sendable {
     public var recorded: [Value] { values.withLock { $0 } }
 }
 
-/// Polls `condition` until it holds, failing after 20 seconds (sanitizer builds on a
-/// loaded 2-core machine are slow; a passing run returns as soon as it holds). For
-/// conditions no event announces; prefer `TestGate` or `TestCounter` where one does.
+/// Polls `condition` until it holds, failing after 20 seconds, 100 in sanitized runs
+/// (`TestTiming`; sanitizer builds on a loaded 2-core machine are slow; a passing run
+/// returns as soon as it holds). For conditions no event announces; prefer `TestGate` or
+/// `TestCounter` where one does.
 public func waitUntil(_ condition: () -> Bool) async throws {
     let clock = ContinuousClock()
-    let deadline = clock.now + .seconds(20)
+    let deadline = clock.now + TestTiming.patient(.seconds(20))
     while !condition() {
         guard clock.now < deadline else {
             throw TimeoutError()

@@ -370,14 +370,25 @@ class RawPeer(object):
             got.append(event)
 
     def reply_to(self, message_id, seconds=20.0):
-        """The first non-heartbeat event answering message_id, or CheckFailed."""
+        """The first non-heartbeat event answering message_id, or CheckFailed.
+
+        Answers each `_zpc_hb` of that channel as it arrives, as a stock client's
+        heartbeat loop does: the server drops a call whose client stays silent for two
+        periods, and a long poll (`_zpc_result` with a wait) on a loaded machine may well
+        outlive them. Unanswered, such a call ends with no reply at all.
+        """
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             event = self.next_event(deadline - time.monotonic())
             if event is None:
                 break
             frames, header, name, args = event
-            if same(header.get("response_to"), message_id) and name not in ("_zpc_hb", "_zpc_more"):
+            if not same(header.get("response_to"), message_id):
+                continue
+            if name == "_zpc_hb":
+                self.send_event({"message_id": os.urandom(16).hex().encode(), "v": 3,
+                                 "response_to": message_id}, "_zpc_hb", [0])
+            elif name != "_zpc_more":
                 return event
         raise CheckFailed("no reply to message_id %s within %.1fs" % (short(message_id), seconds))
 

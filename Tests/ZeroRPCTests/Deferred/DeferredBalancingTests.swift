@@ -16,7 +16,7 @@ import ZeroRPCTestSupport
             let server = Server(
                 name: name,
                 options: ServerOptions(
-                    heartbeatInterval: .seconds(1), deferredServerID: try #require(DeferredServerID(name))))
+                    heartbeatInterval: TestTiming.heartbeat, deferredServerID: try #require(DeferredServerID(name))))
             try server.register(name: "hold") { _, _ in
                 holdStarted.increment()
                 await releaseHold.wait()
@@ -29,7 +29,7 @@ import ZeroRPCTestSupport
             endpoints.append(try server.bind(TestTransport.inproc.bindEndpoint()))
             servers.append(server)
         }
-        let client = try Client(connect: endpoints, options: .init(heartbeatInterval: .seconds(1)))
+        let client = try Client(connect: endpoints, options: .init(heartbeatInterval: TestTiming.heartbeat))
 
         // A call held open on the first endpoint sends the deferred job to the second.
         let hold = Task { try await client.call("hold", []) }

@@ -28,7 +28,7 @@ struct DeferredCallFixture {
         server = Server(
             name: "deferred-test",
             options: ServerOptions(
-                heartbeatInterval: .seconds(1), resultStore: store, deferredServerID: serverID,
+                heartbeatInterval: TestTiming.heartbeat, resultStore: store, deferredServerID: serverID,
                 deferredTimeToLive: timeToLive))
         let (started, progressed, release, cancelled) = (started, progressed, release, cancelled)
         try server.register(name: "quick") { arguments, _ in arguments.first ?? .nil }
@@ -50,12 +50,12 @@ struct DeferredCallFixture {
             throw DivisionByZero(dividend: 7)
         }
         endpoint = try server.bind(transport.bindEndpoint())
-        client = try Client(connect: [endpoint], options: .init(heartbeatInterval: .seconds(1)))
+        client = try Client(connect: [endpoint], options: .init(heartbeatInterval: TestTiming.heartbeat))
     }
 
     /// Another client on the same server, as another process would have.
     func secondClient() throws -> Client {
-        try Client(connect: [endpoint], options: .init(heartbeatInterval: .seconds(1)))
+        try Client(connect: [endpoint], options: .init(heartbeatInterval: TestTiming.heartbeat))
     }
 
     /// `hold(x)` started with a budget of zero: deferred at once.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZeroRPCTestSupport
 
 @testable import ZeroRPC
 
@@ -31,7 +32,7 @@ struct DeferredPostgresProcessesTests {
     }
 
     private static func client(_ process: DeferredServerProcess) throws -> Client {
-        try Client(connect: [process.endpoint], options: .init(heartbeatInterval: .seconds(1)))
+        try Client(connect: [process.endpoint], options: .init(heartbeatInterval: TestTiming.heartbeat))
     }
 
     @Test func aTokenIssuedByAIsAnsweredByBEvenAfterAIsKilled() async throws {

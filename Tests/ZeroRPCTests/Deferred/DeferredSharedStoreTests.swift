@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZeroRPCTestSupport
 
 @testable import ZeroRPC
 @testable import ZeroRPCSQLite
@@ -29,7 +30,7 @@ struct DeferredSharedStoreTests {
         // Process A: a child process on the file.
         let processA = try await DeferredServerProcess(
             store: path, id: "proc-a", bind: TestTransport.ipc.bindEndpoint())
-        let clientA = try Client(connect: [processA.endpoint], options: .init(heartbeatInterval: .seconds(1)))
+        let clientA = try Client(connect: [processA.endpoint], options: .init(heartbeatInterval: TestTiming.heartbeat))
         // Process B: this test process, its own store instance on the same file.
         let storeB = try await SQLiteResultStore(path: path)
         let fixtureB = try DeferredCallFixture(.ipc, store: storeB, serverID: DeferredServerID("proc-b"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZeroRPCTestSupport
 
 @testable import ZeroRPC
 
@@ -23,12 +24,13 @@ func freshToken(_ issuer: DeferredServerID = testIssuer) -> DeferredToken {
 }
 
 /// Checks `condition` every 2 ms until it holds, so a test can wait for a waiter to
-/// suspend; fails after `limit` of wall time.
+/// suspend; fails after `limit` of wall time (five times that in sanitized runs, see
+/// `TestTiming`).
 func eventually(
     within limit: Duration = .seconds(30), _ condition: @Sendable () async throws -> Bool,
     sourceLocation: SourceLocation = #_sourceLocation
 ) async rethrows {
-    let deadline = ContinuousClock.now.advanced(by: limit)
+    let deadline = ContinuousClock.now.advanced(by: TestTiming.patient(limit))
     while try await !condition() {
         guard ContinuousClock.now < deadline else {
             Issue.record("condition never held", sourceLocation: sourceLocation)

@@ -27,7 +27,7 @@ private struct BoundTokenFixture {
         server = Server(
             name: "bound-tokens",
             options: ServerOptions(
-                heartbeatInterval: .seconds(1), resultStore: storeFixture.store,
+                heartbeatInterval: TestTiming.heartbeat, resultStore: storeFixture.store,
                 deferredServerID: DeferredServerID("bound-server")!, deferredTokenBinding: binding,
                 security: .curve(keyPair: serverKeys, allowedClientKeys: [alice.publicKey, bob.publicKey])))
         let (started, release, runs) = (started, release, runs)
@@ -50,7 +50,7 @@ private struct BoundTokenFixture {
         try Client(
             connect: [endpoint],
             options: .init(
-                heartbeatInterval: .seconds(1), lingerOnClose: .zero,
+                heartbeatInterval: TestTiming.heartbeat, lingerOnClose: .zero,
                 security: .curve(serverPublicKey: serverKeys.publicKey, keyPair: keys)))
     }
 
@@ -196,10 +196,10 @@ struct DeferredTokenBindingTests {
         // A plain server on the same store: its callers are unauthenticated (no key).
         let plain = Server(
             options: ServerOptions(
-                heartbeatInterval: .seconds(1), resultStore: fixture.store,
+                heartbeatInterval: TestTiming.heartbeat, resultStore: fixture.store,
                 deferredServerID: DeferredServerID("plain-server")!))
         let plainEndpoint = try plain.bind(TestTransport.inproc.bindEndpoint())
-        let anonymous = try Client(connect: [plainEndpoint], options: .init(heartbeatInterval: .seconds(1)))
+        let anonymous = try Client(connect: [plainEndpoint], options: .init(heartbeatInterval: TestTiming.heartbeat))
         let stolen = resume(token, on: anonymous)
         await #expect(throws: RPCError.deferredNotFound(token)) { try await stolen.status() }
         #expect(try await stolen.cancel() == false)

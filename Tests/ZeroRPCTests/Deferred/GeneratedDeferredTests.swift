@@ -49,7 +49,7 @@ struct GeneratedDeferredTests {
         #expect(status == .pending || status == .running(progress: 0.5, message: "waiting"))
 
         // Another client resumes it by the token's text and gets the result.
-        let other = try Client(connect: [fixture.endpoint], options: .init(heartbeatInterval: .seconds(1)))
+        let other = try Client(connect: [fixture.endpoint], options: .init(heartbeatInterval: TestTiming.heartbeat))
         let resumed = GeneratedFactoring.Client(other).resumeFactor(token: try #require(DeferredToken(token.text)))
         let plain = Task { try await calculator.factor(n: 1003) }  // auto-waits through DEFERRED
         release.open()

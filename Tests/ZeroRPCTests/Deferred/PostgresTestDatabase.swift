@@ -44,12 +44,18 @@ struct PostgresTestDatabase {
         store = try await Self.open(url: url, configuration: configuration)
     }
 
-    /// Another store instance on `url` with `configuration` (a second server, say).
+    /// Another store instance on `url` with `configuration` (a second server, say). A
+    /// configuration that keeps the production operation timeout gets `patience` instead;
+    /// one that sets a timeout of its own (a test of the timeout) keeps it.
     static func open(
         url: String, configuration: PostgresResultStore.Configuration
     ) async throws
         -> PostgresResultStore
     {
+        var configuration = configuration
+        if configuration.operationTimeout == PostgresResultStore.Configuration().operationTimeout {
+            configuration.operationTimeout = patience
+        }
         var client = try PostgresURL(url).clientConfiguration
         client.tls = .disable
         client.options.maximumConnections = 4

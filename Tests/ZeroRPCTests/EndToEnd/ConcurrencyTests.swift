@@ -33,7 +33,7 @@ import ZeroRPCTestSupport
         let release = TestGate()
         let started = TestCounter()
         let running = LockedValue((now: 0, most: 0))
-        var options = ServerOptions(heartbeatInterval: .seconds(1))
+        var options = ServerOptions(heartbeatInterval: TestTiming.heartbeat)
         options.maximumConcurrentCalls = 2
         options.maximumQueuedCalls = 1
         let fixture = try ServerFixture(serverOptions: options) { server in
@@ -76,7 +76,7 @@ import ZeroRPCTestSupport
 
     @Test func queuedCallsAreHeartbeatedWhileTheyWait() async throws {
         let release = TestGate()
-        var options = ServerOptions(heartbeatInterval: .seconds(1))
+        var options = ServerOptions(heartbeatInterval: TestTiming.heartbeat)
         options.maximumConcurrentCalls = 1
         let server = Server(options: options)
         try server.register(name: "block") { _, _ in

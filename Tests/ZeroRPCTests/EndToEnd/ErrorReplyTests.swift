@@ -1,5 +1,6 @@
 import Testing
 import ZeroRPC
+import ZeroRPCTestSupport
 
 @Suite struct ErrorReplyTests {
     struct InventoryEmpty: Error, CustomStringConvertible {
@@ -20,7 +21,7 @@ import ZeroRPC
     }
 
     @Test func hiddenDetailsBecomeInternalError() async throws {
-        var options = ServerOptions(heartbeatInterval: .seconds(1))
+        var options = ServerOptions(heartbeatInterval: TestTiming.heartbeat)
         options.exposeErrorDetails = false
         let fixture = try ServerFixture(serverOptions: options, register: Self.register)
         let error = await #expect(throws: RemoteError.self) { try await fixture.client.call("fail", []) }

@@ -9,8 +9,8 @@ import ZeroRPCTestSupport
 /// a long task budget: a sanitizer build's job may exceed the default 2 ms, and a task
 /// whose job was taken over finishes it on its old thread.
 @Suite struct IOThreadExecutorTests {
-    static let patientClient = ClientOptions(heartbeatInterval: .seconds(1), ioThreadTaskBudget: .seconds(1))
-    static let patientServer = ServerOptions(heartbeatInterval: .seconds(1), ioThreadTaskBudget: .seconds(1))
+    static let patientClient = ClientOptions(heartbeatInterval: TestTiming.heartbeat, ioThreadTaskBudget: .seconds(1))
+    static let patientServer = ServerOptions(heartbeatInterval: TestTiming.heartbeat, ioThreadTaskBudget: .seconds(1))
 
     @Test func callsFromATaskOnTheClientsIOThreadWork() async throws {
         let fixture = try ServerFixture(.tcp, clientOptions: Self.patientClient) { try $0.register(Calculator()) }
@@ -99,15 +99,15 @@ import ZeroRPCTestSupport
         await calculator.logged.wait(untilAtLeast: 1)
     }
 
-    /// Heartbeats are 5 s here: between the server's close and the client's, a loaded
+    /// Heartbeats are 5 s here (25 s sanitized): between the server's close and the client's, a loaded
     /// sanitizer run may take longer than two 1 s periods, and the client would rightly
     /// report the server lost instead of closed.
     @Test func closingAServerCancelsHandlersWaitingOnItsIOThread() async throws {
         let started = TestCounter()
         let cancelled = TestCounter()
         let fixture = try ServerFixture(
-            serverOptions: ServerOptions(heartbeatInterval: .seconds(5), handlerExecution: .inline),
-            clientOptions: ClientOptions(heartbeatInterval: .seconds(5))
+            serverOptions: ServerOptions(heartbeatInterval: TestTiming.patient(.seconds(5)), handlerExecution: .inline),
+            clientOptions: ClientOptions(heartbeatInterval: TestTiming.patient(.seconds(5)))
         ) { server in
             try server.register(name: "sleep") { _, _ in
                 started.increment()

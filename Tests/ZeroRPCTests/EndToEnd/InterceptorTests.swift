@@ -52,9 +52,10 @@ import ZeroRPCTestSupport
         let traces = TestRecorder<MessagePackValue>()
         let fixture = try ServerFixture(
             serverOptions: ServerOptions(
-                heartbeatInterval: .seconds(1), interceptors: [RequireToken(token: "s3cret", seen: serverSeen)]),
+                heartbeatInterval: TestTiming.heartbeat, interceptors: [RequireToken(token: "s3cret", seen: serverSeen)]
+            ),
             clientOptions: ClientOptions(
-                heartbeatInterval: .seconds(1),
+                heartbeatInterval: TestTiming.heartbeat,
                 interceptors: [
                     AddHeader(key: "auth", value: "s3cret", seen: clientSeen),
                     AddHeader(key: "trace", value: "t-1", seen: clientSeen),
@@ -82,7 +83,7 @@ import ZeroRPCTestSupport
         let ran = TestCounter()
         let fixture = try ServerFixture(
             serverOptions: ServerOptions(
-                heartbeatInterval: .seconds(1), exposeErrorDetails: true,
+                heartbeatInterval: TestTiming.heartbeat, exposeErrorDetails: true,
                 interceptors: [RequireToken(token: "s3cret", seen: serverSeen)])
         ) { server in
             try server.register(name: "guarded") { _, _ in
@@ -104,7 +105,7 @@ import ZeroRPCTestSupport
     @Test func reservedHeaderKeysAndSkippedNextAreClearErrors() async throws {
         let fixture = try ServerFixture(
             clientOptions: ClientOptions(
-                heartbeatInterval: .seconds(1),
+                heartbeatInterval: TestTiming.heartbeat,
                 interceptors: [AddHeader(key: "message_id", value: "x", seen: TestRecorder())])
         ) { try $0.register(Calculator()) }
         defer { Task { await fixture.close() } }
@@ -123,7 +124,7 @@ import ZeroRPCTestSupport
         let seen = TestRecorder<String>()
         let fixture = try ServerFixture(
             clientOptions: ClientOptions(
-                heartbeatInterval: .seconds(1),
+                heartbeatInterval: TestTiming.heartbeat,
                 interceptors: [InterceptorTests.AddHeader(key: "trace", value: "t-9", seen: seen)])
         ) { server in
             try server.register(OnewayProbe(headers: headers, ran: ran))
@@ -145,10 +146,10 @@ import ZeroRPCTestSupport
         let serverSeen = TestRecorder<String>()
         let fixture = try ServerFixture(
             serverOptions: ServerOptions(
-                heartbeatInterval: .seconds(1),
+                heartbeatInterval: TestTiming.heartbeat,
                 interceptors: [InterceptorTests.RequireToken(token: "s3cret", seen: serverSeen)]),
             clientOptions: ClientOptions(
-                heartbeatInterval: .seconds(1),
+                heartbeatInterval: TestTiming.heartbeat,
                 interceptors: [InterceptorTests.AddHeader(key: "auth", value: "s3cret", seen: clientSeen)])
         ) { try $0.register(CountingCalculator()) }
         defer { Task { await fixture.close() } }

@@ -131,7 +131,7 @@ struct OnewayProbe: RegistrableService {
     /// slow to read: the DEALER lingers instead of dropping what ZeroMQ has not written.
     @Test func onewayCallsSentBeforeCloseReachASlowServer() async throws {
         let server = try RawPeer(.router, bind: "tcp://127.0.0.1:0", receiveHighWaterMark: 1)
-        let client = try Client(connect: [server.endpoint], options: .init(heartbeatInterval: .seconds(1)))
+        let client = try Client(connect: [server.endpoint], options: .init(heartbeatInterval: TestTiming.heartbeat))
         client.peers.learn(connection: 0, names: Set(ProtocolExtension.all))
         let burst = 40
         let padding = [UInt8](repeating: 7, count: 200_000)

@@ -11,7 +11,7 @@ import ZeroRPCTestSupport
     /// hid a peer that answered something else.
     @Test func anOKWithTwoValuesIsAProtocolErrorNamingTheMethod() async throws {
         let server = try RawPeer(.router, bind: "tcp://127.0.0.1:0", answersHeartbeats: true)
-        let client = try Client(connect: [server.endpoint], options: .init(heartbeatInterval: .seconds(1)))
+        let client = try Client(connect: [server.endpoint], options: .init(heartbeatInterval: TestTiming.heartbeat))
         let call = Task { try await client.call("echo", [.int(1)]) }
         let frames = try #require(await server.receive())
         let request = try EventEnvelope(decoding: try #require(frames.last))

@@ -1,5 +1,6 @@
 import Testing
 import ZeroRPC
+import ZeroRPCTestSupport
 
 @Suite struct UnaryCallTests {
     static func registerAdd(_ server: Server) throws {
@@ -31,8 +32,8 @@ import ZeroRPC
 
     @Test func clientBindsAndServerConnects() async throws {
         let endpoint = TestTransport.inproc.bindEndpoint()
-        let client = try Client(bind: endpoint, options: .init(heartbeatInterval: .seconds(1)))
-        let server = Server(options: .init(heartbeatInterval: .seconds(1)))
+        let client = try Client(bind: endpoint, options: .init(heartbeatInterval: TestTiming.heartbeat))
+        let server = Server(options: .init(heartbeatInterval: TestTiming.heartbeat))
         try Self.registerAdd(server)
         try server.connect(endpoint)
         #expect(try await client.call("add", [5, 6]) == 11)

@@ -1,4 +1,5 @@
 import Testing
+import ZeroRPCTestSupport
 
 @testable import ZeroRPC
 
@@ -15,7 +16,7 @@ import Testing
         _ transport: TestTransport, keys: CurveKeyPair, allowing allowed: Set<String>? = nil
     ) throws -> (Server, String) {
         let options = ServerOptions(
-            heartbeatInterval: .seconds(1), security: .curve(keyPair: keys, allowedClientKeys: allowed))
+            heartbeatInterval: TestTiming.heartbeat, security: .curve(keyPair: keys, allowedClientKeys: allowed))
         let server = Server(options: options)
         try registerWhoAmI(server)
         return (server, try server.bind(transport.bindEndpoint()))
@@ -24,7 +25,7 @@ import Testing
     static func client(_ endpoint: String, security: ClientSecurity) throws -> Client {
         try Client(
             connect: [endpoint],
-            options: .init(heartbeatInterval: .seconds(1), lingerOnClose: .zero, security: security))
+            options: .init(heartbeatInterval: TestTiming.heartbeat, lingerOnClose: .zero, security: security))
     }
 
     /// True when the call failed as never connected (`RPCError.notConnected`: the

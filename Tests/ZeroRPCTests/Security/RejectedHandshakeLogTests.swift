@@ -14,7 +14,7 @@ import ZeroRPCTestSupport
         let unlisted = try CurveKeyPair.generate()
         let server = Server(
             options: ServerOptions(
-                heartbeatInterval: .seconds(1), logger: log.logger,
+                heartbeatInterval: TestTiming.heartbeat, logger: log.logger,
                 security: .curve(keyPair: serverKeys, allowedClientKeys: [listed.publicKey])))
         try CurveCallTests.registerWhoAmI(server)
         let endpoint = try server.bind("tcp://127.0.0.1:0")

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import ZeroRPCTestSupport
 
 @testable import ZeroRPC
 
@@ -274,7 +275,8 @@ struct KindsService: RegistrableService {
             .stream("slow_pair", parameters: [], doc: nil, element: Int64.self) { arguments, stream, _ in
                 try arguments.finish()
                 try await stream.write(1)
-                try await Task.sleep(for: .milliseconds(3500))  // > 3 heartbeat periods of 1 s
+                // > 3 heartbeat periods of the fixture's `TestTiming.heartbeat`
+                try await Task.sleep(for: TestTiming.patient(.milliseconds(3500)))
                 try await stream.write(2)
             },
             .unary("calc.ping", parameters: [], doc: nil) { _, _ in "pong" },

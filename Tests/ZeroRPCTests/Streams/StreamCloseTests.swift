@@ -12,7 +12,7 @@ import ZeroRPCTestSupport
     @Test(arguments: ["scoped", "close"])
     func aStreamClosedInTopLevelCodeCancelsItsHandlerWhileTheProcessRuns(_ mode: String) async throws {
         let cancelled = TestGate()
-        let server = Server(options: .init(heartbeatInterval: .seconds(1)))
+        let server = Server(options: .init(heartbeatInterval: TestTiming.heartbeat))
         try server.register(
             ForeverService(forever: { stream in
                 var n: Int64 = 0

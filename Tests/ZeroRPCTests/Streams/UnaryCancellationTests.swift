@@ -43,7 +43,7 @@ struct UnaryCancellationTests {
         // A server that answers heartbeats: the client must not take it for lost while
         // this task waits for a CPU between the request and the cancel.
         let server = try RawPeer(.router, bind: "tcp://127.0.0.1:0", answersHeartbeats: true)
-        let client = try Client(connect: [server.endpoint], options: .init(heartbeatInterval: .seconds(1)))
+        let client = try Client(connect: [server.endpoint], options: .init(heartbeatInterval: TestTiming.heartbeat))
         let call = Task { try await client.call("anything", []) }
         let request = await server.receiveReply()
         #expect(request?.name == "anything")

@@ -1,5 +1,6 @@
 import CZeroMQ
 import Foundation
+import ZeroRPCTestSupport
 
 @testable import ZeroRPC
 
@@ -23,6 +24,10 @@ final class RawPeer: Sendable {
     let answersHeartbeats: Bool
 
     private let reader: Reader
+
+    /// How long a receive waits by default: 30 s, five times that in sanitized runs
+    /// (`TestTiming`); a passing test returns as soon as its messages arrived.
+    static let patience = TestTiming.patient(.seconds(30))
 
     init(
         _ kind: ZMQSocket.Kind, connect endpoint: String, receiveHighWaterMark: Int32? = nil,
@@ -84,13 +89,13 @@ final class RawPeer: Sendable {
     }
 
     /// The next message (heartbeats included), or nil when none arrives within `timeout`.
-    func receive(within timeout: Duration = .seconds(30)) async -> [[UInt8]]? {
+    func receive(within timeout: Duration = RawPeer.patience) async -> [[UInt8]]? {
         await startReceiving(1, within: timeout).messages.first
     }
 
     /// Starts reading the next `count` messages at once, on the peer's thread, for a test
     /// whose own task may wait for a CPU before it gets to await them.
-    func startReceiving(_ count: Int, within timeout: Duration = .seconds(30)) -> PendingMessages {
+    func startReceiving(_ count: Int, within timeout: Duration = RawPeer.patience) -> PendingMessages {
         PendingMessages(reader: reader, id: reader.register(count, idleLimit: timeout))
     }
 
@@ -108,7 +113,7 @@ final class RawPeer: Sendable {
     /// The next `count` events that are not heartbeats; `onHeartbeat` sees each heartbeat
     /// in between. Stops early when nothing arrives in `timeout`.
     func receiveReplies(
-        _ count: Int, within timeout: Duration = .seconds(30),
+        _ count: Int, within timeout: Duration = RawPeer.patience,
         onHeartbeat: @Sendable (EventEnvelope) -> Void = { _ in }
     ) async -> [EventEnvelope] {
         var replies: [EventEnvelope] = []
@@ -124,13 +129,13 @@ final class RawPeer: Sendable {
     }
 
     /// The next message decoded as an event (its last frame), skipping nothing.
-    func receiveEvent(within timeout: Duration = .seconds(30)) async -> EventEnvelope? {
+    func receiveEvent(within timeout: Duration = RawPeer.patience) async -> EventEnvelope? {
         guard let frames = await receive(within: timeout), let payload = frames.last else { return nil }
         return try? EventEnvelope(decoding: payload)
     }
 
     /// The next event that is not a heartbeat.
-    func receiveReply(within timeout: Duration = .seconds(30)) async -> EventEnvelope? {
+    func receiveReply(within timeout: Duration = RawPeer.patience) async -> EventEnvelope? {
         while let event = await receiveEvent(within: timeout) {
             if event.name != "_zpc_hb" { return event }
         }

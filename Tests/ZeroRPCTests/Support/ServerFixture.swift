@@ -1,8 +1,10 @@
 import ZeroRPC
+import ZeroRPCTestSupport
 
 /// A server bound on a fresh endpoint and a client connected to it; both closed by `close()`.
-/// Heartbeats default to 1 s: short enough to matter, long enough for sanitizer builds on a
-/// busy machine; tests about heartbeats set their own periods.
+/// Heartbeats default to `TestTiming.heartbeat` (1 s; 5 s in sanitized runs, where a full
+/// parallel run kept I/O threads from a core for two 1 s periods): short enough to matter;
+/// tests about heartbeats set their own periods.
 struct ServerFixture {
     let server: Server
     let client: Client
@@ -10,8 +12,8 @@ struct ServerFixture {
 
     init(
         _ transport: TestTransport = .inproc, name: String = "test-server",
-        serverOptions: ServerOptions = .init(heartbeatInterval: .seconds(1)),
-        clientOptions: ClientOptions = .init(heartbeatInterval: .seconds(1)),
+        serverOptions: ServerOptions = .init(heartbeatInterval: TestTiming.heartbeat),
+        clientOptions: ClientOptions = .init(heartbeatInterval: TestTiming.heartbeat),
         register: (Server) throws -> Void = { _ in }
     ) throws {
         server = Server(name: name, options: serverOptions)

@@ -10,7 +10,8 @@ import ZeroRPCTestSupport
 /// caller may run on `Client.executor`. A task there that blocks or computes must stall
 /// neither heartbeats nor other calls: a standby thread takes the sockets over once the
 /// task held the thread past `ioThreadTaskBudget` (`LoopLeadership`). These tests block
-/// for real, with 1 s heartbeats: a stalled loop loses its peer after two periods.
+/// for real, with 1 s heartbeats (`TestTiming.heartbeat`: 5 s in sanitized runs, and the
+/// blocks last five times longer there too): a stalled loop loses its peer after two periods.
 @Suite struct IOThreadTakeoverTests {
     /// The case: a handler that blocks for 30 s, on default options. Calls made
     /// meanwhile are answered while it still blocks, and the blocked call itself ends with
@@ -21,12 +22,16 @@ import ZeroRPCTestSupport
             try server.register(name: "fast") { _, _ in .int(1) }
             try server.register(name: "block") { _, _ in
                 blocking.withLock { $0 = true }
-                sleep(30)  // blocks the thread it runs on, the I/O thread at first
+                // Blocks the thread it runs on, the I/O thread at first: 30 s (150 s in
+                // sanitized runs, where 50 calls once took longer than 30 s).
+                sleep(UInt32(30 * TestTiming.slowdown))
                 blocking.withLock { $0 = false }
                 return .int(2)
             }
         }
-        let blocked = Task { try await fixture.client.call("block", [], options: .within(.seconds(60))) }
+        let blocked = Task {
+            try await fixture.client.call("block", [], options: .within(TestTiming.patient(.seconds(60))))
+        }
         try await waitUntil { blocking.withLock { $0 } }
         for index in 0..<50 {
             #expect(try await fixture.client.call("fast", [], options: .within(.seconds(20))) == 1)
@@ -47,7 +52,7 @@ import ZeroRPCTestSupport
         let answered = Atomic<Bool>(false)
         let fixture = try ServerFixture(
             serverOptions: .init(
-                heartbeatInterval: .seconds(1), ioThreadTaskBudget: .milliseconds(200), logger: log.logger)
+                heartbeatInterval: TestTiming.heartbeat, ioThreadTaskBudget: .milliseconds(200), logger: log.logger)
         ) { server in
             try server.register(name: "fast") { _, _ in .int(1) }
         }
@@ -87,19 +92,20 @@ import ZeroRPCTestSupport
     @Test func aBlockingTaskOnTheClientsExecutorStallsNoCall() async throws {
         let log = LogRecorder()
         let fixture = try ServerFixture(
-            clientOptions: .init(heartbeatInterval: .seconds(1), logger: log.logger)
+            clientOptions: .init(heartbeatInterval: TestTiming.heartbeat, logger: log.logger)
         ) { server in
             try server.register(name: "slow") { _, _ in
-                try await Task.sleep(for: .seconds(3))
+                try await Task.sleep(for: TestTiming.patient(.seconds(3)))
                 return .int(3)
             }
         }
         let client = fixture.client
-        let slow = Task { try await client.call("slow", [], options: .within(.seconds(20))) }
+        let slow = Task { try await client.call("slow", [], options: .within(TestTiming.patient(.seconds(20)))) }
         let onIOThread = try await withTaskExecutorPreference(client.executor) { () async throws -> Bool in
-            _ = try await client.call("slow", [], options: .within(.seconds(20)))
+            _ = try await client.call("slow", [], options: .within(TestTiming.patient(.seconds(20))))
             let wasCurrent = client.executor.isCurrent
-            sleep(4)  // holds the client's I/O thread: this task runs on it
+            // Holds the client's I/O thread (this task runs on it) for four heartbeat periods.
+            sleep(UInt32(4 * TestTiming.slowdown))
             return wasCurrent
         }
         #expect(onIOThread)
