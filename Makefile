@@ -140,17 +140,17 @@ fuzz-build: deps
 
 fuzz-messagepack: fuzz-build
 	@mkdir -p $(FUZZ_DIR)/corpus-messagepack
-	$(FUZZ_DIR)/messagepack-fuzz $(FUZZ_RUN) $(FUZZ_DIR)/corpus-messagepack Tests/Fuzz/Corpus/messagepack
+	$(FUZZ_DIR)/messagepack-fuzz $(FUZZ_RUN) -artifact_prefix=$(FUZZ_DIR)/messagepack- $(FUZZ_DIR)/corpus-messagepack Tests/Fuzz/Corpus/messagepack
 
 fuzz-schema: fuzz-build
 	@mkdir -p $(FUZZ_DIR)/corpus-schema
-	$(FUZZ_DIR)/schema-fuzz $(FUZZ_RUN) -dict=Tests/Fuzz/schema.dict $(FUZZ_DIR)/corpus-schema Tests/Fuzz/Corpus/schema
+	$(FUZZ_DIR)/schema-fuzz $(FUZZ_RUN) -artifact_prefix=$(FUZZ_DIR)/schema- -dict=Tests/Fuzz/schema.dict $(FUZZ_DIR)/corpus-schema Tests/Fuzz/Corpus/schema
 
 # Leak checks off: the server lives across inputs, so memory an input allocates is often
 # still in use after it, and Swift's weak-reference side tables read as leaks to LSan.
 fuzz-server: fuzz-build
 	@mkdir -p $(FUZZ_DIR)/corpus-server
-	ASAN_OPTIONS=detect_leaks=0 $(FUZZ_DIR)/server-fuzz $(FUZZ_RUN) -detect_leaks=0 -dict=Tests/Fuzz/server.dict \
+	ASAN_OPTIONS=detect_leaks=0 $(FUZZ_DIR)/server-fuzz $(FUZZ_RUN) -artifact_prefix=$(FUZZ_DIR)/server- -detect_leaks=0 -dict=Tests/Fuzz/server.dict \
 	  $(FUZZ_DIR)/corpus-server Tests/Fuzz/Corpus/server
 
 ## faults: servers and clients in processes of their own, killed, restarted, flooded

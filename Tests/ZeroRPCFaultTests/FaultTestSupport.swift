@@ -8,6 +8,8 @@ import ZeroRPCTestSupport
 /// Heartbeat period of every server and client in these tests: short, so a lost peer is
 /// noticed in well under a second.
 let faultHeartbeat: Duration = .milliseconds(200)
+/// The same in whole milliseconds, for the children's `--heartbeat-ms`.
+let faultHeartbeatMilliseconds = "\(faultHeartbeat.components.attoseconds / 1_000_000_000_000_000)"
 
 /// How long after a kill the survivor must have noticed: two periods decide "lost", one
 /// more for the timer that checks, and a second of slack for a loaded 2-core machine.
@@ -42,10 +44,9 @@ final class FaultServer: Sendable {
     /// Starts `zerorpc-fault-test-peer serve` bound to `endpoint` (a free local TCP port
     /// by default) and waits until it says it is bound.
     convenience init(bind endpoint: String = "tcp://127.0.0.1:*") async throws {
-        let milliseconds = faultHeartbeat.components.attoseconds / 1_000_000_000_000_000
         try await self.init(
             executable: "zerorpc-fault-test-peer",
-            arguments: ["serve", "--bind", endpoint, "--heartbeat-ms", "\(milliseconds)"])
+            arguments: ["serve", "--bind", endpoint, "--heartbeat-ms", faultHeartbeatMilliseconds])
     }
 
     /// Starts `executable` with `arguments` and waits for its "READY <endpoint>" line.
@@ -98,24 +99,25 @@ struct ServerStats {
     }
 }
 
-/// Runs `body`, which must fail with `RPCError.lostRemote`, and returns how long it took
-/// from `start` to fail.
-func expectLostRemote(
-    since start: ContinuousClock.Instant, sourceLocation: SourceLocation = #_sourceLocation,
-    _ body: () async throws -> Void
-) async -> Duration {
+/// Kills `server` with SIGKILL, then runs `body`, which must fail with
+/// `RPCError.lostRemote` within `lossNoticedWithin` of the kill.
+func killExpectingLostRemote(
+    _ server: FaultServer, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void
+) async {
+    let killed = ContinuousClock.now
+    await server.kill()
     do {
         try await body()
         Issue.record("expected RPCError.lostRemote, the call succeeded", sourceLocation: sourceLocation)
     } catch let error as RPCError {
-        guard case .lostRemote = error else {
+        if case .lostRemote = error {
+        } else {
             Issue.record("expected RPCError.lostRemote, got \(error)", sourceLocation: sourceLocation)
-            return .now - start
         }
     } catch {
         Issue.record("expected RPCError.lostRemote, got \(error)", sourceLocation: sourceLocation)
     }
-    let elapsed = ContinuousClock.now - start
-    print("fault test: RPCError.lostRemote \(elapsed) after the kill")  // for the log of a slow run
-    return elapsed
+    let noticed = ContinuousClock.now - killed
+    print("fault test: RPCError.lostRemote \(noticed) after the kill")  // for the log of a slow run
+    #expect(noticed < lossNoticedWithin, "lost remote noticed after \(noticed)", sourceLocation: sourceLocation)
 }
