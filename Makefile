@@ -126,7 +126,7 @@ fuzz-build: deps
 	$(FUZZ_SWIFTC) -module-name ZeroRPCFuzz -I Sources/CMessagePack -lmsgpackc \
 	  Tests/Fuzz/MessagePackFuzz.swift Sources/ZeroRPC/Wire/MessagePack*.swift Sources/ZeroRPC/Wire/Timestamp.swift \
 	  -o $(FUZZ_DIR)/messagepack-fuzz
-	$(FUZZ_SWIFTC) -module-name ZeroRPCSchema Tests/Fuzz/SchemaFuzz.swift \
+	$(FUZZ_SWIFTC) -module-name ZeroRPCSchema Tests/Fuzz/SchemaFuzz.swift Tests/ZeroRPCSchemaTests/SchemaFuzzInput.swift \
 	  $$(find Sources/ZeroRPCSchema Sources/ZeroRPCCodeGen -name '*.swift') -o $(FUZZ_DIR)/schema-fuzz
 	$(SWIFT) package resolve
 	$(SWIFTC) -O -swift-version 6 -parse-as-library -module-name Logging -package-name swift_log \
@@ -136,7 +136,8 @@ fuzz-build: deps
 	  $$(find .build/checkouts/swift-log/Sources/Logging -name '*.swift')
 	$(FUZZ_SWIFTC) -swift-version 6 -module-name ZeroRPC -package-name zerorpc_swift \
 	  -I $(FUZZ_DIR)/modules -L $(FUZZ_DIR)/modules -lLogging -I Sources/CZeroMQ -I Sources/CMessagePack -lzmq -lmsgpackc \
-	  Tests/Fuzz/ServerFuzz.swift $$(find Sources/ZeroRPC -name '*.swift') -o $(FUZZ_DIR)/server-fuzz
+	  Tests/Fuzz/ServerFuzz.swift Tests/ZeroRPCTests/Fuzz/ServerFuzzInput.swift \
+	  $$(find Sources/ZeroRPC -name '*.swift') -o $(FUZZ_DIR)/server-fuzz
 
 fuzz-messagepack: fuzz-build
 	@mkdir -p $(FUZZ_DIR)/corpus-messagepack
