@@ -11,9 +11,13 @@ let faultHeartbeat: Duration = .milliseconds(200)
 /// The same in whole milliseconds, for the children's `--heartbeat-ms`.
 let faultHeartbeatMilliseconds = "\(faultHeartbeat.components.attoseconds / 1_000_000_000_000_000)"
 
+/// Slack for a loaded 2-core machine: a second, three under the sanitizers (`make
+/// test-asan`/`test-tsan` set `ZERORPC_SANITIZED`).
+let faultSlack: Duration = ProcessInfo.processInfo.environment["ZERORPC_SANITIZED"] == nil ? .seconds(1) : .seconds(3)
+
 /// How long after a kill the survivor must have noticed: two periods decide "lost", one
-/// more for the timer that checks, and a second of slack for a loaded 2-core machine.
-let lossNoticedWithin: Duration = faultHeartbeat * 3 + .seconds(1)
+/// more for the timer that checks, and the slack.
+let lossNoticedWithin: Duration = faultHeartbeat * 3 + faultSlack
 
 /// A client with the tests' heartbeat period.
 func faultClient(_ endpoint: String, interceptors: [any ClientInterceptor] = []) throws -> Client {
