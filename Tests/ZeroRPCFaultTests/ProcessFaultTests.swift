@@ -76,9 +76,9 @@ struct ProcessFaultTests {
         defer { streamer.kill() }
         try await server.waitFor("STARTED ticks")
         #expect(try await streamer.line(startingWith: "STREAMING") != nil)
-        let killed = ContinuousClock.now
         streamer.signal(SIGKILL)
         _ = await streamer.exitStatus()
+        let killed = ContinuousClock.now
         try await server.waitFor("ENDED ticks")
         let cancelled = ContinuousClock.now - killed
         print("fault test: handler cancelled \(cancelled) after its client was killed")
@@ -114,6 +114,33 @@ struct ProcessFaultTests {
         // A stale request would have reached the new server before "after", on the same pipe.
         #expect(try await client.call("has", ["while-down"]) == false)
         #expect(try await ServerStats(client).calls == 1)
+        await client.close()
+        await second.stop()
+    }
+
+    @Test func hungServerKilledAndRestartedNeverRunsCallsThatTimedOut() async throws {
+        let first = try await FaultServer()
+        let endpoint = first.endpoint
+        let client = try faultClient(endpoint)
+        #expect(try await client.call("record", ["before"]) == "before")
+        // A hung server (SIGSTOP): its connection stays up, so requests fill the kernel's
+        // buffers and ZeroMQ's queue, then wait in the client, and time out.
+        first.child.signal(SIGSTOP)
+        let key = String(repeating: "k", count: 64 << 10)
+        let stale = (0..<1500).map { index in
+            Task {
+                try await client.call(
+                    "record", [.string("\(index)-\(key)")], options: CallOptions(timeout: .seconds(1)))
+            }
+        }
+        for call in stale { _ = try? await call.value }  // a few may beat the SIGSTOP
+        // A supervisor kills it and starts another on the same endpoint.
+        await first.kill()
+        let second = try await FaultServer(bind: endpoint)
+        #expect(try await client.call("record", ["after"], options: CallOptions(timeout: .seconds(20))) == "after")
+        // Anything still queued for the old connection would have gone out before "after".
+        let stats = try await ServerStats(client)
+        #expect(stats.calls == 1, "the restarted server ran \(stats.calls - 1) call(s) that had already failed")
         await client.close()
         await second.stop()
     }
