@@ -116,16 +116,59 @@ format:
 clean:
 	rm -rf .build .build-asan .build-tsan $(VENV) $(GRPC_DIR)/.build
 
-## fuzz: libFuzzer over the MessagePack reader (FUZZ_SECONDS, default 60).
-FUZZ_SECONDS ?= 60
+## fuzz: libFuzzer over the MessagePack reader, the IDL front end (lexer, parser, checker,
+## generator) and the server's event decoding and dispatch (a real Server on inproc://),
+## FUZZ_SECONDS each (default 30). Built with swiftc: SwiftPM executables rename `main`,
+## which libFuzzer's own main trips over. Seeds in Tests/Fuzz/Corpus; new inputs and any
+## crash-*/timeout-* in $(FUZZ_DIR). See docs/SECURITY.md, "Fuzzing".
+FUZZ_SECONDS ?= 30
 FUZZ_DIR     := .build-fuzz
-fuzz: deps
-	@mkdir -p $(FUZZ_DIR)/corpus
-	swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name ZeroRPCFuzz \
-	  -I Sources/CMessagePack -lmsgpackc \
+SWIFTC       ?= swiftc
+FUZZ_SWIFTC  := $(SWIFTC) -O -sanitize=fuzzer,address -parse-as-library
+FUZZ_RUN     := -max_total_time=$(FUZZ_SECONDS) -timeout=20 -max_len=4096 -print_final_stats=1
+# Swift's backtracer and ASan both catch the fatal signal; ASan's report is the one we want.
+fuzz-messagepack fuzz-schema fuzz-server: export SWIFT_BACKTRACE = enable=no
+.PHONY: fuzz-build fuzz-messagepack fuzz-schema fuzz-server
+fuzz: fuzz-messagepack fuzz-schema fuzz-server
+
+fuzz-build: deps
+	@mkdir -p $(FUZZ_DIR)/modules
+	$(FUZZ_SWIFTC) -module-name ZeroRPCFuzz -I Sources/CMessagePack -lmsgpackc \
 	  Tests/Fuzz/MessagePackFuzz.swift Sources/ZeroRPC/Wire/MessagePack*.swift Sources/ZeroRPC/Wire/Timestamp.swift \
 	  -o $(FUZZ_DIR)/messagepack-fuzz
-	$(FUZZ_DIR)/messagepack-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(FUZZ_DIR)/corpus
+	$(FUZZ_SWIFTC) -module-name ZeroRPCSchema Tests/Fuzz/SchemaFuzz.swift Tests/ZeroRPCSchemaTests/SchemaFuzzInput.swift \
+	  $$(find Sources/ZeroRPCSchema Sources/ZeroRPCCodeGen -name '*.swift') -o $(FUZZ_DIR)/schema-fuzz
+	$(SWIFT) package resolve
+	$(SWIFTC) -O -swift-version 6 -parse-as-library -module-name Logging -package-name swift_log \
+	  -enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility \
+	  -enable-upcoming-feature InternalImportsByDefault -emit-module -emit-library -static \
+	  -emit-module-path $(FUZZ_DIR)/modules/Logging.swiftmodule -o $(FUZZ_DIR)/modules/libLogging.a \
+	  $$(find .build/checkouts/swift-log/Sources/Logging -name '*.swift')
+	$(FUZZ_SWIFTC) -swift-version 6 -module-name ZeroRPC -package-name zerorpc_swift \
+	  -I $(FUZZ_DIR)/modules -L $(FUZZ_DIR)/modules -lLogging -I Sources/CZeroMQ -I Sources/CMessagePack -lzmq -lmsgpackc \
+	  Tests/Fuzz/ServerFuzz.swift Tests/ZeroRPCTests/Fuzz/ServerFuzzInput.swift \
+	  $$(find Sources/ZeroRPC -name '*.swift') -o $(FUZZ_DIR)/server-fuzz
+
+fuzz-messagepack: fuzz-build
+	@mkdir -p $(FUZZ_DIR)/corpus-messagepack
+	$(FUZZ_DIR)/messagepack-fuzz $(FUZZ_RUN) -artifact_prefix=$(FUZZ_DIR)/messagepack- $(FUZZ_DIR)/corpus-messagepack Tests/Fuzz/Corpus/messagepack
+
+fuzz-schema: fuzz-build
+	@mkdir -p $(FUZZ_DIR)/corpus-schema
+	$(FUZZ_DIR)/schema-fuzz $(FUZZ_RUN) -artifact_prefix=$(FUZZ_DIR)/schema- -dict=Tests/Fuzz/schema.dict $(FUZZ_DIR)/corpus-schema Tests/Fuzz/Corpus/schema
+
+# Leak checks off: the server lives across inputs, so memory an input allocates is often
+# still in use after it, and Swift's weak-reference side tables read as leaks to LSan.
+fuzz-server: fuzz-build
+	@mkdir -p $(FUZZ_DIR)/corpus-server
+	ASAN_OPTIONS=detect_leaks=0 $(FUZZ_DIR)/server-fuzz $(FUZZ_RUN) -artifact_prefix=$(FUZZ_DIR)/server- -detect_leaks=0 -dict=Tests/Fuzz/server.dict \
+	  $(FUZZ_DIR)/corpus-server Tests/Fuzz/Corpus/server
+
+## faults: servers and clients in processes of their own, killed, restarted, flooded
+## (Tests/ZeroRPCFaultTests; docs/SECURITY.md). Part of `make test` too.
+.PHONY: faults
+faults: deps build-tests
+	$(SWIFT) test --skip-build --filter ZeroRPCFaultTests
 
 ## baselines: the C floor for the benchmarks (raw libzmq ping-pong, C zerorpc add) and
 ## the malloc counter preloaded for allocations per call.

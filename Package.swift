@@ -201,5 +201,13 @@ let package = Package(
             path: "Tests/OpsTestServer",
             plugins: [.plugin(name: "ZeroRPCGenerator")]
         ),
+        // issue 17, `make faults`: servers and clients in processes of their own, killed
+        // (SIGKILL), restarted and run eight at once by ZeroRPCFaultTests.
+        .executableTarget(
+            name: "zerorpc-fault-test-peer",
+            dependencies: ["ZeroRPC", "ZeroRPCTestSupport"],
+            path: "Tests/FaultTestPeer"
+        ),
+        .testTarget(name: "ZeroRPCFaultTests", dependencies: ["ZeroRPC", "ZeroRPCTestSupport"]),
     ]
 )

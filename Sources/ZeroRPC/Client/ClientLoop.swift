@@ -543,6 +543,11 @@ final class ClientLoop {
         guard let pending = calls.removeValue(forKey: callID) else { return nil }
         callIDsByMessageID[WireID(pending.call.messageID)] = nil
         connections[pending.connectionIndex].openCalls -= 1
+        // issue 17: a request still waiting for room (its server hung or went away) when
+        // its call ends must not go out to whatever server answers the endpoint next.
+        if !connections[pending.connectionIndex].outbound.isEmpty {
+            _ = connections[pending.connectionIndex].outbound.removeUnsent(payload: pending.call.payload)
+        }
         return pending
     }
 

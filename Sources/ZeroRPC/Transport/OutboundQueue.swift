@@ -46,6 +46,21 @@ struct OutboundQueue {
         return nil
     }
 
+    /// Drops the waiting message whose last frame is `payload` (the very array queued,
+    /// so the comparison stops at its identity), if it has not gone out; true when one was
+    /// dropped. issue 17: a request whose call already failed must not reach a server
+    /// that comes up later on the endpoint.
+    mutating func removeUnsent(payload: [UInt8]) -> Bool {
+        guard let index = messages[head...].firstIndex(where: { $0.last == payload }) else { return false }
+        messages.remove(at: index)
+        if isEmpty {
+            messages.removeAll(keepingCapacity: true)
+            head = 0
+            blockedSince = nil
+        }
+        return true
+    }
+
     /// Drops everything (the peer is gone); returns how many messages were dropped.
     mutating func removeAll() -> Int {
         let dropped = count
