@@ -141,7 +141,7 @@ import ZeroRPCSchema
     @Test func emptyStructHasAnEmptyInitializerAndSkipsEveryKey() {
         let source = generatedSource("struct Empty {}\nerror Nope {}")
         #expect(source.contains("    public init() {}\n"))
-        #expect(source.contains("            _ = try reader.readString()\n            try reader.skipValue()\n"))
+        #expect(source.contains("            _ = try reader.readStringKey()\n            try reader.skipValue()\n"))
         #expect(source.contains("extension Nope: ZeroRPC.DeclaredError {"))
     }
 }

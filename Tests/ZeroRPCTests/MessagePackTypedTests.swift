@@ -235,6 +235,35 @@ import Testing
         #expect(Array(UnsafeRawBufferPointer(start: pointer, count: count)) == copy)
     }
 
+    @Test func keysFromStaticLiteralsAreOrdinaryStrs() throws {
+        let long = "a key of forty bytes, past the fixstr 31"
+        let written = bytes { writer in
+            writer.writeKey("k")
+            writer.writeKey("")
+            writer.writeKey("clé")
+            writer.writeKey("a key of forty bytes, past the fixstr 31")
+        }
+        #expect(
+            written
+                == bytes { writer in
+                    writer.write("k")
+                    writer.write("")
+                    writer.write("clé")
+                    writer.write(long)
+                })
+        #expect(written.prefix(3) == [0xa1, 0x6b, 0xa0])
+        #expect(written.contains(0xd9), "a 40-byte key takes the str8 header")
+    }
+
+    @Test func arraysOfUnevenElementsEncodeWhateverTheFirstElementsSize() throws {
+        let strings = [""] + (0..<300).map { String(repeating: "x", count: $0) }
+        var reader = MessagePackReader(bytes: bytes { $0.write(strings) })
+        #expect(try reader.read([String].self) == strings)
+        let big = [String(repeating: "y", count: 100_000), "", "z"]
+        var bigReader = MessagePackReader(bytes: bytes { $0.write(big) })
+        #expect(try bigReader.read([String].self) == big)
+    }
+
     @Test func valueAccessorsAndConversions() throws {
         let value: MessagePackValue = ["name": "calc", "args": [1, 2.5, nil], "big": .uint(.max)]
         #expect(value["name"]?.stringValue == "calc")

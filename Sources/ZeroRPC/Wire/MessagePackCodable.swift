@@ -33,46 +33,47 @@ extension Int64: MessagePackMapKey {
 }
 
 extension Bool: MessagePackCodable {
-    public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
-    public init(from reader: inout MessagePackReader) throws { self = try reader.readBool() }
+    @inlinable public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
+    @inlinable public init(from reader: inout MessagePackReader) throws { self = try reader.readBool() }
 }
 
 extension Int64: MessagePackCodable {
-    public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
-    public init(from reader: inout MessagePackReader) throws { self = try reader.readInt64() }
+    @inlinable public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
+    @inlinable public init(from reader: inout MessagePackReader) throws { self = try reader.readInt64() }
 }
 
 extension UInt64: MessagePackCodable {
-    public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
-    public init(from reader: inout MessagePackReader) throws { self = try reader.readUInt64() }
+    @inlinable public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
+    @inlinable public init(from reader: inout MessagePackReader) throws { self = try reader.readUInt64() }
 }
 
 extension Double: MessagePackCodable {
-    public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
-    public init(from reader: inout MessagePackReader) throws { self = try reader.readDouble() }
+    @inlinable public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
+    @inlinable public init(from reader: inout MessagePackReader) throws { self = try reader.readDouble() }
 }
 
 extension Float: MessagePackCodable {
-    public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
-    public init(from reader: inout MessagePackReader) throws { self = try reader.readFloat() }
+    @inlinable public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
+    @inlinable public init(from reader: inout MessagePackReader) throws { self = try reader.readFloat() }
 }
 
 extension String: MessagePackCodable {
-    public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
-    public init(from reader: inout MessagePackReader) throws { self = try reader.readString() }
+    @inlinable public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
+    @inlinable public init(from reader: inout MessagePackReader) throws { self = try reader.readString() }
 }
 
 extension Data: MessagePackCodable {
-    public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
-    public init(from reader: inout MessagePackReader) throws { self = try reader.readBytes() }
+    @inlinable public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
+    @inlinable public init(from reader: inout MessagePackReader) throws { self = try reader.readBytes() }
 }
 
 extension Timestamp: MessagePackCodable {
-    public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
-    public init(from reader: inout MessagePackReader) throws { self = try reader.readTimestamp() }
+    @inlinable public func encode(to writer: inout MessagePackWriter) { writer.write(self) }
+    @inlinable public init(from reader: inout MessagePackReader) throws { self = try reader.readTimestamp() }
 }
 
 extension Optional: MessagePackEncodable where Wrapped: MessagePackEncodable {
+    @inlinable
     public func encode(to writer: inout MessagePackWriter) {
         switch self {
         case .some(let value): value.encode(to: &writer)
@@ -82,25 +83,40 @@ extension Optional: MessagePackEncodable where Wrapped: MessagePackEncodable {
 }
 
 extension Optional: MessagePackDecodable where Wrapped: MessagePackDecodable {
+    @inlinable
     public init(from reader: inout MessagePackReader) throws {
         self = reader.readNilIfPresent() ? nil : try Wrapped(from: &reader)
     }
 }
 
 extension Array: MessagePackEncodable where Element: MessagePackEncodable {
+    /// After the first element, room for the rest at its size is reserved at once (capped
+    /// at ``MessagePackWriter/extrapolationLimit``): one regrowth instead of one per doubling.
+    @inlinable
     public func encode(to writer: inout MessagePackWriter) {
         writer.writeArrayHeader(count)
-        for element in self { element.encode(to: &writer) }
+        guard let first else { return }
+        let start = writer.count
+        first.encode(to: &writer)
+        let estimate = (writer.count - start).multipliedReportingOverflow(by: count - 1)
+        let limit = MessagePackWriter.extrapolationLimit
+        writer.reserveCapacity(additional: estimate.overflow ? limit : Swift.min(estimate.partialValue, limit))
+        // By index: `for element in` copies (retains) each element before encoding it.
+        for index in 1..<count { self[index].encode(to: &writer) }
     }
 }
 
 extension Array: MessagePackDecodable where Element: MessagePackDecodable {
+    /// Decodes the elements straight into the array's storage; the header's count is
+    /// already bounded by the bytes left.
+    @inlinable
     public init(from reader: inout MessagePackReader) throws {
         let count = try reader.readArrayHeader()
-        self = []
-        reserveCapacity(count)
-        for index in 0..<count {
-            append(try reader.decode(at: "[\(index)]") { try Element(from: &$0) })
+        self = try Array(unsafeUninitializedCapacity: count) { elements, initialized in
+            for index in 0..<count {
+                elements.initializeElement(at: index, to: try reader.read(Element.self, index: index))
+                initialized += 1
+            }
         }
     }
 }
@@ -122,8 +138,10 @@ extension Dictionary: MessagePackDecodable where Key: MessagePackMapKey, Value: 
         reserveCapacity(count)
         for _ in 0..<count {
             let key = try reader.readMapKey(Key.self)
-            self[key] = try reader.decode(at: "[\(key.messagePackKey.debugDescription)]") {
-                try Value(from: &$0)
+            do {
+                self[key] = try Value(from: &reader)
+            } catch let error as MessagePackDecodingError {
+                throw error.prefixed(with: "[\(key.messagePackKey.debugDescription)]")
             }
         }
     }

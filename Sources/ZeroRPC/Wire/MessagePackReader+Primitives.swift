@@ -1,41 +1,60 @@
-/// The byte-level steps every read is made of.
+/// The byte-level steps every read is made of. Each one checks the reader's count before
+/// it touches memory, and holds the memory's keeper alive across the access.
 extension MessagePackReader {
+    @usableFromInline
     enum Integer {
         case signed(Int64)
         case unsigned(UInt64)
     }
 
-    @inline(__always)
+    /// The byte at `offset`; the caller has checked `offset < bytes.count`.
+    @inlinable @inline(__always)
+    func byte(at offset: Int) -> UInt8 {
+        // The keeper outlives the load: the optimizer may end a value's lifetime at its
+        // last use, and a raw pointer read is not a use of the object that owns it.
+        defer { withExtendedLifetime(keeper) {} }
+        return bytes.load(fromByteOffset: offset, as: UInt8.self)
+    }
+
+    /// A big-endian `T` at `offset`; the caller has checked the bounds.
+    @inlinable @inline(__always)
+    func load<T: FixedWidthInteger>(_ type: T.Type, at offset: Int) -> T {
+        defer { withExtendedLifetime(keeper) {} }
+        return T(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
+    }
+
+    /// Calls `body` with the bytes in `range` (already bounds-checked), typed as UTF-8
+    /// code units, while the keeper is held.
+    @inlinable @inline(__always)
+    func withBytes<R>(in range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        defer { withExtendedLifetime(keeper) {} }
+        return try bytes[range].withMemoryRebound(to: UInt8.self, body)
+    }
+
+    @inlinable @inline(__always)
     func peekMarker(expected: String) throws -> UInt8 {
-        guard position < bytes.count else {
-            throw MessagePackDecodingError(expected: expected, found: "end of data")
-        }
-        return bytes[position]
+        guard position < bytes.count else { throw MessagePackDecodingError.endOfData(expected: expected) }
+        return byte(at: position)
     }
 
     /// What the value at the current position is, for an error message.
+    @usableFromInline
     func mismatch(expected: String, marker: UInt8) -> MessagePackDecodingError {
         let found = MessagePackType(marker: marker).map { "\($0)" } ?? "reserved byte 0xc1"
         return MessagePackDecodingError(expected: expected, found: found)
     }
 
-    @inline(__always)
-    func load<T: FixedWidthInteger>(_ type: T.Type, at offset: Int) -> T {
-        bytes.withUnsafeBytes { T(bigEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
-    }
-
     /// Reads a marker byte followed by a big-endian `T`.
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func readPayload<T: FixedWidthInteger>(_ type: T.Type, expected: String) throws -> T {
         let size = MemoryLayout<T>.size
-        guard size < bytes.count - position else {
-            throw MessagePackDecodingError(expected: expected, found: "end of data")
-        }
+        guard size < bytes.count - position else { throw MessagePackDecodingError.endOfData(expected: expected) }
         let value = load(T.self, at: position + 1)
         position += 1 + size
         return value
     }
 
+    @inlinable
     mutating func readInteger(expected: String) throws -> Integer {
         let marker = try peekMarker(expected: expected)
         switch marker {
@@ -59,6 +78,7 @@ extension MessagePackReader {
 
     /// Reads a length of type `Length` after the marker, then skips that many bytes and
     /// returns where they are.
+    @inlinable
     mutating func readBody<Length: FixedWidthInteger>(
         lengthOf: Length.Type, expected: String
     ) throws -> Range<Int> {
@@ -67,16 +87,18 @@ extension MessagePackReader {
         return try claimBody(length, expected: expected, restoringTo: start)
     }
 
+    @inlinable @inline(__always)
     mutating func claimBody(_ length: Int, expected: String, restoringTo start: Int) throws -> Range<Int> {
-        let left = remainingCount
-        guard length <= left else {
+        guard length <= remainingCount else {
+            let left = remainingCount
             position = start
-            throw MessagePackDecodingError(expected: expected, found: "\(length) bytes claimed, \(left) left")
+            throw MessagePackDecodingError.truncated(expected: expected, claimed: length, left: left)
         }
         defer { position += length }
         return position..<(position + length)
     }
 
+    @inlinable
     mutating func readStringRange() throws -> Range<Int> {
         let marker = try peekMarker(expected: "str")
         switch marker {
@@ -91,6 +113,7 @@ extension MessagePackReader {
         }
     }
 
+    @inlinable
     mutating func readBytesRange() throws -> Range<Int> {
         let marker = try peekMarker(expected: "bin")
         switch marker {
@@ -98,6 +121,16 @@ extension MessagePackReader {
         case 0xc5: return try readBody(lengthOf: UInt16.self, expected: "bin")
         case 0xc6: return try readBody(lengthOf: UInt32.self, expected: "bin")
         default: throw mismatch(expected: "bin", marker: marker)
+        }
+    }
+
+    /// A bin's bytes, or a str's (some peers send bytes as str).
+    @inlinable
+    mutating func readBinaryRange() throws -> Range<Int> {
+        let marker = try peekMarker(expected: "bin")
+        switch marker {
+        case 0xa0...0xbf, 0xd9...0xdb: return try readStringRange()
+        default: return try readBytesRange()
         }
     }
 
@@ -120,10 +153,40 @@ extension MessagePackReader {
         position += headerSize
         guard position < bytes.count else {
             position = start
-            throw MessagePackDecodingError(expected: expected, found: "end of data")
+            throw MessagePackDecodingError.endOfData(expected: expected)
         }
-        let type = Int8(bitPattern: bytes[position])
+        let type = Int8(bitPattern: byte(at: position))
         position += 1
         return (type, try claimBody(length, expected: expected, restoringTo: start))
+    }
+}
+
+/// The errors the inlinable reads throw, built out of line so the hot paths stay small.
+extension MessagePackDecodingError {
+    @usableFromInline
+    static func endOfData(expected: String) -> MessagePackDecodingError {
+        MessagePackDecodingError(expected: expected, found: "end of data")
+    }
+
+    @usableFromInline
+    static func truncated(expected: String, claimed: Int, left: Int) -> MessagePackDecodingError {
+        MessagePackDecodingError(expected: expected, found: "\(claimed) bytes claimed, \(left) left")
+    }
+
+    @usableFromInline
+    static func tooManyElements(_ count: Int, kind: String, left: Int) -> MessagePackDecodingError {
+        let unit = kind == "map" ? "pairs" : "elements"
+        return MessagePackDecodingError(
+            expected: "\(kind) of at most \(left) \(unit) (the bytes left)", found: "\(kind) header claiming \(count)")
+    }
+
+    @usableFromInline
+    static func outOfRange(expected: String, found: String) -> MessagePackDecodingError {
+        MessagePackDecodingError(expected: expected, found: found)
+    }
+
+    @usableFromInline
+    static var invalidUTF8: MessagePackDecodingError {
+        MessagePackDecodingError(expected: "str", found: "str with invalid UTF-8")
     }
 }

@@ -1,27 +1,62 @@
 import Foundation
 
-/// Decodes MessagePack from bytes it owns, one value at a time.
+/// Decodes MessagePack one value at a time, from bytes it owns or from memory another
+/// object keeps alive (a received ZeroMQ message), without copying them.
 ///
-/// Every read is bounds-checked and a failed read leaves the reader where it was, so
-/// callers may try another type. Array and map headers may not claim more elements than
-/// there are bytes left, and nesting deeper than ``maximumDepth`` is refused, so a
-/// hostile message costs no more memory than its own size.
-public struct MessagePackReader: Sendable {
+/// Every read is bounds-checked against the reader's own count before it touches memory,
+/// and a failed read leaves the reader where it was, so callers may try another type.
+/// Array and map headers may not claim more elements than there are bytes left, and
+/// nesting deeper than ``maximumDepth`` is refused, so a hostile message costs no more
+/// memory than its own size.
+///
+/// The hot reads are `@inlinable`, so generated decoders in other modules are
+/// specialized and inlined instead of calling through generic witnesses per field.
+public struct MessagePackReader: @unchecked Sendable {
+    // @unchecked: `bytes` is a pointer, read-only, into memory `keeper` keeps alive and
+    // nobody mutates while a reader exists (the initializers' contract).
+
     /// Nesting allowed in dynamic values and in ``skipValue()``.
     public static let maximumDepth = 256
 
-    @usableFromInline var bytes: [UInt8]
+    /// What keeps `bytes` valid: the reader's own array, or the caller's owner object.
+    @usableFromInline
+    enum Keeper: Sendable {
+        case array(ContiguousArray<UInt8>)
+        case object(any AnyObject & Sendable)
+    }
+
+    @usableFromInline let bytes: UnsafeRawBufferPointer
+    @usableFromInline let keeper: Keeper
     @usableFromInline var position: Int
 
+    /// A reader over `bytes`, which it keeps (an array is shared, not copied).
     public init(bytes: [UInt8]) {
-        self.bytes = bytes
+        // A native array's storage never moves while the array is referenced, and the
+        // reader holds it in `keeper` for as long as it reads through `bytes`.
+        let storage = ContiguousArray(bytes)
+        self.bytes = storage.withUnsafeBytes { $0 }
+        self.keeper = .array(storage)
+        self.position = 0
+    }
+
+    /// A reader over memory it does not own, without copying it: e.g. a received ZeroMQ
+    /// message, whose `owner` closes the message in `deinit`.
+    ///
+    /// - Parameters:
+    ///   - unsafeBytes: Memory that stays valid and unchanged while `owner` lives.
+    ///   - owner: Retained by the reader (and its copies) for as long as they read.
+    init(unsafeBytes: UnsafeRawBufferPointer, owner: some AnyObject & Sendable) {
+        self.bytes = unsafeBytes
+        self.keeper = .object(owner)
         self.position = 0
     }
 
     /// Whether every byte has been read.
+    @inlinable
     public var isAtEnd: Bool { position >= bytes.count }
 
     /// How many bytes are left to read.
+    @inlinable
     public var remainingCount: Int { bytes.count - position }
 
     /// The kind of the next value, without reading it.
@@ -34,8 +69,9 @@ public struct MessagePackReader: Sendable {
     }
 
     /// Reads a nil if one comes next; otherwise reads nothing.
+    @inlinable
     public mutating func readNilIfPresent() -> Bool {
-        guard position < bytes.count, bytes[position] == 0xc0 else { return false }
+        guard position < bytes.count, byte(at: position) == 0xc0 else { return false }
         position += 1
         return true
     }
@@ -46,6 +82,7 @@ public struct MessagePackReader: Sendable {
         position += 1
     }
 
+    @inlinable
     public mutating func readBool() throws -> Bool {
         let marker = try peekMarker(expected: "bool")
         switch marker {
@@ -57,6 +94,7 @@ public struct MessagePackReader: Sendable {
 
     /// Reads any msgpack integer that fits `Int64` (Python sends positive ints in the
     /// unsigned formats).
+    @inlinable
     public mutating func readInt64() throws -> Int64 {
         let start = position
         switch try readInteger(expected: "int") {
@@ -64,13 +102,14 @@ public struct MessagePackReader: Sendable {
         case .unsigned(let value):
             guard let value = Int64(exactly: value) else {
                 position = start
-                throw MessagePackDecodingError(expected: "int", found: "uint \(value), above Int64.max")
+                throw MessagePackDecodingError.outOfRange(expected: "int", found: "uint \(value), above Int64.max")
             }
             return value
         }
     }
 
     /// Reads any msgpack integer that fits `UInt64`.
+    @inlinable
     public mutating func readUInt64() throws -> UInt64 {
         let start = position
         switch try readInteger(expected: "uint") {
@@ -78,22 +117,21 @@ public struct MessagePackReader: Sendable {
         case .signed(let value):
             guard let value = UInt64(exactly: value) else {
                 position = start
-                throw MessagePackDecodingError(expected: "uint", found: "int \(value), below zero")
+                throw MessagePackDecodingError.outOfRange(expected: "uint", found: "int \(value), below zero")
             }
             return value
         }
     }
 
     /// Reads a float64, a float32 or an integer as a `Double`.
+    @inlinable
     public mutating func readDouble() throws -> Double {
         let marker = try peekMarker(expected: "float")
         switch marker {
         case 0xcb: return Double(bitPattern: try readPayload(UInt64.self, expected: "float"))
         case 0xca: return Double(Float(bitPattern: try readPayload(UInt32.self, expected: "float")))
         default:
-            guard MessagePackType(marker: marker) == .int else {
-                throw mismatch(expected: "float", marker: marker)
-            }
+            // Anything but an integer is refused there, as a mismatch with "float".
             switch try readInteger(expected: "float") {
             case .signed(let value): return Double(value)
             case .unsigned(let value): return Double(value)
@@ -113,32 +151,37 @@ public struct MessagePackReader: Sendable {
         return narrowed
     }
 
-    /// Reads a str; invalid UTF-8 is an error.
+    /// Reads a str; invalid UTF-8 is an error. The string is the only allocation (none
+    /// for the short strings Swift stores inline).
+    @inlinable
     public mutating func readString() throws -> String {
         let start = position
         let range = try readStringRange()
-        let string = bytes.withUnsafeBufferPointer { buffer in
-            String(validating: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
+        // Through `UTF8Span`: `String(validating:as:)` is generic over the encoding and,
+        // unspecialized, spent half of a struct decoder's instructions on metadata lookups.
+        let string = withBytes(in: range) { utf8 -> String? in
+            guard let validated = try? UTF8Span(validating: utf8.span) else { return nil }
+            return String(copying: validated)
         }
         guard let string else {
             position = start
-            throw MessagePackDecodingError(expected: "str", found: "str with invalid UTF-8")
+            throw MessagePackDecodingError.invalidUTF8
         }
         return string
     }
 
-    /// Reads a bin (or a str's raw bytes, as some peers send bytes as str).
+    /// Reads a bin (or a str's raw bytes, as some peers send bytes as str), copied once
+    /// into the `Data`.
+    @inlinable
     public mutating func readBytes() throws -> Data {
-        let marker = try peekMarker(expected: "bin")
-        let range: Range<Int>
-        switch marker {
-        case 0xc4: range = try readBody(lengthOf: UInt8.self, expected: "bin")
-        case 0xc5: range = try readBody(lengthOf: UInt16.self, expected: "bin")
-        case 0xc6: range = try readBody(lengthOf: UInt32.self, expected: "bin")
-        case 0xa0...0xbf, 0xd9...0xdb: range = try readStringRange()
-        default: throw mismatch(expected: "bin", marker: marker)
-        }
-        return bytes.withUnsafeBufferPointer { Data(buffer: UnsafeBufferPointer(rebasing: $0[range])) }
+        let range = try readBinaryRange()
+        return withBytes(in: range) { Data(buffer: $0) }
+    }
+
+    /// Reads a bin (or a str's raw bytes) into an array: one allocation, one copy.
+    mutating func readByteArray() throws -> [UInt8] {
+        let range = try readBinaryRange()
+        return withBytes(in: range) { Array($0) }
     }
 
     /// Reads msgpack's timestamp extension (type -1) in any of its three sizes.
@@ -173,6 +216,7 @@ public struct MessagePackReader: Sendable {
     }
 
     /// Reads an array header; the elements follow.
+    @inlinable
     public mutating func readArrayHeader() throws -> Int {
         let marker = try peekMarker(expected: "array")
         let start = position
@@ -186,14 +230,13 @@ public struct MessagePackReader: Sendable {
         let left = remainingCount
         guard count <= left else {
             position = start
-            throw MessagePackDecodingError(
-                expected: "array of at most \(left) elements (the bytes left)",
-                found: "array header claiming \(count)")
+            throw MessagePackDecodingError.tooManyElements(count, kind: "array", left: left)
         }
         return count
     }
 
     /// Reads a map header; `count` key-value pairs follow.
+    @inlinable
     public mutating func readMapHeader() throws -> Int {
         let marker = try peekMarker(expected: "map")
         let start = position
@@ -207,9 +250,7 @@ public struct MessagePackReader: Sendable {
         let left = remainingCount / 2
         guard count <= left else {
             position = start
-            throw MessagePackDecodingError(
-                expected: "map of at most \(left) pairs (the bytes left)",
-                found: "map header claiming \(count)")
+            throw MessagePackDecodingError.tooManyElements(count, kind: "map", left: left)
         }
         return count
     }
@@ -217,8 +258,7 @@ public struct MessagePackReader: Sendable {
     /// Reads any extension value, the timestamp included.
     public mutating func readExtension() throws -> (type: Int8, data: Data) {
         let (type, range) = try readExtensionRange(expected: "ext")
-        let data = bytes.withUnsafeBufferPointer { Data(buffer: UnsafeBufferPointer(rebasing: $0[range])) }
-        return (type, data)
+        return (type, withBytes(in: range) { Data(buffer: $0) })
     }
 
     /// Reads past the next value, however deeply nested, without building it. The counts
@@ -277,12 +317,14 @@ public struct MessagePackReader: Sendable {
     }
 
     /// Decodes the next value as `T`.
+    @inlinable
     public mutating func read<T: MessagePackDecodable>(_ type: T.Type = T.self) throws -> T {
         try T(from: &self)
     }
 
     /// Runs `body`; a ``MessagePackDecodingError`` it throws gets `component` prepended to
     /// its path. The component is only built when decoding fails.
+    @inlinable
     public mutating func decode<T>(
         at component: @autoclosure () -> String,
         _ body: (inout MessagePackReader) throws -> T

@@ -1,139 +1,284 @@
-import CMessagePack
 import Foundation
 
-/// Encodes MessagePack into a growable buffer, through msgpack-c's packer.
+/// Encodes MessagePack into one growable buffer.
 ///
 /// Integers take their smallest encoding and doubles are always float64, exactly as
 /// Python's `msgpack` packs them, so a value encoded here and there is the same bytes.
-/// The writer is non-copyable: it owns one `msgpack_sbuffer`, which is destroyed exactly
+/// The writes are `@inlinable` stores into the buffer (one capacity check each), so
+/// generated encoders in other modules compile to straight-line code; field names go out
+/// from static literals with ``writeKey(_:)``.
+///
+/// The writer is non-copyable: it owns its buffer (from `malloc`), which is freed exactly
 /// once, by `deinit` or by handing the bytes over with `takeBuffer()` (internal).
 public struct MessagePackWriter: ~Copyable {
-    // One allocation holds both C structs: the packer points at the buffer, so the
-    // buffer needs an address that does not move with the struct.
-    private let buffer: UnsafeMutablePointer<msgpack_sbuffer>
-    private let packer: UnsafeMutablePointer<msgpack_packer>
-
-    private static let packerOffset: Int = {
-        let alignment = MemoryLayout<msgpack_packer>.alignment
-        return (MemoryLayout<msgpack_sbuffer>.stride + alignment - 1) / alignment * alignment
-    }()
-    private static let storageSize = packerOffset + MemoryLayout<msgpack_packer>.stride
-    private static let storageAlignment = max(
-        MemoryLayout<msgpack_sbuffer>.alignment, MemoryLayout<msgpack_packer>.alignment)
+    @usableFromInline var storage: UnsafeMutableRawPointer?
+    @usableFromInline var written: Int
+    @usableFromInline var capacity: Int
 
     /// Creates an empty writer with room for `capacity` bytes before it grows.
     public init(reservingCapacity capacity: Int = 256) {
-        let storage = UnsafeMutableRawPointer.allocate(
-            byteCount: Self.storageSize, alignment: Self.storageAlignment)
-        buffer = storage.bindMemory(to: msgpack_sbuffer.self, capacity: 1)
-        packer = (storage + Self.packerOffset).bindMemory(to: msgpack_packer.self, capacity: 1)
         let size = max(capacity, 16)
-        let data = malloc(size)?.assumingMemoryBound(to: CChar.self)
-        buffer.initialize(to: msgpack_sbuffer(size: 0, data: data, alloc: data == nil ? 0 : size))
-        packer.initialize(to: msgpack_packer(data: buffer, callback: msgpack_sbuffer_write))
+        storage = malloc(size)
+        written = 0
+        self.capacity = storage == nil ? 0 : size
     }
 
     deinit {
-        msgpack_sbuffer_destroy(buffer)
-        UnsafeMutableRawPointer(buffer).deallocate()
+        free(storage)
     }
 
     /// How many bytes have been written.
-    public var count: Int { buffer.pointee.size }
+    @inlinable
+    public var count: Int { written }
 
     /// A copy of the bytes written so far.
     public var bytes: [UInt8] {
-        guard let data = buffer.pointee.data, count > 0 else { return [] }
-        return Array(UnsafeRawBufferPointer(start: data, count: count))
+        guard let storage, written > 0 else { return [] }
+        return Array(UnsafeRawBufferPointer(start: storage, count: written))
     }
 
     /// Calls `body` with the bytes written so far, without copying them.
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try body(UnsafeRawBufferPointer(start: buffer.pointee.data, count: count))
+        try body(UnsafeRawBufferPointer(start: storage, count: written))
     }
 
     /// Hands the written bytes over without copying. The caller owns `pointer` and must
     /// release it with `free` (it may be nil when nothing was written).
     consuming func takeBuffer() -> (pointer: UnsafeMutableRawPointer?, count: Int) {
-        let size = buffer.pointee.size
-        let pointer = msgpack_sbuffer_release(buffer)
-        UnsafeMutableRawPointer(buffer).deallocate()
+        let taken = (storage, written)
         discard self
-        return (UnsafeMutableRawPointer(pointer), size)
+        return taken
     }
 
+    /// Makes room for `additional` more bytes at once, e.g. before a container whose
+    /// size is known, so it is written with one capacity check and no regrowth.
+    @inlinable
+    public mutating func reserveCapacity(additional: Int) {
+        if capacity - written < additional { grow(toFit: additional) }
+    }
+
+    /// The most that an array's encoder reserves ahead from its first element's size.
+    @inlinable
+    static var extrapolationLimit: Int { 1 << 20 }
+
+    /// Grows geometrically: doubling keeps the copies of a growing message linear.
+    @usableFromInline
+    mutating func grow(toFit additional: Int) {
+        let needed = written + max(additional, 0)
+        var newCapacity = max(capacity, 16)
+        while newCapacity < needed { newCapacity *= 2 }
+        // Running out of memory is the one failure a writer cannot report: its writes
+        // do not throw, and dropping bytes would send a corrupt message. Trap instead,
+        // as Swift's own collections do.
+        guard let grown = realloc(storage, newCapacity) else { preconditionFailure("out of memory") }
+        storage = grown
+        capacity = newCapacity
+    }
+
+    /// The address of the next `size` bytes, which the caller then fills; room is made first.
+    @inlinable @inline(__always)
+    mutating func claim(_ size: Int) -> UnsafeMutableRawPointer {
+        reserveCapacity(additional: size)
+        // Non-nil: `reserveCapacity` left at least `size` bytes, so the buffer exists.
+        let address = storage.unsafelyUnwrapped + written
+        written += size
+        return address
+    }
+
+    @inlinable @inline(__always)
+    mutating func writeByte(_ byte: UInt8) {
+        claim(1).storeBytes(of: byte, as: UInt8.self)
+    }
+
+    /// A marker byte followed by `value` in big-endian order.
+    @inlinable @inline(__always)
+    mutating func write<T: FixedWidthInteger>(marker: UInt8, _ value: T) {
+        let address = claim(1 + MemoryLayout<T>.size)
+        address.storeBytes(of: marker, as: UInt8.self)
+        (address + 1).storeBytes(of: value.bigEndian, as: T.self)
+    }
+
+    @inlinable @inline(__always)
+    mutating func writeRaw(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        claim(bytes.count).copyMemory(from: source, byteCount: bytes.count)
+    }
+
+    @inlinable
     public mutating func writeNil() {
-        msgpack_pack_nil(packer)
+        writeByte(0xc0)
     }
 
+    @inlinable
     public mutating func write(_ value: Bool) {
-        if value { msgpack_pack_true(packer) } else { msgpack_pack_false(packer) }
+        writeByte(value ? 0xc3 : 0xc2)
     }
 
+    /// Positive values take the unsigned formats, as msgpack-c and Python's msgpack do.
+    @inlinable
     public mutating func write(_ value: Int64) {
-        msgpack_pack_int64(packer, value)
+        if value >= 0 {
+            write(UInt64(value))
+        } else if value >= -32 {
+            writeByte(UInt8(bitPattern: Int8(value)))
+        } else if value >= -128 {
+            write(marker: 0xd0, Int8(value))
+        } else if value >= -32_768 {
+            write(marker: 0xd1, Int16(value))
+        } else if value >= -2_147_483_648 {
+            write(marker: 0xd2, Int32(value))
+        } else {
+            write(marker: 0xd3, value)
+        }
     }
 
+    @inlinable
     public mutating func write(_ value: UInt64) {
-        msgpack_pack_uint64(packer, value)
+        if value < 0x80 {
+            writeByte(UInt8(value))
+        } else if value <= 0xff {
+            write(marker: 0xcc, UInt8(value))
+        } else if value <= 0xffff {
+            write(marker: 0xcd, UInt16(value))
+        } else if value <= 0xffff_ffff {
+            write(marker: 0xce, UInt32(value))
+        } else {
+            write(marker: 0xcf, value)
+        }
     }
 
+    @inlinable
     public mutating func write(_ value: Double) {
-        msgpack_pack_double(packer, value)
+        write(marker: 0xcb, value.bitPattern)
     }
 
+    @inlinable
     public mutating func write(_ value: Float) {
-        msgpack_pack_float(packer, value)
+        write(marker: 0xca, value.bitPattern)
     }
 
+    @inlinable
     public mutating func write(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
-            msgpack_pack_str(packer, utf8.count)
-            msgpack_pack_str_body(packer, utf8.baseAddress, utf8.count)
+            writeStringHeader(utf8.count)
+            writeRaw(UnsafeRawBufferPointer(utf8))
+        }
+    }
+
+    /// Writes a str from a static literal, e.g. a field name: its header and bytes in one
+    /// step, with the length known at compile time.
+    @inlinable @inline(__always)
+    public mutating func writeKey(_ key: StaticString) {
+        key.withUTF8Buffer { utf8 in
+            guard utf8.count < 32, let source = utf8.baseAddress else {
+                writeStringHeader(utf8.count)
+                writeRaw(UnsafeRawBufferPointer(utf8))
+                return
+            }
+            // A fixstr: the marker and the name in one claim.
+            let address = claim(1 + utf8.count)
+            address.storeBytes(of: 0xa0 | UInt8(utf8.count), as: UInt8.self)
+            (address + 1).copyMemory(from: source, byteCount: utf8.count)
+        }
+    }
+
+    @inlinable @inline(__always)
+    mutating func writeStringHeader(_ count: Int) {
+        if count < 32 {
+            writeByte(0xa0 | UInt8(count))
+        } else if count <= 0xff {
+            write(marker: 0xd9, UInt8(count))
+        } else if count <= 0xffff {
+            write(marker: 0xda, UInt16(count))
+        } else {
+            write(marker: 0xdb, UInt32(truncatingIfNeeded: count))
         }
     }
 
     public mutating func write(_ value: Data) {
-        value.withUnsafeBytes { raw in
-            msgpack_pack_bin(packer, raw.count)
-            msgpack_pack_bin_body(packer, raw.baseAddress, raw.count)
-        }
+        value.withUnsafeBytes { writeBinary($0) }
     }
 
     /// Writes bytes as msgpack bin.
     public mutating func writeBinary(_ bytes: UnsafeRawBufferPointer) {
-        msgpack_pack_bin(packer, bytes.count)
-        msgpack_pack_bin_body(packer, bytes.baseAddress, bytes.count)
+        if bytes.count <= 0xff {
+            write(marker: 0xc4, UInt8(bytes.count))
+        } else if bytes.count <= 0xffff {
+            write(marker: 0xc5, UInt16(bytes.count))
+        } else {
+            write(marker: 0xc6, UInt32(truncatingIfNeeded: bytes.count))
+        }
+        writeRaw(bytes)
     }
 
     /// Writes a timestamp as msgpack ext type -1, in its smallest form (4, 8 or 12 bytes).
     public mutating func write(_ value: Timestamp) {
-        var timestamp = msgpack_timestamp(tv_sec: value.seconds, tv_nsec: value.nanoseconds)
-        msgpack_pack_timestamp(packer, &timestamp)
+        let nanoseconds = UInt64(value.nanoseconds)
+        if value.seconds >> 34 == 0 {
+            let packed = nanoseconds << 34 | UInt64(value.seconds)
+            if packed & 0xffff_ffff_0000_0000 == 0 {
+                write(marker: 0xd6, UInt8(0xff))
+                writeRaw(bigEndian: UInt32(packed))
+            } else {
+                write(marker: 0xd7, UInt8(0xff))
+                writeRaw(bigEndian: packed)
+            }
+        } else {
+            write(marker: 0xc7, UInt8(12))
+            writeByte(0xff)
+            writeRaw(bigEndian: UInt32(nanoseconds))
+            writeRaw(bigEndian: value.seconds)
+        }
     }
 
+    private mutating func writeRaw<T: FixedWidthInteger>(bigEndian value: T) {
+        claim(MemoryLayout<T>.size).storeBytes(of: value.bigEndian, as: T.self)
+    }
+
+    @inlinable
     public mutating func writeArrayHeader(_ count: Int) {
-        msgpack_pack_array(packer, count)
+        if count < 16 {
+            writeByte(0x90 | UInt8(count))
+        } else if count <= 0xffff {
+            write(marker: 0xdc, UInt16(count))
+        } else {
+            write(marker: 0xdd, UInt32(truncatingIfNeeded: count))
+        }
     }
 
+    @inlinable
     public mutating func writeMapHeader(_ count: Int) {
-        msgpack_pack_map(packer, count)
+        if count < 16 {
+            writeByte(0x80 | UInt8(count))
+        } else if count <= 0xffff {
+            write(marker: 0xde, UInt16(count))
+        } else {
+            write(marker: 0xdf, UInt32(truncatingIfNeeded: count))
+        }
     }
 
     public mutating func writeExtension(type: Int8, data: Data) {
-        data.withUnsafeBytes { raw in
-            msgpack_pack_ext(packer, raw.count, type)
-            msgpack_pack_ext_body(packer, raw.baseAddress, raw.count)
+        switch data.count {
+        case 1: writeByte(0xd4)
+        case 2: writeByte(0xd5)
+        case 4: writeByte(0xd6)
+        case 8: writeByte(0xd7)
+        case 16: writeByte(0xd8)
+        case ...0xff: write(marker: 0xc7, UInt8(data.count))
+        case ...0xffff: write(marker: 0xc8, UInt16(data.count))
+        default: write(marker: 0xc9, UInt32(truncatingIfNeeded: data.count))
         }
+        writeByte(UInt8(bitPattern: type))
+        data.withUnsafeBytes { writeRaw($0) }
     }
 
     /// Appends bytes that already are one or more complete msgpack values.
     public mutating func writeEncoded(_ encoded: UnsafeRawBufferPointer) {
-        guard let base = encoded.baseAddress, !encoded.isEmpty else { return }
-        _ = msgpack_sbuffer_write(buffer, base.assumingMemoryBound(to: CChar.self), encoded.count)
+        writeRaw(encoded)
     }
 
+    @inlinable
     public mutating func write<T: MessagePackEncodable>(_ value: T) {
         value.encode(to: &self)
     }

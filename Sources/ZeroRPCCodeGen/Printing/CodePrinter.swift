@@ -61,20 +61,6 @@ final class CodePrinter {
         closeScope("}", body)
     }
 
-    /// `opening closure-body closing` on one line when it fits; otherwise the body on
-    /// its own line between `opening {` and `}`. For `x = try f { body }` statements.
-    func closureLine(_ opening: String, _ body: String, _ closing: String = "") {
-        let single = "\(opening) { \(body) }\(closing)"
-        guard !fits(single) else {
-            line(single)
-            return
-        }
-        line(opening + " {")
-        indented { line(body) }
-        lastLineWasBlank = false
-        line("}" + closing)
-    }
-
     /// Whether `content` fits on one line at the current indentation.
     func fits(_ content: String) -> Bool {
         indentation * 4 + content.count <= Self.lineLength
@@ -136,6 +122,24 @@ final class CodePrinter {
         line(label)
         indented(body)
         lastLineWasBlank = false
+    }
+
+    /// `if c1 {` … `} else if c2 {` … `} else {` … `}`; only the fallback's statements
+    /// when there are no branches.
+    func ifChain(_ branches: [(condition: String, body: () -> Void)], otherwise: () -> Void) {
+        guard !branches.isEmpty else {
+            otherwise()
+            return
+        }
+        for (index, branch) in branches.enumerated() {
+            line((index == 0 ? "if " : "} else if ") + branch.condition + " {")
+            indented(branch.body)
+            lastLineWasBlank = false
+        }
+        line("} else {")
+        indented(otherwise)
+        lastLineWasBlank = false
+        line("}")
     }
 
     /// `///` lines for a DocC comment.

@@ -22,20 +22,41 @@ extension FileTranslator {
                 printer.line("writer.write(rawValue)")
             }
             printer.blankLine()
-            printer.block("\(access)init(from reader: inout ZeroRPC.MessagePackReader) throws") {
-                let read = definition.isIntegerValued ? "readInt64" : "readString"
-                let found = definition.isIntegerValued ? "String(value)" : "value.debugDescription"
-                printer.line("let value = try reader.\(read)()")
-                printer.block("guard let decoded = Self(rawValue: value) else") {
-                    printer.wrapped(
-                        "throw ZeroRPC.MessagePackDecodingError(", ["expected: \(expected)", "found: \(found)"], ")")
-                }
-                printer.line("self = decoded")
-            }
+            enumDecoder(definition, expected: expected)
         }
         printer.blankLine()
         printer.block("extension \(name): ZeroRPC.MessagePackMapKey") {
             enumMapKey(definition)
+        }
+    }
+
+    /// Reads the raw value; a string enum's case names are matched as bytes, so no
+    /// String is made for a valid case.
+    private func enumDecoder(_ definition: EnumDefinition, expected: String) {
+        printer.block("\(access)init(from reader: inout ZeroRPC.MessagePackReader) throws") {
+            guard !definition.isIntegerValued else {
+                printer.line("let value = try reader.readInt64()")
+                printer.block("guard let decoded = Self(rawValue: value) else") {
+                    printer.wrapped(
+                        "throw ZeroRPC.MessagePackDecodingError(", ["expected: \(expected)", "found: String(value)"],
+                        ")")
+                }
+                printer.line("self = decoded")
+                return
+            }
+            printer.line("let value = try reader.readStringKey()")
+            let branches = definition.cases.map { enumCase in
+                (
+                    condition: "reader.key(value, is: \(SwiftSpelling.stringLiteral(enumCase.name.wire)))",
+                    body: { self.printer.line("self = .\(enumCase.name.escapedSwift)") }
+                )
+            }
+            printer.ifChain(branches) {
+                printer.wrapped(
+                    "throw ZeroRPC.MessagePackDecodingError(",
+                    ["expected: \(expected)", "found: reader.describe(value)"],
+                    ")")
+            }
         }
     }
 
@@ -84,7 +105,7 @@ extension FileTranslator {
                 printer.switchBlock("self") {
                     for unionCase in definition.cases {
                         printer.switchCase("case .\(unionCase.name.escapedSwift)(let value):") {
-                            printer.line("writer.write(\(SwiftSpelling.stringLiteral(unionCase.name.wire)))")
+                            printer.line("writer.writeKey(\(SwiftSpelling.stringLiteral(unionCase.name.wire)))")
                             printer.line("writer.write(value)")
                         }
                     }
@@ -106,22 +127,16 @@ extension FileTranslator {
                     "throw ZeroRPC.MessagePackDecodingError(",
                     ["expected: \(oneKey)", "found: \"map with \\(count) keys\""], ")")
             }
-            printer.line("let key = try reader.readString()")
-            printer.switchBlock("key") {
-                for unionCase in definition.cases {
-                    let wire = SwiftSpelling.stringLiteral(unionCase.name.wire)
-                    printer.switchCase("case \(wire):") {
-                        printer.closureLine(
-                            "self = .\(unionCase.name.escapedSwift)(try reader.decode(at: \(wire))",
-                            "try $0.read(\(SwiftSpelling.type(unionCase.type)).self)", ")")
-                    }
-                }
-                printer.switchCase("default:") {
-                    printer.wrapped(
-                        "throw ZeroRPC.MessagePackDecodingError(",
-                        ["expected: \(expected)", "found: key.debugDescription"],
-                        ")")
-                }
+            printer.line("let key = try reader.readStringKey()")
+            let branches = definition.cases.map { unionCase in
+                keyBranch(
+                    reader: "reader", key: "key", name: unionCase.name, type: unionCase.type,
+                    reading: "self = .\(unionCase.name.escapedSwift)(try reader.read(", closing: ")")
+            }
+            printer.ifChain(branches) {
+                printer.wrapped(
+                    "throw ZeroRPC.MessagePackDecodingError(",
+                    ["expected: \(expected)", "found: reader.describe(key)"], ")")
             }
         }
     }

@@ -87,21 +87,24 @@ extension FileTranslator {
         }
     }
 
-    /// Every field, nil optionals included, as `key, value` pairs of one map.
+    /// Every field, nil optionals included, as `key, value` pairs of one map; the keys
+    /// go out from static literals.
     private func structEncoder(_ fields: [FieldDefinition]) {
         printer.block("\(access)func encode(to writer: inout ZeroRPC.MessagePackWriter)") {
             printer.line("writer.writeMapHeader(\(fields.count))")
             for field in fields {
-                printer.line("writer.write(\(SwiftSpelling.stringLiteral(field.name.wire)))")
+                printer.line("writer.writeKey(\(SwiftSpelling.stringLiteral(field.name.wire)))")
                 printer.line("writer.write(self.\(field.name.escapedSwift))")
             }
         }
     }
 
-    /// Reads the map in any key order, skips unknown keys, applies defaults, and names
-    /// a missing required field in the error.
+    /// Reads the map in any key order, matching keys as bytes, skips unknown keys
+    /// (a repeated key: the last one wins), applies defaults, and names a missing
+    /// required field in the error.
     private func structDecoder(_ fields: [FieldDefinition], typeName: String, boxed: Set<Name>) {
         let reader = uniqueName("reader", avoiding: fields.map(\.name))
+        let key = uniqueName("key", avoiding: fields.map(\.name))
         printer.block("\(access)init(from \(reader): inout ZeroRPC.MessagePackReader) throws") {
             for field in fields {
                 // An optional with a default keeps "absent" (default) apart from "nil" (nil).
@@ -110,27 +113,34 @@ extension FileTranslator {
                 printer.line("var \(field.name.escapedSwift): \(local)?")
             }
             printer.block("for _ in 0..<(try \(reader).readMapHeader())") {
-                if fields.isEmpty {
-                    printer.line("_ = try \(reader).readString()")
-                    printer.line("try \(reader).skipValue()")
-                    return
+                // Keys are read as a str even when no field can match, as before: a key of
+                // another type is an error.
+                printer.line("\(fields.isEmpty ? "_" : "let \(key)") = try \(reader).readStringKey()")
+                let branches = fields.map { field in
+                    keyBranch(
+                        reader: reader, key: key, name: field.name, type: field.type,
+                        reading: "\(field.name.escapedSwift) = try \(reader).read(")
                 }
-                printer.switchBlock("try \(reader).readString()") {
-                    for field in fields {
-                        let wire = SwiftSpelling.stringLiteral(field.name.wire)
-                        printer.switchCase("case \(wire):") {
-                            printer.closureLine(
-                                "\(field.name.escapedSwift) = try \(reader).decode(at: \(wire))",
-                                "try $0.read(\(SwiftSpelling.type(field.type)).self)")
-                        }
-                    }
-                    printer.switchCase("default:") { printer.line("try \(reader).skipValue()") }
-                }
+                printer.ifChain(branches) { printer.line("try \(reader).skipValue()") }
             }
             for field in fields {
                 assignDecodedField(field, boxed: boxed.contains(field.name))
             }
         }
+    }
+
+    /// One branch of a decoder's chain of key comparisons: when `key` is `name`'s bytes,
+    /// `reading` + `T.self, field: "name")` + `closing`.
+    func keyBranch(
+        reader: String, key: String, name: Name, type: TypeReference, reading: String, closing: String = ""
+    ) -> (condition: String, body: () -> Void) {
+        let wire = SwiftSpelling.stringLiteral(name.wire)
+        return (
+            condition: "\(reader).key(\(key), is: \(wire))",
+            body: {
+                self.printer.wrapped(reading, ["\(SwiftSpelling.type(type)).self", "field: \(wire)"], ")" + closing)
+            }
+        )
     }
 
     private func assignDecodedField(_ field: FieldDefinition, boxed: Bool) {
@@ -142,11 +152,12 @@ extension FileTranslator {
         } else if field.type.isOptional {
             value = local
         } else {
-            let expected = SwiftSpelling.stringLiteral("map with key \"\(field.name.wire)\"")
-            printer.block("guard let \(local) = \(local) else") {
-                printer.wrapped(
-                    "throw ZeroRPC.MessagePackDecodingError(", ["expected: \(expected)", "found: \"map without it\""],
-                    ")")
+            let wire = SwiftSpelling.stringLiteral(field.name.wire)
+            let missing = "throw ZeroRPC.MessagePackDecodingError.missingField(\(wire))"
+            if printer.fits("guard let \(local) = \(local) else { \(missing) }") {
+                printer.line("guard let \(local) = \(local) else { \(missing) }")
+            } else {
+                printer.block("guard let \(local) = \(local) else") { printer.line(missing) }
             }
             value = local
         }

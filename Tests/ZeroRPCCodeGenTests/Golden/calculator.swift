@@ -15,14 +15,19 @@ extension Rounding: ZeroRPC.MessagePackCodable {
     }
 
     public init(from reader: inout ZeroRPC.MessagePackReader) throws {
-        let value = try reader.readString()
-        guard let decoded = Self(rawValue: value) else {
+        let value = try reader.readStringKey()
+        if reader.key(value, is: "down") {
+            self = .down
+        } else if reader.key(value, is: "nearest") {
+            self = .nearest
+        } else if reader.key(value, is: "up") {
+            self = .up
+        } else {
             throw ZeroRPC.MessagePackDecodingError(
                 expected: "a case of Rounding (down, nearest, up)",
-                found: value.debugDescription
+                found: reader.describe(value)
             )
         }
-        self = decoded
     }
 }
 
@@ -53,15 +58,15 @@ public struct Point: Sendable, Hashable, Codable {
 extension Point: ZeroRPC.MessagePackCodable {
     public func encode(to writer: inout ZeroRPC.MessagePackWriter) {
         writer.writeMapHeader(5)
-        writer.write("x")
+        writer.writeKey("x")
         writer.write(self.x)
-        writer.write("y")
+        writer.writeKey("y")
         writer.write(self.y)
-        writer.write("label")
+        writer.writeKey("label")
         writer.write(self.label)
-        writer.write("tags")
+        writer.writeKey("tags")
         writer.write(self.tags)
-        writer.write("meta")
+        writer.writeKey("meta")
         writer.write(self.meta)
     }
 
@@ -72,34 +77,28 @@ extension Point: ZeroRPC.MessagePackCodable {
         var tags: [String]?
         var meta: [String: Int64]?
         for _ in 0..<(try reader.readMapHeader()) {
-            switch try reader.readString() {
-            case "x":
-                x = try reader.decode(at: "x") { try $0.read(Double.self) }
-            case "y":
-                y = try reader.decode(at: "y") { try $0.read(Double.self) }
-            case "label":
-                label = try reader.decode(at: "label") { try $0.read(String?.self) }
-            case "tags":
-                tags = try reader.decode(at: "tags") { try $0.read([String].self) }
-            case "meta":
-                meta = try reader.decode(at: "meta") { try $0.read([String: Int64].self) }
-            default:
+            let key = try reader.readStringKey()
+            if reader.key(key, is: "x") {
+                x = try reader.read(Double.self, field: "x")
+            } else if reader.key(key, is: "y") {
+                y = try reader.read(Double.self, field: "y")
+            } else if reader.key(key, is: "label") {
+                label = try reader.read(String?.self, field: "label")
+            } else if reader.key(key, is: "tags") {
+                tags = try reader.read([String].self, field: "tags")
+            } else if reader.key(key, is: "meta") {
+                meta = try reader.read([String: Int64].self, field: "meta")
+            } else {
                 try reader.skipValue()
             }
         }
-        guard let x = x else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"x\"", found: "map without it")
-        }
+        guard let x = x else { throw ZeroRPC.MessagePackDecodingError.missingField("x") }
         self.x = x
-        guard let y = y else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"y\"", found: "map without it")
-        }
+        guard let y = y else { throw ZeroRPC.MessagePackDecodingError.missingField("y") }
         self.y = y
         self.label = label
         self.tags = tags ?? []
-        guard let meta = meta else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"meta\"", found: "map without it")
-        }
+        guard let meta = meta else { throw ZeroRPC.MessagePackDecodingError.missingField("meta") }
         self.meta = meta
     }
 }
@@ -115,23 +114,21 @@ public struct DivisionByZero: Sendable, Hashable, Codable {
 extension DivisionByZero: ZeroRPC.MessagePackCodable {
     public func encode(to writer: inout ZeroRPC.MessagePackWriter) {
         writer.writeMapHeader(1)
-        writer.write("dividend")
+        writer.writeKey("dividend")
         writer.write(self.dividend)
     }
 
     public init(from reader: inout ZeroRPC.MessagePackReader) throws {
         var dividend: Double?
         for _ in 0..<(try reader.readMapHeader()) {
-            switch try reader.readString() {
-            case "dividend":
-                dividend = try reader.decode(at: "dividend") { try $0.read(Double.self) }
-            default:
+            let key = try reader.readStringKey()
+            if reader.key(key, is: "dividend") {
+                dividend = try reader.read(Double.self, field: "dividend")
+            } else {
                 try reader.skipValue()
             }
         }
-        guard let dividend = dividend else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"dividend\"", found: "map without it")
-        }
+        guard let dividend = dividend else { throw ZeroRPC.MessagePackDecodingError.missingField("dividend") }
         self.dividend = dividend
     }
 }

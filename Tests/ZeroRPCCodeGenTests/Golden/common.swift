@@ -16,14 +16,19 @@ extension Currency: ZeroRPC.MessagePackCodable {
     }
 
     public init(from reader: inout ZeroRPC.MessagePackReader) throws {
-        let value = try reader.readString()
-        guard let decoded = Self(rawValue: value) else {
+        let value = try reader.readStringKey()
+        if reader.key(value, is: "eur") {
+            self = .eur
+        } else if reader.key(value, is: "usd") {
+            self = .usd
+        } else if reader.key(value, is: "gbp") {
+            self = .gbp
+        } else {
             throw ZeroRPC.MessagePackDecodingError(
                 expected: "a case of Currency (eur, usd, gbp)",
-                found: value.debugDescription
+                found: reader.describe(value)
             )
         }
-        self = decoded
     }
 }
 
@@ -48,9 +53,9 @@ public struct Money: Sendable, Hashable, Codable {
 extension Money: ZeroRPC.MessagePackCodable {
     public func encode(to writer: inout ZeroRPC.MessagePackWriter) {
         writer.writeMapHeader(2)
-        writer.write("amount")
+        writer.writeKey("amount")
         writer.write(self.amount)
-        writer.write("currency")
+        writer.writeKey("currency")
         writer.write(self.currency)
     }
 
@@ -58,18 +63,16 @@ extension Money: ZeroRPC.MessagePackCodable {
         var amount: Int64?
         var currency: Currency?
         for _ in 0..<(try reader.readMapHeader()) {
-            switch try reader.readString() {
-            case "amount":
-                amount = try reader.decode(at: "amount") { try $0.read(Int64.self) }
-            case "currency":
-                currency = try reader.decode(at: "currency") { try $0.read(Currency.self) }
-            default:
+            let key = try reader.readStringKey()
+            if reader.key(key, is: "amount") {
+                amount = try reader.read(Int64.self, field: "amount")
+            } else if reader.key(key, is: "currency") {
+                currency = try reader.read(Currency.self, field: "currency")
+            } else {
                 try reader.skipValue()
             }
         }
-        guard let amount = amount else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"amount\"", found: "map without it")
-        }
+        guard let amount = amount else { throw ZeroRPC.MessagePackDecodingError.missingField("amount") }
         self.amount = amount
         self.currency = currency ?? .eur
     }

@@ -17,9 +17,9 @@ public struct InsufficientFunds: Sendable, Hashable, Codable {
 extension InsufficientFunds: ZeroRPC.MessagePackCodable {
     public func encode(to writer: inout ZeroRPC.MessagePackWriter) {
         writer.writeMapHeader(2)
-        writer.write("balance")
+        writer.writeKey("balance")
         writer.write(self.balance)
-        writer.write("requested")
+        writer.writeKey("requested")
         writer.write(self.requested)
     }
 
@@ -27,22 +27,18 @@ extension InsufficientFunds: ZeroRPC.MessagePackCodable {
         var balance: Int64?
         var requested: Int64?
         for _ in 0..<(try reader.readMapHeader()) {
-            switch try reader.readString() {
-            case "balance":
-                balance = try reader.decode(at: "balance") { try $0.read(Int64.self) }
-            case "requested":
-                requested = try reader.decode(at: "requested") { try $0.read(Int64.self) }
-            default:
+            let key = try reader.readStringKey()
+            if reader.key(key, is: "balance") {
+                balance = try reader.read(Int64.self, field: "balance")
+            } else if reader.key(key, is: "requested") {
+                requested = try reader.read(Int64.self, field: "requested")
+            } else {
                 try reader.skipValue()
             }
         }
-        guard let balance = balance else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"balance\"", found: "map without it")
-        }
+        guard let balance = balance else { throw ZeroRPC.MessagePackDecodingError.missingField("balance") }
         self.balance = balance
-        guard let requested = requested else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"requested\"", found: "map without it")
-        }
+        guard let requested = requested else { throw ZeroRPC.MessagePackDecodingError.missingField("requested") }
         self.requested = requested
     }
 }
@@ -65,9 +61,9 @@ public struct AccountLocked: Sendable, Hashable, Codable {
 extension AccountLocked: ZeroRPC.MessagePackCodable {
     public func encode(to writer: inout ZeroRPC.MessagePackWriter) {
         writer.writeMapHeader(2)
-        writer.write("reason")
+        writer.writeKey("reason")
         writer.write(self.reason)
-        writer.write("until")
+        writer.writeKey("until")
         writer.write(self.until)
     }
 
@@ -75,18 +71,16 @@ extension AccountLocked: ZeroRPC.MessagePackCodable {
         var reason: String?
         var until: ZeroRPC.Timestamp?
         for _ in 0..<(try reader.readMapHeader()) {
-            switch try reader.readString() {
-            case "reason":
-                reason = try reader.decode(at: "reason") { try $0.read(String.self) }
-            case "until":
-                until = try reader.decode(at: "until") { try $0.read(ZeroRPC.Timestamp?.self) }
-            default:
+            let key = try reader.readStringKey()
+            if reader.key(key, is: "reason") {
+                reason = try reader.read(String.self, field: "reason")
+            } else if reader.key(key, is: "until") {
+                until = try reader.read(ZeroRPC.Timestamp?.self, field: "until")
+            } else {
                 try reader.skipValue()
             }
         }
-        guard let reason = reason else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"reason\"", found: "map without it")
-        }
+        guard let reason = reason else { throw ZeroRPC.MessagePackDecodingError.missingField("reason") }
         self.reason = reason
         self.until = until
     }
@@ -107,23 +101,21 @@ public struct AccountNotFound: Sendable, Hashable, Codable {
 extension AccountNotFound: ZeroRPC.MessagePackCodable {
     public func encode(to writer: inout ZeroRPC.MessagePackWriter) {
         writer.writeMapHeader(1)
-        writer.write("account")
+        writer.writeKey("account")
         writer.write(self.account)
     }
 
     public init(from reader: inout ZeroRPC.MessagePackReader) throws {
         var account: String?
         for _ in 0..<(try reader.readMapHeader()) {
-            switch try reader.readString() {
-            case "account":
-                account = try reader.decode(at: "account") { try $0.read(String.self) }
-            default:
+            let key = try reader.readStringKey()
+            if reader.key(key, is: "account") {
+                account = try reader.read(String.self, field: "account")
+            } else {
                 try reader.skipValue()
             }
         }
-        guard let account = account else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"account\"", found: "map without it")
-        }
+        guard let account = account else { throw ZeroRPC.MessagePackDecodingError.missingField("account") }
         self.account = account
     }
 }

@@ -16,14 +16,21 @@ extension Keyword: ZeroRPC.MessagePackCodable {
     }
 
     public init(from reader: inout ZeroRPC.MessagePackReader) throws {
-        let value = try reader.readString()
-        guard let decoded = Self(rawValue: value) else {
+        let value = try reader.readStringKey()
+        if reader.key(value, is: "case") {
+            self = .`case`
+        } else if reader.key(value, is: "default") {
+            self = .`default`
+        } else if reader.key(value, is: "protocol") {
+            self = .`protocol`
+        } else if reader.key(value, is: "self_check") {
+            self = .selfCheck
+        } else {
             throw ZeroRPC.MessagePackDecodingError(
                 expected: "a case of Keyword (case, default, protocol, self_check)",
-                found: value.debugDescription
+                found: reader.describe(value)
             )
         }
-        self = decoded
     }
 }
 
@@ -68,15 +75,15 @@ public struct Reserved: Sendable, Hashable, Codable {
 extension Reserved: ZeroRPC.MessagePackCodable {
     public func encode(to writer: inout ZeroRPC.MessagePackWriter) {
         writer.writeMapHeader(5)
-        writer.write("reader")
+        writer.writeKey("reader")
         writer.write(self.reader)
-        writer.write("writer")
+        writer.writeKey("writer")
         writer.write(self.writer)
-        writer.write("class")
+        writer.writeKey("class")
         writer.write(self.`class`)
-        writer.write("is_valid")
+        writer.writeKey("is_valid")
         writer.write(self.isValid)
-        writer.write("self_link")
+        writer.writeKey("self_link")
         writer.write(self.selfLink)
     }
 
@@ -87,32 +94,26 @@ extension Reserved: ZeroRPC.MessagePackCodable {
         var isValid: Bool?
         var selfLink: Reserved?
         for _ in 0..<(try reader_.readMapHeader()) {
-            switch try reader_.readString() {
-            case "reader":
-                reader = try reader_.decode(at: "reader") { try $0.read(String.self) }
-            case "writer":
-                writer = try reader_.decode(at: "writer") { try $0.read(String.self) }
-            case "class":
-                `class` = try reader_.decode(at: "class") { try $0.read(Int64.self) }
-            case "is_valid":
-                isValid = try reader_.decode(at: "is_valid") { try $0.read(Bool.self) }
-            case "self_link":
-                selfLink = try reader_.decode(at: "self_link") { try $0.read(Reserved?.self) }
-            default:
+            let key = try reader_.readStringKey()
+            if reader_.key(key, is: "reader") {
+                reader = try reader_.read(String.self, field: "reader")
+            } else if reader_.key(key, is: "writer") {
+                writer = try reader_.read(String.self, field: "writer")
+            } else if reader_.key(key, is: "class") {
+                `class` = try reader_.read(Int64.self, field: "class")
+            } else if reader_.key(key, is: "is_valid") {
+                isValid = try reader_.read(Bool.self, field: "is_valid")
+            } else if reader_.key(key, is: "self_link") {
+                selfLink = try reader_.read(Reserved?.self, field: "self_link")
+            } else {
                 try reader_.skipValue()
             }
         }
-        guard let reader = reader else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"reader\"", found: "map without it")
-        }
+        guard let reader = reader else { throw ZeroRPC.MessagePackDecodingError.missingField("reader") }
         self.reader = reader
-        guard let writer = writer else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"writer\"", found: "map without it")
-        }
+        guard let writer = writer else { throw ZeroRPC.MessagePackDecodingError.missingField("writer") }
         self.writer = writer
-        guard let `class` = `class` else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"class\"", found: "map without it")
-        }
+        guard let `class` = `class` else { throw ZeroRPC.MessagePackDecodingError.missingField("class") }
         self.`class` = `class`
         self.isValid = isValid ?? true
         self._selfLink = selfLink.map { [$0] } ?? []
@@ -129,10 +130,10 @@ extension Either: ZeroRPC.MessagePackCodable {
         writer.writeMapHeader(1)
         switch self {
         case .`default`(let value):
-            writer.write("default")
+            writer.writeKey("default")
             writer.write(value)
         case .`class`(let value):
-            writer.write("class")
+            writer.writeKey("class")
             writer.write(value)
         }
     }
@@ -145,16 +146,15 @@ extension Either: ZeroRPC.MessagePackCodable {
                 found: "map with \(count) keys"
             )
         }
-        let key = try reader.readString()
-        switch key {
-        case "default":
-            self = .`default`(try reader.decode(at: "default") { try $0.read(Int64.self) })
-        case "class":
-            self = .`class`(try reader.decode(at: "class") { try $0.read(String.self) })
-        default:
+        let key = try reader.readStringKey()
+        if reader.key(key, is: "default") {
+            self = .`default`(try reader.read(Int64.self, field: "default"))
+        } else if reader.key(key, is: "class") {
+            self = .`class`(try reader.read(String.self, field: "class"))
+        } else {
             throw ZeroRPC.MessagePackDecodingError(
                 expected: "a case of Either (default, class)",
-                found: key.debugDescription
+                found: reader.describe(key)
             )
         }
     }

@@ -18,11 +18,11 @@ public struct Item: Sendable, Hashable, Codable {
 extension Item: ZeroRPC.MessagePackCodable {
     public func encode(to writer: inout ZeroRPC.MessagePackWriter) {
         writer.writeMapHeader(3)
-        writer.write("name")
+        writer.writeKey("name")
         writer.write(self.name)
-        writer.write("price")
+        writer.writeKey("price")
         writer.write(self.price)
-        writer.write("quantity")
+        writer.writeKey("quantity")
         writer.write(self.quantity)
     }
 
@@ -31,24 +31,20 @@ extension Item: ZeroRPC.MessagePackCodable {
         var price: Money?
         var quantity: Int64?
         for _ in 0..<(try reader.readMapHeader()) {
-            switch try reader.readString() {
-            case "name":
-                name = try reader.decode(at: "name") { try $0.read(String.self) }
-            case "price":
-                price = try reader.decode(at: "price") { try $0.read(Money.self) }
-            case "quantity":
-                quantity = try reader.decode(at: "quantity") { try $0.read(Int64.self) }
-            default:
+            let key = try reader.readStringKey()
+            if reader.key(key, is: "name") {
+                name = try reader.read(String.self, field: "name")
+            } else if reader.key(key, is: "price") {
+                price = try reader.read(Money.self, field: "price")
+            } else if reader.key(key, is: "quantity") {
+                quantity = try reader.read(Int64.self, field: "quantity")
+            } else {
                 try reader.skipValue()
             }
         }
-        guard let name = name else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"name\"", found: "map without it")
-        }
+        guard let name = name else { throw ZeroRPC.MessagePackDecodingError.missingField("name") }
         self.name = name
-        guard let price = price else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"price\"", found: "map without it")
-        }
+        guard let price = price else { throw ZeroRPC.MessagePackDecodingError.missingField("price") }
         self.price = price
         self.quantity = quantity ?? 1
     }

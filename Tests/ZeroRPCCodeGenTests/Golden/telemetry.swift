@@ -15,14 +15,19 @@ extension Severity: ZeroRPC.MessagePackCodable {
     }
 
     public init(from reader: inout ZeroRPC.MessagePackReader) throws {
-        let value = try reader.readString()
-        guard let decoded = Self(rawValue: value) else {
+        let value = try reader.readStringKey()
+        if reader.key(value, is: "info") {
+            self = .info
+        } else if reader.key(value, is: "warning") {
+            self = .warning
+        } else if reader.key(value, is: "critical") {
+            self = .critical
+        } else {
             throw ZeroRPC.MessagePackDecodingError(
                 expected: "a case of Severity (info, warning, critical)",
-                found: value.debugDescription
+                found: reader.describe(value)
             )
         }
-        self = decoded
     }
 }
 
@@ -51,13 +56,13 @@ public struct Reading: Sendable, Hashable, Codable {
 extension Reading: ZeroRPC.MessagePackCodable {
     public func encode(to writer: inout ZeroRPC.MessagePackWriter) {
         writer.writeMapHeader(4)
-        writer.write("sensor")
+        writer.writeKey("sensor")
         writer.write(self.sensor)
-        writer.write("value")
+        writer.writeKey("value")
         writer.write(self.value)
-        writer.write("unit")
+        writer.writeKey("unit")
         writer.write(self.unit)
-        writer.write("taken")
+        writer.writeKey("taken")
         writer.write(self.taken)
     }
 
@@ -67,26 +72,22 @@ extension Reading: ZeroRPC.MessagePackCodable {
         var unit: String?
         var taken: ZeroRPC.Timestamp?
         for _ in 0..<(try reader.readMapHeader()) {
-            switch try reader.readString() {
-            case "sensor":
-                sensor = try reader.decode(at: "sensor") { try $0.read(String.self) }
-            case "value":
-                value = try reader.decode(at: "value") { try $0.read(Double.self) }
-            case "unit":
-                unit = try reader.decode(at: "unit") { try $0.read(String.self) }
-            case "taken":
-                taken = try reader.decode(at: "taken") { try $0.read(ZeroRPC.Timestamp?.self) }
-            default:
+            let key = try reader.readStringKey()
+            if reader.key(key, is: "sensor") {
+                sensor = try reader.read(String.self, field: "sensor")
+            } else if reader.key(key, is: "value") {
+                value = try reader.read(Double.self, field: "value")
+            } else if reader.key(key, is: "unit") {
+                unit = try reader.read(String.self, field: "unit")
+            } else if reader.key(key, is: "taken") {
+                taken = try reader.read(ZeroRPC.Timestamp?.self, field: "taken")
+            } else {
                 try reader.skipValue()
             }
         }
-        guard let sensor = sensor else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"sensor\"", found: "map without it")
-        }
+        guard let sensor = sensor else { throw ZeroRPC.MessagePackDecodingError.missingField("sensor") }
         self.sensor = sensor
-        guard let value = value else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"value\"", found: "map without it")
-        }
+        guard let value = value else { throw ZeroRPC.MessagePackDecodingError.missingField("value") }
         self.value = value
         self.unit = unit ?? "C"
         self.taken = taken

@@ -16,14 +16,19 @@ extension Priority: ZeroRPC.MessagePackCodable {
     }
 
     public init(from reader: inout ZeroRPC.MessagePackReader) throws {
-        let value = try reader.readString()
-        guard let decoded = Self(rawValue: value) else {
+        let value = try reader.readStringKey()
+        if reader.key(value, is: "low") {
+            self = .low
+        } else if reader.key(value, is: "normal") {
+            self = .normal
+        } else if reader.key(value, is: "high") {
+            self = .high
+        } else {
             throw ZeroRPC.MessagePackDecodingError(
                 expected: "a case of Priority (low, normal, high)",
-                found: value.debugDescription
+                found: reader.describe(value)
             )
         }
-        self = decoded
     }
 }
 
@@ -92,11 +97,11 @@ public struct Address: Sendable, Hashable, Codable {
 extension Address: ZeroRPC.MessagePackCodable {
     public func encode(to writer: inout ZeroRPC.MessagePackWriter) {
         writer.writeMapHeader(3)
-        writer.write("street")
+        writer.writeKey("street")
         writer.write(self.street)
-        writer.write("city")
+        writer.writeKey("city")
         writer.write(self.city)
-        writer.write("zip")
+        writer.writeKey("zip")
         writer.write(self.zip)
     }
 
@@ -105,24 +110,20 @@ extension Address: ZeroRPC.MessagePackCodable {
         var city: String?
         var zip: String?
         for _ in 0..<(try reader.readMapHeader()) {
-            switch try reader.readString() {
-            case "street":
-                street = try reader.decode(at: "street") { try $0.read(String.self) }
-            case "city":
-                city = try reader.decode(at: "city") { try $0.read(String.self) }
-            case "zip":
-                zip = try reader.decode(at: "zip") { try $0.read(String?.self) }
-            default:
+            let key = try reader.readStringKey()
+            if reader.key(key, is: "street") {
+                street = try reader.read(String.self, field: "street")
+            } else if reader.key(key, is: "city") {
+                city = try reader.read(String.self, field: "city")
+            } else if reader.key(key, is: "zip") {
+                zip = try reader.read(String?.self, field: "zip")
+            } else {
                 try reader.skipValue()
             }
         }
-        guard let street = street else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"street\"", found: "map without it")
-        }
+        guard let street = street else { throw ZeroRPC.MessagePackDecodingError.missingField("street") }
         self.street = street
-        guard let city = city else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"city\"", found: "map without it")
-        }
+        guard let city = city else { throw ZeroRPC.MessagePackDecodingError.missingField("city") }
         self.city = city
         self.zip = zip
     }
@@ -163,15 +164,15 @@ public struct Contact: Sendable, Hashable, Codable {
 extension Contact: ZeroRPC.MessagePackCodable {
     public func encode(to writer: inout ZeroRPC.MessagePackWriter) {
         writer.writeMapHeader(5)
-        writer.write("name")
+        writer.writeKey("name")
         writer.write(self.name)
-        writer.write("address")
+        writer.writeKey("address")
         writer.write(self.address)
-        writer.write("previous_addresses")
+        writer.writeKey("previous_addresses")
         writer.write(self.previousAddresses)
-        writer.write("default")
+        writer.writeKey("default")
         writer.write(self.`default`)
-        writer.write("class")
+        writer.writeKey("class")
         writer.write(self.`class`)
     }
 
@@ -182,28 +183,24 @@ extension Contact: ZeroRPC.MessagePackCodable {
         var `default`: Bool?
         var `class`: String?
         for _ in 0..<(try reader.readMapHeader()) {
-            switch try reader.readString() {
-            case "name":
-                name = try reader.decode(at: "name") { try $0.read(String.self) }
-            case "address":
-                address = try reader.decode(at: "address") { try $0.read(Address.self) }
-            case "previous_addresses":
-                previousAddresses = try reader.decode(at: "previous_addresses") { try $0.read([Address].self) }
-            case "default":
-                `default` = try reader.decode(at: "default") { try $0.read(Bool.self) }
-            case "class":
-                `class` = try reader.decode(at: "class") { try $0.read(String?.self) }
-            default:
+            let key = try reader.readStringKey()
+            if reader.key(key, is: "name") {
+                name = try reader.read(String.self, field: "name")
+            } else if reader.key(key, is: "address") {
+                address = try reader.read(Address.self, field: "address")
+            } else if reader.key(key, is: "previous_addresses") {
+                previousAddresses = try reader.read([Address].self, field: "previous_addresses")
+            } else if reader.key(key, is: "default") {
+                `default` = try reader.read(Bool.self, field: "default")
+            } else if reader.key(key, is: "class") {
+                `class` = try reader.read(String?.self, field: "class")
+            } else {
                 try reader.skipValue()
             }
         }
-        guard let name = name else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"name\"", found: "map without it")
-        }
+        guard let name = name else { throw ZeroRPC.MessagePackDecodingError.missingField("name") }
         self.name = name
-        guard let address = address else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"address\"", found: "map without it")
-        }
+        guard let address = address else { throw ZeroRPC.MessagePackDecodingError.missingField("address") }
         self.address = address
         self.previousAddresses = previousAddresses ?? []
         self.`default` = `default` ?? false
@@ -222,23 +219,21 @@ public struct Circle: Sendable, Hashable, Codable {
 extension Circle: ZeroRPC.MessagePackCodable {
     public func encode(to writer: inout ZeroRPC.MessagePackWriter) {
         writer.writeMapHeader(1)
-        writer.write("radius")
+        writer.writeKey("radius")
         writer.write(self.radius)
     }
 
     public init(from reader: inout ZeroRPC.MessagePackReader) throws {
         var radius: Double?
         for _ in 0..<(try reader.readMapHeader()) {
-            switch try reader.readString() {
-            case "radius":
-                radius = try reader.decode(at: "radius") { try $0.read(Double.self) }
-            default:
+            let key = try reader.readStringKey()
+            if reader.key(key, is: "radius") {
+                radius = try reader.read(Double.self, field: "radius")
+            } else {
                 try reader.skipValue()
             }
         }
-        guard let radius = radius else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"radius\"", found: "map without it")
-        }
+        guard let radius = radius else { throw ZeroRPC.MessagePackDecodingError.missingField("radius") }
         self.radius = radius
     }
 }
@@ -256,9 +251,9 @@ public struct Rectangle: Sendable, Hashable, Codable {
 extension Rectangle: ZeroRPC.MessagePackCodable {
     public func encode(to writer: inout ZeroRPC.MessagePackWriter) {
         writer.writeMapHeader(2)
-        writer.write("width")
+        writer.writeKey("width")
         writer.write(self.width)
-        writer.write("height")
+        writer.writeKey("height")
         writer.write(self.height)
     }
 
@@ -266,22 +261,18 @@ extension Rectangle: ZeroRPC.MessagePackCodable {
         var width: Double?
         var height: Double?
         for _ in 0..<(try reader.readMapHeader()) {
-            switch try reader.readString() {
-            case "width":
-                width = try reader.decode(at: "width") { try $0.read(Double.self) }
-            case "height":
-                height = try reader.decode(at: "height") { try $0.read(Double.self) }
-            default:
+            let key = try reader.readStringKey()
+            if reader.key(key, is: "width") {
+                width = try reader.read(Double.self, field: "width")
+            } else if reader.key(key, is: "height") {
+                height = try reader.read(Double.self, field: "height")
+            } else {
                 try reader.skipValue()
             }
         }
-        guard let width = width else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"width\"", found: "map without it")
-        }
+        guard let width = width else { throw ZeroRPC.MessagePackDecodingError.missingField("width") }
         self.width = width
-        guard let height = height else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"height\"", found: "map without it")
-        }
+        guard let height = height else { throw ZeroRPC.MessagePackDecodingError.missingField("height") }
         self.height = height
     }
 }
@@ -298,13 +289,13 @@ extension Shape: ZeroRPC.MessagePackCodable {
         writer.writeMapHeader(1)
         switch self {
         case .circle(let value):
-            writer.write("circle")
+            writer.writeKey("circle")
             writer.write(value)
         case .rectangle(let value):
-            writer.write("rectangle")
+            writer.writeKey("rectangle")
             writer.write(value)
         case .label(let value):
-            writer.write("label")
+            writer.writeKey("label")
             writer.write(value)
         }
     }
@@ -317,18 +308,17 @@ extension Shape: ZeroRPC.MessagePackCodable {
                 found: "map with \(count) keys"
             )
         }
-        let key = try reader.readString()
-        switch key {
-        case "circle":
-            self = .circle(try reader.decode(at: "circle") { try $0.read(Circle.self) })
-        case "rectangle":
-            self = .rectangle(try reader.decode(at: "rectangle") { try $0.read(Rectangle.self) })
-        case "label":
-            self = .label(try reader.decode(at: "label") { try $0.read(String.self) })
-        default:
+        let key = try reader.readStringKey()
+        if reader.key(key, is: "circle") {
+            self = .circle(try reader.read(Circle.self, field: "circle"))
+        } else if reader.key(key, is: "rectangle") {
+            self = .rectangle(try reader.read(Rectangle.self, field: "rectangle"))
+        } else if reader.key(key, is: "label") {
+            self = .label(try reader.read(String.self, field: "label"))
+        } else {
             throw ZeroRPC.MessagePackDecodingError(
                 expected: "a case of Shape (circle, rectangle, label)",
-                found: key.debugDescription
+                found: reader.describe(key)
             )
         }
     }
@@ -431,61 +421,61 @@ public struct Everything: Sendable, Hashable {
 extension Everything: ZeroRPC.MessagePackCodable {
     public func encode(to writer: inout ZeroRPC.MessagePackWriter) {
         writer.writeMapHeader(28)
-        writer.write("flag")
+        writer.writeKey("flag")
         writer.write(self.flag)
-        writer.write("count")
+        writer.writeKey("count")
         writer.write(self.count)
-        writer.write("size")
+        writer.writeKey("size")
         writer.write(self.size)
-        writer.write("ratio")
+        writer.writeKey("ratio")
         writer.write(self.ratio)
-        writer.write("amount")
+        writer.writeKey("amount")
         writer.write(self.amount)
-        writer.write("title")
+        writer.writeKey("title")
         writer.write(self.title)
-        writer.write("payload")
+        writer.writeKey("payload")
         writer.write(self.payload)
-        writer.write("created")
+        writer.writeKey("created")
         writer.write(self.created)
-        writer.write("extra")
+        writer.writeKey("extra")
         writer.write(self.extra)
-        writer.write("nickname")
+        writer.writeKey("nickname")
         writer.write(self.nickname)
-        writer.write("scores")
+        writer.writeKey("scores")
         writer.write(self.scores)
-        writer.write("matrix")
+        writer.writeKey("matrix")
         writer.write(self.matrix)
-        writer.write("counts_by_name")
+        writer.writeKey("counts_by_name")
         writer.write(self.countsByName)
-        writer.write("names_by_id")
+        writer.writeKey("names_by_id")
         writer.write(self.namesById)
-        writer.write("level_names")
+        writer.writeKey("level_names")
         writer.write(self.levelNames)
-        writer.write("priority")
+        writer.writeKey("priority")
         writer.write(self.priority)
-        writer.write("level")
+        writer.writeKey("level")
         writer.write(self.level)
-        writer.write("shape")
+        writer.writeKey("shape")
         writer.write(self.shape)
-        writer.write("shapes")
+        writer.writeKey("shapes")
         writer.write(self.shapes)
-        writer.write("contact")
+        writer.writeKey("contact")
         writer.write(self.contact)
-        writer.write("retries")
+        writer.writeKey("retries")
         writer.write(self.retries)
-        writer.write("threshold")
+        writer.writeKey("threshold")
         writer.write(self.threshold)
-        writer.write("greeting")
+        writer.writeKey("greeting")
         writer.write(self.greeting)
-        writer.write("tags")
+        writer.writeKey("tags")
         writer.write(self.tags)
-        writer.write("limits")
+        writer.writeKey("limits")
         writer.write(self.limits)
-        writer.write("enabled")
+        writer.writeKey("enabled")
         writer.write(self.enabled)
-        writer.write("maybe")
+        writer.writeKey("maybe")
         writer.write(self.maybe)
-        writer.write("fallback")
+        writer.writeKey("fallback")
         writer.write(self.fallback)
     }
 
@@ -519,129 +509,101 @@ extension Everything: ZeroRPC.MessagePackCodable {
         var maybe: Int64?
         var fallback: Int64??
         for _ in 0..<(try reader.readMapHeader()) {
-            switch try reader.readString() {
-            case "flag":
-                flag = try reader.decode(at: "flag") { try $0.read(Bool.self) }
-            case "count":
-                count = try reader.decode(at: "count") { try $0.read(Int64.self) }
-            case "size":
-                size = try reader.decode(at: "size") { try $0.read(UInt64.self) }
-            case "ratio":
-                ratio = try reader.decode(at: "ratio") { try $0.read(Float.self) }
-            case "amount":
-                amount = try reader.decode(at: "amount") { try $0.read(Double.self) }
-            case "title":
-                title = try reader.decode(at: "title") { try $0.read(String.self) }
-            case "payload":
-                payload = try reader.decode(at: "payload") { try $0.read(Foundation.Data.self) }
-            case "created":
-                created = try reader.decode(at: "created") { try $0.read(ZeroRPC.Timestamp.self) }
-            case "extra":
-                extra = try reader.decode(at: "extra") { try $0.read(ZeroRPC.MessagePackValue.self) }
-            case "nickname":
-                nickname = try reader.decode(at: "nickname") { try $0.read(String?.self) }
-            case "scores":
-                scores = try reader.decode(at: "scores") { try $0.read([Int64].self) }
-            case "matrix":
-                matrix = try reader.decode(at: "matrix") { try $0.read([[Double]].self) }
-            case "counts_by_name":
-                countsByName = try reader.decode(at: "counts_by_name") { try $0.read([String: Int64].self) }
-            case "names_by_id":
-                namesById = try reader.decode(at: "names_by_id") { try $0.read([Int64: String].self) }
-            case "level_names":
-                levelNames = try reader.decode(at: "level_names") { try $0.read([Level: String].self) }
-            case "priority":
-                priority = try reader.decode(at: "priority") { try $0.read(Priority.self) }
-            case "level":
-                level = try reader.decode(at: "level") { try $0.read(Level.self) }
-            case "shape":
-                shape = try reader.decode(at: "shape") { try $0.read(Shape.self) }
-            case "shapes":
-                shapes = try reader.decode(at: "shapes") { try $0.read([Shape].self) }
-            case "contact":
-                contact = try reader.decode(at: "contact") { try $0.read(Contact?.self) }
-            case "retries":
-                retries = try reader.decode(at: "retries") { try $0.read(Int64.self) }
-            case "threshold":
-                threshold = try reader.decode(at: "threshold") { try $0.read(Double.self) }
-            case "greeting":
-                greeting = try reader.decode(at: "greeting") { try $0.read(String.self) }
-            case "tags":
-                tags = try reader.decode(at: "tags") { try $0.read([String].self) }
-            case "limits":
-                limits = try reader.decode(at: "limits") { try $0.read([String: Int64].self) }
-            case "enabled":
-                enabled = try reader.decode(at: "enabled") { try $0.read(Bool.self) }
-            case "maybe":
-                maybe = try reader.decode(at: "maybe") { try $0.read(Int64?.self) }
-            case "fallback":
-                fallback = try reader.decode(at: "fallback") { try $0.read(Int64?.self) }
-            default:
+            let key = try reader.readStringKey()
+            if reader.key(key, is: "flag") {
+                flag = try reader.read(Bool.self, field: "flag")
+            } else if reader.key(key, is: "count") {
+                count = try reader.read(Int64.self, field: "count")
+            } else if reader.key(key, is: "size") {
+                size = try reader.read(UInt64.self, field: "size")
+            } else if reader.key(key, is: "ratio") {
+                ratio = try reader.read(Float.self, field: "ratio")
+            } else if reader.key(key, is: "amount") {
+                amount = try reader.read(Double.self, field: "amount")
+            } else if reader.key(key, is: "title") {
+                title = try reader.read(String.self, field: "title")
+            } else if reader.key(key, is: "payload") {
+                payload = try reader.read(Foundation.Data.self, field: "payload")
+            } else if reader.key(key, is: "created") {
+                created = try reader.read(ZeroRPC.Timestamp.self, field: "created")
+            } else if reader.key(key, is: "extra") {
+                extra = try reader.read(ZeroRPC.MessagePackValue.self, field: "extra")
+            } else if reader.key(key, is: "nickname") {
+                nickname = try reader.read(String?.self, field: "nickname")
+            } else if reader.key(key, is: "scores") {
+                scores = try reader.read([Int64].self, field: "scores")
+            } else if reader.key(key, is: "matrix") {
+                matrix = try reader.read([[Double]].self, field: "matrix")
+            } else if reader.key(key, is: "counts_by_name") {
+                countsByName = try reader.read([String: Int64].self, field: "counts_by_name")
+            } else if reader.key(key, is: "names_by_id") {
+                namesById = try reader.read([Int64: String].self, field: "names_by_id")
+            } else if reader.key(key, is: "level_names") {
+                levelNames = try reader.read([Level: String].self, field: "level_names")
+            } else if reader.key(key, is: "priority") {
+                priority = try reader.read(Priority.self, field: "priority")
+            } else if reader.key(key, is: "level") {
+                level = try reader.read(Level.self, field: "level")
+            } else if reader.key(key, is: "shape") {
+                shape = try reader.read(Shape.self, field: "shape")
+            } else if reader.key(key, is: "shapes") {
+                shapes = try reader.read([Shape].self, field: "shapes")
+            } else if reader.key(key, is: "contact") {
+                contact = try reader.read(Contact?.self, field: "contact")
+            } else if reader.key(key, is: "retries") {
+                retries = try reader.read(Int64.self, field: "retries")
+            } else if reader.key(key, is: "threshold") {
+                threshold = try reader.read(Double.self, field: "threshold")
+            } else if reader.key(key, is: "greeting") {
+                greeting = try reader.read(String.self, field: "greeting")
+            } else if reader.key(key, is: "tags") {
+                tags = try reader.read([String].self, field: "tags")
+            } else if reader.key(key, is: "limits") {
+                limits = try reader.read([String: Int64].self, field: "limits")
+            } else if reader.key(key, is: "enabled") {
+                enabled = try reader.read(Bool.self, field: "enabled")
+            } else if reader.key(key, is: "maybe") {
+                maybe = try reader.read(Int64?.self, field: "maybe")
+            } else if reader.key(key, is: "fallback") {
+                fallback = try reader.read(Int64?.self, field: "fallback")
+            } else {
                 try reader.skipValue()
             }
         }
-        guard let flag = flag else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"flag\"", found: "map without it")
-        }
+        guard let flag = flag else { throw ZeroRPC.MessagePackDecodingError.missingField("flag") }
         self.flag = flag
-        guard let count = count else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"count\"", found: "map without it")
-        }
+        guard let count = count else { throw ZeroRPC.MessagePackDecodingError.missingField("count") }
         self.count = count
-        guard let size = size else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"size\"", found: "map without it")
-        }
+        guard let size = size else { throw ZeroRPC.MessagePackDecodingError.missingField("size") }
         self.size = size
-        guard let ratio = ratio else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"ratio\"", found: "map without it")
-        }
+        guard let ratio = ratio else { throw ZeroRPC.MessagePackDecodingError.missingField("ratio") }
         self.ratio = ratio
-        guard let amount = amount else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"amount\"", found: "map without it")
-        }
+        guard let amount = amount else { throw ZeroRPC.MessagePackDecodingError.missingField("amount") }
         self.amount = amount
-        guard let title = title else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"title\"", found: "map without it")
-        }
+        guard let title = title else { throw ZeroRPC.MessagePackDecodingError.missingField("title") }
         self.title = title
-        guard let payload = payload else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"payload\"", found: "map without it")
-        }
+        guard let payload = payload else { throw ZeroRPC.MessagePackDecodingError.missingField("payload") }
         self.payload = payload
-        guard let created = created else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"created\"", found: "map without it")
-        }
+        guard let created = created else { throw ZeroRPC.MessagePackDecodingError.missingField("created") }
         self.created = created
-        guard let extra = extra else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"extra\"", found: "map without it")
-        }
+        guard let extra = extra else { throw ZeroRPC.MessagePackDecodingError.missingField("extra") }
         self.extra = extra
         self.nickname = nickname
-        guard let scores = scores else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"scores\"", found: "map without it")
-        }
+        guard let scores = scores else { throw ZeroRPC.MessagePackDecodingError.missingField("scores") }
         self.scores = scores
-        guard let matrix = matrix else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"matrix\"", found: "map without it")
-        }
+        guard let matrix = matrix else { throw ZeroRPC.MessagePackDecodingError.missingField("matrix") }
         self.matrix = matrix
         guard let countsByName = countsByName else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"counts_by_name\"", found: "map without it")
+            throw ZeroRPC.MessagePackDecodingError.missingField("counts_by_name")
         }
         self.countsByName = countsByName
-        guard let namesById = namesById else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"names_by_id\"", found: "map without it")
-        }
+        guard let namesById = namesById else { throw ZeroRPC.MessagePackDecodingError.missingField("names_by_id") }
         self.namesById = namesById
-        guard let levelNames = levelNames else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"level_names\"", found: "map without it")
-        }
+        guard let levelNames = levelNames else { throw ZeroRPC.MessagePackDecodingError.missingField("level_names") }
         self.levelNames = levelNames
         self.priority = priority ?? .normal
         self.level = level ?? .info
-        guard let shape = shape else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"shape\"", found: "map without it")
-        }
+        guard let shape = shape else { throw ZeroRPC.MessagePackDecodingError.missingField("shape") }
         self.shape = shape
         self.shapes = shapes ?? []
         self.contact = contact
@@ -684,11 +646,11 @@ public struct TreeNode: Sendable, Hashable, Codable {
 extension TreeNode: ZeroRPC.MessagePackCodable {
     public func encode(to writer: inout ZeroRPC.MessagePackWriter) {
         writer.writeMapHeader(3)
-        writer.write("value")
+        writer.writeKey("value")
         writer.write(self.value)
-        writer.write("children")
+        writer.writeKey("children")
         writer.write(self.children)
-        writer.write("parent")
+        writer.writeKey("parent")
         writer.write(self.parent)
     }
 
@@ -697,20 +659,18 @@ extension TreeNode: ZeroRPC.MessagePackCodable {
         var children: [TreeNode]?
         var parent: TreeNode?
         for _ in 0..<(try reader.readMapHeader()) {
-            switch try reader.readString() {
-            case "value":
-                value = try reader.decode(at: "value") { try $0.read(Int64.self) }
-            case "children":
-                children = try reader.decode(at: "children") { try $0.read([TreeNode].self) }
-            case "parent":
-                parent = try reader.decode(at: "parent") { try $0.read(TreeNode?.self) }
-            default:
+            let key = try reader.readStringKey()
+            if reader.key(key, is: "value") {
+                value = try reader.read(Int64.self, field: "value")
+            } else if reader.key(key, is: "children") {
+                children = try reader.read([TreeNode].self, field: "children")
+            } else if reader.key(key, is: "parent") {
+                parent = try reader.read(TreeNode?.self, field: "parent")
+            } else {
                 try reader.skipValue()
             }
         }
-        guard let value = value else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"value\"", found: "map without it")
-        }
+        guard let value = value else { throw ZeroRPC.MessagePackDecodingError.missingField("value") }
         self.value = value
         self.children = children ?? []
         self._parent = parent.map { [$0] } ?? []
@@ -729,13 +689,13 @@ extension Expression: ZeroRPC.MessagePackCodable {
         writer.writeMapHeader(1)
         switch self {
         case .number(let value):
-            writer.write("number")
+            writer.writeKey("number")
             writer.write(value)
         case .sum(let value):
-            writer.write("sum")
+            writer.writeKey("sum")
             writer.write(value)
         case .negated(let value):
-            writer.write("negated")
+            writer.writeKey("negated")
             writer.write(value)
         }
     }
@@ -748,18 +708,17 @@ extension Expression: ZeroRPC.MessagePackCodable {
                 found: "map with \(count) keys"
             )
         }
-        let key = try reader.readString()
-        switch key {
-        case "number":
-            self = .number(try reader.decode(at: "number") { try $0.read(Double.self) })
-        case "sum":
-            self = .sum(try reader.decode(at: "sum") { try $0.read(Sum.self) })
-        case "negated":
-            self = .negated(try reader.decode(at: "negated") { try $0.read(Expression.self) })
-        default:
+        let key = try reader.readStringKey()
+        if reader.key(key, is: "number") {
+            self = .number(try reader.read(Double.self, field: "number"))
+        } else if reader.key(key, is: "sum") {
+            self = .sum(try reader.read(Sum.self, field: "sum"))
+        } else if reader.key(key, is: "negated") {
+            self = .negated(try reader.read(Expression.self, field: "negated"))
+        } else {
             throw ZeroRPC.MessagePackDecodingError(
                 expected: "a case of Expression (number, sum, negated)",
-                found: key.debugDescription
+                found: reader.describe(key)
             )
         }
     }
@@ -778,9 +737,9 @@ public struct Sum: Sendable, Hashable, Codable {
 extension Sum: ZeroRPC.MessagePackCodable {
     public func encode(to writer: inout ZeroRPC.MessagePackWriter) {
         writer.writeMapHeader(2)
-        writer.write("left")
+        writer.writeKey("left")
         writer.write(self.left)
-        writer.write("right")
+        writer.writeKey("right")
         writer.write(self.right)
     }
 
@@ -788,22 +747,18 @@ extension Sum: ZeroRPC.MessagePackCodable {
         var left: Expression?
         var right: Expression?
         for _ in 0..<(try reader.readMapHeader()) {
-            switch try reader.readString() {
-            case "left":
-                left = try reader.decode(at: "left") { try $0.read(Expression.self) }
-            case "right":
-                right = try reader.decode(at: "right") { try $0.read(Expression.self) }
-            default:
+            let key = try reader.readStringKey()
+            if reader.key(key, is: "left") {
+                left = try reader.read(Expression.self, field: "left")
+            } else if reader.key(key, is: "right") {
+                right = try reader.read(Expression.self, field: "right")
+            } else {
                 try reader.skipValue()
             }
         }
-        guard let left = left else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"left\"", found: "map without it")
-        }
+        guard let left = left else { throw ZeroRPC.MessagePackDecodingError.missingField("left") }
         self.left = left
-        guard let right = right else {
-            throw ZeroRPC.MessagePackDecodingError(expected: "map with key \"right\"", found: "map without it")
-        }
+        guard let right = right else { throw ZeroRPC.MessagePackDecodingError.missingField("right") }
         self.right = right
     }
 }
