@@ -91,7 +91,7 @@ extension Optional: MessagePackDecodable where Wrapped: MessagePackDecodable {
 
 extension Array: MessagePackEncodable where Element: MessagePackEncodable {
     /// After the first element, room for the rest at its size is reserved at once (capped
-    /// at ``MessagePackWriter/extrapolationLimit``): one regrowth instead of one per doubling.
+    /// at `MessagePackWriter.extrapolationLimit`, 1 MiB): one regrowth instead of one per doubling.
     @inlinable
     public func encode(to writer: inout MessagePackWriter) {
         writer.writeArrayHeader(count)
