@@ -139,7 +139,7 @@ let package = Package(
             path: "Examples/Calculator/CalculatorClient"
         ),
 
-        .testTarget(name: "ZeroRPCSchemaTests", dependencies: ["ZeroRPCSchema"]),
+        .testTarget(name: "ZeroRPCSchemaTests", dependencies: ["ZeroRPCSchema", "ZeroRPCTestSupport"]),
         .testTarget(
             name: "ZeroRPCCodeGenTests",
             dependencies: ["ZeroRPCCodeGen", "ZeroRPCSchema", "ZeroRPCTestSupport"],

@@ -4,28 +4,13 @@
 // sends decodes. A crash `make fuzz` finds goes into Regressions/server to stay fixed.
 import Foundation
 import Testing
+import ZeroRPCTestSupport
 
 @testable import ZeroRPC
 
 @Suite struct ServerFuzzCorpusTests {
-    /// The committed inputs, by file name: seeds first, then regressions.
-    static func inputs() throws -> [(name: String, bytes: [UInt8])] {
-        let fuzz = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fuzz")
-        var inputs: [(name: String, bytes: [UInt8])] = []
-        for folder in ["Corpus/server", "Regressions/server"] {
-            let directory = fuzz.appendingPathComponent(folder)
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-            for name in names.sorted() where !name.hasPrefix(".") && !name.hasSuffix(".md") {
-                inputs.append(
-                    ("\(folder)/\(name)", Array(try Data(contentsOf: directory.appendingPathComponent(name)))))
-            }
-        }
-        return inputs
-    }
-
     @Test func everySeedAndRegressionLeavesTheServerAnswering() async throws {
-        let inputs = try Self.inputs()
+        let inputs = try FuzzCorpus.inputs(target: "server")
         #expect(inputs.count >= 20, "the committed seeds were not found")
         let server = try ServerFuzzInput.makeServer()
         let endpoint = try server.bind(TestTransport.inproc.bindEndpoint())
