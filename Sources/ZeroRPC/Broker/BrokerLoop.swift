@@ -19,8 +19,8 @@ final class BrokerLoop {
 
     /// Whether a server event ends its channel: `OK`, `ERR`, `STREAM_DONE`, or
     /// `DEFERRED` (the client polls on channels of their own).
-    private static func endsChannel(_ name: String) -> Bool {
-        StreamEvents.isTerminal(name) || name == DeferredWire.deferredEvent
+    private static func endsChannel(_ kind: EventKind) -> Bool {
+        kind.endsChannel || kind == .deferred
     }
 
     init(
@@ -185,7 +185,7 @@ final class BrokerLoop {
             if let issuer = Self.tokenIssuer(of: event, requestNames: [DeferredWire.deferredEvent]) {
                 routes.learn(issuer: issuer, on: server)
             }
-            if Self.endsChannel(event.name) {
+            if Self.endsChannel(event.kind) {
                 routes.close(key)
             } else {
                 _ = routes.server(for: key, now: .now)

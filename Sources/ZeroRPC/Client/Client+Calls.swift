@@ -39,17 +39,17 @@ extension Client {
     ) async throws -> Result {
         let options = withDefaults(options)  // issue 14: ClientOptions.defaultCallOptions
         let reply = try await request(method, options: options, budget: options.deferAfter, arguments: arguments)
-        switch reply.name {
-        case "OK":
+        switch reply.kind {
+        case .ok:
             return try Self.decodeOK(reply, method: method, result: result)
-        case "ERR":
+        case .error:
             throw ReplyError.decode(reply, declaredErrors: declaredErrors)
-        case DeferredWire.deferredEvent where options.deferAfter != nil:
+        case .deferred where options.deferAfter != nil:
             let token = try Self.deferredToken(in: reply, method: method)
             return try await awaitDeferred(
                 token, method: method, options: options, declaredErrors: declaredErrors, cancelsJob: true,
                 result: result)
-        case "STREAM", "STREAM_DONE":
+        case .stream, .streamDone:
             throw RPCError.protocolViolation("'\(method)' answered with a stream to a unary call")
         default:
             throw RPCError.protocolViolation("'\(method)' answered with unknown event '\(reply.name)'")

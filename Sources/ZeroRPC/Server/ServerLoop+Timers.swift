@@ -50,6 +50,11 @@ extension ServerLoop {
     /// Sends `frames` followed by `["", payload]` to the peer that `routing` names,
     /// queueing behind that peer's earlier messages when the ROUTER refuses.
     func send(_ payload: [UInt8], to routing: [[UInt8]]) {
+        payload.withUnsafeBytes { send($0, to: routing) }
+    }
+
+    /// Sends `payload` (copied into the message; kept only if the peer has to wait).
+    func send(_ payload: UnsafeRawBufferPointer, to routing: [[UInt8]]) {
         let peer = routing[0]
         // While no peer is blocked there is no queue to look up (and hash the peer for).
         var outbound =

@@ -58,31 +58,33 @@ final class ServerLoop {
     let methods: MethodTable
     let options: ServerOptions
     let socket: ZMQSocket
-    var channels: [ChannelKey: OpenChannel] = [:]
-    var calls: [UInt64: AdmittedCall] = [:]
-    var waitingCalls: [UInt64] = []
-    var waitingHead = 0
-    var runningCount = 0
-    var nextCallNumber: UInt64 = 0
-    var blockedPeers: [[UInt8]: OutboundQueue] = [:]
-    var closeWaiters: [CheckedContinuation<Void, Never>] = []
+    // Touched only by the thread holding `turnLock`: no dynamic exclusivity check (see
+    // ClientLoop; the lock already makes every access exclusive).
+    @exclusivity(unchecked) var channels: [ChannelKey: OpenChannel] = [:]
+    @exclusivity(unchecked) var calls: [UInt64: AdmittedCall] = [:]
+    @exclusivity(unchecked) var waitingCalls: [UInt64] = []
+    @exclusivity(unchecked) var waitingHead = 0
+    @exclusivity(unchecked) var runningCount = 0
+    @exclusivity(unchecked) var nextCallNumber: UInt64 = 0
+    @exclusivity(unchecked) var blockedPeers: [[UInt8]: OutboundQueue] = [:]
+    @exclusivity(unchecked) var closeWaiters: [CheckedContinuation<Void, Never>] = []
     /// The earliest heartbeat tick of any channel (or earlier): channels are only scanned
     /// when it is due, so a request or reply costs O(1) however many calls are open.
-    var heartbeatsDue = NextWakeUp()
-    var poller = SocketPoller()
+    @exclusivity(unchecked) var heartbeatsDue = NextWakeUp()
+    @exclusivity(unchecked) var poller = SocketPoller()
     /// `methods` as of `methodCacheVersion` (see `method(named:)`).
-    var methodCache: [String: MethodEntry] = [:]
-    var methodCacheVersion: UInt64 = .max
-    var isRunning = true
+    @exclusivity(unchecked) var methodCache: [String: MethodEntry] = [:]
+    @exclusivity(unchecked) var methodCacheVersion: UInt64 = .max
+    @exclusivity(unchecked) var isRunning = true
     let leadership: LoopLeadership
     let turnLock = TurnLock()
-    var takeoverLog = RateLimitedLog()
+    @exclusivity(unchecked) var takeoverLog = RateLimitedLog()
     /// Per peer: warnings about its input, at most one a second (`warnAboutInput`).
-    var inputWarnings: [[UInt8]: RateLimitedLog] = [:]
+    @exclusivity(unchecked) var inputWarnings: [[UInt8]: RateLimitedLog] = [:]
     /// Set by a shutdown: new calls are answered `ERR ServerShuttingDown`.
-    var refusesNewCalls = false
+    @exclusivity(unchecked) var refusesNewCalls = false
     /// A graceful shutdown in progress.
-    var drain: Drain?
+    @exclusivity(unchecked) var drain: Drain?
 
     private init(
         queue: CommandQueue<ServerCommand>, executor: IOThreadExecutor, methods: MethodTable, options: ServerOptions,
@@ -258,9 +260,9 @@ final class ServerLoop {
             options.logger.debug("zerorpc server: dropped '\(event.name)' for an unknown or closed channel")
             return
         }
-        switch event.name {
-        case "_zpc_hb": channels[key]?.lastHeartbeatSeen = .now
-        case "_zpc_close": closeChannel(key, channel)
+        switch event.kind {
+        case .heartbeat: channels[key]?.lastHeartbeatSeen = .now
+        case .close: closeChannel(key, channel)
         default: deliverToHandler(event, callNumber: channel.callNumber)
         }
     }

@@ -99,6 +99,21 @@ final class ChannelInbox: Sendable {
         state.withLock { $0.pop() }
     }
 
+    /// Consumer: moves every buffered event into `batch` (emptied first), oldest first,
+    /// under one lock for the whole burst. The arrays are swapped, so a consumer that
+    /// passes the same `batch` back each time allocates nothing in steady state.
+    func takeBuffered(into batch: inout [EventEnvelope]) {
+        batch.removeAll(keepingCapacity: true)
+        state.withLock { state in
+            if state.head > 0 {
+                // Moves the rest down (no retain per event), then swaps as usual.
+                state.events.removeFirst(state.head)
+                state.head = 0
+            }
+            swap(&state.events, &batch)
+        }
+    }
+
     func next() async throws -> EventEnvelope? {
         switch state.withLock({ Self.step(&$0) }) {
         case .event(let event): return event

@@ -96,11 +96,11 @@ extension Client {
                 let opened = try await open(request.options, try Self.encodedHeader(request.header, method: method))
                 return (opened, ClientReply(event: opened.1.name))
             }
-        switch first.name {
-        case "ERR":
+        switch first.kind {
+        case .error:
             channel.release()
             throw ReplyError.decode(first, declaredErrors: declaredErrors)
-        case "OK":
+        case .ok:
             channel.release()
             throw RPCError.protocolViolation("'\(method)' answered a stream call with a single result")
         default:

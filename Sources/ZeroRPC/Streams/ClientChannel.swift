@@ -46,6 +46,11 @@ final class ClientChannel: Sendable {
         inbox.nextIfBuffered()
     }
 
+    /// Every buffered event at once, into `batch` (see `ChannelInbox.takeBuffered`).
+    func takeBuffered(into batch: inout [EventEnvelope]) {
+        inbox.takeBuffered(into: &batch)
+    }
+
     func putBack(_ event: EventEnvelope) {
         inbox.putBack(event)
     }

@@ -143,8 +143,8 @@ public final class Generator<Yield: MessagePackDecodable & Sendable, Sent: Messa
         switch source {
         case .remote(let channel, _, let serverExtensions):
             if !wasFinished && !wasBusy && serverExtensions.contains(ProtocolExtension.generator) {
-                channel.send("_zpc_close", arguments: StreamEvents.closeArguments)
-                while let event = try? await channel.receive(), !StreamEvents.isTerminal(event.name) {}
+                channel.send(EventName.close, arguments: StreamEvents.closeArguments)
+                while let event = try? await channel.receive(), !event.kind.endsChannel {}
             }
             channel.release()
         case .local(let link):
@@ -207,13 +207,13 @@ public final class Generator<Yield: MessagePackDecodable & Sendable, Sent: Messa
     ) async throws -> Yield? {
         let method = channel.method
         switch step {
-        case .next: channel.send("_zpc_more", arguments: StreamEvents.moreArguments(1))
-        case .send(let arguments): channel.send("_zpc_send", arguments: arguments)
-        case .throw(let error): channel.send("_zpc_throw", arguments: error.encodedArguments)
+        case .next: channel.send(EventName.more, arguments: StreamEvents.moreArguments(1))
+        case .send(let arguments): channel.send(EventName.send, arguments: arguments)
+        case .throw(let error): channel.send(EventName.throw, arguments: error.encodedArguments)
         }
         while let event = try await channel.receive() {
-            switch event.name {
-            case "STREAM":
+            switch event.kind {
+            case .stream:
                 var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
                 do {
                     return try reader.read(Yield.self)
@@ -221,11 +221,11 @@ public final class Generator<Yield: MessagePackDecodable & Sendable, Sent: Messa
                     channel.release()
                     throw RPCError.invalidResult(method: method, reason: error.description)
                 }
-            case "STREAM_DONE":
+            case .streamDone:
                 return nil
-            case "ERR":
+            case .error:
                 throw ReplyError.decode(event, declaredErrors: declaredErrors)
-            case "_zpc_hb":
+            case .heartbeat:
                 continue
             default:
                 channel.release()

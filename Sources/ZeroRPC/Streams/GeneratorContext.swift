@@ -43,7 +43,7 @@ public struct GeneratorContext<Yield: MessagePackEncodable, Sent: MessagePackDec
         try Task.checkCancellation()
         switch backend {
         case .remote(let sink):
-            sink.emit(StreamEvents.item(value, responseTo: sink.channelID))
+            sink.emit(value)
             switch try await sink.inbox.nextStep() {
             case .next:
                 return nil

@@ -96,6 +96,17 @@ final class HandlerInbox: Sendable {
 
     // MARK: Handler task
 
+    /// Takes one unit of credit if there is one, without waiting.
+    /// - Throws: `CancellationError` once the call was closed, lost or cancelled.
+    func takeCreditIfAvailable() throws -> Bool {
+        try state.withLock { state in
+            if state.isCancelled { throw CancellationError() }
+            guard state.credit > 0 else { return false }
+            state.credit -= 1
+            return true
+        }
+    }
+
     /// Takes one unit of credit, waiting for `_zpc_more` when there is none.
     func acquireCredit() async throws {
         let taken: Bool = try state.withLock { state in

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The items of a server stream (`-> stream T`), as an `AsyncSequence`.
 ///
 /// ```swift
@@ -18,16 +20,16 @@ public struct ResponseStream<Element: MessagePackDecodable & Sendable>: AsyncSeq
     /// a fast stream asks for more (`_zpc_more`) every 500 items, not every 50. A
     /// zerorpc-swift server keeps at most `10_000` items of credit whatever a client
     /// grants; stock zerorpc clients grant 100.
-    public static var creditWindow: Int { 1000 }
+    public static var creditWindow: Int { ResponseStreamCore.creditWindow }
 
     private enum Source: Sendable {
-        case remote(ResponseStreamCore<Element>)
+        case remote(ResponseStreamCore)
         case local([Element])
     }
 
     private let source: Source
 
-    init(core: ResponseStreamCore<Element>) {
+    init(core: ResponseStreamCore) {
         source = .remote(core)
     }
 
@@ -67,27 +69,43 @@ public struct ResponseStream<Element: MessagePackDecodable & Sendable>: AsyncSeq
 
     public func makeAsyncIterator() -> AsyncIterator {
         switch source {
-        case .remote(let core): AsyncIterator(kind: .remote(core, IterationScope(channel: core.channel)))
-        case .local(let elements): AsyncIterator(kind: .local(elements[...]))
+        case .remote(let core):
+            AsyncIterator(kind: .remote(core, IterationScope(channel: core.channel)), consumer: .init())
+        case .local(let elements): AsyncIterator(kind: .local(elements[...]), consumer: .init())
         }
     }
 
     /// Reads the stream's items; dropping it (e.g. by `break`) closes the stream.
     public struct AsyncIterator: AsyncIteratorProtocol {
+        @usableFromInline
         enum Kind {
-            case remote(ResponseStreamCore<Element>, IterationScope)
+            case remote(ResponseStreamCore, IterationScope)
             case local(ArraySlice<Element>)
         }
 
-        var kind: Kind
+        @usableFromInline var kind: Kind
+        /// What only the iterating task touches: no lock per item.
+        @usableFromInline var consumer: StreamConsumer
+
+        init(kind: Kind, consumer: StreamConsumer) {
+            self.kind = kind
+            self.consumer = consumer
+        }
 
         /// The next item, nil after `STREAM_DONE`.
         /// - Throws: `RemoteError` or a declared error sent by the server, `RPCError`
         ///   (`lostRemote`, `invalidResult`, `closed`), or `CancellationError`.
+        // Inlinable so that an item already received costs the caller no suspension point
+        // (no executor hop): only `core.next` waits.
+        @inlinable
         public mutating func next() async throws -> Element? {
             switch kind {
             case .remote(let core, _):
-                return try await core.next()
+                switch try core.step(&consumer) {
+                case .item(let event): return try core.decode(event, as: Element.self)
+                case .end: return nil
+                case .wait: return try await core.next(&consumer, as: Element.self)
+                }
             case .local(var elements):
                 let element = elements.popFirst()
                 kind = .local(elements)
@@ -99,6 +117,7 @@ public struct ResponseStream<Element: MessagePackDecodable & Sendable>: AsyncSeq
 
 /// Closes a stream's channel when the loop iterating it ends, even if the stream value
 /// itself lives on.
+@usableFromInline
 final class IterationScope: Sendable {
     let channel: ClientChannel
 
@@ -107,76 +126,136 @@ final class IterationScope: Sendable {
     deinit { channel.release() }
 }
 
-/// The shared state of a `ResponseStream`: its channel, the credit it granted, and
-/// whether it has ended.
-final class ResponseStreamCore<Element: MessagePackDecodable & Sendable>: Sendable {
-    private struct State {
-        /// Credit the server holds: granted minus received (it starts with 1).
-        var reserved = 1
-        var isDone = false
+/// The iterating task's side of a remote stream: the events it took from the channel in
+/// one go and has not decoded yet, and the credit the server holds. Only that task
+/// touches it, so the items of a burst cost no lock each.
+@usableFromInline
+struct StreamConsumer {
+    var batch: [EventEnvelope] = []
+    var index = 0
+    /// Credit the server holds: granted minus received (it starts with 1, as zerorpc).
+    var reserved = 1
+
+    mutating func pop() -> EventEnvelope? {
+        guard index < batch.count else { return nil }
+        defer { index += 1 }
+        return batch[index]
     }
+
+    /// Refills the batch from `channel` without waiting; false when nothing was buffered.
+    mutating func refill(from channel: ClientChannel) -> Bool {
+        index = 0
+        channel.takeBuffered(into: &batch)
+        return !batch.isEmpty
+    }
+}
+
+/// What the iterating task's next step found without waiting.
+@usableFromInline
+enum StreamStep {
+    /// A `STREAM` event, to decode.
+    case item(EventEnvelope)
+    /// `STREAM_DONE`, or the stream was closed.
+    case end
+    /// Nothing buffered: wait for the channel.
+    case wait
+}
+
+/// The shared state of a `ResponseStream`: its channel and whether it has ended (which
+/// `close()` may set from another task). Not generic: only decoding an item needs the
+/// element type, so the rest compiles once, fully specialized, in this module.
+@usableFromInline
+final class ResponseStreamCore: Sendable {
+    static let creditWindow = 1000
 
     let channel: ClientChannel
     private let declaredErrors: [any DeclaredError.Type]
-    private let state = LockedValue(State())
+    private let isDone = Atomic<Bool>(false)
 
     init(channel: ClientChannel, declaredErrors: [any DeclaredError.Type]) {
         self.channel = channel
         self.declaredErrors = declaredErrors
     }
 
-    func next() async throws -> Element? {
-        let window = ResponseStream<Element>.creditWindow
-        let grant: Int? = state.withLock { state in
-            guard !state.isDone, state.reserved < window / 2 else { return nil }
-            let credit = window - state.reserved
-            state.reserved += credit
-            return credit
-        }
-        if state.withLock({ $0.isDone }) { return nil }
+    /// The next step without waiting.
+    @usableFromInline
+    func step(_ consumer: inout StreamConsumer) throws -> StreamStep {
+        if isDone.load(ordering: .acquiring) { return .end }
         if Task.isCancelled {
-            end()
-            channel.release()
+            close()
             throw CancellationError()
         }
-        if let grant { channel.send("_zpc_more", arguments: StreamEvents.moreArguments(grant)) }
+        grantCreditIfLow(&consumer)
         do {
-            while true {
-                let received: EventEnvelope?
-                if let buffered = channel.receiveIfBuffered() {
-                    received = buffered
-                } else {
-                    received = try await channel.receive()
-                }
-                guard let event = received else {
-                    end()
-                    return nil
-                }
-                switch event.name {
-                case "STREAM":
-                    state.withLock { $0.reserved -= 1 }
-                    return try decode(event)
-                case "STREAM_DONE":
-                    end()
-                    return nil
-                case "ERR":
-                    end()
-                    throw ReplyError.decode(event, declaredErrors: declaredErrors)
-                case "_zpc_hb":
-                    continue
-                default:
-                    throw RPCError.protocolViolation("'\(channel.method)' sent '\(event.name)' in a stream")
-                }
+            while let event = consumer.pop() ?? (consumer.refill(from: channel) ? consumer.pop() : nil) {
+                if let step = try handle(event, &consumer) { return step }
             }
+            return .wait
         } catch {
-            end()
-            channel.release()
+            close()
             throw error
         }
     }
 
+    /// The next item, waiting for the channel; nil after `STREAM_DONE`.
+    @usableFromInline
+    func next<Element: MessagePackDecodable>(
+        _ consumer: inout StreamConsumer, as: Element.Type
+    ) async throws -> Element? {
+        do {
+            while true {
+                switch try step(&consumer) {
+                case .item(let event): return try decode(event, as: Element.self)
+                case .end: return nil
+                case .wait: break
+                }
+                guard let event = try await channel.receive() else {
+                    end()
+                    return nil
+                }
+                switch try handle(event, &consumer) {
+                case .item(let event)?: return try decode(event, as: Element.self)
+                case .end?: return nil
+                case .wait?, nil: continue
+                }
+            }
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    /// Asks for more (`_zpc_more`) once the server holds less than half a window.
+    private func grantCreditIfLow(_ consumer: inout StreamConsumer) {
+        let window = Self.creditWindow
+        guard consumer.reserved < window / 2 else { return }
+        let credit = window - consumer.reserved
+        consumer.reserved = window
+        channel.send(EventName.more, arguments: StreamEvents.moreArguments(credit))
+    }
+
+    /// One event of the channel: `.item`, `.end`, or nil for an event that yields
+    /// nothing (a heartbeat).
+    private func handle(_ event: EventEnvelope, _ consumer: inout StreamConsumer) throws -> StreamStep? {
+        switch event.kind {
+        case .stream:
+            consumer.reserved -= 1
+            return .item(event)
+        case .streamDone:
+            end()
+            return .end
+        case .error:
+            end()
+            throw ReplyError.decode(event, declaredErrors: declaredErrors)
+        case .heartbeat:
+            return nil
+        default:
+            throw RPCError.protocolViolation("'\(channel.method)' sent '\(event.name)' in a stream")
+        }
+    }
+
     private func end() {
-        state.withLock { $0.isDone = true }
+        isDone.store(true, ordering: .releasing)
     }
 
     /// `ResponseStream.close()`: ends the iteration and releases the channel.
@@ -185,11 +264,15 @@ final class ResponseStreamCore<Element: MessagePackDecodable & Sendable>: Sendab
         channel.release()
     }
 
-    private func decode(_ event: EventEnvelope) throws -> Element {
+    /// The item a `STREAM` event carries.
+    @usableFromInline
+    func decode<Element: MessagePackDecodable>(_ event: EventEnvelope, as: Element.Type) throws -> Element {
         var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
         do {
             return try reader.read(Element.self)
-        } catch let error as MessagePackDecodingError {
+        } catch {
+            close()
+            guard let error = error as? MessagePackDecodingError else { throw error }
             throw RPCError.invalidResult(method: channel.method, reason: error.description)
         }
     }

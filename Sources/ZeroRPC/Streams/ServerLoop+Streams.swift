@@ -54,8 +54,8 @@ extension ServerLoop {
         guard let call = calls[callNumber], let kind = call.entry.streaming, let sink = call.incoming.stream else {
             return
         }
-        switch (event.name, kind) {
-        case ("_zpc_more", _):
+        switch (event.kind, kind) {
+        case (.more, _):
             guard let credit = Self.credit(in: event) else {
                 // Ignoring it would stall the stream for good: end it with a reason.
                 warnAboutInput(
@@ -68,9 +68,9 @@ extension ServerLoop {
             } else {
                 sink.inbox.push(.next(count: credit))
             }
-        case ("_zpc_send", .generator):
+        case (.send, .generator):
             sink.inbox.push(.send(event))
-        case ("_zpc_throw", .generator):
+        case (.throw, .generator):
             guard let thrown = RemoteThrow(decoding: event) else {
                 warnAboutInput(
                     from: call.incoming.peerIdentity, "malformed _zpc_throw on call \(callNumber); ending it")
@@ -115,10 +115,11 @@ extension ServerLoop {
     /// gone or closing (then the events are dropped: nothing goes out after `_zpc_close`).
     func flushStream(_ callNumber: UInt64) {
         guard let call = calls[callNumber], let outbox = call.incoming.stream?.outbox else { return }
-        let payloads = outbox.takeAll()
-        guard let key = call.channel, let channel = channels[key], !channel.isClosing else { return }
-        for payload in payloads {
-            send(payload, to: channel.routing)
+        guard let key = call.channel, let channel = channels[key], !channel.isClosing else {
+            outbox.send { _ in }  // dropped
+            return
         }
+        let routing = channel.routing
+        outbox.send { payload in send(payload, to: routing) }
     }
 }

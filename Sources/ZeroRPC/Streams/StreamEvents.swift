@@ -1,17 +1,12 @@
 /// The events of stream and generator channels, encoded for the wire. One place for the
 /// names and argument shapes, so client and server agree byte for byte.
 enum StreamEvents {
-    /// True for the events that end a channel: `OK`, `ERR`, `STREAM_DONE`.
-    static func isTerminal(_ name: String) -> Bool {
-        name == "STREAM_DONE" || name == "ERR" || name == "OK"
-    }
-
     /// `_zpc_hb [0]` carrying the server's `ext` list: the announcement on a stream or
     /// generator channel whose request carried `ext`.
     static func extensionAnnouncement(responseTo channelID: ArraySlice<UInt8>) -> [UInt8] {
         EventEncoder.encode(
             responseTo: channelID,
-            extraHeader: [("ext", ProtocolExtension.encodedAll)], name: "_zpc_hb", arguments: [0x91, 0x00])
+            extraHeader: [("ext", ProtocolExtension.encodedAll)], name: EventName.heartbeat, arguments: [0x91, 0x00])
     }
 
     /// `STREAM item`: the item itself, not wrapped in an array.
@@ -20,14 +15,31 @@ enum StreamEvents {
         writer.write(item)
         return writer.withUnsafeBytes { encoded in
             EventEncoder.encode(
-                responseTo: channelID, name: "STREAM", arguments: encoded)
+                responseTo: channelID, name: EventName.stream, arguments: encoded)
         }
+    }
+
+    /// `STREAM item` written at the end of `writer`, byte for byte what `item(_:responseTo:)`
+    /// encodes: a stream's items go back to back into one buffer, with no array each.
+    static func writeItem<Item: MessagePackEncodable>(
+        _ item: Item, responseTo channelID: ArraySlice<UInt8>, into writer: inout MessagePackWriter
+    ) {
+        writer.writeArrayHeader(3)
+        writer.writeMapHeader(3)
+        writer.writeKey("message_id")
+        MessageIDGenerator.shared.append(to: &writer)
+        writer.writeKey("v")
+        writer.write(Int64(3))
+        writer.writeKey("response_to")
+        channelID.withUnsafeBytes { writer.writeRaw($0) }
+        writer.writeKey("STREAM")
+        writer.write(item)
     }
 
     /// `STREAM_DONE nil`, as Python sends it.
     static func done(responseTo channelID: ArraySlice<UInt8>) -> [UInt8] {
         EventEncoder.encode(
-            responseTo: channelID, name: "STREAM_DONE", arguments: [0xc0])
+            responseTo: channelID, name: EventName.streamDone, arguments: [0xc0])
     }
 
     /// The args of `_zpc_more [n]`.

@@ -1,5 +1,6 @@
 /// How a stream or generator handler reaches its channel: the inbox its client fills,
 /// and the server's I/O thread, which sends the events the handler encodes.
+@usableFromInline
 struct StreamSink: Sendable {
     let inbox: HandlerInbox
     let queue: CommandQueue<ServerCommand>
@@ -13,11 +14,30 @@ struct StreamSink: Sendable {
     /// Items written and not yet sent, shared with the I/O thread.
     let outbox = StreamOutbox()
 
-    /// Hands an encoded event to the I/O thread; it goes out after the handler's earlier
-    /// events and before its final one. The thread is told once per batch, not per item.
-    func emit(_ payload: [UInt8]) {
+    /// `StreamWriter.write` with credit on hand: emits `item` and returns true; false
+    /// (nothing sent) when the handler must wait for credit.
+    /// - Throws: `CancellationError` once the call was closed, lost or cancelled.
+    @usableFromInline
+    func emitIfCredited<Item: MessagePackEncodable>(_ item: Item) throws -> Bool {
+        try Task.checkCancellation()
+        guard try inbox.takeCreditIfAvailable() else { return false }
+        emit(item)
+        return true
+    }
+
+    /// `StreamWriter.write` without credit: waits for `_zpc_more`, then emits `item`.
+    @usableFromInline
+    func emitWhenCredited<Item: MessagePackEncodable>(_ item: Item) async throws {
+        try await inbox.acquireCredit()
+        emit(item)
+    }
+
+    /// Encodes `item` as a `STREAM` event for the I/O thread; it goes out after the
+    /// handler's earlier events and before its final one. The thread is told once per
+    /// batch, not per item.
+    func emit<Item: MessagePackEncodable>(_ item: Item) {
         CallEvents.observer?.streamItemSent()  // issue 14: stream item metrics
-        if outbox.append(payload) {
+        if outbox.append(item, responseTo: channelID) {
             queue.enqueue(.flushStream(callNumber: callNumber))
         }
     }
@@ -36,34 +56,64 @@ enum StreamingKind: Sendable {
 /// A handler writes many items between two turns of the I/O thread (it runs on that
 /// thread by default, until it runs out of credit). One `flushStream` command per batch
 /// instead of one command per item keeps the command queue's lock and the wake-up out of
-/// the per-item cost; the I/O thread then sends the whole batch in one go.
+/// the per-item cost; the I/O thread then sends the whole batch in one go. The events are
+/// encoded back to back into one buffer, so an item costs no allocation of its own; the
+/// I/O thread swaps the buffer for an empty one and sends from it outside the lock.
 final class StreamOutbox: Sendable {
-    private struct State {
-        var payloads: [[UInt8]] = []
-        var spare: [[UInt8]] = []
+    // @unchecked: the writer's buffer has exactly one owner (the batch is non-copyable),
+    // so moving a batch between the handler and the I/O thread shares nothing.
+    private struct Batch: ~Copyable, @unchecked Sendable {
+        var events = MessagePackWriter(reservingCapacity: 4096)
+        /// Where each event ends in `events`.
+        var ends: [Int] = []
+
+        mutating func removeAll() {
+            events.removeAll()
+            ends.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private struct State: ~Copyable {
+        var pending = Batch()
+        /// The buffer the I/O thread sent from last, kept for the next swap.
+        var spare: Batch? = Batch()
         var flushQueued = false
     }
 
     private let state = LockedValue(State())
 
-    /// Handler: queues `payload`; true when the I/O thread must be told (the first item
-    /// since its last `takeAll`).
-    func append(_ payload: [UInt8]) -> Bool {
-        state.withLock { state in
-            state.payloads.append(payload)
+    /// Handler: encodes `STREAM item` at the end of the batch; true when the I/O thread
+    /// must be told (the first item since its last `send`).
+    func append<Item: MessagePackEncodable>(_ item: Item, responseTo channelID: ArraySlice<UInt8>) -> Bool {
+        // The item is only read, to encode it, while the lock is held.
+        nonisolated(unsafe) let item = item
+        return state.withLock { state in
+            StreamEvents.writeItem(item, responseTo: channelID, into: &state.pending.events)
+            state.pending.ends.append(state.pending.events.count)
             guard !state.flushQueued else { return false }
             state.flushQueued = true
             return true
         }
     }
 
-    /// I/O thread: every queued payload, oldest first.
-    func takeAll() -> [[UInt8]] {
-        state.withLock { state in
+    /// I/O thread: calls `body` with each queued event, oldest first, then forgets them.
+    func send(_ body: (UnsafeRawBufferPointer) -> Void) {
+        var batch = state.withLock { state -> Batch in
             state.flushQueued = false
-            state.spare.removeAll(keepingCapacity: true)
-            swap(&state.payloads, &state.spare)
-            return state.spare
+            var taken = state.spare.take() ?? Batch()
+            swap(&taken, &state.pending)
+            return taken
         }
+        let ends = batch.ends
+        batch.events.withUnsafeBytes { events in
+            var start = 0
+            for end in ends {
+                body(UnsafeRawBufferPointer(rebasing: events[start..<end]))
+                start = end
+            }
+        }
+        batch.removeAll()
+        var returned: Batch? = consume batch
+        state.withLock { state in swap(&state.spare, &returned) }
     }
 }

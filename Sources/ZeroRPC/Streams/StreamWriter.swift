@@ -13,7 +13,7 @@
 /// throws `CancellationError`. Returning sends `STREAM_DONE`; throwing sends `ERR` after
 /// the items already written.
 public struct StreamWriter<Element: MessagePackEncodable>: Sendable {
-    let sink: StreamSink
+    @usableFromInline let sink: StreamSink
 
     init(sink: StreamSink) {
         self.sink = sink
@@ -21,11 +21,13 @@ public struct StreamWriter<Element: MessagePackEncodable>: Sendable {
 
     /// Sends `item` as one `STREAM` event, waiting for credit first.
     /// - Throws: `CancellationError` when the client closed the stream or was lost.
+    // Inlinable so that writing with credit on hand (the usual case while the client
+    // keeps up) is a plain call with no suspension point, hence no executor hop.
+    @inlinable
     public func write(_ item: Element) async throws {
-        try Task.checkCancellation()
-        let payload = StreamEvents.item(item, responseTo: sink.channelID)
-        try await sink.inbox.acquireCredit()
-        sink.emit(payload)
+        if try !sink.emitIfCredited(item) {
+            try await sink.emitWhenCredited(item)
+        }
     }
 
     /// Sends every item of `items` in order.

@@ -15,13 +15,19 @@ struct OutboundQueue {
     /// Sends `routing…, "", payload` now unless older messages still wait, in which case
     /// it queues; the frames are gathered into an array only then.
     mutating func send(routing: [[UInt8]], payload: [UInt8], on socket: ZMQSocket) -> SendOutcome {
+        payload.withUnsafeBytes { send(routing: routing, payload: $0, on: socket) }
+    }
+
+    /// As `send(routing:payload:on:)` for bytes the caller keeps: copied into the queue
+    /// only when they have to wait.
+    mutating func send(routing: [[UInt8]], payload: UnsafeRawBufferPointer, on socket: ZMQSocket) -> SendOutcome {
         if isEmpty {
             let outcome = socket.send(routing: routing, payload: payload)
             guard outcome == .wouldBlock || outcome == .unreachable else { return outcome }
             blockedSince = .now
             peerIsUnreachable = outcome == .unreachable
         }
-        messages.append(routing + [[], payload])
+        messages.append(routing + [[], Array(payload)])
         return peerIsUnreachable ? .unreachable : .wouldBlock
     }
 

@@ -265,11 +265,15 @@ final class ZMQSocket {
     /// Sends `routing…, "", payload` as one multipart message without blocking, without
     /// first gathering the frames into an array.
     func send(routing: [[UInt8]], payload: [UInt8]) -> SendOutcome {
+        payload.withUnsafeBytes { send(routing: routing, payload: $0) }
+    }
+
+    func send(routing: [[UInt8]], payload: UnsafeRawBufferPointer) -> SendOutcome {
         for (index, frame) in routing.enumerated() {
             let outcome = sendFrame(frame, isFirst: index == 0, isLast: false)
             guard outcome == .sent else { return outcome }
         }
-        let outcome = sendFrame([], isFirst: routing.isEmpty, isLast: false)
+        let outcome = sendFrame(UnsafeRawBufferPointer(start: nil, count: 0), isFirst: routing.isEmpty, isLast: false)
         guard outcome == .sent else { return outcome }
         return sendFrame(payload, isFirst: false, isLast: true)
     }
@@ -292,15 +296,17 @@ final class ZMQSocket {
     /// One frame of a multipart message. Only the first frame can be refused for lack of
     /// room or of a route; later frames of a started message always go.
     private func sendFrame(_ frame: [UInt8], isFirst: Bool, isLast: Bool) -> SendOutcome {
+        frame.withUnsafeBytes { sendFrame($0, isFirst: isFirst, isLast: isLast) }
+    }
+
+    private func sendFrame(_ frame: UnsafeRawBufferPointer, isFirst: Bool, isLast: Bool) -> SendOutcome {
         let flags = ZMQ_DONTWAIT | (isLast ? 0 : ZMQ_SNDMORE)
         var message = zmq_msg_t()
         guard zmq_msg_init_size(&message, frame.count) == 0 else {
             return .failed(.lastZMQError("zmq_msg_init_size"))
         }
-        frame.withUnsafeBytes { source in
-            if let base = source.baseAddress, !source.isEmpty {
-                zmq_msg_data(&message).copyMemory(from: base, byteCount: source.count)
-            }
+        if let base = frame.baseAddress, !frame.isEmpty {
+            zmq_msg_data(&message).copyMemory(from: base, byteCount: frame.count)
         }
         needsEventCheck = true
         var sent: Int32

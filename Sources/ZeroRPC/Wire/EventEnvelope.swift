@@ -1,28 +1,44 @@
 /// One received zerorpc event, `[header, name, args]`, with only the header and name
 /// decoded. The payload is owned; `args` stays raw for the task that decodes it.
+@usableFromInline
 struct EventEnvelope: Sendable {
     /// The whole msgpack payload (the message's last frame).
     let payload: [UInt8]
-    /// The raw msgpack encoding of `message_id` (type and bytes as received), a slice
-    /// of `payload` so reading an event copies no id.
-    let messageID: ArraySlice<UInt8>
-    /// The raw msgpack encoding of `response_to`, when present (a slice of `payload`).
-    let responseTo: ArraySlice<UInt8>?
+    // Ranges, not slices, and no optionals among the stored fields: an envelope holds
+    // references only to its payload, name and extra fields, and copying one (events are
+    // queued and handed on by value) is a few retains, not an outlined value-witness copy
+    // per optional field. An absent range is stored empty (a present msgpack value is at
+    // least one byte).
+
+    /// Where the raw msgpack of `message_id` lies in `payload`.
+    let messageIDRange: Range<Int>
+    private let storedResponseTo: Range<Int>
     /// The event name: a method, `OK`, `ERR`, `_zpc_hb`, ….
     let name: String
-    /// Header key `v`, when it is a small non-negative int.
-    let version: Int?
+    /// The name matched against the events the runtime acts on (`.other` for methods).
+    let kind: EventKind
+    /// Header key `oneway` is `true`: the client expects no reply at all.
+    let isFlaggedOneway: Bool
+    private let storedVersion: Int
     /// Where the header map and the args value lie in `payload`.
     let headerRange: Range<Int>
     let argumentsRange: Range<Int>
     /// Header keys other than the three standard ones, `ext` and `oneway`, with the range
     /// of their value. Empty (no allocation) for the requests stock peers send.
     let extraHeaderFields: [String: Range<Int>]
-    /// Where the value of header key `ext` lies: the peer speaks our extensions.
-    let extensionsRange: Range<Int>?
-    /// Header key `oneway` is `true`: the client expects no reply at all.
-    let isFlaggedOneway: Bool
+    private let storedExtensions: Range<Int>
 
+    /// Where the raw msgpack of `response_to` lies in `payload`, when present.
+    var responseToRange: Range<Int>? { storedResponseTo.isEmpty ? nil : storedResponseTo }
+    /// Header key `v`, when it is a small non-negative int.
+    var version: Int? { storedVersion < 0 ? nil : storedVersion }
+    /// Where the value of header key `ext` lies: the peer speaks our extensions.
+    var extensionsRange: Range<Int>? { storedExtensions.isEmpty ? nil : storedExtensions }
+
+    /// The raw msgpack encoding of `message_id` (type and bytes as received).
+    var messageID: ArraySlice<UInt8> { payload[messageIDRange] }
+    /// The raw msgpack encoding of `response_to`, when present.
+    var responseTo: ArraySlice<UInt8>? { responseToRange.map { payload[$0] } }
     var headerBytes: ArraySlice<UInt8> { payload[headerRange] }
     var argumentBytes: ArraySlice<UInt8> { payload[argumentsRange] }
 
@@ -62,8 +78,8 @@ extension EventEnvelope {
         guard let fieldCount = try? reader.readMapHeader() else {
             throw MalformedEvent(reason: "event header is not a map")
         }
-        var messageID: ArraySlice<UInt8>?
-        var responseTo: ArraySlice<UInt8>?
+        var messageID: Range<Int>?
+        var responseTo: Range<Int>?
         var version: Int?
         var extra: [String: Range<Int>] = [:]
         var extensionsRange: Range<Int>?
@@ -80,11 +96,12 @@ extension EventEnvelope {
                 if version != nil { continue }
             }
             guard let range = reader.skipValueRange() else {
-                throw MalformedEvent(reason: "event header is truncated", messageID: messageID.map(Array.init))
+                throw MalformedEvent(
+                    reason: "event header is truncated", messageID: messageID.map { Array(payload[$0]) })
             }
             switch key {
-            case .messageID: messageID = payload[range]
-            case .responseTo: responseTo = payload[range]
+            case .messageID: messageID = range
+            case .responseTo: responseTo = range
             case .version, nil: break
             case .extensions: extensionsRange = range
             case .oneway: isFlaggedOneway = range.count == 1 && payload[range.lowerBound] == 0xc3
@@ -96,20 +113,39 @@ extension EventEnvelope {
         guard let messageID else {
             throw MalformedEvent(reason: "event header has no message_id")
         }
-        guard let name = try? reader.readString() else {
-            throw MalformedEvent(reason: "event name is not a string", messageID: Array(messageID))
+        var rawID: [UInt8] { Array(payload[messageID]) }  // for errors only
+        guard let nameRange = try? reader.readStringRange() else {
+            throw MalformedEvent(reason: "event name is not a string", messageID: rawID)
+        }
+        // Known names are matched as bytes and need no String of their own; others (the
+        // methods) are decoded once, and must be valid UTF-8.
+        let kind = payload.withUnsafeBytes { EventKind(name: UnsafeRawBufferPointer(rebasing: $0[nameRange])) }
+        let name: String
+        if let known = kind.name {
+            name = known
+        } else {
+            let decoded = payload.withUnsafeBufferPointer { bytes -> String? in
+                let utf8 = UnsafeBufferPointer(rebasing: bytes[nameRange])
+                guard let validated = try? UTF8Span(validating: utf8.span) else { return nil }
+                return String(copying: validated)
+            }
+            guard let decoded else {
+                throw MalformedEvent(reason: "event name is not a string", messageID: rawID)
+            }
+            name = decoded
         }
         guard let argumentsRange = reader.skipValueRange() else {
             throw MalformedEvent(
-                reason: "event arguments are not valid msgpack", messageID: Array(messageID), name: name)
+                reason: "event arguments are not valid msgpack", messageID: rawID, name: name)
         }
         guard reader.isAtEnd else {
-            throw MalformedEvent(reason: "trailing bytes after the event", messageID: Array(messageID), name: name)
+            throw MalformedEvent(reason: "trailing bytes after the event", messageID: rawID, name: name)
         }
         self.init(
-            payload: payload, messageID: messageID, responseTo: responseTo, name: name, version: version,
+            payload: payload, messageIDRange: messageID, storedResponseTo: responseTo ?? 0..<0, name: name,
+            kind: kind, isFlaggedOneway: isFlaggedOneway, storedVersion: version ?? -1,
             headerRange: headerStart..<headerEnd, argumentsRange: argumentsRange, extraHeaderFields: extra,
-            extensionsRange: extensionsRange, isFlaggedOneway: isFlaggedOneway)
+            storedExtensions: extensionsRange ?? 0..<0)
     }
 
     /// True when the args value is an array header (any size the bytes can hold).

@@ -32,15 +32,30 @@ final class MessageIDGenerator: Sendable {
 
     /// Appends the raw msgpack encoding of a fresh id to `bytes`.
     func append(to bytes: inout [UInt8]) {
-        let value = counter.wrappingAdd(1, ordering: .relaxed).newValue
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.encodedCount) { id in
-            id[0] = 0xc4
-            id[1] = 0x20
-            for digit in 0..<8 {
-                id[2 + digit] = Self.hexDigits[Int((value >> UInt32(28 - 4 * digit)) & 0xf)]
-            }
-            for index in 0..<24 { id[10 + index] = base[index] }
+        withUnsafeTemporaryAllocation(byteCount: Self.encodedCount, alignment: 1) { id in
+            // Non-nil: a temporary allocation of a non-zero size.
+            write(into: id.baseAddress.unsafelyUnwrapped)
             bytes.append(contentsOf: id)
+        }
+    }
+
+    /// Appends the raw msgpack encoding of a fresh id to `writer`.
+    func append(to writer: inout MessagePackWriter) {
+        write(into: writer.claim(Self.encodedCount))
+    }
+
+    /// Writes a fresh id's `encodedCount` bytes at `address`.
+    private func write(into address: UnsafeMutableRawPointer) {
+        let value = counter.wrappingAdd(1, ordering: .relaxed).newValue
+        let id = address.assumingMemoryBound(to: UInt8.self)
+        id[0] = 0xc4
+        id[1] = 0x20
+        for digit in 0..<8 {
+            id[2 + digit] = Self.hexDigits[Int((value >> UInt32(28 - 4 * digit)) & 0xf)]
+        }
+        base.withUnsafeBytes { base in
+            // Non-nil: `base` always holds 24 digits.
+            (address + 10).copyMemory(from: base.baseAddress.unsafelyUnwrapped, byteCount: 24)
         }
     }
 }

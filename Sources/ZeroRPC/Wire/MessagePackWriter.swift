@@ -50,6 +50,11 @@ public struct MessagePackWriter: ~Copyable {
         return taken
     }
 
+    /// Forgets what was written and keeps the buffer, for a writer that is reused.
+    mutating func removeAll() {
+        written = 0
+    }
+
     /// Makes room for `additional` more bytes at once, e.g. before a container whose
     /// size is known, so it is written with one capacity check and no regrowth.
     @inlinable
