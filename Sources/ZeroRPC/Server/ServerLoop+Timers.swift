@@ -83,5 +83,14 @@ extension ServerLoop {
             }
             if !outbound.isEmpty { blockedPeers[peer] = outbound }
         }
+        if !streamsWaitingForPeers.isEmpty { resumeStreamsWaitingForPeers() }
+    }
+
+    /// Whether `peer` has more replies waiting than `maximumQueuedBytesPerPeer` (at or
+    /// past the bound), or, with `belowHalf`, not yet drained to half of it.
+    func peerQueueIsFull(_ peer: [UInt8], belowHalf: Bool = false) -> Bool {
+        guard !blockedPeers.isEmpty, let queue = blockedPeers[peer] else { return false }
+        let bound = options.maximumQueuedBytesPerPeer
+        return queue.byteCount >= (belowHalf ? bound / 2 : bound)
     }
 }

@@ -67,6 +67,9 @@ final class ServerLoop {
     @exclusivity(unchecked) var runningCount = 0
     @exclusivity(unchecked) var nextCallNumber: UInt64 = 0
     @exclusivity(unchecked) var blockedPeers: [[UInt8]: OutboundQueue] = [:]
+    /// Streams whose items wait in their outbox because their client's queue is full
+    /// (`maximumQueuedBytesPerPeer`): flushed once it has drained to half.
+    @exclusivity(unchecked) var streamsWaitingForPeers: Set<UInt64> = []
     @exclusivity(unchecked) var closeWaiters: [CheckedContinuation<Void, Never>] = []
     /// The earliest heartbeat tick of any channel (or earlier): channels are only scanned
     /// when it is due, so a request or reply costs O(1) however many calls are open.
@@ -410,7 +413,9 @@ final class ServerLoop {
 
     private func finish(_ number: UInt64, reply: [UInt8]) {
         guard let call = calls[number] else { return }
-        if call.incoming.stream != nil { flushStream(number) }
+        // The last items go out before the final event even to a full queue: at most one
+        // outbox (`StreamOutbox.roomLimit`) past the bound, and the stream is over.
+        if call.incoming.stream != nil { flushStream(number, evenIfPeerIsFull: true) }
         calls[number] = nil
         runningCount -= 1
         if let key = call.channel, let channel = channels.removeValue(forKey: key) {

@@ -58,6 +58,12 @@ public struct ServerOptions: Sendable {
     /// not run; calls without a key are not affected. Old keys are never evicted: that
     /// would let a resent request run twice. Default 10 000.
     public var maximumIdempotencyKeys: Int = 10_000
+    /// How many bytes of replies may wait for one client that does not read them (its
+    /// socket refused more). Past it, that client's streams get no more credit until
+    /// the queue has drained to half, so their handlers wait as for a slow consumer: a
+    /// client that grants huge credit and never reads cannot grow the server's memory.
+    /// Default 16 MiB.
+    public var maximumQueuedBytesPerPeer: Int = 16 << 20
     /// Encryption and client authentication: ``ServerSecurity/none`` (the default, as
     /// stock zerorpc) or CurveZMQ with an optional allow-list of client keys.
     public var security: ServerSecurity

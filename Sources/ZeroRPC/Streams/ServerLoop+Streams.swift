@@ -32,6 +32,7 @@ extension ServerLoop {
             return
         }
         call.incoming.stream?.inbox.cancel()
+        call.incoming.stream?.outbox.cancel()
         if let task = call.task {
             if call.entry.streaming == .generator {
                 channels[key]?.isClosing = true
@@ -103,6 +104,7 @@ extension ServerLoop {
         guard let call = calls[callNumber], let key = call.channel, let channel = channels.removeValue(forKey: key)
         else { return }
         call.incoming.stream?.inbox.cancel()
+        call.incoming.stream?.outbox.cancel()
         send(EventEncoder.error(responseTo: key.messageID, name: name, message: message), to: channel.routing)
         if let task = call.task {
             task.cancel()
@@ -113,13 +115,33 @@ extension ServerLoop {
 
     /// Sends what a stream's handler wrote since the last flush, unless its channel is
     /// gone or closing (then the events are dropped: nothing goes out after `_zpc_close`).
-    func flushStream(_ callNumber: UInt64) {
+    func flushStream(_ callNumber: UInt64, evenIfPeerIsFull: Bool = false) {
         guard let call = calls[callNumber], let outbox = call.incoming.stream?.outbox else { return }
         guard let key = call.channel, let channel = channels[key], !channel.isClosing else {
             outbox.send { _ in }  // dropped
             return
         }
+        // A client whose queue is full gets nothing more for now: the items stay in the
+        // outbox, whose handler waits once that holds `StreamOutbox.roomLimit` bytes.
+        if !evenIfPeerIsFull && peerQueueIsFull(channel.routing[0]) {
+            streamsWaitingForPeers.insert(callNumber)
+            return
+        }
         let routing = channel.routing
         outbox.send { payload in send(payload, to: routing) }
+    }
+
+    /// Flushes the streams held back for a full client queue once that queue has
+    /// drained to half (or the stream ended).
+    func resumeStreamsWaitingForPeers() {
+        for callNumber in streamsWaitingForPeers {
+            guard let call = calls[callNumber], let key = call.channel, let channel = channels[key] else {
+                streamsWaitingForPeers.remove(callNumber)
+                continue
+            }
+            guard !peerQueueIsFull(channel.routing[0], belowHalf: true) else { continue }
+            streamsWaitingForPeers.remove(callNumber)
+            flushStream(callNumber)
+        }
     }
 }

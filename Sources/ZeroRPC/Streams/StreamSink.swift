@@ -1,3 +1,5 @@
+import Synchronization
+
 /// How a stream or generator handler reaches its channel: the inbox its client fills,
 /// and the server's I/O thread, which sends the events the handler encodes.
 @usableFromInline
@@ -20,14 +22,16 @@ struct StreamSink: Sendable {
     @usableFromInline
     func emitIfCredited<Item: MessagePackEncodable>(_ item: Item) throws -> Bool {
         try Task.checkCancellation()
-        guard try inbox.takeCreditIfAvailable() else { return false }
+        guard outbox.hasRoom, try inbox.takeCreditIfAvailable() else { return false }
         emit(item)
         return true
     }
 
-    /// `StreamWriter.write` without credit: waits for `_zpc_more`, then emits `item`.
+    /// `StreamWriter.write` without credit or room: waits until the I/O thread has taken
+    /// the outbox's items and the client has granted credit, then emits `item`.
     @usableFromInline
     func emitWhenCredited<Item: MessagePackEncodable>(_ item: Item) async throws {
+        try await outbox.waitForRoom()
         try await inbox.acquireCredit()
         emit(item)
     }
@@ -78,9 +82,59 @@ final class StreamOutbox: Sendable {
         /// The buffer the I/O thread sent from last, kept for the next swap.
         var spare: Batch? = Batch()
         var flushQueued = false
+        var isCancelled = false
+        /// The handler, waiting for the I/O thread to take a full outbox.
+        var roomWaiter: CheckedContinuation<Void, any Error>?
     }
 
     private let state = LockedValue(State())
+
+    /// How many bytes of events a handler may write ahead of the I/O thread: past it,
+    /// `write` waits for the thread to take them. This bounds a stream's memory in bytes
+    /// (credit bounds it in items), and the thread holds a full outbox back while its
+    /// client's queue is full (`ServerOptions.maximumQueuedBytesPerPeer`).
+    static let roomLimit = 1 << 20
+
+    /// Set (under the lock) when an append fills the outbox, cleared when the I/O thread
+    /// takes it: the handler's fast path reads it without taking the lock.
+    private let isFull = Atomic<Bool>(false)
+
+    /// Whether the handler may write another event now.
+    var hasRoom: Bool {
+        !isFull.load(ordering: .acquiring)
+    }
+
+    /// Handler: returns once the outbox has room; throws `CancellationError` when the
+    /// call is cancelled meanwhile.
+    func waitForRoom() async throws {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let ready: Result<Bool, CancellationError> = state.withLock { state in
+                    if state.isCancelled { return .failure(CancellationError()) }
+                    if state.pending.events.count < Self.roomLimit { return .success(true) }
+                    state.roomWaiter = continuation
+                    return .success(false)
+                }
+                switch ready {
+                case .success(true): continuation.resume()
+                case .success(false): break
+                case .failure(let error): continuation.resume(throwing: error)
+                }
+            }
+        } onCancel: {
+            cancel()
+        }
+    }
+
+    /// The call ended or was cancelled: a waiting handler throws `CancellationError`.
+    func cancel() {
+        let waiter = state.withLock { state in
+            state.isCancelled = true
+            defer { state.roomWaiter = nil }
+            return state.roomWaiter
+        }
+        waiter?.resume(throwing: CancellationError())
+    }
 
     /// Handler: encodes `STREAM item` at the end of the batch; true when the I/O thread
     /// must be told (the first item since its last `send`).
@@ -90,6 +144,7 @@ final class StreamOutbox: Sendable {
         return state.withLock { state in
             StreamEvents.writeItem(item, responseTo: channelID, into: &state.pending.events)
             state.pending.ends.append(state.pending.events.count)
+            if state.pending.events.count >= Self.roomLimit { isFull.store(true, ordering: .releasing) }
             guard !state.flushQueued else { return false }
             state.flushQueued = true
             return true
@@ -98,12 +153,17 @@ final class StreamOutbox: Sendable {
 
     /// I/O thread: calls `body` with each queued event, oldest first, then forgets them.
     func send(_ body: (UnsafeRawBufferPointer) -> Void) {
+        var waiter: CheckedContinuation<Void, any Error>?
         var batch = state.withLock { state -> Batch in
             state.flushQueued = false
             var taken = state.spare.take() ?? Batch()
             swap(&taken, &state.pending)
+            isFull.store(false, ordering: .releasing)
+            waiter = state.roomWaiter
+            state.roomWaiter = nil
             return taken
         }
+        waiter?.resume()
         let ends = batch.ends
         batch.events.withUnsafeBytes { events in
             var start = 0

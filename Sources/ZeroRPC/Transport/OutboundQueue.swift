@@ -9,6 +9,9 @@ struct OutboundQueue {
     /// Whether the last refusal said the peer is not connected (rather than slow).
     private(set) var peerIsUnreachable = false
 
+    /// The bytes of every frame waiting, for the per-peer bound.
+    private(set) var byteCount = 0
+
     var isEmpty: Bool { head == messages.count }
     var count: Int { messages.count - head }
 
@@ -27,7 +30,9 @@ struct OutboundQueue {
             blockedSince = .now
             peerIsUnreachable = outcome == .unreachable
         }
-        messages.append(routing + [[], Array(payload)])
+        let frames = routing + [[], Array(payload)]
+        byteCount += Self.size(of: frames)
+        messages.append(frames)
         return peerIsUnreachable ? .unreachable : .wouldBlock
     }
 
@@ -58,6 +63,7 @@ struct OutboundQueue {
     /// that comes up later on the endpoint.
     mutating func removeUnsent(payload: [UInt8]) -> Bool {
         guard let index = messages[head...].firstIndex(where: { $0.last == payload }) else { return false }
+        byteCount -= Self.size(of: messages[index])
         messages.remove(at: index)
         if isEmpty {
             messages.removeAll(keepingCapacity: true)
@@ -72,11 +78,17 @@ struct OutboundQueue {
         let dropped = count
         messages = []
         head = 0
+        byteCount = 0
         blockedSince = nil
         return dropped
     }
 
+    private static func size(of frames: [[UInt8]]) -> Int {
+        frames.reduce(0) { $0 + $1.count }
+    }
+
     private mutating func removeFirst() {
+        byteCount -= Self.size(of: messages[head])
         messages[head] = []
         head += 1
         if isEmpty {
