@@ -92,13 +92,6 @@ final class ChannelInbox: Sendable {
         }
     }
 
-    /// Consumer: the next event, `nil` after a normal end; throws the failure it ended with.
-    /// Consumer: the next buffered event, without suspending; nil when none is buffered
-    /// (or the channel ended: `next()` tells which).
-    func nextIfBuffered() -> EventEnvelope? {
-        state.withLock { $0.pop() }
-    }
-
     /// Consumer: moves every buffered event into `batch` (emptied first), oldest first,
     /// under one lock for the whole burst. The arrays are swapped, so a consumer that
     /// passes the same `batch` back each time allocates nothing in steady state.
@@ -114,6 +107,7 @@ final class ChannelInbox: Sendable {
         }
     }
 
+    /// Consumer: the next event, `nil` after a normal end; throws the failure it ended with.
     func next() async throws -> EventEnvelope? {
         switch state.withLock({ Self.step(&$0) }) {
         case .event(let event): return event

@@ -39,18 +39,12 @@ final class ClientChannel: Sendable {
         }
     }
 
-    /// Makes `event` the next one `receive()` returns.
-    /// The next event if one is buffered already: no suspension, no cancellation
-    /// handler, for consumers that keep up with a fast stream.
-    func receiveIfBuffered() -> EventEnvelope? {
-        inbox.nextIfBuffered()
-    }
-
     /// Every buffered event at once, into `batch` (see `ChannelInbox.takeBuffered`).
     func takeBuffered(into batch: inout [EventEnvelope]) {
         inbox.takeBuffered(into: &batch)
     }
 
+    /// Makes `event` the next one `receive()` returns.
     func putBack(_ event: EventEnvelope) {
         inbox.putBack(event)
     }
