@@ -80,7 +80,7 @@ extension Client {
         }
         var writer = MessagePackWriter()
         arguments(&writer)
-        try checkArgumentsForStockPeers(writer.bytes, method: method)
+        try checkArgumentsForStockPeers(writer, method: method)
         let encodedArguments = writer.bytes
         guard !interceptors.isEmpty else {
             return try await sendOneway(method, mode: mode, options: options, fields: [], arguments: encodedArguments)

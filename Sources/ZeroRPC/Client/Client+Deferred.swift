@@ -80,7 +80,7 @@ extension Client {
     ) async throws -> EventEnvelope {
         var writer = MessagePackWriter()
         arguments(&writer)
-        try checkArgumentsForStockPeers(writer.bytes, method: method)
+        try checkArgumentsForStockPeers(writer, method: method)
         var extraHeader = ProtocolExtension.requestHeader
         if let budget {
             extraHeader.append((DeferredWire.budgetHeaderKey, DeferredWire.encodeBudget(budget)))
@@ -109,8 +109,9 @@ extension Client {
 
     /// Refuses arguments a stock zerorpc server would drop unanswered (`StockMapKeys`),
     /// once the client knows its servers are stock ones.
-    func checkArgumentsForStockPeers(_ arguments: [UInt8], method: String) throws(RPCError) {
-        guard peers.knowledge == .stock, let key = StockMapKeys.firstRefusedKey(in: arguments) else { return }
+    /// The arguments are copied out of `writer` only then: every other call pays nothing.
+    func checkArgumentsForStockPeers(_ writer: borrowing MessagePackWriter, method: String) throws(RPCError) {
+        guard peers.knowledge == .stock, let key = StockMapKeys.firstRefusedKey(in: writer.bytes) else { return }
         throw RPCError.invalidArgument(
             method: method, reason: "\(key): stock zerorpc servers accept only string map keys")
     }

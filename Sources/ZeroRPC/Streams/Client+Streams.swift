@@ -81,7 +81,7 @@ extension Client {
         let options = withDefaults(options)  // issue 14: ClientOptions.defaultCallOptions
         var writer = MessagePackWriter()
         arguments(&writer)
-        try checkArgumentsForStockPeers(writer.bytes, method: method)
+        try checkArgumentsForStockPeers(writer, method: method)
         let encodedArguments = writer.bytes
         let open = { (options: CallOptions, fields: [(key: String, value: [UInt8])]) in
             let request = EventEncoder.request(

@@ -28,8 +28,13 @@ enum EventEncoder {
         extraHeader: [(key: String, value: [UInt8])], name: String, arguments: some Collection<UInt8>
     ) -> (bytes: [UInt8], messageID: Range<Int>) {
         var bytes: [UInt8] = []
+        // Everything counted up front (the `ext` field and the name too), so an event is
+        // one allocation and never regrows.
+        var headerFields = 0
+        for field in extraHeader { headerFields += 5 + field.key.utf8.count + field.value.count }
         bytes.reserveCapacity(
-            64 + (explicitID?.count ?? MessageIDGenerator.encodedCount) + (responseTo?.count ?? 0) + arguments.count)
+            48 + (explicitID?.count ?? MessageIDGenerator.encodedCount) + (responseTo?.count ?? 0) + headerFields
+                + name.utf8.count + arguments.count)
         bytes.append(0x93)
         let fieldCount = 2 + (responseTo == nil ? 0 : 1) + extraHeader.count
         appendMapHeader(fieldCount, to: &bytes)
