@@ -24,9 +24,11 @@ extension Server {
         name: String, doc: String? = nil,
         handler: @escaping @Sendable ([MessagePackValue], ServerContext) async throws -> MessagePackValue
     ) throws {
-        let options = self.options
+        let (options, runtime) = (self.options, deferredRuntime)
         let entry = MethodEntry(isOneway: false, parameters: nil, doc: doc) { call in
-            await HandlerInvocation.reply(to: call, method: name, isOneway: false, options: options) {
+            await HandlerInvocation.reply(
+                to: call, method: name, isOneway: false, options: options, deferredRuntime: runtime
+            ) {
                 arguments, context in
                 let result = try await handler(try arguments.remainingValues(), context)
                 var writer = MessagePackWriter()
@@ -41,11 +43,12 @@ extension Server {
     }
 
     private func entry(for method: ServiceMethod, wireName: String) -> MethodEntry {
-        let options = self.options
+        let (options, runtime) = (self.options, deferredRuntime)
         if let entry = StreamInvocation.entry(for: method, wireName: wireName, options: options) { return entry }
         var entry = MethodEntry(isOneway: method.isOneway, parameters: method.parameters, doc: method.doc) { call in
             await HandlerInvocation.reply(
-                to: call, method: wireName, isOneway: method.isOneway, options: options, body: method.invoke)
+                to: call, method: wireName, isOneway: method.isOneway, options: options, deferredRuntime: runtime,
+                body: method.invoke)
         }
         if let check = method.checkArguments {
             entry.refuseArguments = { event in
