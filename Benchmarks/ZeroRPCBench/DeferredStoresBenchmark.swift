@@ -54,7 +54,7 @@ struct DeferredStoresBenchmark {
     /// `calls` deferred round trips through a server on `store`: calls per second and
     /// latency percentiles (µs).
     private func run(_ store: any ResultStore) async throws -> (throughput: Double, p50: Double, p99: Double) {
-        let server = Server(name: "deferred-stores-bench", options: ServerOptions(resultStore: store))
+        let server = Server(name: "deferred-stores-bench", options: ServerOptions(deferred: .init(store: store)))
         try server.register(BenchService())
         do {
             let endpoint = try server.bind("tcp://127.0.0.1:*")

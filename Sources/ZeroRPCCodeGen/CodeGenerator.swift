@@ -7,9 +7,9 @@ import ZeroRPCSchema
 /// ```
 public struct CodeGenerator: Sendable {
     /// The choices applied to every file generated.
-    public var options: GeneratorOptions
+    public var options: CodeGeneratorOptions
 
-    public init(options: GeneratorOptions = GeneratorOptions()) {
+    public init(options: CodeGeneratorOptions = CodeGeneratorOptions()) {
         self.options = options
     }
 

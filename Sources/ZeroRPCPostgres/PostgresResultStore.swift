@@ -11,7 +11,7 @@ import ZeroRPC
 ///
 /// ```swift
 /// let store = try await PostgresResultStore(url: "postgres://zerorpc:secret@db.internal/app")
-/// let server = Server(options: ServerOptions(resultStore: store, deferredServerID: DeferredServerID("calc-1")))
+/// let server = Server(options: ServerOptions(deferred: .init(store: store, serverID: DeferredServerID("calc-1"))))
 /// …
 /// await store.close()
 /// ```

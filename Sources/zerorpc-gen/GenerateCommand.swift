@@ -24,7 +24,7 @@ struct GenerateCommand: ParsableCommand {
     var outputFile: String?
 
     @Option(help: "public or internal; overrides zerorpc-gen.json.")
-    var accessLevel: GeneratorOptions.AccessLevel?
+    var accessLevel: CodeGeneratorOptions.AccessLevel?
 
     @Option(help: "Paths in the generated header are written relative to this directory.")
     var headerPathRoot: String?
@@ -66,14 +66,14 @@ struct GenerateCommand: ParsableCommand {
     }
 
     /// The nearest `zerorpc-gen.json`, then the command-line flags on top.
-    private func options(for path: String) -> GeneratorOptions? {
-        var options = GeneratorOptions()
+    private func options(for path: String) -> CodeGeneratorOptions? {
+        var options = CodeGeneratorOptions()
         let directory = URL(filePath: path).deletingLastPathComponent().path
-        if let configuration = GeneratorConfiguration.nearestFile(
+        if let configuration = CodeGeneratorConfiguration.nearestFile(
             from: directory, fileExists: FileManager.default.fileExists)
         {
             let bytes = FileManager.default.contents(atPath: configuration).map { Array($0) } ?? []
-            switch GeneratorConfiguration.parse(bytes, path: configuration) {
+            switch CodeGeneratorConfiguration.parse(bytes, path: configuration) {
             case .success(let parsed): options = parsed
             case .failure(let error):
                 report([error.diagnostic])
@@ -93,4 +93,4 @@ struct GenerateCommand: ParsableCommand {
     }
 }
 
-extension GeneratorOptions.AccessLevel: ExpressibleByArgument {}
+extension CodeGeneratorOptions.AccessLevel: ExpressibleByArgument {}

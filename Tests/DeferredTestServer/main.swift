@@ -72,7 +72,7 @@ else {
 
 let server = Server(
     name: "deferred-\(id)",
-    options: ServerOptions(heartbeatInterval: .seconds(1), resultStore: store, deferredServerID: id))
+    options: ServerOptions(heartbeatInterval: .seconds(1), deferred: .init(store: store, serverID: id)))
 let releases = Releases()
 try server.register(name: "hold") { arguments, context in
     let key = arguments.first?.stringValue ?? ""

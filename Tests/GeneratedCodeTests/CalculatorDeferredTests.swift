@@ -3,7 +3,7 @@ import ZeroRPC
 import ZeroRPCTestSupport
 
 /// `@deferred factor(n:)` through the generated `factor`, `startFactor` and
-/// `resumeFactor(token:)`. Numbers from `CalculatorImplementation.slowFactoringThreshold`
+/// `resumeFactor(token:)`. Numbers from `GatedFactoring.threshold`
 /// up wait for the test, so a small budget always runs out first.
 @Suite(.timeLimit(.minutes(1))) struct CalculatorDeferredTests {
     private static let smallBudget = CallOptions(deferAfter: .milliseconds(20))
@@ -12,7 +12,7 @@ import ZeroRPCTestSupport
         let implementation = CalculatorImplementation()
         let store = MemoryResultStore()
         try await GeneratedServiceFixture.with(
-            implementation, over: .inproc, options: ServerOptions(resultStore: store)
+            implementation, over: .inproc, options: ServerOptions(deferred: .init(store: store))
         ) { connection in
             defer { implementation.slowFactoring.open() }
             let calculator = Calculator.Client(connection)
@@ -43,7 +43,7 @@ import ZeroRPCTestSupport
             let job = try await Calculator.Client(connection).startFactor(n: 1001, options: Self.smallBudget)
             let token = try #require(job.token)
             let status = try await job.status()  // the progress report races the budget
-            #expect(status == .pending || status == .running(progress: 0.5, message: "waiting for the test"))
+            #expect(status == .pending || status == .running(progress: 0.5, message: GatedFactoring.waitingMessage))
 
             let other = try Client(connect: [endpoint])
             let resumed = Calculator.Client(other).resumeFactor(token: try #require(DeferredToken(token.text)))

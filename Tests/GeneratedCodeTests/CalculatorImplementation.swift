@@ -3,12 +3,12 @@ import ZeroRPCTestSupport
 
 /// `Schemas/calculator.rpc` implemented through the generated `Calculator.Service`.
 struct CalculatorImplementation: Calculator.Service {
-    /// Numbers from this one up are factored only once ``slowFactoring`` opens, so a test
-    /// decides when a deferred `factor` finishes.
-    static let slowFactoringThreshold: Int64 = 1000
+    /// `factor`: numbers from 1000 up are factored only once ``slowFactoring`` opens, so a
+    /// test decides when a deferred `factor` finishes.
+    let factoring = GatedFactoring()
+    var slowFactoring: TestGate { factoring.release }
 
     let logged = TestRecorder<String>()
-    let slowFactoring = TestGate()
     /// Opens when a `running_total` handler has run its cleanup.
     let runningTotalEnded = TestGate()
 
@@ -44,21 +44,6 @@ struct CalculatorImplementation: Calculator.Service {
     }
 
     func factor(n: Int64, context: ServerContext) async throws -> [Int64] {
-        if n >= Self.slowFactoringThreshold {
-            await context.progress(0.5, "waiting for the test")
-            await slowFactoring.wait()
-        }
-        var factors: [Int64] = []
-        var rest = n
-        var divisor: Int64 = 2
-        while rest > 1 && divisor * divisor <= rest {
-            while rest % divisor == 0 {
-                factors.append(divisor)
-                rest /= divisor
-            }
-            divisor += 1
-        }
-        if rest > 1 { factors.append(rest) }
-        return factors
+        await factoring.factor(n, context: context)
     }
 }

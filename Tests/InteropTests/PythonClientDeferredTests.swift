@@ -13,7 +13,7 @@ struct PythonClientDeferredTests {
         let store = MemoryResultStore()
         let server = Server(
             name: InteropFixture.serverName,
-            options: ServerOptions(heartbeatInterval: InteropFixture.heartbeat, resultStore: store))
+            options: ServerOptions(heartbeatInterval: InteropFixture.heartbeat, deferred: .init(store: store)))
         try InteropService.register(on: server)
         let endpoint = try bindToFreePort(server)
         try await expectChecksPass(script: "deferred_checks.py", against: endpoint, checks: Self.checks)

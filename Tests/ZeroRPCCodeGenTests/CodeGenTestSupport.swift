@@ -10,7 +10,7 @@ let packageRoot = URL(filePath: #filePath).deletingLastPathComponent().deletingL
 /// Compiles in-memory `.rpc` text and generates Swift for `main.rpc`, or "" when it did
 /// not compile.
 func generatedSource(
-    _ text: String, files: [String: String] = [:], options: GeneratorOptions = GeneratorOptions(),
+    _ text: String, files: [String: String] = [:], options: CodeGeneratorOptions = CodeGeneratorOptions(),
     sourceLocation: Testing.SourceLocation = #_sourceLocation
 ) -> String {
     var all = files

@@ -63,7 +63,8 @@ import ZeroRPCSchema
             let path = schemas.appending(path: "\(name).rpc").path
             let result = SchemaFrontEnd(readFile: { try? Array(Data(contentsOf: URL(filePath: $0))) }).compile([path])
             let file = try #require(result.schema.files.first)
-            let source = CodeGenerator(options: GeneratorOptions()).generate(file, in: result.schema, displayPath: name)
+            let source = CodeGenerator(options: CodeGeneratorOptions()).generate(
+                file, in: result.schema, displayPath: name)
             let text = try #require(interfaceText(in: source), "\(name).rpc")
             let bytes = Array(text.utf8)
             let compiled = SchemaFrontEnd(readFile: { $0 == "i.rpc" ? bytes : nil }).compile(["i.rpc"])

@@ -29,7 +29,7 @@ import ZeroRPCSchema
 
     @Test func internalAccessLevelDropsPublic() {
         let source = generatedSource(
-            "struct P { x: int }\nservice S { f() }", options: GeneratorOptions(accessLevel: .internal))
+            "struct P { x: int }\nservice S { f() }", options: CodeGeneratorOptions(accessLevel: .internal))
         #expect(!source.contains("public"))
         #expect(source.contains("struct P: Sendable, Hashable, Codable {"))
     }

@@ -12,14 +12,14 @@
 /// races inside every contended `withLock`, which would bury real ones. TSan
 /// intercepts `pthread_mutex_lock`, so races it reports here are real.
 /// See docs/ARCHITECTURE.md, "Locks".
-public final class LockedValue<Value: ~Copyable>: @unchecked Sendable {
+package final class LockedValue<Value: ~Copyable>: @unchecked Sendable {
     // @unchecked: every access to `value` happens between lock and unlock of `mutex`.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     // No dynamic exclusivity check: the mutex already makes every access exclusive, and
     // the check (a thread-local access set, ~150 instructions) cost more than the lock.
     @exclusivity(unchecked) private var value: Value
 
-    public init(_ value: consuming sending Value) {
+    package init(_ value: consuming sending Value) {
         self.value = value
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
@@ -33,7 +33,7 @@ public final class LockedValue<Value: ~Copyable>: @unchecked Sendable {
     }
 
     /// Runs `body` with exclusive access to the value.
-    public func withLock<Result: ~Copyable, Failure: Error>(
+    package func withLock<Result: ~Copyable, Failure: Error>(
         _ body: (inout sending Value) throws(Failure) -> sending Result
     ) throws(Failure) -> sending Result {
         pthread_mutex_lock(mutex)

@@ -1,4 +1,4 @@
-/// Who may use a deferred token a server issues (``ServerOptions/deferredTokenBinding``).
+/// Who may use a deferred token a server issues (``ServerOptions/Deferred/tokenBinding``).
 public enum DeferredTokenBinding: Sendable, Hashable {
     /// Whoever holds the token may read, wait for, cancel and acknowledge the result: the
     /// token is a bearer capability. The default.

@@ -1,7 +1,7 @@
 /// A combination of ``ServerOptions`` a server refuses to serve with: `Server.bind` and
 /// `Server.connect` throw it before any socket opens.
 public enum ServerConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// ``ServerOptions/deferredTokenBinding`` is ``DeferredTokenBinding/clientKey`` but
+    /// ``ServerOptions/Deferred/tokenBinding`` is ``DeferredTokenBinding/clientKey`` but
     /// ``ServerOptions/security`` is ``ServerSecurity/none``: without CurveZMQ no caller
     /// has a key to bind a token to.
     case tokenBindingWithoutCurve
@@ -9,7 +9,7 @@ public enum ServerConfigurationError: Error, Sendable, Hashable, CustomStringCon
     public var description: String {
         switch self {
         case .tokenBindingWithoutCurve:
-            "deferredTokenBinding .clientKey needs security .curve: plain callers have no key to bind tokens to"
+            "deferred.tokenBinding .clientKey needs security .curve: plain callers have no key to bind tokens to"
         }
     }
 }

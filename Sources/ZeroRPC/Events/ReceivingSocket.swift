@@ -40,12 +40,12 @@ final class ReceivingSocket: Sendable {
     /// generators need a channel and are left out.
     func register<S: RegistrableService>(_ service: S) throws(RPCError) {
         let prefix = S.namespace.map { "\($0)." } ?? ""
-        let entries = service.methods.filter { $0.streaming == nil }.map { method in
+        let entries = service.methods.compactMap { method -> (name: String, entry: MethodEntry)? in
+            guard let body = method.invoke else { return nil }
             let wireName = prefix + method.name
             return (
                 name: wireName,
-                entry: dispatcher.entry(
-                    wireName: wireName, parameters: method.parameters, doc: method.doc, body: method.invoke)
+                entry: dispatcher.entry(wireName: wireName, parameters: method.parameters, doc: method.doc, body: body)
             )
         }
         if let taken = methods.insert(entries, interface: S.interfaceDefinition) { throw .duplicateMethod(taken) }

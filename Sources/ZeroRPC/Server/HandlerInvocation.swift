@@ -11,21 +11,21 @@ enum HandlerInvocation {
     /// handler in a task of its own, raced against the budget counted from the call's
     /// arrival: see `DeferredRuntime.run`.
     static func reply(
-        to call: IncomingCall, method: String, isOneway: Bool, options: ServerOptions, isIntercepted: Bool = true,
-        body: @escaping Body
+        to call: IncomingCall, method: String, isOneway: Bool, options: ServerOptions, deferredRuntime: DeferredRuntime,
+        isIntercepted: Bool = true, body: @escaping Body
     ) async -> [UInt8] {
         let interceptors = isIntercepted ? options.interceptors : []
         let event = call.event
         var context = ServerContext(method: method, peerIdentity: call.peerIdentity, event: event)
         context.peerPublicKey = call.peerPublicKey
-        if !isOneway, let runtime = options.deferredRuntime, let requested = DeferredWire.budget(in: event) {
+        if !isOneway, let requested = DeferredWire.budget(in: event) {
             let budget: Duration
             switch requested {
             case .success(let value): budget = value
             case .failure(let malformed): return errorReply(malformed, to: event, method: method, options: options)
             }
             return await replyDeferred(
-                to: call, method: method, options: options, runtime: runtime, budget: budget,
+                to: call, method: method, options: options, runtime: deferredRuntime, budget: budget,
                 interceptors: interceptors, context: context, body: body)
         }
         var argumentReader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)

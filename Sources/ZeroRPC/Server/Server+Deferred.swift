@@ -3,7 +3,7 @@
 /// (not listed by `_zerorpc_list`).
 extension Server {
     func registerDeferredRequests() {
-        guard let runtime = options.deferredRuntime else { return }
+        let runtime = deferredRuntime
         let entries = DeferredWire.requestNames.sorted().map { name in
             (
                 name: name,
@@ -21,7 +21,6 @@ extension Server {
     /// deferred (or still inside their budget), and finished results no client has
     /// claimed yet. For metrics and health checks; each read takes a lock.
     public var deferredJobCounts: (running: Int, unclaimed: Int) {
-        guard let runtime = options.deferredRuntime else { return (0, 0) }
-        return (runtime.runningJobCount, runtime.unclaimedCount)
+        (deferredRuntime.runningJobCount, deferredRuntime.unclaimedCount)
     }
 }

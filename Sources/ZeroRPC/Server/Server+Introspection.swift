@@ -11,12 +11,13 @@ extension Server {
             ("_zerorpc_args", { table, arguments in Self.argumentSpec(try Self.entry(table, arguments)) }),
             ("_zerorpc_inspect", { table, _ in Self.inspect(table, serverName: serverName) }),
         ]
-        let options = self.options
+        let (options, runtime) = (self.options, deferredRuntime)
         let entries = builtIns.map { name, body in
             let entry = MethodEntry(isOneway: false, parameters: nil, doc: nil) { [weak methods] call in
                 let table = methods
                 return await HandlerInvocation.reply(
-                    to: call, method: name, isOneway: false, options: options, isIntercepted: false
+                    to: call, method: name, isOneway: false, options: options, deferredRuntime: runtime,
+                    isIntercepted: false
                 ) {
                     arguments, _ in
                     guard let methods = table else { throw RPCError.closed }

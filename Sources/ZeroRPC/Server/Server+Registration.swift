@@ -24,9 +24,11 @@ extension Server {
         name: String, doc: String? = nil,
         handler: @escaping @Sendable ([MessagePackValue], ServerContext) async throws -> MessagePackValue
     ) throws {
-        let options = self.options
+        let (options, runtime) = (self.options, deferredRuntime)
         let entry = MethodEntry(isOneway: false, parameters: nil, doc: doc) { call in
-            await HandlerInvocation.reply(to: call, method: name, isOneway: false, options: options) {
+            await HandlerInvocation.reply(
+                to: call, method: name, isOneway: false, options: options, deferredRuntime: runtime
+            ) {
                 arguments, context in
                 let result = try await handler(try arguments.remainingValues(), context)
                 var writer = MessagePackWriter()
@@ -41,13 +43,23 @@ extension Server {
     }
 
     private func entry(for method: ServiceMethod, wireName: String) -> MethodEntry {
-        let options = self.options
-        if let entry = StreamInvocation.entry(for: method, wireName: wireName, options: options) { return entry }
-        var entry = MethodEntry(isOneway: method.isOneway, parameters: method.parameters, doc: method.doc) { call in
-            await HandlerInvocation.reply(
-                to: call, method: wireName, isOneway: method.isOneway, options: options, body: method.invoke)
+        let (options, runtime) = (self.options, deferredRuntime)
+        let isOneway: Bool
+        let body: HandlerInvocation.Body
+        let check: (@Sendable (inout ArgumentReader) throws -> Void)?
+        switch method.kind {
+        case .unary(let unary): (isOneway, body, check) = (false, unary, nil)
+        case .oneway(let oneway, let checkArguments): (isOneway, body, check) = (true, oneway, checkArguments)
+        case .stream(let stream): return streamEntry(for: method, wireName: wireName, kind: .stream, body: stream)
+        case .generator(let generator):
+            return streamEntry(for: method, wireName: wireName, kind: .generator, body: generator)
         }
-        if let check = method.checkArguments {
+        var entry = MethodEntry(isOneway: isOneway, parameters: method.parameters, doc: method.doc) { call in
+            await HandlerInvocation.reply(
+                to: call, method: wireName, isOneway: isOneway, options: options, deferredRuntime: runtime,
+                body: body)
+        }
+        if let check {
             entry.refuseArguments = { event in
                 do {
                     var arguments = try ArgumentReader(argumentsOf: event, method: wireName)
@@ -59,5 +71,16 @@ extension Server {
             }
         }
         return entry
+    }
+
+    /// The entry of a stream or generator method: the server opens its channel and
+    /// `StreamInvocation` runs it.
+    private func streamEntry(
+        for method: ServiceMethod, wireName: String, kind: StreamingKind, body: @escaping StreamInvocation.Body
+    ) -> MethodEntry {
+        let options = self.options
+        return MethodEntry(isOneway: false, parameters: method.parameters, doc: method.doc, streaming: kind) { call in
+            await StreamInvocation.reply(to: call, method: wireName, kind: kind, options: options, body: body)
+        }
     }
 }

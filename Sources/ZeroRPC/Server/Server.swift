@@ -11,6 +11,9 @@ public final class Server: Sendable {
     /// The name `_zerorpc_name` and `_zerorpc_ping` report.
     public let name: String
     let options: ServerOptions
+    /// The deferred-result machinery, owned here and passed to whatever needs it: the
+    /// handler invocations (the budget race), the `_zpc_*` requests and the loop's drain.
+    let deferredRuntime: DeferredRuntime
     let methods = MethodTable()
     /// Runs tasks on this server's I/O thread; handlers run here with
     /// ``HandlerExecution/ioThread``. Until the server's thread starts (at the first
@@ -23,7 +26,8 @@ public final class Server: Sendable {
         var options = options
         options.interceptors = ServerCallLog.wrapping(options.interceptors, logger: options.logger)
         options.malformedInputLog = MalformedInputLog(logger: options.logger)
-        self.options = options.withDeferredRuntime()
+        self.options = options
+        deferredRuntime = DeferredRuntime(options: options)
         registerIntrospection()
         registerDeferredRequests()
     }
@@ -83,7 +87,7 @@ public final class Server: Sendable {
     /// Cancels running handlers, closes the socket and stops the I/O thread; returns when
     /// it has. Calling it again is harmless.
     public func close() async {
-        options.deferredRuntime?.shutDown()
+        deferredRuntime.shutDown()
         let (queue, wasClosed) = lifecycle.withLock { state in
             defer { state.isClosed = true }
             return (state.queue, state.isClosed)
@@ -153,7 +157,8 @@ public final class Server: Sendable {
                 throw .protocolViolation(error.description)
             }
             executor.attach(queue)
-            try ServerLoop.start(queue: queue, executor: executor, methods: methods, options: options)
+            try ServerLoop.start(
+                queue: queue, executor: executor, methods: methods, options: options, deferredRuntime: deferredRuntime)
             state.queue = queue
             return queue
         }

@@ -31,8 +31,10 @@ extension ServerLoop {
     func checkDrain(now: ContinuousClock.Instant) {
         guard let drain, isRunning else { return }
         var idle = calls.isEmpty
-        if idle, let runtime = options.deferredRuntime {
-            idle = runtime.runningJobCount == 0 && (!drain.waitsForClaims || runtime.unclaimedCount == 0)
+        if idle {
+            idle =
+                deferredRuntime.runningJobCount == 0
+                && (!drain.waitsForClaims || deferredRuntime.unclaimedCount == 0)
         }
         if idle || now >= drain.deadline {
             if !idle {

@@ -80,6 +80,8 @@ final class ServerLoop {
     let executor: IOThreadExecutor
     let methods: MethodTable
     let options: ServerOptions
+    /// The server's deferred runtime: a drain waits for its jobs (and claims).
+    let deferredRuntime: DeferredRuntime
     let socket: ZMQSocket
     // Touched only by the thread holding `turnLock`: no dynamic exclusivity check (see
     // ClientLoop; the lock already makes every access exclusive).
@@ -114,19 +116,21 @@ final class ServerLoop {
 
     private init(
         queue: CommandQueue<ServerCommand>, executor: IOThreadExecutor, methods: MethodTable, options: ServerOptions,
-        socket: ZMQSocket
+        deferredRuntime: DeferredRuntime, socket: ZMQSocket
     ) {
         self.queue = queue
         self.executor = executor
         self.methods = methods
         self.options = options
+        self.deferredRuntime = deferredRuntime
         self.socket = socket
         leadership = LoopLeadership(budget: options.ioThreadTaskBudget)
     }
 
     /// Starts the I/O thread and creates the ROUTER socket on it.
     static func start(
-        queue: CommandQueue<ServerCommand>, executor: IOThreadExecutor, methods: MethodTable, options: ServerOptions
+        queue: CommandQueue<ServerCommand>, executor: IOThreadExecutor, methods: MethodTable, options: ServerOptions,
+        deferredRuntime: DeferredRuntime
     ) throws(RPCError) {
         let setup = BlockingReply<Void>()
         IOThread.start(name: "zerorpc-server") {
@@ -145,7 +149,10 @@ final class ServerLoop {
                 return
             }
             setup.succeed(())
-            ServerLoop(queue: queue, executor: executor, methods: methods, options: options, socket: socket).run()
+            ServerLoop(
+                queue: queue, executor: executor, methods: methods, options: options,
+                deferredRuntime: deferredRuntime, socket: socket
+            ).run()
         }
         try setup.wait()
     }

@@ -31,29 +31,17 @@ public struct ServerOptions: Sendable {
     public var interceptors: [any ServerInterceptor]
     /// Where the server logs malformed input, lost clients and handler failures.
     public var logger: Logger
-    /// Where deferred results wait for their clients. Nil (the default) gives each server
-    /// a `MemoryResultStore` of its own; pass a `SQLiteResultStore` (`ZeroRPCSQLite`) to
-    /// keep results across restarts and let the server processes of one host answer each
-    /// other's tokens, or a `PostgresResultStore` (`ZeroRPCPostgres`) for servers on many
-    /// hosts.
-    public var resultStore: (any ResultStore)?
-    /// The id this server puts in the deferred tokens it issues. Nil (the default) picks
-    /// a random id per server; give servers that share a store distinct, stable ids.
-    public var deferredServerID: DeferredServerID?
-    /// How long a finished deferred result waits for its client before it expires.
-    /// Default 10 minutes.
-    public var deferredTimeToLive: Duration
-    /// Who may use the deferred tokens this server issues: ``DeferredTokenBinding/bearer``
-    /// (the default: whoever holds one) or ``DeferredTokenBinding/clientKey`` (only the
-    /// caller's CurveZMQ key; needs ``security`` `.curve`).
-    public var deferredTokenBinding: DeferredTokenBinding
+    /// Deferred results: where they wait for their clients, for how long, under which
+    /// server id and for whom (see ``ServerOptions/Deferred``). Default: a memory store of
+    /// the server's own, a random id, 10 minutes, bearer tokens.
+    public var deferred: Deferred
     /// The longest idempotency key (request header `"idem"`) accepted, in UTF-8 bytes; a
     /// longer one is answered `ERR IdempotencyKeyTooLong` and the call does not run.
     /// A store keeps each key as long as its result, so this bounds what one call can
     /// pin. Default 256.
     public var maximumIdempotencyKeyLength: Int = 256
     /// How many idempotency keys this server may hold in its result store at once (keys
-    /// of calls running or finished less than ``deferredTimeToLive`` ago and not yet
+    /// of calls running or finished less than ``Deferred/timeToLive`` ago and not yet
     /// acknowledged). Past it a new call with a key is answered `ERR ServerBusy` and does
     /// not run; calls without a key are not affected. Old keys are never evicted: that
     /// would let a resent request run twice. Default 10 000.
@@ -67,8 +55,6 @@ public struct ServerOptions: Sendable {
     /// Encryption and client authentication: ``ServerSecurity/none`` (the default, as
     /// stock zerorpc) or CurveZMQ with an optional allow-list of client keys.
     public var security: ServerSecurity
-    /// The server's deferred machinery, set by `Server.init`.
-    var deferredRuntime: DeferredRuntime?
     /// Where malformed input is reported, rate-limited; `Server.init` gives each server
     /// its own over the final `logger`.
     var malformedInputLog: MalformedInputLog
@@ -79,10 +65,8 @@ public struct ServerOptions: Sendable {
         maximumQueuedCalls: Int = 10_000, maximumMessageSize: Int = 64 << 20,
         exposeErrorDetails: Bool = ServerOptions.isDebugBuild, handlerExecution: HandlerExecution = .inline,
         ioThreadTaskBudget: Duration = .milliseconds(10),
-        logger: Logger = Logger(label: "zerorpc.server"), resultStore: (any ResultStore)? = nil,
-        deferredServerID: DeferredServerID? = nil, deferredTimeToLive: Duration = .seconds(600),
-        deferredTokenBinding: DeferredTokenBinding = .bearer, interceptors: [any ServerInterceptor] = [],
-        security: ServerSecurity = .none
+        logger: Logger = Logger(label: "zerorpc.server"), deferred: Deferred = Deferred(),
+        interceptors: [any ServerInterceptor] = [], security: ServerSecurity = .none
     ) {
         self.interceptors = interceptors
         self.handlerExecution = handlerExecution
@@ -93,29 +77,16 @@ public struct ServerOptions: Sendable {
         self.maximumMessageSize = maximumMessageSize
         self.exposeErrorDetails = exposeErrorDetails
         self.logger = logger
-        self.resultStore = resultStore
-        self.deferredServerID = deferredServerID
-        self.deferredTimeToLive = deferredTimeToLive
-        self.deferredTokenBinding = deferredTokenBinding
+        self.deferred = deferred
         self.security = security
         self.malformedInputLog = MalformedInputLog(logger: logger)
-    }
-
-    /// A copy whose deferred machinery is a fresh runtime over the configured store.
-    func withDeferredRuntime() -> ServerOptions {
-        var options = self
-        options.deferredRuntime = DeferredRuntime(
-            store: resultStore ?? MemoryResultStore(), serverID: deferredServerID ?? .random(),
-            timeToLive: deferredTimeToLive, binding: deferredTokenBinding, logger: logger,
-            maximumIdempotencyKeyLength: maximumIdempotencyKeyLength, maximumIdempotencyKeys: maximumIdempotencyKeys)
-        return options
     }
 
     /// Throws when the settings cannot work together: a malformed allowed client key
     /// (`CurveKeyError`) or a ``ServerConfigurationError``.
     func validate() throws {
         try security.validate()
-        if deferredTokenBinding == .clientKey, case .none = security {
+        if deferred.tokenBinding == .clientKey, case .none = security {
             throw ServerConfigurationError.tokenBindingWithoutCurve
         }
     }

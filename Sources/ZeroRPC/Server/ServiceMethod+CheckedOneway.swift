@@ -28,10 +28,9 @@ extension ServiceMethod {
         _ name: String, parameters: [ParameterInfo], doc: String?,
         decoding decode: @escaping @Sendable (inout ArgumentReader) throws -> OnewayWork
     ) -> ServiceMethod {
-        var method = oneway(name, parameters: parameters, doc: doc) { arguments, context in
-            try await decode(&arguments)(context)
-        }
-        method.checkArguments = { arguments in _ = try decode(&arguments) }
-        return method
+        let body = onewayBody { arguments, context in try await decode(&arguments)(context) }
+        return ServiceMethod(
+            name: name, parameters: parameters, doc: doc,
+            kind: .oneway(body, checkArguments: { arguments in _ = try decode(&arguments) }))
     }
 }

@@ -1,46 +1,51 @@
 /// One method of a `RegistrableService`: its wire name, how introspection describes it,
-/// and the body that decodes arguments and runs the implementation.
+/// and what the server runs for it, by kind.
 public struct ServiceMethod: Sendable {
+    /// What the server runs for a method, one case per IDL kind, so a method carries only
+    /// the body its kind needs.
+    enum Kind: Sendable {
+        /// Answers one result: the body returns the encoded args of the OK event
+        /// (`[result]`). A call with a responsiveness budget may be deferred.
+        case unary(HandlerInvocation.Body)
+        /// Acknowledged `OK [nil]` on arrival, then run. `checkArguments`, when set,
+        /// decodes the arguments first, so the server answers a bad call `ERR TypeError`
+        /// instead of acknowledging it (ServiceMethod+CheckedOneway.swift).
+        case oneway(
+            HandlerInvocation.Body, checkArguments: (@Sendable (inout ArgumentReader) throws -> Void)?)
+        /// `-> stream T`: writes items to its channel.
+        case stream(StreamInvocation.Body)
+        /// `-> generator<Y, S>`: yields and receives on its channel, lock-step.
+        case generator(StreamInvocation.Body)
+    }
+
     /// The wire name without the namespace.
     public let name: String
     /// The parameters, in wire order, as introspection reports them.
     public let parameters: [ParameterInfo]
     /// The method's doc comment, returned by `_zerorpc_help`.
     public let doc: String?
-    let isOneway: Bool
-    /// Runs the method; returns the encoded args of the OK event (`[result]`).
-    let invoke: @Sendable (inout ArgumentReader, ServerContext) async throws -> [UInt8]
-    /// Set for stream and generator methods, which answer through their channel.
-    let streaming: StreamingKind?
-    let streamBody: StreamInvocation.Body?
-    /// For a one-way method: decodes the arguments only, so the server can answer a bad
-    /// call `ERR TypeError` before acknowledging it (ServiceMethod+CheckedOneway.swift).
-    var checkArguments: (@Sendable (inout ArgumentReader) throws -> Void)? = nil
+    let kind: Kind
 
-    private init(
-        name: String, parameters: [ParameterInfo], doc: String?, isOneway: Bool,
-        invoke: @escaping @Sendable (inout ArgumentReader, ServerContext) async throws -> [UInt8]
-    ) {
+    init(name: String, parameters: [ParameterInfo], doc: String?, kind: Kind) {
         self.name = name
         self.parameters = parameters
         self.doc = doc
-        self.isOneway = isOneway
-        self.invoke = invoke
-        self.streaming = nil
-        self.streamBody = nil
+        self.kind = kind
     }
 
-    private init(
-        name: String, parameters: [ParameterInfo], doc: String?, streaming: StreamingKind,
-        body: @escaping StreamInvocation.Body
-    ) {
-        self.name = name
-        self.parameters = parameters
-        self.doc = doc
-        self.isOneway = false
-        self.invoke = { _, _ in throw RPCError.protocolViolation("'\(name)' is a \(streaming) method") }
-        self.streaming = streaming
-        self.streamBody = body
+    /// Whether the server acknowledges calls before running them.
+    var isOneway: Bool {
+        if case .oneway = kind { return true }
+        return false
+    }
+
+    /// The body of a unary or one-way method; nil for streams and generators, which
+    /// answer through their channel.
+    var invoke: HandlerInvocation.Body? {
+        switch kind {
+        case .unary(let body), .oneway(let body, _): body
+        case .stream, .generator: nil
+        }
     }
 
     /// A method answering one result.
@@ -48,13 +53,15 @@ public struct ServiceMethod: Sendable {
         _ name: String, parameters: [ParameterInfo], doc: String?,
         _ body: @escaping @Sendable (inout ArgumentReader, ServerContext) async throws -> Result
     ) -> ServiceMethod {
-        ServiceMethod(name: name, parameters: parameters, doc: doc, isOneway: false) { arguments, context in
-            let result = try await body(&arguments, context)
-            var writer = MessagePackWriter()
-            writer.writeArrayHeader(1)
-            writer.write(result)
-            return writer.bytes
-        }
+        ServiceMethod(
+            name: name, parameters: parameters, doc: doc,
+            kind: .unary { arguments, context in
+                let result = try await body(&arguments, context)
+                var writer = MessagePackWriter()
+                writer.writeArrayHeader(1)
+                writer.write(result)
+                return writer.bytes
+            })
     }
 
     /// A method the server acknowledges with `OK [nil]` before running it, and before its
@@ -63,7 +70,15 @@ public struct ServiceMethod: Sendable {
         _ name: String, parameters: [ParameterInfo], doc: String?,
         _ body: @escaping @Sendable (inout ArgumentReader, ServerContext) async throws -> Void
     ) -> ServiceMethod {
-        ServiceMethod(name: name, parameters: parameters, doc: doc, isOneway: true) { arguments, context in
+        ServiceMethod(
+            name: name, parameters: parameters, doc: doc, kind: .oneway(onewayBody(body), checkArguments: nil))
+    }
+
+    /// `body` as a handler body answering `OK [nil]`.
+    static func onewayBody(
+        _ body: @escaping @Sendable (inout ArgumentReader, ServerContext) async throws -> Void
+    ) -> HandlerInvocation.Body {
+        { arguments, context in
             try await body(&arguments, context)
             return EventEncoder.okNilArguments
         }
@@ -75,9 +90,11 @@ public struct ServiceMethod: Sendable {
         _ name: String, parameters: [ParameterInfo], doc: String?, element: Element.Type,
         _ body: @escaping @Sendable (inout ArgumentReader, StreamWriter<Element>, ServerContext) async throws -> Void
     ) -> ServiceMethod {
-        ServiceMethod(name: name, parameters: parameters, doc: doc, streaming: .stream) { arguments, sink, context in
-            try await body(&arguments, StreamWriter(sink: sink), context)
-        }
+        ServiceMethod(
+            name: name, parameters: parameters, doc: doc,
+            kind: .stream { arguments, sink, context in
+                try await body(&arguments, StreamWriter(sink: sink), context)
+            })
     }
 
     /// A two-way generator method (`-> generator<Y, S>`): the body yields through a
@@ -91,9 +108,10 @@ public struct ServiceMethod: Sendable {
             @escaping @Sendable (inout ArgumentReader, GeneratorContext<Yield, Sent>, ServerContext) async throws ->
             Void
     ) -> ServiceMethod {
-        ServiceMethod(name: name, parameters: parameters, doc: doc, streaming: .generator) {
-            arguments, sink, context in
-            try await body(&arguments, GeneratorContext(sink: sink), context)
-        }
+        ServiceMethod(
+            name: name, parameters: parameters, doc: doc,
+            kind: .generator { arguments, sink, context in
+                try await body(&arguments, GeneratorContext(sink: sink), context)
+            })
     }
 }

@@ -3,14 +3,6 @@
 enum StreamInvocation {
     typealias Body = @Sendable (inout ArgumentReader, StreamSink, ServerContext) async throws -> Void
 
-    /// The method-table entry for a stream or generator method; nil for other kinds.
-    static func entry(for method: ServiceMethod, wireName: String, options: ServerOptions) -> MethodEntry? {
-        guard let kind = method.streaming, let body = method.streamBody else { return nil }
-        return MethodEntry(isOneway: false, parameters: method.parameters, doc: method.doc, streaming: kind) { call in
-            await reply(to: call, method: wireName, kind: kind, options: options, body: body)
-        }
-    }
-
     static func reply(
         to call: IncomingCall, method: String, kind: StreamingKind, options: ServerOptions, body: Body
     ) async -> [UInt8] {

@@ -24,7 +24,14 @@ final class CodePrinter {
     /// `head` + comma-separated `items` + `tail` on one line when it fits; otherwise
     /// `head`, then each item on its own line one level deeper, then `tail`.
     func wrapped(_ head: String, _ items: [String], _ tail: String) {
-        let single = head + items.joined(separator: ", ") + tail
+        wrapped(head, items: items.map(ListItem.text), tail)
+    }
+
+    /// `wrapped` whose items may be collection literals: on one line when everything fits;
+    /// otherwise one item per line, and a collection that is still too long one element
+    /// per line (see `collection`).
+    func wrapped(_ head: String, items: [ListItem], _ tail: String) {
+        let single = head + items.map(\.singleLine).joined(separator: ", ") + tail
         guard !fits(single), !items.isEmpty else {
             line(single)
             return
@@ -32,11 +39,42 @@ final class CodePrinter {
         line(head)
         indented {
             for (index, item) in items.enumerated() {
-                line(index == items.count - 1 ? item : item + ",")
+                let comma = index == items.count - 1 ? "" : ","
+                switch item {
+                case .text(let text): line(text + comma)
+                case .collection(let open, let elements, let close): collection(open, elements, close + comma)
+                }
             }
         }
         lastLineWasBlank = false
         line(tail.drop { $0 == " " }.description)
+    }
+
+    /// Comma-separated `items` filled into as few lines as fit, each line ending with a
+    /// comma and the last with `suffix`: the leading arguments of a multi-line call
+    /// (`"calc.add", options: options, declaredErrors: [],`).
+    func packed(_ items: [String], suffix: String) {
+        var current = ""
+        for (index, item) in items.enumerated() {
+            let ending = index == items.count - 1 ? suffix : ","
+            if !current.isEmpty, !fits(current + " " + item + ending) {
+                line(current)
+                current = ""
+            }
+            current += (current.isEmpty ? "" : " ") + item + ending
+        }
+        if !current.isEmpty { line(current) }
+    }
+
+    /// `header { statement }` on one line when it fits, otherwise as a block
+    /// (`guard let x = x else { throw … }`).
+    func shortBlock(_ header: String, _ statement: String) {
+        let single = "\(header) { \(statement) }"
+        if fits(single) {
+            line(single)
+        } else {
+            block(header) { line(statement) }
+        }
     }
 
     /// A collection literal: on one line when it fits, otherwise one element per line,
@@ -61,8 +99,10 @@ final class CodePrinter {
         closeScope("}", body)
     }
 
-    /// Whether `content` fits on one line at the current indentation.
-    func fits(_ content: String) -> Bool {
+    /// Whether `content` fits on one line at the current indentation. Private: the
+    /// translators say what to emit and the printer alone chooses between layouts, so one
+    /// construct always renders one way.
+    private func fits(_ content: String) -> Bool {
         indentation * 4 + content.count <= Self.lineLength
     }
 
@@ -146,6 +186,21 @@ final class CodePrinter {
     func documentation(_ lines: [String]) {
         for content in lines {
             line(content.isEmpty ? "///" : "/// " + content)
+        }
+    }
+}
+
+/// One item of a list `CodePrinter.wrapped` lays out: plain text, or a collection literal
+/// (`parameters: [a, b]`) that breaks one element per line when it does not fit.
+enum ListItem {
+    case text(String)
+    case collection(open: String, elements: [String], close: String)
+
+    /// The item on one line.
+    var singleLine: String {
+        switch self {
+        case .text(let text): text
+        case .collection(let open, let elements, let close): open + elements.joined(separator: ", ") + close
         }
     }
 }

@@ -60,20 +60,15 @@ extension FileTranslator {
             callScope("try await self.client.generator(") {
                 callHeader(wireName, signature)
                 argumentsEncoder(signature, last: false)
-                printer.line("yield: \(SwiftSpelling.type(yield)).self, sent: \(SwiftSpelling.type(sent)).self")
+                printer.packed(
+                    ["yield: \(SwiftSpelling.type(yield)).self", "sent: \(SwiftSpelling.type(sent)).self"], suffix: "")
             }
         }
     }
 
-    /// `"calc.add", options: options, declaredErrors: […],` on one line or two.
+    /// `"calc.add", options: options, declaredErrors: […],`: the call's leading arguments.
     private func callHeader(_ wireName: String, _ signature: MethodSignature) {
-        let single = "\(wireName), options: options, declaredErrors: \(signature.declaredErrors),"
-        if printer.fits(single) {
-            printer.line(single)
-        } else {
-            printer.line("\(wireName), options: options,")
-            printer.line("declaredErrors: \(signature.declaredErrors),")
-        }
+        printer.packed([wireName, "options: options", "declaredErrors: \(signature.declaredErrors)"], suffix: ",")
     }
 
     private func callScope(_ opening: String, _ body: () -> Void) {

@@ -51,29 +51,17 @@ extension FileTranslator {
             method.documentation.isEmpty
             ? "nil" : SwiftSpelling.stringLiteral(method.documentation.joined(separator: "\n"))
         let (factory, extra) = methodFactory(signature)
-        let items = [
-            SwiftSpelling.stringLiteral(method.name.wire), "parameters: [\(info.joined(separator: ", "))]",
-            "doc: \(doc)",
-        ]
+        let items: [ListItem] =
+            [
+                .text(SwiftSpelling.stringLiteral(method.name.wire)),
+                .collection(open: "parameters: [", elements: info, close: "]"), .text("doc: \(doc)"),
+            ] + extra.map(ListItem.text)
         let streamArgument = extra.isEmpty ? "" : streamParameter(signature) + ", "
         // A one-way method decodes first and returns its work, so the server can check the
         // arguments before it acknowledges the call (ServiceMethod+CheckedOneway.swift).
         let isOneway = signature.method.kind == .oneway
         let tail = isOneway ? ") { \(arguments) in" : ") { \(arguments), \(streamArgument)context in"
-        if printer.fits(".\(factory)(" + (items + extra).joined(separator: ", ") + tail) {
-            printer.line(".\(factory)(" + (items + extra).joined(separator: ", ") + tail)
-        } else {
-            printer.line(".\(factory)(")
-            printer.indented {
-                printer.line(SwiftSpelling.stringLiteral(method.name.wire) + ",")
-                printer.collection("parameters: [", info, "],")
-                printer.lines(
-                    (["doc: \(doc)"] + extra).enumerated().map {
-                        $0.offset == extra.count ? $0.element : $0.element + ","
-                    })
-            }
-            printer.line(tail)
-        }
+        printer.wrapped(".\(factory)(", items: items, tail)
         printer.indented {
             for parameter in method.parameters {
                 printer.wrapped(

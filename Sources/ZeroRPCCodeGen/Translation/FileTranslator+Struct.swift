@@ -154,11 +154,7 @@ extension FileTranslator {
         } else {
             let wire = SwiftSpelling.stringLiteral(field.name.wire)
             let missing = "throw ZeroRPC.MessagePackDecodingError.missingField(\(wire))"
-            if printer.fits("guard let \(local) = \(local) else { \(missing) }") {
-                printer.line("guard let \(local) = \(local) else { \(missing) }")
-            } else {
-                printer.block("guard let \(local) = \(local) else") { printer.line(missing) }
-            }
+            printer.shortBlock("guard let \(local) = \(local) else", missing)
             value = local
         }
         printer.line(boxed ? "\(target) = \(value).map { [$0] } ?? []" : "\(target) = \(value)")

@@ -4,11 +4,11 @@ import ZeroRPCSchema
 final class FileTranslator {
     let file: SchemaFile
     let schema: Schema
-    let options: GeneratorOptions
+    let options: CodeGeneratorOptions
     let printer = CodePrinter()
     let typeGraph: TypeGraph
 
-    init(file: SchemaFile, schema: Schema, options: GeneratorOptions) {
+    init(file: SchemaFile, schema: Schema, options: CodeGeneratorOptions) {
         self.file = file
         self.schema = schema
         self.options = options

@@ -21,7 +21,6 @@ import argparse
 import json
 import math
 import os
-import signal
 import sys
 import time
 
@@ -30,6 +29,7 @@ import py311_compat  # noqa: E402,F401  (must precede zerorpc)
 
 import gevent  # noqa: E402
 import msgpack  # noqa: E402
+import peer_process  # noqa: E402
 import zerorpc  # noqa: E402
 import zmq  # noqa: E402  (plain, blocking pyzmq for the raw checks; zerorpc uses zmq.green)
 
@@ -482,8 +482,7 @@ def check_script_client():
     parser.add_argument("endpoint")
     parser.add_argument("--heartbeat", type=float, default=5.0)
     opts = parser.parse_args()
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    peer_process.restore_default_signals()
     client = zerorpc.Client(opts.endpoint, timeout=30, heartbeat=opts.heartbeat)
     return client, Checks(client, opts)
 
@@ -498,10 +497,7 @@ def main():
     parser.add_argument("--raw", action="store_true", help="also run the bare-DEALER checks")
     opts = parser.parse_args()
 
-    # Foundation's Process passes a signal mask with SIGTERM blocked to its children;
-    # unblock it so the test harness can stop this script.
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    peer_process.restore_default_signals()
 
     client = zerorpc.Client(opts.endpoint, timeout=30, heartbeat=opts.heartbeat)
     try:

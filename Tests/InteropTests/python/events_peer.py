@@ -21,9 +21,7 @@ Every role exits on stdin EOF or SIGTERM.
 import argparse
 import json
 import os
-import signal
 import sys
-import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import py311_compat  # noqa: E402,F401  (must precede zerorpc)
@@ -31,7 +29,7 @@ import py311_compat  # noqa: E402,F401  (must precede zerorpc)
 import gevent  # noqa: E402
 import gevent.fileobject  # noqa: E402
 import zerorpc  # noqa: E402
-import zmq  # noqa: E402
+import peer_process  # noqa: E402
 
 
 class Recorder(object):
@@ -49,14 +47,6 @@ class Recorder(object):
 
     def fail(self, message):
         raise ValueError(message)
-
-
-def exit_on_stdin_eof():
-    try:
-        while sys.stdin.buffer.read(4096):
-            pass
-    finally:
-        os._exit(0)
 
 
 def serve_commands(sender):
@@ -87,9 +77,7 @@ def main():
     parser.add_argument("--bind", action="store_true")
     parser.add_argument("--name", default="python")
     args = parser.parse_args()
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    peer_process.restore_default_signals()
 
     roles = {
         "pub": zerorpc.Publisher,
@@ -100,15 +88,16 @@ def main():
     peer = roles[args.role]()
     if args.bind:
         peer.bind(args.endpoint)
-        endpoint = peer._events._socket.getsockopt(zmq.LAST_ENDPOINT).decode()
+        endpoint = peer_process.bound_endpoint(peer)
     else:
         peer.connect(args.endpoint)
         endpoint = args.endpoint
-    print("READY " + endpoint, flush=True)
-    if args.role in ("pub", "push"):
+    # Senders read their commands from stdin (and exit at its EOF themselves).
+    sends = args.role in ("pub", "push")
+    peer_process.announce(endpoint, watch_stdin=not sends)
+    if sends:
         serve_commands(peer)
     else:
-        threading.Thread(target=exit_on_stdin_eof, daemon=True).start()
         peer.run()
 
 

@@ -12,9 +12,7 @@ on SIGTERM/SIGINT, so a crashed test never leaves it running.
 
 import argparse
 import os
-import signal
 import sys
-import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import py311_compat  # noqa: E402,F401  (must precede zerorpc)
@@ -22,7 +20,7 @@ import py311_compat  # noqa: E402,F401  (must precede zerorpc)
 import gevent  # noqa: E402
 import gevent.event  # noqa: E402
 import zerorpc  # noqa: E402
-import zmq  # noqa: E402
+import peer_process  # noqa: E402
 
 
 class PlainError(Exception):
@@ -89,16 +87,6 @@ class InteropService(object):
         return iter(range(n, 0, -1))
 
 
-def exit_on_stdin_eof():
-    # A real thread: gevent is not monkey-patched, so this blocking read does not
-    # stall the hub. os._exit skips gevent/zmq teardown, which can hang on exit.
-    try:
-        while sys.stdin.buffer.read(4096):
-            pass
-    finally:
-        os._exit(0)
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("endpoint")
@@ -106,21 +94,8 @@ def main():
     parser.add_argument("--name", default="interop")
     args = parser.parse_args()
 
-    # Default dispositions: SIGTERM/SIGINT end the process at once, even while the
-    # gevent hub is blocked in libev (a Python-level handler would wait for it).
-    # Unblocked too: a child spawned by Foundation's Process from a Swift task inherits
-    # a signal mask with SIGTERM blocked, which would make terminate() a no-op.
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-    server = zerorpc.Server(InteropService(), name=args.name, heartbeat=args.heartbeat)
-    server.bind(args.endpoint)
-    bound = server._events._socket.getsockopt(zmq.LAST_ENDPOINT).decode()
-
-    threading.Thread(target=exit_on_stdin_eof, daemon=True).start()
-    print("READY " + bound, flush=True)
-    server.run()
+    peer_process.serve(
+        zerorpc.Server(InteropService(), name=args.name, heartbeat=args.heartbeat), args.endpoint)
 
 
 if __name__ == "__main__":

@@ -11,16 +11,14 @@ on stdin EOF or SIGTERM, like server.py.
 import argparse
 import itertools
 import os
-import signal
 import sys
-import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import py311_compat  # noqa: E402,F401  (must precede zerorpc)
 
 import gevent  # noqa: E402
 import zerorpc  # noqa: E402
-import zmq  # noqa: E402
+import peer_process  # noqa: E402
 
 
 class StreamService(object):
@@ -48,29 +46,12 @@ class StreamService(object):
         yield 2
 
 
-def exit_on_stdin_eof():
-    try:
-        while sys.stdin.buffer.read(4096):
-            pass
-    finally:
-        os._exit(0)
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("endpoint")
     parser.add_argument("--heartbeat", type=float, default=5.0)
     args = parser.parse_args()
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-    server = zerorpc.Server(StreamService(), name="streams", heartbeat=args.heartbeat)
-    server.bind(args.endpoint)
-    bound = server._events._socket.getsockopt(zmq.LAST_ENDPOINT).decode()
-    threading.Thread(target=exit_on_stdin_eof, daemon=True).start()
-    print("READY " + bound, flush=True)
-    server.run()
+    peer_process.serve(zerorpc.Server(StreamService(), name="streams", heartbeat=args.heartbeat), args.endpoint)
 
 
 if __name__ == "__main__":

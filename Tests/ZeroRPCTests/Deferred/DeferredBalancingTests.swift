@@ -16,7 +16,8 @@ import ZeroRPCTestSupport
             let server = Server(
                 name: name,
                 options: ServerOptions(
-                    heartbeatInterval: TestTiming.heartbeat, deferredServerID: try #require(DeferredServerID(name))))
+                    heartbeatInterval: TestTiming.heartbeat,
+                    deferred: .init(serverID: try #require(DeferredServerID(name)))))
             try server.register(name: "hold") { _, _ in
                 holdStarted.increment()
                 await releaseHold.wait()

@@ -28,8 +28,8 @@ struct DeferredCallFixture {
         server = Server(
             name: "deferred-test",
             options: ServerOptions(
-                heartbeatInterval: TestTiming.heartbeat, resultStore: store, deferredServerID: serverID,
-                deferredTimeToLive: timeToLive))
+                heartbeatInterval: TestTiming.heartbeat,
+                deferred: .init(store: store, serverID: serverID, timeToLive: timeToLive)))
         let (started, progressed, release, cancelled) = (started, progressed, release, cancelled)
         try server.register(name: "quick") { arguments, _ in arguments.first ?? .nil }
         try server.register(name: "hold") { arguments, context in

@@ -27,8 +27,9 @@ private struct BoundTokenFixture {
         server = Server(
             name: "bound-tokens",
             options: ServerOptions(
-                heartbeatInterval: TestTiming.heartbeat, resultStore: storeFixture.store,
-                deferredServerID: DeferredServerID("bound-server")!, deferredTokenBinding: binding,
+                heartbeatInterval: TestTiming.heartbeat,
+                deferred: .init(
+                    store: storeFixture.store, serverID: DeferredServerID("bound-server")!, tokenBinding: binding),
                 security: .curve(keyPair: serverKeys, allowedClientKeys: [alice.publicKey, bob.publicKey])))
         let (started, release, runs) = (started, release, runs)
         try server.register(name: "hold") { arguments, _ in
@@ -78,7 +79,7 @@ private func resume(_ token: DeferredToken, on client: Client) -> Deferred<Int64
     client.resumeDeferred(token, declaredErrors: []) { try $0.read(Int64.self) }
 }
 
-/// `ServerOptions.deferredTokenBinding = .clientKey`: a deferred token works only for the
+/// `ServerOptions.deferred.tokenBinding = .clientKey`: a deferred token works only for the
 /// client key that made the call; any other key is answered as for an unknown token.
 @Suite("Deferred tokens bound to the client key", .timeLimit(.minutes(2)))
 struct DeferredTokenBindingTests {
@@ -196,8 +197,8 @@ struct DeferredTokenBindingTests {
         // A plain server on the same store: its callers are unauthenticated (no key).
         let plain = Server(
             options: ServerOptions(
-                heartbeatInterval: TestTiming.heartbeat, resultStore: fixture.store,
-                deferredServerID: DeferredServerID("plain-server")!))
+                heartbeatInterval: TestTiming.heartbeat,
+                deferred: .init(store: fixture.store, serverID: DeferredServerID("plain-server")!)))
         let plainEndpoint = try plain.bind(TestTransport.inproc.bindEndpoint())
         let anonymous = try Client(connect: [plainEndpoint], options: .init(heartbeatInterval: TestTiming.heartbeat))
         let stolen = resume(token, on: anonymous)
@@ -213,7 +214,7 @@ struct DeferredTokenBindingTests {
     }
 
     @Test func bindingTokensWithoutCurveIsRefusedBeforeAnySocketOpens() async throws {
-        let server = Server(options: ServerOptions(deferredTokenBinding: .clientKey))
+        let server = Server(options: ServerOptions(deferred: .init(tokenBinding: .clientKey)))
         #expect(throws: ServerConfigurationError.tokenBindingWithoutCurve) {
             try server.bind(TestTransport.inproc.bindEndpoint())
         }

@@ -2,37 +2,22 @@ import Testing
 import ZeroRPC
 import ZeroRPCTestSupport
 
-/// A factoring service behind the generated `factor` / `startFactor` / `resumeFactor`.
-/// Numbers below 1000 are factored at once; larger ones wait for `release` first and
-/// report progress, so the default budget runs out.
+/// The shared factoring service (`GatedFactoring`) behind the `factor` / `startFactor` /
+/// `resumeFactor` the plugin generates from `Schemas/factoring.rpc`.
 struct SlowFactoring: GeneratedFactoring.Service {
-    let release: TestGate
+    let factoring: GatedFactoring
 
     func factor(n: Int64, context: ServerContext) async throws -> [Int64] {
-        if n >= 1000 {
-            await context.progress(0.5, "waiting")
-            await release.wait()
-        }
-        var factors: [Int64] = []
-        var rest = n
-        var divisor: Int64 = 2
-        while rest > 1 && divisor * divisor <= rest {
-            while rest % divisor == 0 {
-                factors.append(divisor)
-                rest /= divisor
-            }
-            divisor += 1
-        }
-        if rest > 1 { factors.append(rest) }
-        return factors
+        await factoring.factor(n, context: context)
     }
 }
 
 @Suite("Deferred calls through the generated API", .timeLimit(.minutes(2)))
 struct GeneratedDeferredTests {
     @Test func generatedFactorStartFactorAndResumeFactorWork() async throws {
-        let release = TestGate()
-        let fixture = try ServerFixture { try $0.register(SlowFactoring(release: release)) }
+        let factoring = GatedFactoring()
+        let release = factoring.release
+        let fixture = try ServerFixture { try $0.register(SlowFactoring(factoring: factoring)) }
         let calculator = GeneratedFactoring.Client(fixture.client)
 
         // Quick: within the budget, a plain answer and no token. The budget is generous
@@ -46,7 +31,7 @@ struct GeneratedDeferredTests {
         let slow = try await calculator.startFactor(n: 1001)
         let token = try #require(slow.token)
         let status = try await slow.status()  // progress races the budget on a slow machine
-        #expect(status == .pending || status == .running(progress: 0.5, message: "waiting"))
+        #expect(status == .pending || status == .running(progress: 0.5, message: GatedFactoring.waitingMessage))
 
         // Another client resumes it by the token's text and gets the result.
         let other = try Client(connect: [fixture.endpoint], options: .init(heartbeatInterval: TestTiming.heartbeat))

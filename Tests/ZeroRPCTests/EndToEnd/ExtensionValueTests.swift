@@ -157,7 +157,7 @@ import ZeroRPCTestSupport
     /// was acknowledged frees its place. The store stays bounded.
     @Test func idempotencyKeysAreCountedAgainstTheLimit() async throws {
         let store = MemoryResultStore()
-        var options = ServerOptions(heartbeatInterval: .seconds(10), resultStore: store)
+        var options = ServerOptions(heartbeatInterval: .seconds(10), deferred: .init(store: store))
         options.maximumIdempotencyKeys = 5
         let fixture = try Fixture(options: options)
         var tokens: [String] = []

@@ -9,7 +9,7 @@ import ZeroRPCSchema
 ///
 /// The nearest file up the directory tree from a `.rpc` file wins; unknown keys are an
 /// error, so a misspelt option never goes unnoticed.
-public enum GeneratorConfiguration {
+public enum CodeGeneratorConfiguration {
     public static let fileName = "zerorpc-gen.json"
 
     /// The keys the file may hold, with what each accepts.
@@ -18,8 +18,8 @@ public enum GeneratorConfiguration {
     ]
 
     /// Reads a configuration file's contents into options, or a diagnostic pointing at the file.
-    public static func parse(_ bytes: [UInt8], path: String) -> Result<GeneratorOptions, ConfigurationError> {
-        func failure(_ message: String) -> Result<GeneratorOptions, ConfigurationError> {
+    public static func parse(_ bytes: [UInt8], path: String) -> Result<CodeGeneratorOptions, ConfigurationError> {
+        func failure(_ message: String) -> Result<CodeGeneratorOptions, ConfigurationError> {
             .failure(
                 ConfigurationError(
                     diagnostic: Diagnostic(.error, message, path: path, at: SourceLocation(line: 1, column: 1))))
@@ -27,12 +27,12 @@ public enum GeneratorConfiguration {
         guard let settings = try? JSONDecoder().decode([String: SettingValue].self, from: Data(bytes)) else {
             return failure("\(fileName) must hold a JSON object, e.g. {\"accessLevel\": \"internal\"}")
         }
-        var options = GeneratorOptions()
+        var options = CodeGeneratorOptions()
         for key in settings.keys.sorted() {
             let value = settings[key]
             switch key {
             case "accessLevel":
-                guard case .text(let text)? = value, let level = GeneratorOptions.AccessLevel(rawValue: text) else {
+                guard case .text(let text)? = value, let level = CodeGeneratorOptions.AccessLevel(rawValue: text) else {
                     return failure("`accessLevel` must be \(knownKeys["accessLevel"] ?? "")")
                 }
                 options.accessLevel = level
@@ -88,3 +88,8 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public var diagnostic: Diagnostic
     public var description: String { diagnostic.description }
 }
+
+/// The name of ``CodeGeneratorConfiguration`` before "generator" was left to the
+/// runtime's two-way streams (`Generator<Yield, Sent>`).
+@available(*, deprecated, renamed: "CodeGeneratorConfiguration")
+public typealias GeneratorConfiguration = CodeGeneratorConfiguration

@@ -1,5 +1,5 @@
 /// Choices that change the generated Swift.
-public struct GeneratorOptions: Sendable, Hashable {
+public struct CodeGeneratorOptions: Sendable, Hashable {
     /// The access level of every generated declaration.
     public enum AccessLevel: String, Sendable, Hashable, CaseIterable {
         case `public`
@@ -18,3 +18,8 @@ public struct GeneratorOptions: Sendable, Hashable {
         accessLevel == .public ? "public " : ""
     }
 }
+
+/// The name of ``CodeGeneratorOptions`` before "generator" was left to the runtime's
+/// two-way streams (`Generator<Yield, Sent>`).
+@available(*, deprecated, renamed: "CodeGeneratorOptions")
+public typealias GeneratorOptions = CodeGeneratorOptions

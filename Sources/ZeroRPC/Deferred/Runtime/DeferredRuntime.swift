@@ -4,8 +4,9 @@ import Logging
 /// of deferred calls (so `_zpc_cancel` can cancel exactly one), the listener for
 /// cancellation requests made through other processes, and the expiry sweep.
 ///
-/// `Server.init` creates one per server and keeps it in its `ServerOptions`, where
-/// `HandlerInvocation` and the `_zpc_*` handlers find it.
+/// Each `Server` owns one (`Server.deferredRuntime`, made from ``ServerOptions/deferred``)
+/// and hands it to whatever needs it: `HandlerInvocation` for the budget race, the
+/// `_zpc_*` handlers, and the I/O loop's drain.
 final class DeferredRuntime: Sendable {
     private struct RunningJob {
         let job: DeferredJob
@@ -48,6 +49,17 @@ final class DeferredRuntime: Sendable {
         self.logger = logger
         self.maximumIdempotencyKeyLength = maximumIdempotencyKeyLength
         state = LockedValue(State(heldKeys: HeldIdempotencyKeys(limit: maximumIdempotencyKeys)))
+    }
+
+    /// The runtime a server with `options` runs: the configured store, or a memory store
+    /// of its own, and the configured server id, or a random one.
+    convenience init(options: ServerOptions) {
+        let settings = options.deferred
+        self.init(
+            store: settings.store ?? MemoryResultStore(), serverID: settings.serverID ?? .random(),
+            timeToLive: settings.timeToLive, binding: settings.tokenBinding, logger: options.logger,
+            maximumIdempotencyKeyLength: options.maximumIdempotencyKeyLength,
+            maximumIdempotencyKeys: options.maximumIdempotencyKeys)
     }
 
     deinit {

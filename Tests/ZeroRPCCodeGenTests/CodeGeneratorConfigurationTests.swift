@@ -3,17 +3,17 @@ import ZeroRPCCodeGen
 import ZeroRPCSchema
 
 /// `zerorpc-gen.json`: known keys, errors for anything else, nearest file wins.
-@Suite struct GeneratorConfigurationTests {
-    private func parse(_ json: String) -> Result<GeneratorOptions, ConfigurationError> {
-        GeneratorConfiguration.parse(Array(json.utf8), path: "zerorpc-gen.json")
+@Suite struct CodeGeneratorConfigurationTests {
+    private func parse(_ json: String) -> Result<CodeGeneratorOptions, ConfigurationError> {
+        CodeGeneratorConfiguration.parse(Array(json.utf8), path: "zerorpc-gen.json")
     }
 
     @Test func emptyObjectMeansDefaults() throws {
-        #expect(try parse("{}").get() == GeneratorOptions())
+        #expect(try parse("{}").get() == CodeGeneratorOptions())
     }
 
     @Test func knownKeysSetOptions() throws {
-        #expect(try parse("{\"accessLevel\": \"internal\"}").get() == GeneratorOptions(accessLevel: .internal))
+        #expect(try parse("{\"accessLevel\": \"internal\"}").get() == CodeGeneratorOptions(accessLevel: .internal))
     }
 
     @Test func unknownKeyIsAnErrorListingTheKnownOnes() {
@@ -62,14 +62,14 @@ import ZeroRPCSchema
     @Test func nearestFileUpTheTreeWins() {
         let existing: Set<String> = ["/repo/zerorpc-gen.json", "/repo/api/zerorpc-gen.json"]
         #expect(
-            GeneratorConfiguration.nearestFile(from: "/repo/api/v1", fileExists: existing.contains)
+            CodeGeneratorConfiguration.nearestFile(from: "/repo/api/v1", fileExists: existing.contains)
                 == "/repo/api/zerorpc-gen.json")
         #expect(
-            GeneratorConfiguration.nearestFile(from: "/repo/other", fileExists: existing.contains)
+            CodeGeneratorConfiguration.nearestFile(from: "/repo/other", fileExists: existing.contains)
                 == "/repo/zerorpc-gen.json")
-        #expect(GeneratorConfiguration.nearestFile(from: "/elsewhere", fileExists: existing.contains) == nil)
+        #expect(CodeGeneratorConfiguration.nearestFile(from: "/elsewhere", fileExists: existing.contains) == nil)
         #expect(
-            GeneratorConfiguration.nearestFile(from: "api", fileExists: ["zerorpc-gen.json"].contains)
+            CodeGeneratorConfiguration.nearestFile(from: "api", fileExists: ["zerorpc-gen.json"].contains)
                 == "zerorpc-gen.json")
     }
 }
