@@ -65,6 +65,7 @@ test: deps pg-deps venv baselines build-tests
 	Tests/Postgres/pg-cluster.sh run $(SWIFT) test --skip-build --parallel
 	.build/debug/zerorpc-bench --smoke
 	.build/debug/zerorpc-bench --smoke --sequential-only
+	.build/debug/zerorpc-bench --smoke --streams-only
 	.build/debug/zerorpc-bench --smoke --events
 	Tests/ZeroRPCCodeGenTests/PluginFixture/check-plugin.sh
 
