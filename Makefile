@@ -66,6 +66,7 @@ test: deps pg-deps venv baselines build-tests
 	.build/debug/zerorpc-bench --smoke
 	.build/debug/zerorpc-bench --smoke --sequential-only
 	.build/debug/zerorpc-bench --smoke --streams-only
+	.build/debug/zerorpc-bench check-report
 	.build/debug/zerorpc-bench --smoke --events
 	Tests/ZeroRPCCodeGenTests/PluginFixture/check-plugin.sh
 

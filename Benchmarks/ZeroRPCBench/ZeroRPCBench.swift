@@ -21,7 +21,7 @@ struct ZeroRPCBench: AsyncParsableCommand {
               zerorpc-bench serve tcp://127.0.0.1:*
               zerorpc-bench client tcp://127.0.0.1:PORT --calls 10000   (e.g. under callgrind)
             """,
-        subcommands: [Measure.self, Serve.self, CallLoop.self, EventsReceive.self, CodecLoop.self],
+        subcommands: [Measure.self, Serve.self, CallLoop.self, EventsReceive.self, CodecLoop.self, CheckReport.self],
         defaultSubcommand: Measure.self
     )
 }
