@@ -20,7 +20,7 @@ struct Report: Codable {
             return median + String(format: " (%.2f–%.2f)", ratio.lowest, ratio.highest)
         }
         if result.role == .variant {
-            return result.ratios.map { "\(format($0)) \($0.against)" }.joined(separator: "; ")
+            return result.ratios.map { "÷ \($0.against): \(format($0))" }.joined(separator: "; ")
         }
         return result.ratios.map(format).joined(separator: "; ")
     }
