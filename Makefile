@@ -187,11 +187,11 @@ $(BASELINES_DIR)/bin/raw_pingpong: $(BASELINES_DIR)/raw_pingpong.c $(BASELINES_D
 	@mkdir -p $(@D)
 	$(CC) $(BASELINE_CFLAGS) -o $@ $< -lzmq
 
-$(BASELINES_DIR)/bin/zerorpc_add: $(BASELINES_DIR)/zerorpc_add.c $(BASELINES_DIR)/bench_common.h
+$(BASELINES_DIR)/bin/zerorpc_add: $(BASELINES_DIR)/zerorpc_add.c $(BASELINES_DIR)/zerorpc_event.h $(BASELINES_DIR)/bench_common.h
 	@mkdir -p $(@D)
 	$(CC) $(BASELINE_CFLAGS) -o $@ $< -lzmq -lmsgpackc
 
-$(BASELINES_DIR)/bin/zerorpc_stream: $(BASELINES_DIR)/zerorpc_stream.c $(BASELINES_DIR)/bench_common.h
+$(BASELINES_DIR)/bin/zerorpc_stream: $(BASELINES_DIR)/zerorpc_stream.c $(BASELINES_DIR)/zerorpc_event.h $(BASELINES_DIR)/bench_common.h
 	@mkdir -p $(@D)
 	$(CC) $(BASELINE_CFLAGS) -o $@ $< -lzmq -lmsgpackc
 
