@@ -1,4 +1,5 @@
 import Foundation
+import ZeroRPC
 
 /// The programs we measure ourselves against, run side by side in the same run.
 struct Baselines {
@@ -34,12 +35,16 @@ struct Baselines {
     }
 
     /// `zerorpc_stream client ENDPOINT`: the C stream client (credit granted as our
-    /// `ResponseStream` grants it) against the C stream server or `zerorpc-bench serve`;
-    /// one untimed stream of `warmup` items, then `items` checked one by one.
+    /// `ResponseStream` grants it, with its window) against the C stream server or
+    /// `zerorpc-bench serve`; one untimed stream of `warmup` items, then `items` checked
+    /// one by one.
     func cStream(endpoint: String, items: Int, warmup: Int) throws -> [String: Double] {
         try runJSON(
             cDirectory.appendingPathComponent("zerorpc_stream").path,
-            ["client", endpoint, "--items", "\(items)", "--warmup", "\(warmup)"])
+            [
+                "client", endpoint, "--items", "\(items)", "--warmup", "\(warmup)", "--window",
+                "\(ResponseStream<Int64>.creditWindow)",
+            ])
     }
 
     /// `zerorpc_stream server`, which serves `count(n)` until its stdin closes.

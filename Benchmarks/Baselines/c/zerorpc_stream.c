@@ -3,12 +3,12 @@
  *   zerorpc_stream server [ENDPOINT]        ROUTER, answers count(n) with STREAM 0 … n-1
  *                                           and STREAM_DONE (default tcp://127.0.0.1:*),
  *                                           prints "READY <endpoint>"
- *   zerorpc_stream client ENDPOINT [--items N] [--warmup N]
+ *   zerorpc_stream client ENDPOINT [--items N] [--warmup N] [--window N]
  *                                           one warm-up stream of --warmup items (default
  *                                           10,000), then one timed stream of --items
  *                                           (default 1,000,000) against any zerorpc server
  *                                           with a `count` stream (e.g. zerorpc-bench serve)
- *   zerorpc_stream bench [--items N] [--warmup N]
+ *   zerorpc_stream bench [--items N] [--warmup N] [--window N]
  *                                           forks the C server, runs the client
  *
  * Framing as zerorpc_add.c: request ["", [{message_id: bin(32), v: 3}, "count", [n]]];
@@ -23,8 +23,10 @@
  *   a malformed `_zpc_more` ends the stream with ERR ProtocolError; `_zpc_close` drops it
  *   silently. It sends `_zpc_hb [0]` on each open channel every 5 s and ignores incoming
  *   heartbeats. Up to 64 streams at once, served round-robin in batches of 256 items.
+ *   It does not detect a lost client (a baseline, not a server): a stream whose client
+ *   vanished without `_zpc_close` keeps its slot until the process ends.
  * - Client, as ResponseStream.swift (ResponseStreamCore.next) does: a window of 1,000
- *   (ResponseStream.creditWindow). `reserved` (credit the server holds: granted minus
+ *   (ResponseStream.creditWindow; --window W, and zerorpc-bench passes our current one). `reserved` (credit the server holds: granted minus
  *   received) starts at 1. The request's first reply is received before the first
  *   next(), as Client.openStreamChannel does; then every next() first checks
  *   `reserved < 500` and if so grants `_zpc_more [1000 - reserved]` (999 at the first
@@ -41,7 +43,7 @@
 #define MAX_BLOB 256
 #define MAX_CREDIT 10000
 #define BATCH 256
-#define WINDOW 1000
+#define DEFAULT_WINDOW 1000
 #define HEARTBEAT_NS 5000000000ull
 
 /* The first element of an args array as a positive credit, clamped like the Swift
@@ -401,7 +403,7 @@ static enum kind receive_event(struct client *c, int64_t *value) {
 }
 
 /* One stream of `items` ints, every item checked; the seconds from request to STREAM_DONE. */
-static double run_stream(struct client *c, long items) {
+static double run_stream(struct client *c, long items, long window) {
     uint64_t start = now_ns();
     c->out.size = 0;
     pack_header(&c->pk, &c->ids, NULL, 0, "count");
@@ -422,8 +424,8 @@ static double run_stream(struct client *c, long items) {
     int have_buffered = 1;
     long reserved = 1, expected = 0;
     for (;;) {
-        if (reserved < WINDOW / 2) { /* ResponseStreamCore.next(): refill to the window */
-            long grant = WINDOW - reserved;
+        if (reserved < window / 2) { /* ResponseStreamCore.next(): refill to the window */
+            long grant = window - reserved;
             reserved += grant;
             c->out.size = 0;
             pack_header(&c->pk, &c->ids, c->channel, c->channel_len, "_zpc_more");
@@ -449,7 +451,8 @@ static double run_stream(struct client *c, long items) {
     return (double)(now_ns() - start) / 1e9;
 }
 
-static void run_client(const char *endpoint, long items, long warmup, const char *mode) {
+static void run_client(const char *endpoint, long items, long warmup, long window,
+                       const char *mode) {
     static struct client c;
     void *ctx = zmq_ctx_new();
     c.dealer = zmq_socket(ctx, ZMQ_DEALER);
@@ -464,11 +467,11 @@ static void run_client(const char *endpoint, long items, long warmup, const char
     msgpack_packer_init(&c.pk, &c.out, msgpack_sbuffer_write);
     zmq_msg_init(&c.reply);
 
-    if (warmup > 0) run_stream(&c, warmup);
-    double seconds = run_stream(&c, items);
+    if (warmup > 0) run_stream(&c, warmup, window);
+    double seconds = run_stream(&c, items, window);
     printf("{\"baseline\":\"zerorpc_stream\",\"mode\":\"%s\",\"transport\":\"tcp-loopback\","
-           "\"window\":%d,\"warmup_items\":%ld,\"items\":%ld,\"items_per_s\":%.0f}\n",
-           mode, WINDOW, warmup, items, (double)items / seconds);
+           "\"window\":%ld,\"warmup_items\":%ld,\"items\":%ld,\"items_per_s\":%.0f}\n",
+           mode, window, warmup, items, (double)items / seconds);
     fflush(stdout);
     msgpack_sbuffer_destroy(&c.out);
     msgpack_zone_destroy(&c.zone);
@@ -479,18 +482,21 @@ static void run_client(const char *endpoint, long items, long warmup, const char
 
 static void usage(void) {
     fprintf(stderr, "usage: zerorpc_stream server [ENDPOINT] | client ENDPOINT [--items N] "
-                    "[--warmup N] | bench [--items N] [--warmup N]\n");
+                    "[--warmup N] [--window N] | bench [--items N] [--warmup N] [--window N]\n");
     exit(64);
 }
 
-static void parse_options(int argc, char **argv, int first, long *items, long *warmup) {
+static void parse_options(int argc, char **argv, int first, long *items, long *warmup,
+                          long *window) {
     *items = 1000000;
     *warmup = 10000;
+    *window = DEFAULT_WINDOW;
     for (int i = first; i < argc; i += 2) {
         if (i + 1 >= argc) usage();
         long value = strtol(argv[i + 1], NULL, 10);
         if (!strcmp(argv[i], "--items") && value > 0) *items = value;
         else if (!strcmp(argv[i], "--warmup") && value >= 0) *warmup = value;
+        else if (!strcmp(argv[i], "--window") && value >= 2) *window = value;
         else usage();
     }
 }
@@ -498,18 +504,18 @@ static void parse_options(int argc, char **argv, int first, long *items, long *w
 int main(int argc, char **argv) {
     reset_signals();
     if (argc < 2) usage();
-    long items, warmup;
+    long items, warmup, window;
     if (!strcmp(argv[1], "server")) {
         serve(argc > 2 ? argv[2] : "tcp://127.0.0.1:*", -1);
     } else if (!strcmp(argv[1], "client")) {
         if (argc < 3) usage();
-        parse_options(argc, argv, 3, &items, &warmup);
-        run_client(argv[2], items, warmup, "client");
+        parse_options(argc, argv, 3, &items, &warmup, &window);
+        run_client(argv[2], items, warmup, window, "client");
     } else if (!strcmp(argv[1], "bench")) {
-        parse_options(argc, argv, 2, &items, &warmup);
+        parse_options(argc, argv, 2, &items, &warmup, &window);
         char endpoint[256];
         pid_t pid = fork_server(serve, endpoint, sizeof endpoint);
-        run_client(endpoint, items, warmup, "bench");
+        run_client(endpoint, items, warmup, window, "bench");
         stop_server(pid);
     } else {
         usage();
