@@ -65,6 +65,8 @@ test: deps pg-deps venv baselines build-tests
 	Tests/Postgres/pg-cluster.sh run $(SWIFT) test --skip-build --parallel
 	.build/debug/zerorpc-bench --smoke
 	.build/debug/zerorpc-bench --smoke --sequential-only
+	.build/debug/zerorpc-bench --smoke --streams-only
+	.build/debug/zerorpc-bench check-report
 	.build/debug/zerorpc-bench --smoke --events
 	Tests/ZeroRPCCodeGenTests/PluginFixture/check-plugin.sh
 
@@ -170,11 +172,12 @@ fuzz-server: fuzz-build
 faults: deps build-tests
 	$(SWIFT) test --skip-build --filter ZeroRPCFaultTests
 
-## baselines: the C floor for the benchmarks (raw libzmq ping-pong, C zerorpc add) and
+## baselines: the C floor for the benchmarks (raw libzmq ping-pong, C zerorpc add and stream) and
 ## the malloc counter preloaded for allocations per call.
 BASELINES_DIR := Benchmarks/Baselines/c
 BASELINES     := $(BASELINES_DIR)/bin/raw_pingpong $(BASELINES_DIR)/bin/zerorpc_add \
-                 $(BASELINES_DIR)/bin/libmalloc_count.so $(BASELINES_DIR)/bin/raw_pushpull
+                 $(BASELINES_DIR)/bin/libmalloc_count.so $(BASELINES_DIR)/bin/raw_pushpull \
+                 $(BASELINES_DIR)/bin/zerorpc_stream
 BASELINE_CFLAGS ?= -O2 -Wall -Wextra
 
 .PHONY: baselines
@@ -184,7 +187,11 @@ $(BASELINES_DIR)/bin/raw_pingpong: $(BASELINES_DIR)/raw_pingpong.c $(BASELINES_D
 	@mkdir -p $(@D)
 	$(CC) $(BASELINE_CFLAGS) -o $@ $< -lzmq
 
-$(BASELINES_DIR)/bin/zerorpc_add: $(BASELINES_DIR)/zerorpc_add.c $(BASELINES_DIR)/bench_common.h
+$(BASELINES_DIR)/bin/zerorpc_add: $(BASELINES_DIR)/zerorpc_add.c $(BASELINES_DIR)/zerorpc_event.h $(BASELINES_DIR)/bench_common.h
+	@mkdir -p $(@D)
+	$(CC) $(BASELINE_CFLAGS) -o $@ $< -lzmq -lmsgpackc
+
+$(BASELINES_DIR)/bin/zerorpc_stream: $(BASELINES_DIR)/zerorpc_stream.c $(BASELINES_DIR)/zerorpc_event.h $(BASELINES_DIR)/bench_common.h
 	@mkdir -p $(@D)
 	$(CC) $(BASELINE_CFLAGS) -o $@ $< -lzmq -lmsgpackc
 

@@ -1,4 +1,5 @@
 import Foundation
+import ZeroRPC
 
 /// The programs we measure ourselves against, run side by side in the same run.
 struct Baselines {
@@ -15,13 +16,16 @@ struct Baselines {
     }
 
     /// `raw_pingpong bench`: DEALER/ROUTER echo in C, sequential and `window` in flight
-    /// (a token pipelined pass when `pipelined` is false).
-    func rawPingPong(window: Int = 64, size: Int = 64, pipelined: Bool = true) throws -> [String: Double] {
+    /// (`messages` of them, 10 × `calls` when nil; a token pipelined pass when
+    /// `pipelined` is false).
+    func rawPingPong(
+        window: Int = 64, size: Int = 64, pipelined: Bool = true, messages: Int? = nil
+    ) throws -> [String: Double] {
         try runJSON(
             cDirectory.appendingPathComponent("raw_pingpong").path,
             [
-                "bench", "--calls", "\(calls)", "--messages", "\(pipelined ? calls * 10 : window)", "--window",
-                "\(window)", "--size", "\(size)",
+                "bench", "--calls", "\(calls)", "--messages", "\(pipelined ? messages ?? calls * 10 : window)",
+                "--window", "\(window)", "--size", "\(size)",
             ])
     }
 
@@ -30,9 +34,31 @@ struct Baselines {
         try runJSON(cDirectory.appendingPathComponent("zerorpc_add").path, ["bench", "--calls", "\(calls)"])
     }
 
-    /// Stock Python zerorpc client against a stock Python zerorpc server: sequential and
-    /// `window` in flight `add`, then `records` sequential `echo_records` of 100 records.
-    func pythonZeroRPC(calls: Int, window: Int = 64, records: Int) throws -> [String: Double] {
+    /// `zerorpc_stream client ENDPOINT`: the C stream client (credit granted as our
+    /// `ResponseStream` grants it, with its window) against the C stream server or
+    /// `zerorpc-bench serve`; one untimed stream of `warmup` items, then `items` checked
+    /// one by one.
+    func cStream(endpoint: String, items: Int, warmup: Int) throws -> [String: Double] {
+        try runJSON(
+            cDirectory.appendingPathComponent("zerorpc_stream").path,
+            [
+                "client", endpoint, "--items", "\(items)", "--warmup", "\(warmup)", "--window",
+                "\(ResponseStream<Int64>.creditWindow)",
+            ])
+    }
+
+    /// `zerorpc_stream server`, which serves `count(n)` until its stdin closes.
+    func startCStreamServer() throws -> (server: ChildProcess, endpoint: String) {
+        let server = try ChildProcess(cDirectory.appendingPathComponent("zerorpc_stream").path, ["server"])
+        return (server, try server.waitForLine(startingWith: "READY "))
+    }
+
+    /// Stock Python zerorpc client against a stock Python zerorpc server: `warmup` untimed
+    /// `add`s, `calls` sequential ones, `pipelined` (default `calls`) with `window` in
+    /// flight, then `records` sequential `echo_records` of 100 records.
+    func pythonZeroRPC(
+        calls: Int, window: Int = 64, pipelined: Int? = nil, records: Int, warmup: Int = 1
+    ) throws -> [String: Double] {
         let server = try ChildProcess(
             python.path,
             [root.appendingPathComponent("Benchmarks/Baselines/python/bench_server.py").path, "tcp://127.0.0.1:*"])
@@ -42,7 +68,8 @@ struct Baselines {
             python.path,
             [
                 root.appendingPathComponent("Benchmarks/Baselines/python/bench_client.py").path, endpoint,
-                "--calls", "\(calls)", "--window", "\(window)", "--records", "\(records)",
+                "--calls", "\(calls)", "--window", "\(window)", "--pipelined", "\(pipelined ?? calls)",
+                "--records", "\(records)", "--warmup", "\(warmup)",
             ])
     }
 
@@ -54,16 +81,18 @@ struct Baselines {
     }
 
     /// grpc-swift-2 unary calls against `grpc-baseline serve` at `address` (host:port):
-    /// sequential and `concurrency` concurrent `Add`, then `records` `EchoRecords`.
+    /// `warmup` untimed `Add`s, `calls` sequential ones, `concurrentCalls` (default 5 ×
+    /// `calls`) from `concurrency` concurrent callers, then `records` `EchoRecords`.
     func grpc(
-        _ executable: URL, address: String, calls: Int, concurrency: Int = 64, records: Int
+        _ executable: URL, address: String, calls: Int, concurrency: Int = 64, concurrentCalls: Int? = nil,
+        records: Int, warmup: Int = 1
     ) throws -> [String: Double] {
         let port = address.split(separator: ":").last.map(String.init) ?? address
         return try runJSON(
             executable.path,
             [
-                "client", port, "--calls", "\(calls)", "--concurrency", "\(concurrency)", "--records",
-                "\(records)",
+                "client", port, "--calls", "\(calls)", "--concurrency", "\(concurrency)", "--concurrent-calls",
+                "\(concurrentCalls ?? calls * 5)", "--records", "\(records)", "--warmup", "\(warmup)",
             ])
     }
 
@@ -74,7 +103,7 @@ struct Baselines {
     }
 
     func checkInstalled() throws {
-        for name in ["raw_pingpong", "zerorpc_add", "raw_pushpull"] {
+        for name in ["raw_pingpong", "zerorpc_add", "raw_pushpull", "zerorpc_stream"] {
             let path = cDirectory.appendingPathComponent(name).path
             guard FileManager.default.isExecutableFile(atPath: path) else {
                 throw BenchmarkError.missing("\(path) — run `make baselines`")

@@ -7,12 +7,17 @@ import Foundation
 /// 2. unary add, 64 and 512 in flight — raw libzmq, Python zerorpc, grpc-swift-2 (64)
 /// 3. bytes echo, 16 B to 1 MiB — raw libzmq
 /// 4. struct-heavy echo_records, 100 records — Python zerorpc, grpc-swift-2
-/// 5. server stream of 1,000,000 ints — ours only, with peak RSS of both sides
+/// 5. server stream of 1,000,000 ints — C zerorpc stream, and the two cross rows (our
+///    client against the C server, the C client against ours)
 /// 6. 16 clients against one server
-/// 7. deferred call, budget 0, manual result() — ours only
+/// 7. deferred call, budget 0, manual result() — a plain `add` on the same server
 ///
-/// Once per run: allocations per sequential call (client and server, with the malloc
-/// counter preloaded) and peak RSS with 10,000 calls in flight (not in `--smoke`).
+/// Every round runs each scenario's implementations back to back, forwards in odd rounds
+/// and backwards in even ones (`alternating`), every implementation after the same
+/// warm-up; the report shows, for every row, the median, lowest and highest of the
+/// per-round throughput ratios. Once per run: allocations per sequential call (client and
+/// server, with the malloc counter preloaded) and peak RSS with 10,000 calls in flight
+/// (not in `--smoke`).
 struct BenchmarkRun {
     struct Settings {
         var rounds: Int
@@ -23,11 +28,24 @@ struct BenchmarkRun {
         /// Only scenario 1 against the C baselines, ours in both modes: the headline
         /// ratio, over many short interleaved rounds.
         var sequentialOnly = false
+        /// Only scenario 5 (ours, C, and the two cross rows): stream speed, quickly.
+        var streamsOnly = false
+        /// Items of each timed stream in scenario 5.
+        var streamItems = 1_000_000
     }
 
     static let sequential = "unary add, sequential"
     static let inFlight64 = "unary add, 64 in flight"
+    static let inFlight512 = "unary add, 512 in flight"
     static let structHeavy = "struct-heavy echo, 100 records"
+    static let deferred = "deferred add, budget 0, manual result()"
+    static let ioThreadsName = "zerorpc-swift, I/O-thread executor"
+    static let cStreamName = "C zerorpc stream"
+    static let oursToCStream = "zerorpc-swift client → C stream server"
+    static let cStreamToOurs = "C stream client → zerorpc-swift server"
+    static let plainAdd = "plain add, same server and client setup"
+    /// The untimed stream every stream row runs on its connection first.
+    static let streamWarmupItems = 10_000
 
     let settings: Settings
     let baselines: Baselines
@@ -41,188 +59,324 @@ struct BenchmarkRun {
         try baselines.checkInstalled()
     }
 
+    /// Untimed calls every implementation makes on its connection before the timed ones,
+    /// as the C baselines do (`zerorpc_add`: min(calls, 1,000); `raw_pingpong`: 1,000).
+    var warmup: Int { min(1_000, settings.calls) }
+    /// Calls of the 64-in-flight row, the same for every implementation: Python zerorpc
+    /// does ~3,000 calls/s there, too slow for the 5 × `calls` our row once made.
+    var inFlightCalls: Int { settings.calls * 2 }
+    /// Calls of the struct-heavy and deferred rows, the same for every implementation.
+    var structCalls: Int { max(10, settings.calls / 10) }
+    var deferredCalls: Int { max(50, settings.calls / 10) }
+    var streamScenario: String { "server stream, \(settings.streamItems.formatted()) ints" }
+
     mutating func measure() async throws -> [BenchmarkResult] {
         let server = try ChildProcess(executable, ["serve", "tcp://127.0.0.1:*"])
         defer { server.stop() }
-        let ours = SwiftScenarios(endpoint: try server.waitForLine(startingWith: "READY "))
+        let endpoint = try server.waitForLine(startingWith: "READY ")
+        let ours = SwiftScenarios(
+            endpoint: endpoint, warmupCalls: warmup,
+            streamWarmupItems: min(Self.streamWarmupItems, settings.streamItems))
+        if settings.streamsOnly {
+            let cStream = try baselines.startCStreamServer()
+            defer { cStream.server.stop() }
+            for round in 1...settings.rounds {
+                benchLog("streams, round \(round)/\(settings.rounds)")
+                collector.beginRound(round)
+                try await streamRound(round, ours, cEndpoint: cStream.endpoint)
+            }
+            notePeakMemory(server: server)
+            return collector.results
+        }
         // The same calls made from a task on the client's I/O thread (`Client.executor`):
         // the opt-in low-latency mode. (Handlers start on the server's I/O thread by
         // default, so its server is a default one too.)
         let ioServer = try ChildProcess(executable, ["serve", "tcp://127.0.0.1:*"])
         defer { ioServer.stop() }
         let oursOnIOThreads = SwiftScenarios(
-            endpoint: try ioServer.waitForLine(startingWith: "READY "), onIOThread: true)
+            endpoint: try ioServer.waitForLine(startingWith: "READY "), onIOThread: true, warmupCalls: warmup)
         if settings.sequentialOnly {
             try await sequentialRounds(ours, oursOnIOThreads)
             return collector.results
         }
+        let cStream = try baselines.startCStreamServer()
+        defer { cStream.server.stop() }
         let grpc = try startGRPCServer()
         defer { grpc?.server.stop() }
 
         for round in 1...settings.rounds {
             benchLog("round \(round)/\(settings.rounds)")
-            let calls = settings.calls
-            let python =
-                settings.python
-                ? try baselines.pythonZeroRPC(calls: min(calls, 3_000), records: max(10, min(calls / 20, 300))) : nil
-            let grpcFigures = try grpc.map {
-                try baselines.grpc(
-                    $0.executable, address: $0.address, calls: min(calls, 5_000), records: max(10, calls / 10))
-            }
-            try await unaryAdd(ours, python: python, grpc: grpcFigures)
-            try await unaryAddOnIOThreads(oursOnIOThreads)
-            try await payloads(ours)
-            try await structHeavy(ours, python: python, grpc: grpcFigures)
+            collector.beginRound(round)
+            try await unaryRound(round, ours, oursOnIOThreads, grpc: grpc)
+            try await payloadsRound(round, ours)
             collector.add(
                 scenario: "16 clients, sequential each", implementation: us,
-                throughput: try await ours.manyClients(clients: 16, callsPerClient: max(1, calls / 8)))
+                throughput: try await ours.manyClients(clients: 16, callsPerClient: max(1, settings.calls / 8)))
             // Events (issue 18): PUSH/PULL and PUB/SUB beside raw C PUSH/PULL.
             try await EventsBenchmark(
                 executable: executable, baselines: baselines, messages: settings.smoke ? 20_000 : 500_000
-            ).runRound(into: &collector)
+            ).runRound(into: &collector, round: round)
             // Deferred round trips per store (issue 15); PostgreSQL when make bench started
             // its private cluster (ZERORPC_POSTGRES_URL), else a "missing" row.
             try await DeferredStoresBenchmark(
-                calls: max(50, calls / 20), postgresURL: ProcessInfo.processInfo.environment["ZERORPC_POSTGRES_URL"]
+                calls: max(50, settings.calls / 20),
+                postgresURL: ProcessInfo.processInfo.environment["ZERORPC_POSTGRES_URL"]
             ).measure(into: &collector)
+            try await streamRound(round, ours, cEndpoint: cStream.endpoint)
+            try await deferredRound(round, ours)
         }
         try allocationsPerCall()
         if !settings.smoke { try manyInFlight(10_000) }
-        try await streamScenario(ours)
-        try await deferredScenario(ours)
-
-        if let peak = peakResidentMemory(pid: server.process.processIdentifier) {
-            collector.note(scenario: Self.sequential, implementation: us, "server peak RSS MiB (whole run)", peak)
-        }
+        notePeakMemory(server: server)
         return collector.results
     }
 
-    // MARK: - Scenarios 1 and 2
+    /// Peak RSS of our `serve` process over the whole run, and of this process (the
+    /// client; with a million-item stream in it when scenario 5 ran).
+    private mutating func notePeakMemory(server: ChildProcess) {
+        let scenario = settings.streamsOnly ? streamScenario : Self.sequential
+        if let peak = peakResidentMemory(pid: server.process.processIdentifier) {
+            collector.note(scenario: scenario, implementation: us, "server peak RSS MiB (whole run)", peak)
+        }
+        if let peak = peakResidentMemory(pid: getpid()) {
+            collector.note(scenario: streamScenario, implementation: us, "client peak RSS MiB (whole run)", peak)
+        }
+    }
+
+    private mutating func record(_ figures: [RoundFigure]) {
+        for figure in figures { collector.add(figure) }
+    }
+
+    // MARK: - Scenarios 1, 2 and 4
 
     /// `--sequential-only`: each round runs ours (defaults, then the low-latency mode)
-    /// and the two C baselines back to back; the notes give the median per-round ratios.
+    /// and the two C baselines back to back, in alternating order.
     private mutating func sequentialRounds(_ ours: SwiftScenarios, _ oursOnIOThreads: SwiftScenarios) async throws {
+        let run = self
         for round in 1...settings.rounds {
             benchLog("round \(round)/\(settings.rounds)")
-            let swift = try await ours.sequentialAdd(calls: settings.calls)
-            collector.add(
-                scenario: Self.sequential, implementation: us, throughput: swift.throughput, p50: swift.p50,
-                p99: swift.p99)
-            let io = try await oursOnIOThreads.sequentialAdd(calls: settings.calls)
-            collector.add(
-                scenario: Self.sequential, implementation: Self.ioThreadsName, throughput: io.throughput, p50: io.p50,
-                p99: io.p99)
-            addBaseline(Self.sequential, "C zerorpc add", try baselines.cZeroRPCAdd(), prefix: "sequential")
-            addBaseline(
-                Self.sequential, "raw libzmq C", try baselines.rawPingPong(pipelined: false), prefix: "sequential")
-        }
-        for (mode, name) in [("defaults", us), ("I/O-thread executor", Self.ioThreadsName)] {
-            for baseline in ["C zerorpc add", "raw libzmq C"] {
-                if let ratios = collector.roundRatios(scenario: Self.sequential, name, over: baseline) {
-                    let label = "per-round ratio, \(mode) ÷ \(baseline)"
-                    collector.note(scenario: Self.sequential, implementation: name, "\(label): median", ratios.median)
-                    collector.note(scenario: Self.sequential, implementation: name, "\(label): lowest", ratios.lowest)
-                    collector.note(scenario: Self.sequential, implementation: name, "\(label): highest", ratios.highest)
-                }
-            }
+            collector.beginRound(round)
+            record(
+                try await alternating(
+                    round: round,
+                    [
+                        { [try await run.sequential(ours, name: run.us)] },
+                        { [try await run.sequential(oursOnIOThreads, name: Self.ioThreadsName)] },
+                        {
+                            [
+                                Self.baselineFigure(
+                                    Self.sequential, "C zerorpc add", try run.baselines.cZeroRPCAdd(),
+                                    prefix: "sequential")
+                            ]
+                        },
+                        {
+                            [
+                                Self.baselineFigure(
+                                    Self.sequential, "raw libzmq C", try run.baselines.rawPingPong(pipelined: false),
+                                    prefix: "sequential")
+                            ]
+                        },
+                    ]))
         }
     }
 
-    private mutating func unaryAdd(
-        _ ours: SwiftScenarios, python: [String: Double]?, grpc: [String: Double]?
+    private func sequential(_ scenarios: SwiftScenarios, name: String) async throws -> RoundFigure {
+        let figures = try await scenarios.sequentialAdd(calls: settings.calls)
+        return RoundFigure(
+            scenario: Self.sequential, implementation: name, throughput: figures.throughput, p50: figures.p50,
+            p99: figures.p99)
+    }
+
+    /// Scenarios 1, 2 and 4 for every implementation, each one's rows back to back:
+    /// sequential `calls`, `inFlightCalls` with 64 in flight (5 × `calls` with 512, ours
+    /// and raw C only), `structCalls` struct-heavy echoes — the same counts for all.
+    private mutating func unaryRound(
+        _ round: Int, _ ours: SwiftScenarios, _ oursOnIOThreads: SwiftScenarios,
+        grpc: (server: ChildProcess, executable: URL, address: String)?
     ) async throws {
-        let calls = settings.calls
-        let swift = try await ours.sequentialAdd(calls: calls)
-        collector.add(
-            scenario: Self.sequential, implementation: us, throughput: swift.throughput, p50: swift.p50, p99: swift.p99)
-        let cAdd = try baselines.cZeroRPCAdd()
-        addBaseline(Self.sequential, "C zerorpc add", cAdd, prefix: "sequential")
-        let raw = try baselines.rawPingPong(window: 64)
-        addBaseline(Self.sequential, "raw libzmq C", raw, prefix: "sequential")
-        if let python { addBaseline(Self.sequential, "Python zerorpc", python, prefix: "sequential") }
-        addGRPC(Self.sequential, grpc, prefix: "sequential")
-
-        collector.add(
-            scenario: Self.inFlight64, implementation: us,
-            throughput: try await ours.pipelinedAdd(calls: calls * 5, window: 64))
-        collector.add(
-            scenario: Self.inFlight64, implementation: "raw libzmq C", throughput: raw["pipelined_per_s"] ?? 0)
-        if let python {
-            collector.add(
-                scenario: Self.inFlight64, implementation: "Python zerorpc", throughput: python["pipelined_per_s"] ?? 0)
+        let run = self
+        var steps: [() async throws -> [RoundFigure]] = [
+            { try await run.oursUnary(ours) },
+            {
+                [
+                    try await run.sequential(oursOnIOThreads, name: Self.ioThreadsName),
+                    RoundFigure(
+                        scenario: Self.inFlight64, implementation: Self.ioThreadsName,
+                        throughput: try await oursOnIOThreads.pipelinedAdd(calls: run.inFlightCalls, window: 64)),
+                ]
+            },
+            {
+                [
+                    Self.baselineFigure(
+                        Self.sequential, "C zerorpc add", try run.baselines.cZeroRPCAdd(), prefix: "sequential")
+                ]
+            },
+            { try run.rawUnary() },
+        ]
+        if settings.python { steps.append { try run.pythonUnary() } }
+        if let grpc { steps.append { try run.grpcUnary(grpc.executable, address: grpc.address) } }
+        record(try await alternating(round: round, steps))
+        if settings.grpc && grpc == nil {
+            for scenario in [Self.sequential, Self.structHeavy] {
+                collector.addMissing(
+                    scenario: scenario, implementation: "grpc-swift-2",
+                    reason: "grpc-baseline not built: run `make grpc-baseline`")
+            }
+            collector.addMissing(
+                scenario: Self.inFlight64, implementation: "grpc-swift-2 (64 callers)",
+                reason: "grpc-baseline not built: run `make grpc-baseline`")
         }
-        addGRPC(Self.inFlight64, grpc, prefix: "concurrent", label: "grpc-swift-2 (64 callers)")
-
-        let inFlight512 = "unary add, 512 in flight"
-        collector.add(
-            scenario: inFlight512, implementation: us,
-            throughput: try await ours.pipelinedAdd(calls: calls * 5, window: 512))
-        let raw512 = try baselines.rawPingPong(window: 512)
-        collector.add(scenario: inFlight512, implementation: "raw libzmq C", throughput: raw512["pipelined_per_s"] ?? 0)
     }
 
-    static let ioThreadsName = "zerorpc-swift, I/O-thread executor"
+    private func oursUnary(_ ours: SwiftScenarios) async throws -> [RoundFigure] {
+        let oneByOne = try await sequential(ours, name: us)
+        let inFlight64 = try await ours.pipelinedAdd(calls: inFlightCalls, window: 64)
+        let inFlight512 = try await ours.pipelinedAdd(calls: settings.calls * 5, window: 512)
+        let records = try await ours.structHeavy(calls: structCalls)
+        return [
+            oneByOne,
+            RoundFigure(scenario: Self.inFlight64, implementation: us, throughput: inFlight64),
+            RoundFigure(scenario: Self.inFlight512, implementation: us, throughput: inFlight512),
+            RoundFigure(
+                scenario: Self.structHeavy, implementation: us, throughput: records.throughput, p50: records.p50,
+                p99: records.p99),
+        ]
+    }
 
-    private mutating func unaryAddOnIOThreads(_ ours: SwiftScenarios) async throws {
-        let swift = try await ours.sequentialAdd(calls: settings.calls)
-        collector.add(
-            scenario: Self.sequential, implementation: Self.ioThreadsName, throughput: swift.throughput,
-            p50: swift.p50, p99: swift.p99)
-        collector.add(
-            scenario: Self.inFlight64, implementation: Self.ioThreadsName,
-            throughput: try await ours.pipelinedAdd(calls: settings.calls * 5, window: 64))
+    private func rawUnary() throws -> [RoundFigure] {
+        let raw = try baselines.rawPingPong(window: 64, messages: inFlightCalls)
+        let raw512 = try baselines.rawPingPong(window: 512, messages: settings.calls * 5)
+        return [
+            Self.baselineFigure(Self.sequential, "raw libzmq C", raw, prefix: "sequential"),
+            RoundFigure(
+                scenario: Self.inFlight64, implementation: "raw libzmq C", throughput: raw["pipelined_per_s"] ?? 0),
+            RoundFigure(
+                scenario: Self.inFlight512, implementation: "raw libzmq C", throughput: raw512["pipelined_per_s"] ?? 0),
+        ]
+    }
+
+    private func pythonUnary() throws -> [RoundFigure] {
+        let python = try baselines.pythonZeroRPC(
+            calls: settings.calls, pipelined: inFlightCalls, records: structCalls, warmup: warmup)
+        return [
+            Self.baselineFigure(Self.sequential, "Python zerorpc", python, prefix: "sequential"),
+            RoundFigure(
+                scenario: Self.inFlight64, implementation: "Python zerorpc", throughput: python["pipelined_per_s"] ?? 0),
+            RoundFigure(
+                scenario: Self.structHeavy, implementation: "Python zerorpc", throughput: python["records_per_s"] ?? 0),
+        ]
+    }
+
+    private func grpcUnary(_ executable: URL, address: String) throws -> [RoundFigure] {
+        let grpc = try baselines.grpc(
+            executable, address: address, calls: settings.calls, concurrentCalls: inFlightCalls, records: structCalls,
+            warmup: warmup)
+        return [
+            Self.baselineFigure(Self.sequential, "grpc-swift-2", grpc, prefix: "sequential"),
+            Self.baselineFigure(Self.inFlight64, "grpc-swift-2 (64 callers)", grpc, prefix: "concurrent"),
+            Self.baselineFigure(Self.structHeavy, "grpc-swift-2", grpc, prefix: "records"),
+        ]
     }
 
     // MARK: - Scenario 3
 
-    private mutating func payloads(_ ours: SwiftScenarios) async throws {
+    private mutating func payloadsRound(_ round: Int, _ ours: SwiftScenarios) async throws {
         for (size, label) in [(16, "16 B"), (1024, "1 KiB"), (65_536, "64 KiB"), (1 << 20, "1 MiB")] {
             let scenario = "bytes echo \(label), sequential"
             let echoCalls = max(20, settings.calls / max(1, size / 4096))
-            let swift = try await ours.echo(size: size, calls: echoCalls)
-            collector.add(
-                scenario: scenario, implementation: us, throughput: swift.throughput, p50: swift.p50, p99: swift.p99)
-            let raw = try Baselines(root: baselines.root, calls: echoCalls).rawPingPong(window: 1, size: size)
-            addBaseline(scenario, "raw libzmq C", raw, prefix: "sequential")
+            let raw = Baselines(root: baselines.root, calls: echoCalls)
+            let us = self.us
+            record(
+                try await alternating(
+                    round: round,
+                    [
+                        {
+                            let swift = try await ours.echo(size: size, calls: echoCalls)
+                            return [
+                                RoundFigure(
+                                    scenario: scenario, implementation: us, throughput: swift.throughput,
+                                    p50: swift.p50, p99: swift.p99)
+                            ]
+                        },
+                        {
+                            [
+                                Self.baselineFigure(
+                                    scenario, "raw libzmq C", try raw.rawPingPong(window: 1, size: size),
+                                    prefix: "sequential")
+                            ]
+                        },
+                    ]))
         }
     }
 
-    // MARK: - Scenario 4
+    // MARK: - Scenario 5
 
-    private mutating func structHeavy(
-        _ ours: SwiftScenarios, python: [String: Double]?, grpc: [String: Double]?
-    ) async throws {
-        let swift = try await ours.structHeavy(calls: max(10, settings.calls / 10))
-        collector.add(
-            scenario: Self.structHeavy, implementation: us, throughput: swift.throughput, p50: swift.p50,
-            p99: swift.p99)
-        if let python {
-            collector.add(
-                scenario: Self.structHeavy, implementation: "Python zerorpc", throughput: python["records_per_s"] ?? 0)
+    /// One round of scenario 5: items/s of one stream of `streamItems` ints after a
+    /// 10,000-item warm-up stream on the same connection, for our client and server, the C
+    /// client and server, and each of ours against the other's.
+    private mutating func streamRound(_ round: Int, _ ours: SwiftScenarios, cEndpoint: String) async throws {
+        let scenario = streamScenario
+        let items = settings.streamItems
+        let warmup = min(Self.streamWarmupItems, items)
+        let baselines = self.baselines
+        let us = self.us
+        let oursToC = SwiftScenarios(endpoint: cEndpoint, streamWarmupItems: warmup)
+        func figure(_ name: String, _ role: RowRole, _ itemsPerSecond: Double) -> [RoundFigure] {
+            [
+                RoundFigure(
+                    scenario: scenario, implementation: name, role: role, unit: "items/s", throughput: itemsPerSecond)
+            ]
         }
-        addGRPC(Self.structHeavy, grpc, prefix: "records")
+        record(
+            try await alternating(
+                round: round,
+                [
+                    { figure(us, .reference, try await ours.streamInts(count: items)) },
+                    {
+                        figure(
+                            Self.cStreamName, .baseline,
+                            try baselines.cStream(endpoint: cEndpoint, items: items, warmup: warmup)["items_per_s"] ?? 0
+                        )
+                    },
+                    { figure(Self.oursToCStream, .variant, try await oursToC.streamInts(count: items)) },
+                    {
+                        figure(
+                            Self.cStreamToOurs, .variant,
+                            try baselines.cStream(endpoint: ours.endpoint, items: items, warmup: warmup)["items_per_s"]
+                                ?? 0)
+                    },
+                ]))
     }
 
-    // MARK: - Scenarios 5 and 7: waiting for the runtime
+    // MARK: - Scenario 7
 
-    /// Scenario 5, items/s of a server stream of 1,000,000 ints (10,000 in `--smoke`),
-    /// with the client's peak RSS (the server's is noted for the whole run).
-    private mutating func streamScenario(_ ours: SwiftScenarios) async throws {
-        let count = settings.smoke ? 10_000 : 1_000_000
-        let scenario = settings.smoke ? "server stream, 10,000 ints" : "server stream, 1,000,000 ints"
-        collector.add(scenario: scenario, implementation: us, throughput: try await ours.streamInts(count: count))
-        if let peak = peakResidentMemory(pid: getpid()) {
-            collector.note(scenario: scenario, implementation: us, "client peak RSS MiB (whole run)", peak)
-        }
-    }
-
-    /// Scenario 7, the round trip of a deferred call with budget 0 and a manual
-    /// `result()`: `DEFERRED [token]`, then `_zpc_result`, then `_zpc_ack`.
-    private mutating func deferredScenario(_ ours: SwiftScenarios) async throws {
-        let deferred = try await ours.deferredAdd(calls: max(50, settings.calls / 10))
-        collector.add(
-            scenario: "deferred add, budget 0, manual result()", implementation: us,
-            throughput: deferred.throughput, p50: deferred.p50, p99: deferred.p99)
+    /// Deferred calls with budget 0 and a manual `result()` (`DEFERRED [token]`, then
+    /// `_zpc_result`, then `_zpc_ack`) beside as many plain `add` calls on the same
+    /// server, so the ratio is what deferring costs.
+    private mutating func deferredRound(_ round: Int, _ ours: SwiftScenarios) async throws {
+        let calls = deferredCalls
+        let us = self.us
+        record(
+            try await alternating(
+                round: round,
+                [
+                    {
+                        let deferred = try await ours.deferredAdd(calls: calls)
+                        return [
+                            RoundFigure(
+                                scenario: Self.deferred, implementation: us, throughput: deferred.throughput,
+                                p50: deferred.p50, p99: deferred.p99)
+                        ]
+                    },
+                    {
+                        let plain = try await ours.sequentialAdd(calls: calls)
+                        return [
+                            RoundFigure(
+                                scenario: Self.deferred, implementation: Self.plainAdd, role: .baseline,
+                                throughput: plain.throughput, p50: plain.p50, p99: plain.p99)
+                        ]
+                    },
+                ]))
     }
 
     // MARK: - Allocations and memory
@@ -275,25 +429,14 @@ struct BenchmarkRun {
 
     // MARK: - Baseline rows
 
-    private mutating func addBaseline(
+    /// A baseline's row from the JSON a baseline program printed (`<prefix>_per_s`,
+    /// `<prefix>_p50_us`, `<prefix>_p99_us`).
+    static func baselineFigure(
         _ scenario: String, _ implementation: String, _ figures: [String: Double], prefix: String
-    ) {
-        collector.add(
+    ) -> RoundFigure {
+        RoundFigure(
             scenario: scenario, implementation: implementation, throughput: figures["\(prefix)_per_s"] ?? 0,
             p50: figures["\(prefix)_p50_us"], p99: figures["\(prefix)_p99_us"])
-    }
-
-    /// A grpc-swift-2 row, or a loud "not built" row when `make grpc-baseline` has not run.
-    private mutating func addGRPC(
-        _ scenario: String, _ figures: [String: Double]?, prefix: String, label: String = "grpc-swift-2"
-    ) {
-        guard settings.grpc else { return }
-        if let figures {
-            addBaseline(scenario, label, figures, prefix: prefix)
-        } else {
-            collector.addMissing(
-                scenario: scenario, implementation: label, reason: "grpc-baseline not built: run `make grpc-baseline`")
-        }
     }
 
     private func startGRPCServer() throws -> (server: ChildProcess, executable: URL, address: String)? {

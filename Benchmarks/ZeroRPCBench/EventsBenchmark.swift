@@ -36,22 +36,45 @@ struct EventsBenchmark {
         return 55 + writer.count
     }
 
-    /// One round of every row: ours over PUSH/PULL and PUB/SUB, then the C baseline.
-    func runRound(into collector: inout RoundCollector) async throws {
-        let push = try await measure(pattern: "pull")
-        collector.add(scenario: Self.pushPull, implementation: Report.ourName, unit: "events/s", throughput: push.rate)
-        let publish = try await measure(pattern: "sub")
-        collector.add(scenario: Self.pubSub, implementation: Report.ourName, unit: "events/s", throughput: publish.rate)
-        collector.note(
-            scenario: Self.pubSub, implementation: Report.ourName, "share of published events delivered",
-            publish.delivered)
-        let c = try baselines.runJSON(
-            baselines.cDirectory.appendingPathComponent("raw_pushpull").path,
-            ["bench", "--messages", "\(messages)", "--size", "\(Self.tickEventBytes)"])
-        collector.add(
-            scenario: Self.pushPull, implementation: Self.cBaseline, unit: "events/s", throughput: c["per_s"] ?? 0)
-        collector.add(
-            scenario: Self.pubSub, implementation: Self.cBaseline, unit: "events/s", throughput: c["per_s"] ?? 0)
+    /// One round of every row: ours over PUSH/PULL and PUB/SUB and the C baseline, in
+    /// the order `alternating` gives `round` (forwards in odd rounds, backwards in even).
+    func runRound(into collector: inout RoundCollector, round: Int = 1) async throws {
+        var delivered: Double?
+        let figures = try await alternating(
+            round: round,
+            [
+                {
+                    let push = try await measure(pattern: "pull")
+                    return [
+                        RoundFigure(
+                            scenario: Self.pushPull, implementation: Report.ourName, unit: "events/s",
+                            throughput: push.rate)
+                    ]
+                },
+                {
+                    let publish = try await measure(pattern: "sub")
+                    delivered = publish.delivered
+                    return [
+                        RoundFigure(
+                            scenario: Self.pubSub, implementation: Report.ourName, unit: "events/s",
+                            throughput: publish.rate)
+                    ]
+                },
+                {
+                    let c = try baselines.runJSON(
+                        baselines.cDirectory.appendingPathComponent("raw_pushpull").path,
+                        ["bench", "--messages", "\(messages)", "--size", "\(Self.tickEventBytes)"])
+                    return [Self.pushPull, Self.pubSub].map {
+                        RoundFigure(
+                            scenario: $0, implementation: Self.cBaseline, unit: "events/s", throughput: c["per_s"] ?? 0)
+                    }
+                },
+            ])
+        for figure in figures { collector.add(figure) }
+        if let delivered {
+            collector.note(
+                scenario: Self.pubSub, implementation: Report.ourName, "share of published events delivered", delivered)
+        }
     }
 
     /// Starts a receiver process (`pull` or `sub`), sends it the ticks, returns its rate

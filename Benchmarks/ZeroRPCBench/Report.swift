@@ -9,18 +9,26 @@ struct Report: Codable {
     var machine: String
     var results: [BenchmarkResult]
 
-    /// Our throughput divided by `result`'s, for the same scenario; nil for our own rows.
-    func ratio(for result: BenchmarkResult) -> Double? {
-        guard result.implementation != Self.ourName,
-            let ours = results.first(where: { $0.scenario == result.scenario && $0.implementation == Self.ourName }),
-            result.throughput > 0
-        else { return nil }
-        return ours.throughput / result.throughput
+    /// The ratio cell of a row: per-round ratios, median (lowest–highest). A baseline row
+    /// shows zerorpc-swift ÷ it; a variant row (another mode of ours) shows itself ÷ each
+    /// baseline of its scenario, named; the reference row shows none.
+    static func ratioCell(for result: BenchmarkResult) -> String {
+        guard !result.ratios.isEmpty else { return "—" }
+        func format(_ ratio: RoundRatio) -> String {
+            let median = String(format: "%.2fx", ratio.median)
+            guard ratio.rounds > 1 else { return median }
+            return median + String(format: " (%.2f–%.2f)", ratio.lowest, ratio.highest)
+        }
+        if result.role == .variant {
+            return result.ratios.map { "÷ \($0.against): \(format($0))" }.joined(separator: "; ")
+        }
+        return result.ratios.map(format).joined(separator: "; ")
     }
 
     var markdown: String {
         var lines = [
-            "| scenario | implementation | throughput | p50 µs | p99 µs | zerorpc-swift ÷ this |",
+            "| scenario | implementation | throughput | p50 µs | p99 µs "
+                + "| zerorpc-swift ÷ this, per round: median (lowest–highest) |",
             "|---|---|---:|---:|---:|---:|",
         ]
         for result in results {
@@ -28,11 +36,17 @@ struct Report: Codable {
                 lines.append("| \(result.scenario) | \(result.implementation) | **not measured: \(missing)** | | | |")
                 continue
             }
-            let ratio = ratio(for: result).map { String(format: "%.2fx", $0) } ?? "—"
             lines.append(
                 "| \(result.scenario) | \(result.implementation) | \(format(result.throughput)) \(result.unit) "
                     + "| \(result.p50Microseconds.map { String(format: "%.1f", $0) } ?? "—") "
-                    + "| \(result.p99Microseconds.map { String(format: "%.1f", $0) } ?? "—") | \(ratio) |")
+                    + "| \(result.p99Microseconds.map { String(format: "%.1f", $0) } ?? "—") "
+                    + "| \(Self.ratioCell(for: result)) |")
+        }
+        if results.contains(where: { $0.role == .variant && !$0.ratios.isEmpty }) {
+            lines.append("")
+            lines.append(
+                "Rows of another mode of ours (\"zerorpc-swift, …\", and the stream's cross rows) show "
+                    + "this ÷ each named baseline, per round.")
         }
         return lines.joined(separator: "\n")
     }

@@ -7,6 +7,13 @@ struct SwiftScenarios {
     let endpoint: String
     /// Whether sequential calls run in a task that prefers the client's I/O thread.
     var onIOThread = false
+    /// Untimed calls on each new client before a scenario times anything (0: only the one
+    /// call each scenario always makes first): `add`s, or for `echo` echoes of the same
+    /// payload, as the C baselines warm up with round trips of their own kind. The run
+    /// passes the warm-up every implementation of a row gets (`BenchmarkRun.warmup`).
+    var warmupCalls = 0
+    /// Items of an untimed stream on the same client before the timed one (0: none).
+    var streamWarmupItems = 0
 
     /// Runs `body` with a connected client and closes it afterwards, however `body` ends.
     private func withClient<T>(_ body: (Client) async throws -> T) async throws -> T {
@@ -21,9 +28,20 @@ struct SwiftScenarios {
         }
     }
 
+    /// `warmupCalls` untimed `add`s on `client`.
+    private func warmUp(_ client: Client) async throws {
+        for index in 0..<warmupCalls {
+            let sum = try await client.add(Int64(index), 1)
+            guard sum == Int64(index) + 1 else { throw BenchmarkError.wrongResult("warm-up add = \(sum)") }
+        }
+    }
+
     /// One call at a time.
     func sequentialAdd(calls: Int) async throws -> (throughput: Double, p50: Double, p99: Double) {
-        try await withClient { client in try await sequentialAdd(client, calls: calls) }
+        try await withClient { client in
+            try await warmUp(client)
+            return try await sequentialAdd(client, calls: calls)
+        }
     }
 
     /// Runs `body` in a task that prefers the client's I/O thread when `onIOThread`.
@@ -64,33 +82,39 @@ struct SwiftScenarios {
     /// One server stream of `count` ints, iterated to the end: items per second.
     func streamInts(count: Int) async throws -> Double {
         try await withClient { client in
-            let clock = ContinuousClock()
-            let started = clock.now
-            let stream = try await client.stream(
-                "count", options: .defaults, declaredErrors: [],
-                arguments: { writer in
-                    writer.writeArrayHeader(1)
-                    writer.write(Int64(count))
-                },
-                element: Int64.self)
-            var received = 0
-            var expected: Int64 = 0
-            for try await value in stream {
-                guard value == expected else {
-                    throw BenchmarkError.wrongResult("stream item \(value), expected \(expected)")
-                }
-                expected += 1
-                received += 1
-            }
-            guard received == count else { throw BenchmarkError.wrongResult("stream ended after \(received) items") }
-            return Double(count) / (clock.now - started).seconds
+            if streamWarmupItems > 0 { _ = try await streamInts(client, count: streamWarmupItems) }
+            return try await streamInts(client, count: count)
         }
+    }
+
+    private func streamInts(_ client: Client, count: Int) async throws -> Double {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let stream = try await client.stream(
+            "count", options: .defaults, declaredErrors: [],
+            arguments: { writer in
+                writer.writeArrayHeader(1)
+                writer.write(Int64(count))
+            },
+            element: Int64.self)
+        var received = 0
+        var expected: Int64 = 0
+        for try await value in stream {
+            guard value == expected else {
+                throw BenchmarkError.wrongResult("stream item \(value), expected \(expected)")
+            }
+            expected += 1
+            received += 1
+        }
+        guard received == count else { throw BenchmarkError.wrongResult("stream ended after \(received) items") }
+        return Double(count) / (clock.now - started).seconds
     }
 
     /// Sequential deferred `add` calls with budget 0: every call is answered `DEFERRED`
     /// and its result fetched with a manual `result()`.
     func deferredAdd(calls: Int) async throws -> (throughput: Double, p50: Double, p99: Double) {
         try await withClient { client in
+            try await warmUp(client)
             var latencies = LatencyRecorder(capacity: calls)
             let clock = ContinuousClock()
             let started = clock.now
@@ -115,7 +139,10 @@ struct SwiftScenarios {
 
     /// `window` calls in flight on one client socket, `calls` in all.
     func pipelinedAdd(calls: Int, window: Int) async throws -> Double {
-        try await withClient { client in try await pipelinedAdd(client, calls: calls, window: window) }
+        try await withClient { client in
+            try await warmUp(client)
+            return try await pipelinedAdd(client, calls: calls, window: window)
+        }
     }
 
     func pipelinedAdd(_ client: Client, calls: Int, window: Int) async throws -> Double {
@@ -148,7 +175,7 @@ struct SwiftScenarios {
         throughput: Double, p50: Double, p99: Double
     ) {
         let payload = Data((0..<size).map { UInt8(truncatingIfNeeded: $0) })
-        _ = try await client.echo(payload)
+        for _ in 0..<max(1, warmupCalls) { _ = try await client.echo(payload) }
         var latencies = LatencyRecorder(capacity: calls)
         let clock = ContinuousClock()
         let started = clock.now
@@ -164,6 +191,7 @@ struct SwiftScenarios {
     /// Sequential `echo_records` of 100 `BenchRecord`s through the generated client.
     func structHeavy(calls: Int) async throws -> (throughput: Double, p50: Double, p99: Double) {
         try await withClient { client in
+            try await warmUp(client)
             let bench = RecordBench.Client(client)
             let records = (0..<100).map(BenchRecord.sample)
             _ = try await bench.echoRecords(records: records)

@@ -9,16 +9,19 @@ struct ZeroRPCBench: AsyncParsableCommand {
         abstract: "Measures zerorpc-swift against raw libzmq, C zerorpc and Python zerorpc in one run.",
         discussion: """
             Every scenario runs our implementation and its baselines back to back, for several
-            rounds, and reports medians and the ratio of our throughput to each baseline's.
+            rounds, in alternating order, and reports medians and, for every row, the median,
+            lowest and highest of the per-round ratios of throughputs.
             Build the baselines first: `make baselines venv` (or just `make bench`).
 
               zerorpc-bench                   all scenarios, 3 rounds
               zerorpc-bench --smoke           a second or two: keeps the harness working
+              zerorpc-bench --sequential-only sequential add against the C baselines (the headline)
+              zerorpc-bench --streams-only    the server stream: ours, C, and the two cross rows
               zerorpc-bench --events          only the event rows (PUSH/PULL, PUB/SUB, C PUSH/PULL)
               zerorpc-bench serve tcp://127.0.0.1:*
               zerorpc-bench client tcp://127.0.0.1:PORT --calls 10000   (e.g. under callgrind)
             """,
-        subcommands: [Measure.self, Serve.self, CallLoop.self, EventsReceive.self, CodecLoop.self],
+        subcommands: [Measure.self, Serve.self, CallLoop.self, EventsReceive.self, CodecLoop.self, CheckReport.self],
         defaultSubcommand: Measure.self
     )
 }
@@ -40,6 +43,12 @@ struct Measure: AsyncParsableCommand {
             "Only sequential add, ours in both modes against the C baselines, with median per-round ratios (the headline)."
     )
     var sequentialOnly = false
+    @Flag(
+        help:
+            "Only the server stream (scenario 5): ours, C client and server, and each client against the other's server, with per-round ratios."
+    )
+    var streamsOnly = false
+    @Option(help: "Items of each timed stream in scenario 5 (10,000 in --smoke).") var streamItems = 1_000_000
     @Flag(help: "Only the event scenarios: events/s over PUSH/PULL and PUB/SUB beside C PUSH/PULL.") var events = false
     @Option(help: "Measured events per event scenario round.") var eventMessages = 1_000_000
     @Flag(
@@ -59,9 +68,14 @@ struct Measure: AsyncParsableCommand {
         }
         let rootURL = URL(fileURLWithPath: root)
         if events { return try await runEvents(root: rootURL) }
+        guard !(sequentialOnly && streamsOnly) else {
+            throw ValidationError("--sequential-only and --streams-only exclude each other")
+        }
+        guard streamItems > 0 else { throw ValidationError("--stream-items must be positive") }
         let settings = BenchmarkRun.Settings(
             rounds: smoke ? 1 : rounds, calls: smoke ? 300 : calls, smoke: smoke,
-            python: !smoke && !skipPython, grpc: !smoke && !skipGRPC, sequentialOnly: sequentialOnly)
+            python: !smoke && !skipPython, grpc: !smoke && !skipGRPC, sequentialOnly: sequentialOnly,
+            streamsOnly: streamsOnly, streamItems: smoke ? 10_000 : streamItems)
         var run = try BenchmarkRun(root: rootURL, settings: settings)
         let results = try await run.measure()
         let report = Report(
@@ -90,7 +104,8 @@ extension Measure {
         var collector = RoundCollector()
         for round in 1...(smoke ? 1 : rounds) {
             benchLog("events round \(round)")
-            try await benchmark.runRound(into: &collector)
+            collector.beginRound(round)
+            try await benchmark.runRound(into: &collector, round: round)
         }
         let report = Report(
             command: (["zerorpc-bench"] + CommandLine.arguments.dropFirst()).joined(separator: " "),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Proves the C zerorpc baseline speaks real zerorpc: the stock Python client calls the
-# C server, and the C client calls the stock Python server (Tests/InteropTests/python).
+# Proves the C zerorpc baselines speak real zerorpc: the stock Python client calls the
+# C servers (add, and the stream within its credit), and the C add client calls the stock
+# Python server (Tests/InteropTests/python).
 # Usage (from the package root, after `make venv baselines`):
 #   Benchmarks/Baselines/c/verify_interop.sh
 set -euo pipefail
@@ -35,6 +36,26 @@ except zerorpc.RemoteError as e:
 for i in range(1000):
     assert c.add(i, 1) == i + 1
 print("ok: stock Python zerorpc.Client -> C zerorpc_add server")
+PY
+
+"$bin/zerorpc_stream" server >"$work/cs.out" & pids+=($!)
+endpoint=$(wait_ready "$work/cs.out")
+"$python" - "$endpoint" <<'PY'
+import sys, gevent, zerorpc
+c = zerorpc.Client(sys.argv[1], timeout=5)
+# A slow consumer first: stock zerorpc grants 100 at a time and fails the channel
+# ("BufferedChannel, queue overflow") when a server sends past its credit.
+for i, v in enumerate(c.count(300)):
+    assert i == v, (i, v)
+    gevent.sleep(0.002)  # lets its receiver greenlet run, so an overflow would show
+assert list(c.count(0)) == []
+assert list(c.count(20000)) == list(range(20000))
+try:
+    c.nope()
+    raise SystemExit("unknown method did not fail")
+except zerorpc.RemoteError as e:
+    assert e.name == "NameError", e.name
+print("ok: stock Python zerorpc.Client -> C zerorpc_stream server")
 PY
 
 mkfifo "$work/stdin"

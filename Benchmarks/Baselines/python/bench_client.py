@@ -1,11 +1,13 @@
 """Stock zerorpc 0.6.3 client: the Python baseline for `make bench`.
 
-Usage: bench_client.py ENDPOINT [--calls N] [--window N] [--records N]
+Usage: bench_client.py ENDPOINT [--calls N] [--window N] [--pipelined M] [--records N]
+                        [--warmup W]
 
-Runs N sequential add(1, 2) calls against ENDPOINT (any zerorpc server with `add`,
-e.g. bench_server.py), then N calls with WINDOW in flight through zerorpc's async
-mode, then (with --records N) N sequential echo_records of 100 records, and prints
-one JSON line like the C baselines.
+Makes W untimed add calls (default 1; zerorpc-bench passes the warm-up every
+implementation gets), then N sequential add(1, 2) calls against ENDPOINT (any zerorpc
+server with `add`, e.g. bench_server.py), then M (default N) calls with WINDOW in
+flight through zerorpc's async mode, then (with --records N) N sequential echo_records
+of 100 records, and prints one JSON line like the C baselines.
 """
 
 import argparse
@@ -41,11 +43,15 @@ def main():
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--window", type=int, default=64)
     parser.add_argument("--records", type=int, default=0)
+    parser.add_argument("--pipelined", type=int, default=None)
+    parser.add_argument("--warmup", type=int, default=1)
     args = parser.parse_args()
 
     client = zerorpc.Client(timeout=30)
     client.connect(args.endpoint)
-    client.add(1, 2)  # connect and warm up
+    for _ in range(max(1, args.warmup)):  # connect and warm up
+        client.add(1, 2)
+    pipelined_calls = args.pipelined if args.pipelined else args.calls
 
     latencies = []
     start = time.perf_counter()
@@ -59,7 +65,7 @@ def main():
 
     start = time.perf_counter()
     pending = []
-    for _ in range(args.calls):
+    for _ in range(pipelined_calls):
         pending.append(client.add(1, 2, **{"async": True}))
         if len(pending) >= args.window:
             if pending.pop(0).get() != 3:
@@ -76,7 +82,8 @@ def main():
         "sequential_p50_us": round(percentile(latencies, 0.50) * 1e6, 1),
         "sequential_p99_us": round(percentile(latencies, 0.99) * 1e6, 1),
         "window": args.window,
-        "pipelined_per_s": round(args.calls / pipelined_seconds),
+        "pipelined_calls": pipelined_calls,
+        "pipelined_per_s": round(pipelined_calls / pipelined_seconds),
     }
 
     if args.records > 0:

@@ -5,10 +5,13 @@ import GRPCNIOTransportHTTP2Posix
 /// grpc-swift-2 unary calls over HTTP/2 on loopback, for zerorpc-bench.
 ///
 ///     grpc-baseline serve                      prints READY 127.0.0.1:PORT, exits when stdin closes
-///     grpc-baseline client PORT [--calls N] [--concurrency C] [--records N]
+///     grpc-baseline client PORT [--calls N] [--concurrency C] [--concurrent-calls M] [--records N]
+///                                  [--warmup W]
 ///
-/// `client` makes N sequential `Add` calls, then 5N calls from C concurrent callers, then
-/// (with --records N) N sequential `EchoRecords` of 100 records, and prints one JSON line.
+/// `client` makes W sequential `Add` calls untimed (default 1; zerorpc-bench passes the
+/// warm-up every implementation gets), N timed sequential `Add` calls, then M (default
+/// 5N) calls from C concurrent callers, then (with --records N) N sequential `EchoRecords`
+/// of 100 records, and prints one JSON line.
 @main
 struct GRPCBaseline {
     static func main() async {
@@ -56,7 +59,7 @@ struct GRPCBaseline {
     static func measure(
         _ client: GRPCClient<HTTP2ClientTransport.Posix>, _ arguments: ClientArguments
     ) async throws -> [String: Double] {
-        _ = try await client.add(1, 2)
+        for index in 0..<max(1, arguments.warmup) { _ = try await client.add(Int64(index), 1) }
         let clock = ContinuousClock()
         var latencies: [Duration] = []
         latencies.reserveCapacity(arguments.calls)
@@ -78,7 +81,7 @@ struct GRPCBaseline {
         ]
 
         if arguments.concurrency > 0 {
-            let perCaller = max(1, arguments.calls * 5 / arguments.concurrency)
+            let perCaller = max(1, (arguments.concurrentCalls ?? arguments.calls * 5) / arguments.concurrency)
             started = clock.now
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for lane in 0..<arguments.concurrency {
@@ -125,6 +128,10 @@ struct ClientArguments {
     var calls = 2_000
     var concurrency = 64
     var records = 0
+    /// Untimed sequential calls before the timed ones.
+    var warmup = 1
+    /// Calls of the concurrent phase; nil: five times `calls`.
+    var concurrentCalls: Int?
 
     init(_ arguments: [String]) throws {
         guard let first = arguments.first, let port = Int(first) else {
@@ -140,6 +147,8 @@ struct ClientArguments {
             case "--calls": calls = max(1, value)
             case "--concurrency": concurrency = value
             case "--records": records = value
+            case "--warmup": warmup = value
+            case "--concurrent-calls": concurrentCalls = max(1, value)
             default: throw UsageError(message: "unknown option \(flag)")
             }
         }
