@@ -130,7 +130,7 @@ final class BrokerLoop {
                 return
             }
             deliver(backend.send([server, client, [], payload]), event, toServer: server)
-            if event.name == "_zpc_close" { routes.close(key) }
+            if event.kind == .close { routes.close(key) }
             return
         }
         let key = BrokerRoutes.ChannelKey(client: client, messageID: Array(event.messageID))

@@ -125,7 +125,7 @@ extension Client {
                     let reply = try await self.perform(
                         method, messageID: messageID, payload: payload, options: options,
                         onEnqueued: { enqueued.resume(returning: $0) })
-                    if reply.name == "ERR" {
+                    if reply.kind == .error {
                         let error = ReplyError.decode(reply, declaredErrors: [])
                         self.logger.warning("zerorpc client: one-way '\(method)' failed: \(error)")
                     }

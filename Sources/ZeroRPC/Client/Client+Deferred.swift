@@ -35,12 +35,12 @@ extension Client {
         let options = withDefaults(options)  // issue 14: ClientOptions.defaultCallOptions
         let budget = options.deferAfter ?? CallOptions.defaultDeferredBudget
         let reply = try await request(method, options: options, budget: budget, arguments: arguments)
-        switch reply.name {
-        case "OK":
+        switch reply.kind {
+        case .ok:
             return Deferred(result: try Self.decodeOK(reply, method: method, result: result))
-        case "ERR":
+        case .error:
             throw ReplyError.decode(reply, declaredErrors: declaredErrors)
-        case DeferredWire.deferredEvent:
+        case .deferred:
             let token = try Self.deferredToken(in: reply, method: method)
             return Deferred(
                 token: token,
@@ -177,12 +177,12 @@ extension Client {
         let reply = try await deferredRequest(
             DeferredWire.result, token: token, extra: [.int(waitMilliseconds)], options: options)
         let answer: Swift.Result<Result, any Error>
-        switch reply.name {
-        case DeferredWire.deferredEvent:
+        switch reply.kind {
+        case .deferred:
             return nil
-        case "OK":
+        case .ok:
             answer = .success(try Self.decodeOK(reply, method: method, result: result))
-        case "ERR":
+        case .error:
             let error = ReplyError.decode(reply, declaredErrors: declaredErrors)
             switch (error as? RemoteError)?.name {
             case DeferredWire.ErrorName.notFound: throw RPCError.deferredNotFound(token)

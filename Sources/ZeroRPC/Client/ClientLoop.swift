@@ -416,7 +416,7 @@ final class ClientLoop {
 
     private func sendClose(_ pending: PendingCall) {
         let close = EventEncoder.encode(
-            responseTo: pending.call.messageID, name: "_zpc_close",
+            responseTo: pending.call.messageID, name: EventName.close,
             arguments: StreamEvents.closeArguments)
         send(close, on: pending.connectionIndex)
     }

@@ -109,14 +109,14 @@ public struct Deferred<Result: Sendable>: Sendable {
         }
         guard let token, let remote else { return .done }
         let reply = try await remote.client.deferredRequest(DeferredWire.status, token: token, options: remote.options)
-        switch reply.name {
-        case "OK":
+        switch reply.kind {
+        case .ok:
             let value = try Client.decodeOK(reply, method: DeferredWire.status) { try $0.read(MessagePackValue.self) }
             guard let status = DeferredWire.decodeStatus(value) else {
                 throw RPCError.protocolViolation("'\(DeferredWire.status)' answered with \(value)")
             }
             return status
-        case "ERR":
+        case .error:
             let error = ReplyError.decode(reply, declaredErrors: [])
             if (error as? RemoteError)?.name == DeferredWire.ErrorName.notFound {
                 throw RPCError.deferredNotFound(token)
@@ -135,9 +135,9 @@ public struct Deferred<Result: Sendable>: Sendable {
         guard let token, let remote else { return false }
         if outcome.withLock({ $0 }) != nil { return false }
         let reply = try await remote.client.deferredRequest(DeferredWire.cancel, token: token, options: remote.options)
-        switch reply.name {
-        case "OK": return try Client.decodeOK(reply, method: DeferredWire.cancel) { try $0.readBool() }
-        case "ERR": throw ReplyError.decode(reply, declaredErrors: [])
+        switch reply.kind {
+        case .ok: return try Client.decodeOK(reply, method: DeferredWire.cancel) { try $0.readBool() }
+        case .error: throw ReplyError.decode(reply, declaredErrors: [])
         default:
             throw RPCError.protocolViolation("'\(DeferredWire.cancel)' answered with unknown event '\(reply.name)'")
         }

@@ -10,7 +10,7 @@ enum DeferredWire {
     /// the same key and method gets the first one's token instead of running again.
     static let idempotencyHeaderKey = "idem"
     /// The reply event of a call that outlived its budget: `DEFERRED [token]`.
-    static let deferredEvent = "DEFERRED"
+    static let deferredEvent = EventName.deferred
 
     /// `_zpc_result [token, wait_ms]` -> `OK [value]`, `ERR [...]` or `DEFERRED [token]`.
     static let result = "_zpc_result"

@@ -20,7 +20,7 @@ struct ClientCallLog: ClientInterceptor {
             let reply = try await next(request)
             metadata["zerorpc.duration"] = "\(ContinuousClock.now - start)"
             metadata["zerorpc.reply"] = "\(reply.event)"
-            metadata["zerorpc.outcome"] = "\(reply.event == "ERR" ? "error" : "ok")"
+            metadata["zerorpc.outcome"] = "\(reply.event == EventName.error ? "error" : "ok")"
             logger.debug("zerorpc client: call", metadata: metadata)
             return reply
         } catch {

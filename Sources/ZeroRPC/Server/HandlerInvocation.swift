@@ -41,7 +41,7 @@ enum HandlerInvocation {
                 }
             return EventEncoder.encode(
                 responseTo: event.messageID,
-                extraHeader: ProtocolExtension.replyHeader(answering: event), name: "OK", arguments: result)
+                extraHeader: ProtocolExtension.replyHeader(answering: event), name: EventName.ok, arguments: result)
         } catch {
             if isOneway || event.isFlaggedOneway {
                 options.logger.warning("zerorpc server: one-way '\(method)' failed: \(String(reflecting: error))")
@@ -92,7 +92,7 @@ enum HandlerInvocation {
                 case .success(let result):
                     EventEncoder.encode(
                         responseTo: event.messageID,
-                        extraHeader: ProtocolExtension.replyHeader(answering: event), name: "OK", arguments: result)
+                        extraHeader: ProtocolExtension.replyHeader(answering: event), name: EventName.ok, arguments: result)
                 case .failure(let error):
                     errorReply(error, to: event, method: method, options: options)
                 }

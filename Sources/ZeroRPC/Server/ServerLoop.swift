@@ -347,7 +347,7 @@ final class ServerLoop {
         } else if entry.isOneway {
             let ok = EventEncoder.encode(
                 responseTo: event.messageID,
-                extraHeader: ProtocolExtension.replyHeader(answering: event), name: "OK",
+                extraHeader: ProtocolExtension.replyHeader(answering: event), name: EventName.ok,
                 arguments: EventEncoder.okNilArguments)
             send(ok, to: routing)
         } else {

@@ -76,7 +76,7 @@ enum EventEncoder {
     /// `_zpc_hb [0]` on the channel `responseTo`.
     static func heartbeat(responseTo: ArraySlice<UInt8>) -> [UInt8] {
         encode(
-            responseTo: responseTo, name: "_zpc_hb",
+            responseTo: responseTo, name: EventName.heartbeat,
             arguments: [0x91, 0x00])
     }
 
@@ -87,7 +87,7 @@ enum EventEncoder {
     ) -> [UInt8] {
         encode(
             responseTo: responseTo, extraHeader: extraHeader,
-            name: "ERR", arguments: errorArguments(name: name, message: message, traceback: traceback))
+            name: EventName.error, arguments: errorArguments(name: name, message: message, traceback: traceback))
     }
 
     /// The args of an ERR event: `[name, message, traceback]`.

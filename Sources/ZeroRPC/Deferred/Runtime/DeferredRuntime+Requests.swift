@@ -64,7 +64,7 @@ extension DeferredRuntime {
         case .finished(.success(let value)):
             return EventEncoder.encode(
                 responseTo: event.messageID,
-                extraHeader: ProtocolExtension.replyHeader(answering: event), name: "OK", arguments: [0x91] + value)
+                extraHeader: ProtocolExtension.replyHeader(answering: event), name: EventName.ok, arguments: [0x91] + value)
         case .finished(.failure(let error)):
             return errorReply(
                 event, name: error.name, message: error.message, traceback: error.traceback,
@@ -115,7 +115,7 @@ extension DeferredRuntime {
         writer.write(value)
         return EventEncoder.encode(
             responseTo: event.messageID,
-            extraHeader: ProtocolExtension.replyHeader(answering: event), name: "OK", arguments: writer.bytes)
+            extraHeader: ProtocolExtension.replyHeader(answering: event), name: EventName.ok, arguments: writer.bytes)
     }
 
     /// `ERR [name, message, traceback]`, with a declared error's fields in header key
