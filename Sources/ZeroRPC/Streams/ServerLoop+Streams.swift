@@ -116,7 +116,8 @@ extension ServerLoop {
     func flushStream(_ callNumber: UInt64) {
         guard let call = calls[callNumber], let outbox = call.incoming.stream?.outbox else { return }
         let payloads = outbox.takeAll()
-        guard let key = call.channel, let channel = channels[key], !channel.isClosing else { return }
+        guard let key = call.channel, let channel = channels[key], channel.callNumber == callNumber, !channel.isClosing
+        else { return }
         for payload in payloads {
             send(payload, to: channel.routing)
         }
