@@ -20,7 +20,7 @@ func residentKiB(ofProcess pid: Int32) -> Int64? {
 /// A client that opens a stream, grants it 2^62 items again with every heartbeat and never
 /// reads a reply: it stays alive in the server's eyes (its heartbeats arrive) while
 /// ZeroMQ's pipes to it fill up, so whatever the server writes next stays in the server.
-struct GreedyStreamClient: ~Copyable {
+final class GreedyStreamClient {
     static let credit = 1 << 62
     let socket: ZMQSocket
     let streamID: [UInt8]
@@ -54,7 +54,7 @@ struct GreedyStreamClient: ~Copyable {
     }
 
     /// Goes away without `_zpc_close`, as a crashed client does.
-    consuming func vanish() {
+    func vanish() {
         socket.close()
     }
 }
