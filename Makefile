@@ -126,20 +126,24 @@ clean:
 FUZZ_SECONDS ?= 30
 FUZZ_DIR     := .build-fuzz
 SWIFTC       ?= swiftc
-FUZZ_SWIFTC  := $(SWIFTC) -O -sanitize=fuzzer,address -parse-as-library
-FUZZ_RUN     := -max_total_time=$(FUZZ_SECONDS) -timeout=20 -max_len=4096 -print_final_stats=1
+# fuzz-long rebuilds into $(FUZZ_DIR)/long without ASan (FUZZ_SANITIZE=fuzzer) for throughput.
+FUZZ_SANITIZE ?= fuzzer,address
+FUZZ_BIN     ?= $(FUZZ_DIR)
+FUZZ_SWIFTC  := $(SWIFTC) -O -sanitize=$(FUZZ_SANITIZE) -parse-as-library
+FUZZ_LIMIT   ?= -max_total_time=$(FUZZ_SECONDS)
+FUZZ_RUN     := $(FUZZ_LIMIT) -timeout=20 -max_len=4096 -print_final_stats=1
 # Swift's backtracer and ASan both catch the fatal signal; ASan's report is the one we want.
 fuzz-messagepack fuzz-schema fuzz-server: export SWIFT_BACKTRACE = enable=no
 .PHONY: fuzz-build fuzz-messagepack fuzz-schema fuzz-server
 fuzz: fuzz-messagepack fuzz-schema fuzz-server
 
 fuzz-build: deps
-	@mkdir -p $(FUZZ_DIR)/modules
+	@mkdir -p $(FUZZ_DIR)/modules $(FUZZ_BIN)
 	$(FUZZ_SWIFTC) -module-name ZeroRPCFuzz -I Sources/CMessagePack -lmsgpackc \
 	  Tests/Fuzz/MessagePackFuzz.swift Sources/ZeroRPC/Wire/MessagePack*.swift Sources/ZeroRPC/Wire/Timestamp.swift \
-	  -o $(FUZZ_DIR)/messagepack-fuzz
+	  -o $(FUZZ_BIN)/messagepack-fuzz
 	$(FUZZ_SWIFTC) -module-name ZeroRPCSchema Tests/Fuzz/SchemaFuzz.swift Tests/ZeroRPCSchemaTests/SchemaFuzzInput.swift \
-	  $$(find Sources/ZeroRPCSchema Sources/ZeroRPCCodeGen -name '*.swift') -o $(FUZZ_DIR)/schema-fuzz
+	  $$(find Sources/ZeroRPCSchema Sources/ZeroRPCCodeGen -name '*.swift') -o $(FUZZ_BIN)/schema-fuzz
 	$(SWIFT) package resolve
 	$(SWIFTC) -O -swift-version 6 -parse-as-library -module-name Logging -package-name swift_log \
 	  -enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility \
@@ -149,22 +153,33 @@ fuzz-build: deps
 	$(FUZZ_SWIFTC) -swift-version 6 -module-name ZeroRPC -package-name zerorpc_swift \
 	  -I $(FUZZ_DIR)/modules -L $(FUZZ_DIR)/modules -lLogging -I Sources/CZeroMQ -I Sources/CMessagePack -lzmq -lmsgpackc \
 	  Tests/Fuzz/ServerFuzz.swift Tests/ZeroRPCTests/Fuzz/ServerFuzzInput.swift \
-	  $$(find Sources/ZeroRPC -name '*.swift') -o $(FUZZ_DIR)/server-fuzz
+	  $$(find Sources/ZeroRPC -name '*.swift') -o $(FUZZ_BIN)/server-fuzz
 
 fuzz-messagepack: fuzz-build
 	@mkdir -p $(FUZZ_DIR)/corpus-messagepack
-	$(FUZZ_DIR)/messagepack-fuzz $(FUZZ_RUN) -artifact_prefix=$(FUZZ_DIR)/messagepack- $(FUZZ_DIR)/corpus-messagepack Tests/Fuzz/Corpus/messagepack
+	$(FUZZ_BIN)/messagepack-fuzz $(FUZZ_RUN) -artifact_prefix=$(FUZZ_DIR)/messagepack- $(FUZZ_DIR)/corpus-messagepack Tests/Fuzz/Corpus/messagepack
 
 fuzz-schema: fuzz-build
 	@mkdir -p $(FUZZ_DIR)/corpus-schema
-	$(FUZZ_DIR)/schema-fuzz $(FUZZ_RUN) -artifact_prefix=$(FUZZ_DIR)/schema- -dict=Tests/Fuzz/schema.dict $(FUZZ_DIR)/corpus-schema Tests/Fuzz/Corpus/schema
+	$(FUZZ_BIN)/schema-fuzz $(FUZZ_RUN) -artifact_prefix=$(FUZZ_DIR)/schema- -dict=Tests/Fuzz/schema.dict $(FUZZ_DIR)/corpus-schema Tests/Fuzz/Corpus/schema
 
 # Leak checks off: the server lives across inputs, so memory an input allocates is often
 # still in use after it, and Swift's weak-reference side tables read as leaks to LSan.
 fuzz-server: fuzz-build
 	@mkdir -p $(FUZZ_DIR)/corpus-server
-	ASAN_OPTIONS=detect_leaks=0 $(FUZZ_DIR)/server-fuzz $(FUZZ_RUN) -artifact_prefix=$(FUZZ_DIR)/server- -detect_leaks=0 -dict=Tests/Fuzz/server.dict \
+	ASAN_OPTIONS=detect_leaks=0 $(FUZZ_BIN)/server-fuzz $(FUZZ_RUN) -artifact_prefix=$(FUZZ_DIR)/server- -detect_leaks=0 -dict=Tests/Fuzz/server.dict \
 	  $(FUZZ_DIR)/corpus-server Tests/Fuzz/Corpus/server
+
+## fuzz-long: the long run (docs/SECURITY.md, "Long runs"): the same three targets and
+## corpora built without ASan (libFuzzer's coverage and its checks only) for throughput,
+## each run until FUZZ_RUNS executions or FUZZ_LONG_SECONDS, whichever comes first.
+## `make -j3 fuzz-long` runs them side by side. CI keeps the ASan build of `make fuzz`.
+FUZZ_RUNS         ?= 10000000
+FUZZ_LONG_SECONDS ?= 14400
+.PHONY: fuzz-long
+fuzz-long:
+	$(MAKE) fuzz FUZZ_SANITIZE=fuzzer FUZZ_BIN=$(FUZZ_DIR)/long \
+	  FUZZ_LIMIT="-runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_LONG_SECONDS)"
 
 ## faults: servers and clients in processes of their own, killed, restarted, flooded
 ## (Tests/ZeroRPCFaultTests; docs/SECURITY.md). Part of `make test` too.

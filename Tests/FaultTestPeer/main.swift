@@ -15,7 +15,7 @@
 //
 // Methods of `serve`:
 //   record(key) -> key           counts the key; a key seen before counts as a duplicate
-//   stats() -> {calls, duplicates, in_flight, rss_kib, written, keys?}
+//   stats() -> {calls, duplicates, in_flight, rss_kib, written, pid}
 //   has(key) -> bool             whether record(key) ever ran here
 //   sleep(ms) -> ms              waits, then answers
 //   ticks(size) -> stream bytes  items of `size` bytes, as fast as credit allows
@@ -116,6 +116,8 @@ func serve() async throws {
             "in_flight": .int(counters.inFlight.load(ordering: .relaxed)),
             "written": .int(counters.written.load(ordering: .relaxed)),
             "rss_kib": .int(residentKiB()),
+            // For tests that read /proc/PID/status themselves while the server is busy.
+            "pid": .int(Int64(getpid())),
         ]
     }
     try server.register(name: "sleep") { arguments, _ in

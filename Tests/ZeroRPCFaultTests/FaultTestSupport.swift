@@ -92,6 +92,7 @@ struct ServerStats {
     var inFlight: Int64
     var written: Int64
     var residentKiB: Int64
+    var pid: Int32
 
     init(_ client: Client) async throws {
         let value = try await client.call("stats", [])
@@ -100,6 +101,7 @@ struct ServerStats {
         inFlight = value["in_flight"]?.int64Value ?? -1
         written = value["written"]?.int64Value ?? -1
         residentKiB = value["rss_kib"]?.int64Value ?? -1
+        pid = Int32(clamping: value["pid"]?.int64Value ?? -1)
     }
 }
 

@@ -448,7 +448,10 @@ final class ServerLoop {
         if call.incoming.stream != nil { flushStream(number, evenIfPeerIsFull: true) }
         calls[number] = nil
         runningCount -= 1
-        if let key = call.channel, let channel = channels.removeValue(forKey: key) {
+        // Only this call's channel: after an ERR or `_zpc_close` a peer may already have
+        // reused the message_id for a new call, whose channel this must not take away.
+        if let key = call.channel, let channel = channels[key], channel.callNumber == number {
+            channels[key] = nil
             send(channel.isClosing ? StreamEvents.done(responseTo: key.messageID) : reply, to: channel.routing)
         }
         startWaitingCalls()

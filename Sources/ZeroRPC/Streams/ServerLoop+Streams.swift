@@ -117,7 +117,10 @@ extension ServerLoop {
     /// gone or closing (then the events are dropped: nothing goes out after `_zpc_close`).
     func flushStream(_ callNumber: UInt64, evenIfPeerIsFull: Bool = false) {
         guard let call = calls[callNumber], let outbox = call.incoming.stream?.outbox else { return }
-        guard let key = call.channel, let channel = channels[key], !channel.isClosing else {
+        // Only this call's channel: a peer may have reused the message_id for a new call.
+        guard let key = call.channel, let channel = channels[key], channel.callNumber == callNumber,
+            !channel.isClosing
+        else {
             outbox.send { _ in }  // dropped
             return
         }
@@ -135,7 +138,9 @@ extension ServerLoop {
     /// drained to half (or the stream ended).
     func resumeStreamsWaitingForPeers() {
         for callNumber in streamsWaitingForPeers {
-            guard let call = calls[callNumber], let key = call.channel, let channel = channels[key] else {
+            guard let call = calls[callNumber], let key = call.channel, let channel = channels[key],
+                channel.callNumber == callNumber
+            else {
                 streamsWaitingForPeers.remove(callNumber)
                 continue
             }
