@@ -92,7 +92,8 @@ enum HandlerInvocation {
                 case .success(let result):
                     EventEncoder.encode(
                         responseTo: event.messageID,
-                        extraHeader: ProtocolExtension.replyHeader(answering: event), name: EventName.ok, arguments: result)
+                        extraHeader: ProtocolExtension.replyHeader(answering: event), name: EventName.ok,
+                        arguments: result)
                 case .failure(let error):
                     errorReply(error, to: event, method: method, options: options)
                 }

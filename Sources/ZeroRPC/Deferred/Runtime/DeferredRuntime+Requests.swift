@@ -64,7 +64,8 @@ extension DeferredRuntime {
         case .finished(.success(let value)):
             return EventEncoder.encode(
                 responseTo: event.messageID,
-                extraHeader: ProtocolExtension.replyHeader(answering: event), name: EventName.ok, arguments: [0x91] + value)
+                extraHeader: ProtocolExtension.replyHeader(answering: event), name: EventName.ok,
+                arguments: [0x91] + value)
         case .finished(.failure(let error)):
             return errorReply(
                 event, name: error.name, message: error.message, traceback: error.traceback,
