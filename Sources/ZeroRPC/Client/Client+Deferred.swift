@@ -72,74 +72,9 @@ extension Client {
 
     // MARK: - Internals shared with `unary`
 
-    /// Encodes and sends a request announcing our extensions (`"ext"`), with header key
-    /// `"deferred"` when `budget` is set, and returns the first reply event of its channel.
-    func request(
-        _ method: String, options: CallOptions, budget: Duration?, connection: Int? = nil,
-        arguments: (inout MessagePackWriter) -> Void
-    ) async throws -> EventEnvelope {
-        var writer = MessagePackWriter()
-        arguments(&writer)
-        try checkArgumentsForStockPeers(writer, method: method)
-        var extraHeader = ProtocolExtension.requestHeader
-        if let budget {
-            extraHeader.append((DeferredWire.budgetHeaderKey, DeferredWire.encodeBudget(budget)))
-            if let key = options.idempotencyKey {
-                var keyWriter = MessagePackWriter()
-                keyWriter.write(key)
-                extraHeader.append((DeferredWire.idempotencyHeaderKey, keyWriter.bytes))
-            }
-        }
-        guard !interceptors.isEmpty else {
-            let request = writer.withUnsafeBytes { EventEncoder.request(method, header: extraHeader, arguments: $0) }
-            return try await perform(
-                method, messageID: request.messageID, payload: request.payload, options: options,
-                connection: connection)
-        }
-        let encodedArguments = writer.bytes
-        return try await intercepted(ClientRequest(method: method, options: options)) { intercepted in
-            let fields = try Self.encodedHeader(intercepted.header, method: method)
-            let request = EventEncoder.request(method, header: extraHeader + fields, arguments: encodedArguments)
-            let reply = try await perform(
-                method, messageID: request.messageID, payload: request.payload, options: intercepted.options,
-                connection: connection)
-            return (reply, ClientReply(event: reply.name))
-        }
-    }
-
-    /// Refuses arguments a stock zerorpc server would drop unanswered (`StockMapKeys`),
-    /// once the client knows its servers are stock ones.
-    /// The arguments are copied out of `writer` only then: every other call pays nothing.
-    func checkArgumentsForStockPeers(_ writer: borrowing MessagePackWriter, method: String) throws(RPCError) {
-        guard peers.knowledge == .stock, let key = StockMapKeys.firstRefusedKey(in: writer.bytes) else { return }
-        throw RPCError.invalidArgument(
-            method: method, reason: "\(key): stock zerorpc servers accept only string map keys")
-    }
-
-    /// Decodes the single value of an `OK [value]` event.
-    static func decodeOK<Result>(
-        _ reply: EventEnvelope, method: String, result: (inout MessagePackReader) throws -> Result
-    ) throws -> Result {
-        var reader = MessagePackReader(payload: reply.payload, startingAt: reply.argumentsRange.lowerBound)
-        do {
-            let count = try reader.readArrayHeader()
-            // zerorpc's OK carries exactly one value; taking the first of several would
-            // hide a peer that answers something else.
-            guard count == 1 else {
-                throw RPCError.protocolViolation(
-                    "'\(method)' answered OK with \(count) values; an OK carries exactly one")
-            }
-            return try result(&reader)
-        } catch let error as MessagePackDecodingError {
-            throw RPCError.invalidResult(method: method, reason: error.description)
-        }
-    }
-
     /// The token of a `DEFERRED [token]` event.
     static func deferredToken(in reply: EventEnvelope, method: String) throws -> DeferredToken {
-        var reader = MessagePackReader(payload: reply.payload, startingAt: reply.argumentsRange.lowerBound)
-        guard (try? reader.readArrayHeader()).map({ $0 >= 1 }) == true, let token = try? reader.read(DeferredToken.self)
-        else {
+        guard let token = DeferredWire.token(in: reply) else {
             throw RPCError.protocolViolation("'\(method)' answered DEFERRED without a valid token")
         }
         return token

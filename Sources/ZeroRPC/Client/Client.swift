@@ -9,7 +9,7 @@ import Synchronization
 public final class Client: Sendable {
     let queue: CommandQueue<ClientCommand>
     /// The I/O loop, for callers that send their request themselves.
-    private let loop: ClientLoop.DirectAccess
+    let loop: ClientLoop.DirectAccess
     /// Runs tasks on this client's I/O thread: a task that prefers it (see
     /// `withTaskExecutorPreference(_:operation:)`) sends its requests and is resumed by
     /// replies without any thread switch — the lowest latency this client offers. Keep
@@ -22,7 +22,7 @@ public final class Client: Sendable {
     /// }
     /// ```
     public let executor: IOThreadExecutor
-    private let nextCallID = Atomic<UInt64>(1)
+    let nextCallID = Atomic<UInt64>(1)
     /// What the servers announced in header key `ext`, learnt from their replies.
     let peers: PeerExtensions
     /// Which endpoints are connected, kept by the I/O thread.
@@ -33,7 +33,7 @@ public final class Client: Sendable {
     /// the common case merges nothing.
     let defaultCallOptions: CallOptions?
     /// ``ClientOptions/callerReplyWait``; nil when callers never wait on their own thread.
-    private let callerReplyWait: Duration?
+    let callerReplyWait: Duration?
     /// Calls whose caller received the reply itself (`ClientLoop.lead`), for tests.
     let callsLedByCallers = Atomic<Int>(0)
 
@@ -79,80 +79,6 @@ public final class Client: Sendable {
     func withDefaults(_ options: CallOptions) -> CallOptions {
         guard let defaultCallOptions else { return options }
         return options.merged(over: defaultCallOptions)
-    }
-
-    /// Sends an encoded request and returns the first reply event of its channel.
-    /// `onEnqueued` learns whether the I/O thread's queue took the call (false: closed).
-    func perform(
-        _ method: String, messageID: ArraySlice<UInt8>, payload: [UInt8], options: CallOptions,
-        connection: Int? = nil, onEnqueued: (@Sendable (Bool) -> Void)? = nil
-    ) async throws -> EventEnvelope {
-        let callID = nextCallID.wrappingAdd(1, ordering: .relaxed).newValue
-        if let wait = callerReplyWait, onEnqueued == nil, !Task.isCancelled {
-            let slot = ReplySlot()
-            let call = OutgoingCall(
-                callID: callID, method: method, messageID: messageID, payload: payload, options: options,
-                receiver: .slot(slot), connection: connection)
-            switch loop.loop.lead(call, slot: slot, wait: wait) {
-            case .ended(let outcome):
-                callsLedByCallers.add(1, ordering: .relaxed)
-                return try outcome.get()
-            case .handedOff:
-                return try await withTaskCancellationHandler {
-                    try await withUnsafeThrowingContinuation { loop.loop.park(slot, $0) }
-                } onCancel: {
-                    queue.enqueue(.cancel(callID: callID))
-                }
-            case .notTaken:
-                break
-            }
-        }
-        return try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { continuation in
-                let call = OutgoingCall(
-                    callID: callID, method: method, messageID: messageID, payload: payload, options: options,
-                    receiver: .single(continuation), connection: connection)
-                let enqueued = submit(call)
-                onEnqueued?(enqueued)
-                if !enqueued {
-                    continuation.resume(throwing: RPCError.closed)
-                }
-            }
-        } onCancel: {
-            queue.enqueue(.cancel(callID: callID))
-        }
-    }
-
-    /// Sends an encoded request that opens a multi-event channel (stream or generator) and
-    /// returns once its first reply event arrived; that event stays unread in the channel.
-    /// Starts `call`: sent by this thread when the I/O thread is free (no wake-up of it),
-    /// else queued for it. False when the client has closed.
-    private func submit(_ call: OutgoingCall) -> Bool {
-        loop.loop.startDirectly(call) || queue.enqueue(.call(call))
-    }
-
-    func openChannel(
-        _ method: String, messageID: ArraySlice<UInt8>, payload: [UInt8], options: CallOptions
-    ) async throws -> (channel: ClientChannel, first: EventEnvelope) {
-        let callID = nextCallID.wrappingAdd(1, ordering: .relaxed).newValue
-        let inbox = ChannelInbox()
-        let channel = ClientChannel(callID: callID, messageID: messageID, method: method, queue: queue, inbox: inbox)
-        let call = OutgoingCall(
-            callID: callID, method: method, messageID: messageID, payload: payload, options: options,
-            receiver: .channel(inbox))
-        guard submit(call) else { throw RPCError.closed }
-        guard let first = try await channel.receive() else { throw RPCError.closed }
-        channel.putBack(first)
-        return (channel, first)
-    }
-
-    /// Hands a request that expects no reply to the I/O thread; returns once sent.
-    func post(_ payload: [UInt8]) async throws {
-        try await withCheckedThrowingContinuation { (sent: CheckedContinuation<Void, any Error>) in
-            if !queue.enqueue(.post(payload: payload, sent: sent)) {
-                sent.resume(throwing: RPCError.closed)
-            }
-        }
     }
 
     /// Fails pending calls with `RPCError.closed`, closes the sockets and stops the I/O

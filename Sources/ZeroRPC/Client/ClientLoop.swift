@@ -483,7 +483,7 @@ final class ClientLoop {
         if !connections[pending.connectionIndex].knowsExtensions {
             learnExtensions(from: event, connection: pending.connectionIndex)
         }
-        if event.kind == .deferred, let token = try? Client.deferredToken(in: event, method: "") {
+        if event.kind == .deferred, let token = DeferredWire.token(in: event) {
             peers.learnIssuer(token.issuer, connection: pending.connectionIndex)
         }
         switch (event.kind, pending.call.receiver) {

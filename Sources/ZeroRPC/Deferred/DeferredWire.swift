@@ -12,6 +12,13 @@ enum DeferredWire {
     /// The reply event of a call that outlived its budget: `DEFERRED [token]`.
     static let deferredEvent = EventName.deferred
 
+    /// The token a `DEFERRED [token]` event carries; nil when it carries none.
+    static func token(in event: EventEnvelope) -> DeferredToken? {
+        var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
+        guard (try? reader.readArrayHeader()).map({ $0 >= 1 }) == true else { return nil }
+        return try? reader.read(DeferredToken.self)
+    }
+
     /// `_zpc_result [token, wait_ms]` -> `OK [value]`, `ERR [...]` or `DEFERRED [token]`.
     static let result = "_zpc_result"
     /// `_zpc_status [token]` -> `OK [{state, progress, message[, error]}]`.

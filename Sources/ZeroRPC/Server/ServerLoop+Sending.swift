@@ -1,0 +1,51 @@
+/// Every reply, heartbeat and stream item a server sends goes through `send`: straight to
+/// the ROUTER, or behind the peer's earlier messages in its `OutboundQueue` when the
+/// socket refuses, with the per-peer byte bound (`maximumQueuedBytesPerPeer`).
+extension ServerLoop {
+    /// Sends `frames` followed by `["", payload]` to the peer that `routing` names,
+    /// queueing behind that peer's earlier messages when the ROUTER refuses.
+    func send(_ payload: [UInt8], to routing: [[UInt8]]) {
+        payload.withUnsafeBytes { send($0, to: routing) }
+    }
+
+    /// Sends `payload` (copied into the message; kept only if the peer has to wait).
+    func send(_ payload: UnsafeRawBufferPointer, to routing: [[UInt8]]) {
+        let peer = routing[0]
+        // While no peer is blocked there is no queue to look up (and hash the peer for).
+        var outbound =
+            blockedPeers.isEmpty ? OutboundQueue() : blockedPeers.removeValue(forKey: peer) ?? OutboundQueue()
+        let outcome = outbound.send(routing: routing, payload: payload, on: socket)
+        if case .failed(let error) = outcome {
+            options.logger.error("zerorpc server: send failed: \(error)")
+        }
+        if !outbound.isEmpty { blockedPeers[peer] = outbound }
+    }
+
+    /// Retries queued messages. A peer that is merely slow (`EAGAIN`) keeps its queue, as
+    /// ZeroMQ back-pressure intends; a peer unreachable for longer than two heartbeat
+    /// periods is gone (its identity never comes back) and its messages are dropped with a
+    /// log line.
+    func retryBlockedPeers(now: ContinuousClock.Instant) {
+        let giveUpAfter = options.heartbeatInterval * 2
+        for peer in Array(blockedPeers.keys) {
+            guard var outbound = blockedPeers.removeValue(forKey: peer) else { continue }
+            if let error = outbound.flush(on: socket) {
+                options.logger.error("zerorpc server: send failed: \(error)")
+            }
+            if outbound.peerIsUnreachable, let since = outbound.blockedSince, since.duration(to: now) > giveUpAfter {
+                let dropped = outbound.removeAll()
+                options.logger.warning("zerorpc server: peer unreachable, dropped \(dropped) reply message(s)")
+            }
+            if !outbound.isEmpty { blockedPeers[peer] = outbound }
+        }
+        if !streamsWaitingForPeers.isEmpty { resumeStreamsWaitingForPeers() }
+    }
+
+    /// Whether `peer` has more replies waiting than `maximumQueuedBytesPerPeer` (at or
+    /// past the bound), or, with `belowHalf`, not yet drained to half of it.
+    func peerQueueIsFull(_ peer: [UInt8], belowHalf: Bool = false) -> Bool {
+        guard !blockedPeers.isEmpty, let queue = blockedPeers[peer] else { return false }
+        let bound = options.maximumQueuedBytesPerPeer
+        return queue.byteCount >= (belowHalf ? bound / 2 : bound)
+    }
+}
