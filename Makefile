@@ -61,15 +61,17 @@ build: deps
 build-tests: deps
 	$(SWIFT) build --build-tests
 
-# ServiceLifecycleTests runs on its own after the parallel run: inside it (600 tests, fault
-# tests' child processes and floods on 2 cores) its drained call stalled three times on
-# 2026-12-06 — never alone, never beside a CPU hog. Unexplained and tracked in issue 19;
-# alone, it asserts everything it did.
-SERIAL_TESTS := ServiceLifecycleTests
+# Run on their own after the parallel run: inside it (600 tests, fault tests' child
+# processes and floods on 2 cores) a call held across a graceful shutdown
+# (ServiceLifecycleTests) and a PostgreSQL cluster stopped and restarted under a store
+# (DeferredPostgresOutageTests) stalled for minutes on 2026-12-06 — never alone, never
+# beside a CPU hog. Suspected: Swift's two-thread task pool starved by tests that block;
+# tracked in issue 19. Alone, they assert everything they did.
+SERIAL_TESTS := ServiceLifecycleTests|DeferredPostgresOutageTests
 
 test: deps pg-deps venv baselines build-tests
-	Tests/Postgres/pg-cluster.sh run $(SWIFT) test --skip-build --parallel --skip $(SERIAL_TESTS)
-	$(SWIFT) test --skip-build --filter $(SERIAL_TESTS)
+	Tests/Postgres/pg-cluster.sh run $(SWIFT) test --skip-build --parallel --skip '$(SERIAL_TESTS)'
+	Tests/Postgres/pg-cluster.sh run $(SWIFT) test --skip-build --filter '$(SERIAL_TESTS)'
 	.build/debug/zerorpc-bench --smoke
 	.build/debug/zerorpc-bench --smoke --sequential-only
 	.build/debug/zerorpc-bench --smoke --streams-only
