@@ -18,7 +18,8 @@ import py311_compat  # noqa: E402,F401  (must precede zerorpc)
 
 import zerorpc  # noqa: E402
 import zmq  # noqa: E402
-from server import InteropService, exit_on_stdin_eof  # noqa: E402
+from peer_process import exit_on_stdin_eof  # noqa: E402
+from server import InteropService  # noqa: E402
 
 
 class BenchService(InteropService):
