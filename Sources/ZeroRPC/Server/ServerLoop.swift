@@ -32,11 +32,7 @@ final class ServerLoop {
         /// The table's hash of the digest without a second `Hasher` round: the digest is
         /// already a seeded hash of every byte; mixing in the table's seed is enough.
         func _rawHashValue(seed: Int) -> Int {
-            var mixed = UInt64(truncatingIfNeeded: digest ^ seed)
-            // The 64-bit finalizer of MurmurHash3, as in `WireID`.
-            mixed = (mixed ^ (mixed >> 33)) &* 0xff51_afd7_ed55_8ccd
-            mixed = (mixed ^ (mixed >> 33)) &* 0xc4ce_b9fe_1a85_ec53
-            return Int(truncatingIfNeeded: mixed ^ (mixed >> 33))
+            mixedHash(UInt64(truncatingIfNeeded: digest), seed: seed)
         }
 
         /// Compares each field as one block of memory (see `WireID.==`).

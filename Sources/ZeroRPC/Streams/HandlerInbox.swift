@@ -109,13 +109,7 @@ final class HandlerInbox: Sendable {
 
     /// Takes one unit of credit, waiting for `_zpc_more` when there is none.
     func acquireCredit() async throws {
-        let taken: Bool = try state.withLock { state in
-            if state.isCancelled { throw CancellationError() }
-            guard state.credit > 0 else { return false }
-            state.credit -= 1
-            return true
-        }
-        if taken { return }
+        if try takeCreditIfAvailable() { return }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let outcome: Result<Bool, CancellationError> = state.withLock { state in

@@ -34,12 +34,8 @@ struct WireID: Hashable {
             hash(into: &hasher)
             return hasher.finalize() ^ seed
         }
-        var mixed = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 2, as: UInt64.self) }
-        mixed ^= UInt64(truncatingIfNeeded: seed)
-        // The 64-bit finalizer of MurmurHash3: every input bit reaches every output bit.
-        mixed = (mixed ^ (mixed >> 33)) &* 0xff51_afd7_ed55_8ccd
-        mixed = (mixed ^ (mixed >> 33)) &* 0xc4ce_b9fe_1a85_ec53
-        return Int(truncatingIfNeeded: mixed ^ (mixed >> 33))
+        let counter = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 2, as: UInt64.self) }
+        return mixedHash(counter, seed: seed)
     }
 
     /// Compares as one block (`memcmp`): the synthesized `==` compared byte by byte
@@ -47,6 +43,17 @@ struct WireID: Hashable {
     static func == (lhs: WireID, rhs: WireID) -> Bool {
         sameBytes(lhs.bytes, rhs.bytes)
     }
+}
+
+/// `value` mixed with a hash table's `seed` by the 64-bit finalizer of MurmurHash3, so every
+/// input bit reaches every output bit: for keys whose bits are already distinct per entry
+/// (`WireID`'s counter digits, `ChannelKey`'s seeded digest).
+@inline(__always)
+func mixedHash(_ value: UInt64, seed: Int) -> Int {
+    var mixed = value ^ UInt64(truncatingIfNeeded: seed)
+    mixed = (mixed ^ (mixed >> 33)) &* 0xff51_afd7_ed55_8ccd
+    mixed = (mixed ^ (mixed >> 33)) &* 0xc4ce_b9fe_1a85_ec53
+    return Int(truncatingIfNeeded: mixed ^ (mixed >> 33))
 }
 
 /// Whether two byte sequences are equal, compared as blocks of memory.
