@@ -3,19 +3,24 @@
 /// socket refuses, with the per-peer byte bound (`maximumQueuedBytesPerPeer`).
 extension ServerLoop {
     /// Sends `frames` followed by `["", payload]` to the peer that `routing` names,
-    /// queueing behind that peer's earlier messages when the ROUTER refuses.
+    /// queueing behind that peer's earlier messages when the ROUTER refuses. A large
+    /// payload goes as the array itself, without a copy (`ZMQSocket`).
     func send(_ payload: [UInt8], to routing: [[UInt8]]) {
-        payload.withUnsafeBytes { send($0, to: routing) }
+        withOutboundQueue(of: routing[0]) { $0.send(routing: routing, payload: payload, on: socket) }
     }
 
     /// Sends `payload` (copied into the message; kept only if the peer has to wait).
     func send(_ payload: UnsafeRawBufferPointer, to routing: [[UInt8]]) {
-        let peer = routing[0]
-        // While no peer is blocked there is no queue to look up (and hash the peer for).
+        withOutboundQueue(of: routing[0]) { $0.send(routing: routing, payload: payload, on: socket) }
+    }
+
+    /// Runs `send` on `peer`'s queue of refused messages (an empty one while no peer is
+    /// blocked: then there is no queue to look up and hash the peer for) and keeps the
+    /// queue if messages are left in it.
+    private func withOutboundQueue(of peer: [UInt8], _ send: (inout OutboundQueue) -> SendOutcome) {
         var outbound =
             blockedPeers.isEmpty ? OutboundQueue() : blockedPeers.removeValue(forKey: peer) ?? OutboundQueue()
-        let outcome = outbound.send(routing: routing, payload: payload, on: socket)
-        if case .failed(let error) = outcome {
+        if case .failed(let error) = send(&outbound) {
             options.logger.error("zerorpc server: send failed: \(error)")
         }
         if !outbound.isEmpty { blockedPeers[peer] = outbound }

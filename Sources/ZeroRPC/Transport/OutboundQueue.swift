@@ -17,8 +17,20 @@ struct OutboundQueue {
 
     /// Sends `routing…, "", payload` now unless older messages still wait, in which case
     /// it queues; the frames are gathered into an array only then.
+    /// The array itself is sent (a large one without a copy) and, if it has to wait,
+    /// queued without a copy too.
     mutating func send(routing: [[UInt8]], payload: [UInt8], on socket: ZMQSocket) -> SendOutcome {
-        payload.withUnsafeBytes { send(routing: routing, payload: $0, on: socket) }
+        guard payload.count >= ZMQSocket.zeroCopyThreshold else {
+            return payload.withUnsafeBytes { send(routing: routing, payload: $0, on: socket) }
+        }
+        if isEmpty {
+            let outcome = socket.send(routing: routing, payload: payload)
+            guard outcome == .wouldBlock || outcome == .unreachable else { return outcome }
+            blockedSince = .now
+            peerIsUnreachable = outcome == .unreachable
+        }
+        enqueue(routing + [[], payload])
+        return peerIsUnreachable ? .unreachable : .wouldBlock
     }
 
     /// As `send(routing:payload:on:)` for bytes the caller keeps: copied into the queue
@@ -30,10 +42,13 @@ struct OutboundQueue {
             blockedSince = .now
             peerIsUnreachable = outcome == .unreachable
         }
-        let frames = routing + [[], Array(payload)]
+        enqueue(routing + [[], Array(payload)])
+        return peerIsUnreachable ? .unreachable : .wouldBlock
+    }
+
+    private mutating func enqueue(_ frames: [[UInt8]]) {
         byteCount += Self.size(of: frames)
         messages.append(frames)
-        return peerIsUnreachable ? .unreachable : .wouldBlock
     }
 
     /// Sends waiting messages in order until the socket refuses one; returns the first

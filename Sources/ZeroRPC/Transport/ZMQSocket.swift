@@ -264,18 +264,29 @@ final class ZMQSocket {
 
     /// Sends `routing…, "", payload` as one multipart message without blocking, without
     /// first gathering the frames into an array.
+    /// A large `payload` is handed to ZeroMQ without a copy (`sendFrame(_:isFirst:isLast:)`).
     func send(routing: [[UInt8]], payload: [UInt8]) -> SendOutcome {
-        payload.withUnsafeBytes { send(routing: routing, payload: $0) }
+        guard payload.count >= Self.zeroCopyThreshold else {
+            return payload.withUnsafeBytes { send(routing: routing, payload: $0) }
+        }
+        let outcome = sendRoutingAndDelimiter(routing)
+        guard outcome == .sent else { return outcome }
+        return sendFrame(payload, isFirst: false, isLast: true)
     }
 
     func send(routing: [[UInt8]], payload: UnsafeRawBufferPointer) -> SendOutcome {
+        let outcome = sendRoutingAndDelimiter(routing)
+        guard outcome == .sent else { return outcome }
+        return sendFrame(payload, isFirst: false, isLast: true)
+    }
+
+    /// The frames before a payload: `routing…, ""`. Only the first can be refused.
+    private func sendRoutingAndDelimiter(_ routing: [[UInt8]]) -> SendOutcome {
         for (index, frame) in routing.enumerated() {
             let outcome = sendFrame(frame, isFirst: index == 0, isLast: false)
             guard outcome == .sent else { return outcome }
         }
-        let outcome = sendFrame(UnsafeRawBufferPointer(start: nil, count: 0), isFirst: routing.isEmpty, isLast: false)
-        guard outcome == .sent else { return outcome }
-        return sendFrame(payload, isFirst: false, isLast: true)
+        return sendFrame(UnsafeRawBufferPointer(start: nil, count: 0), isFirst: routing.isEmpty, isLast: false)
     }
 
     /// Sends all frames as one multipart message without blocking.
@@ -295,12 +306,34 @@ final class ZMQSocket {
 
     /// One frame of a multipart message. Only the first frame can be refused for lack of
     /// room or of a route; later frames of a started message always go.
+    /// A frame of `zeroCopyThreshold` bytes or more goes to ZeroMQ without a copy: the
+    /// message points into the array's storage, which a retained `FrameStorage` keeps alive
+    /// until libzmq's I/O thread has written it and calls `releaseFrameStorage`. Below it a
+    /// copy is cheaper than the extra allocation and the release from another thread.
     private func sendFrame(_ frame: [UInt8], isFirst: Bool, isLast: Bool) -> SendOutcome {
-        frame.withUnsafeBytes { sendFrame($0, isFirst: isFirst, isLast: isLast) }
+        guard frame.count >= Self.zeroCopyThreshold else {
+            return frame.withUnsafeBytes { sendFrame($0, isFirst: isFirst, isLast: isLast) }
+        }
+        let storage = FrameStorage(frame, onRelease: zeroCopyFrameReleased)
+        guard let base = storage.baseAddress else {
+            return frame.withUnsafeBytes { sendFrame($0, isFirst: isFirst, isLast: isLast) }
+        }
+        let retained = Unmanaged.passRetained(storage)
+        var message = zmq_msg_t()
+        guard zmq_msg_init_data(&message, base, frame.count, releaseFrameStorage, retained.toOpaque()) == 0 else {
+            // libzmq calls the free function only for a message it made.
+            retained.release()
+            return .failed(.lastZMQError("zmq_msg_init_data"))
+        }
+        return send(&message, isFirst: isFirst, isLast: isLast)
     }
 
+    /// Frames at least this large are sent without a copy (`sendFrame(_:isFirst:isLast:)`).
+    static let zeroCopyThreshold = 32 * 1024
+    /// Called once per zero-copy frame when ZeroMQ lets go of it (tests; nil otherwise).
+    var zeroCopyFrameReleased: (@Sendable () -> Void)?
+
     private func sendFrame(_ frame: UnsafeRawBufferPointer, isFirst: Bool, isLast: Bool) -> SendOutcome {
-        let flags = ZMQ_DONTWAIT | (isLast ? 0 : ZMQ_SNDMORE)
         var message = zmq_msg_t()
         guard zmq_msg_init_size(&message, frame.count) == 0 else {
             return .failed(.lastZMQError("zmq_msg_init_size"))
@@ -308,6 +341,13 @@ final class ZMQSocket {
         if let base = frame.baseAddress, !frame.isEmpty {
             zmq_msg_data(&message).copyMemory(from: base, byteCount: frame.count)
         }
+        return send(&message, isFirst: isFirst, isLast: isLast)
+    }
+
+    /// Sends an initialised `message` and closes it (after a send it is empty; after a
+    /// refusal closing it frees its data, or releases a zero-copy frame's storage).
+    private func send(_ message: inout zmq_msg_t, isFirst: Bool, isLast: Bool) -> SendOutcome {
+        let flags = ZMQ_DONTWAIT | (isLast ? 0 : ZMQ_SNDMORE)
         needsEventCheck = true
         var sent: Int32
         repeat {
@@ -333,4 +373,29 @@ final class ZMQSocket {
         zapRegistration = nil
         contexts.release(context)
     }
+}
+
+/// Keeps a zero-copy frame's bytes alive and unmoved while ZeroMQ sends them: the array is
+/// never mutated, so its storage stays where `baseAddress` points until the last release.
+private final class FrameStorage {
+    let bytes: [UInt8]
+    let baseAddress: UnsafeMutableRawPointer?
+    let onRelease: (@Sendable () -> Void)?
+
+    init(_ bytes: [UInt8], onRelease: (@Sendable () -> Void)?) {
+        self.bytes = bytes
+        self.onRelease = onRelease
+        baseAddress = bytes.withUnsafeBytes { UnsafeMutableRawPointer(mutating: $0.baseAddress) }
+    }
+
+    deinit {
+        onRelease?()
+    }
+}
+
+/// ZeroMQ's free function for a zero-copy frame, called once, on whichever thread drops
+/// the message last (often libzmq's I/O thread): releases the `FrameStorage`.
+private func releaseFrameStorage(_ data: UnsafeMutableRawPointer?, _ hint: UnsafeMutableRawPointer?) {
+    guard let hint else { return }
+    Unmanaged<FrameStorage>.fromOpaque(hint).release()
 }
