@@ -32,6 +32,8 @@ struct BenchmarkRun {
         var streamsOnly = false
         /// Items of each timed stream in scenario 5.
         var streamItems = 1_000_000
+        /// Only scenario 3 (bytes echo, 16 B to 1 MiB) beside raw libzmq C.
+        var payloadsOnly = false
     }
 
     static let sequential = "unary add, sequential"
@@ -86,6 +88,14 @@ struct BenchmarkRun {
                 try await streamRound(round, ours, cEndpoint: cStream.endpoint)
             }
             notePeakMemory(server: server)
+            return collector.results
+        }
+        if settings.payloadsOnly {
+            for round in 1...settings.rounds {
+                benchLog("payloads, round \(round)/\(settings.rounds)")
+                collector.beginRound(round)
+                try await payloadsRound(round, ours)
+            }
             return collector.results
         }
         // The same calls made from a task on the client's I/O thread (`Client.executor`):
@@ -283,7 +293,8 @@ struct BenchmarkRun {
     private mutating func payloadsRound(_ round: Int, _ ours: SwiftScenarios) async throws {
         for (size, label) in [(16, "16 B"), (1024, "1 KiB"), (65_536, "64 KiB"), (1 << 20, "1 MiB")] {
             let scenario = "bytes echo \(label), sequential"
-            let echoCalls = max(20, settings.calls / max(1, size / 4096))
+            // At least 200 calls: 1 MiB rows of 78 calls (≈ 0.1 s) swung 0.12x–0.5x between runs.
+            let echoCalls = max(200, settings.calls / max(1, size / 4096))
             let raw = Baselines(root: baselines.root, calls: echoCalls)
             let us = self.us
             record(

@@ -17,6 +17,7 @@ struct ZeroRPCBench: AsyncParsableCommand {
               zerorpc-bench --smoke           a second or two: keeps the harness working
               zerorpc-bench --sequential-only sequential add against the C baselines (the headline)
               zerorpc-bench --streams-only    the server stream: ours, C, and the two cross rows
+              zerorpc-bench --payloads-only   bytes echo, 16 B to 1 MiB, against raw libzmq C
               zerorpc-bench --events          only the event rows (PUSH/PULL, PUB/SUB, C PUSH/PULL)
               zerorpc-bench serve tcp://127.0.0.1:*
               zerorpc-bench client tcp://127.0.0.1:PORT --calls 10000   (e.g. under callgrind)
@@ -49,6 +50,8 @@ struct Measure: AsyncParsableCommand {
     )
     var streamsOnly = false
     @Option(help: "Items of each timed stream in scenario 5 (10,000 in --smoke).") var streamItems = 1_000_000
+    @Flag(help: "Only the bytes echo (16 B to 1 MiB) beside raw libzmq C, with per-round ratios.")
+    var payloadsOnly = false
     @Flag(help: "Only the event scenarios: events/s over PUSH/PULL and PUB/SUB beside C PUSH/PULL.") var events = false
     @Option(help: "Measured events per event scenario round.") var eventMessages = 1_000_000
     @Flag(
@@ -68,14 +71,14 @@ struct Measure: AsyncParsableCommand {
         }
         let rootURL = URL(fileURLWithPath: root)
         if events { return try await runEvents(root: rootURL) }
-        guard !(sequentialOnly && streamsOnly) else {
-            throw ValidationError("--sequential-only and --streams-only exclude each other")
+        guard [sequentialOnly, streamsOnly, payloadsOnly].filter({ $0 }).count <= 1 else {
+            throw ValidationError("--sequential-only, --streams-only and --payloads-only exclude each other")
         }
         guard streamItems > 0 else { throw ValidationError("--stream-items must be positive") }
         let settings = BenchmarkRun.Settings(
             rounds: smoke ? 1 : rounds, calls: smoke ? 300 : calls, smoke: smoke,
             python: !smoke && !skipPython, grpc: !smoke && !skipGRPC, sequentialOnly: sequentialOnly,
-            streamsOnly: streamsOnly, streamItems: smoke ? 10_000 : streamItems)
+            streamsOnly: streamsOnly, streamItems: smoke ? 10_000 : streamItems, payloadsOnly: payloadsOnly)
         var run = try BenchmarkRun(root: rootURL, settings: settings)
         let results = try await run.measure()
         let report = Report(
@@ -160,6 +163,8 @@ struct CallLoop: AsyncParsableCommand {
     @Flag(help: "Print one JSON line (allocations per call need the malloc counter preloaded).") var json = false
     @Option(help: "Instead of add calls, iterate one server stream of this many ints and print items/s.")
     var streamItems: Int?
+    @Option(help: "Instead of add calls, make sequential echo calls of this many bytes and print calls/s.")
+    var echoBytes: Int?
     @Option(help: "Interceptors: none, pass-through, metrics-no-backend, metrics (a counting backend).")
     var observability = BenchObservability.none
 
@@ -167,6 +172,14 @@ struct CallLoop: AsyncParsableCommand {
         if let streamItems {
             let itemsPerSecond = try await SwiftScenarios(endpoint: endpoint).streamInts(count: streamItems)
             print("\(streamItems) stream items: \(Int(itemsPerSecond)) items/s")
+            return
+        }
+        if let echoBytes {
+            let echo = try await SwiftScenarios(endpoint: endpoint).echo(size: echoBytes, calls: calls)
+            print(
+                String(
+                    format: "%d echoes of %d bytes: %.0f calls/s, p50 %.1f µs", calls, echoBytes, echo.throughput,
+                    echo.p50))
             return
         }
         let result = try await ClientProbe(
