@@ -105,7 +105,6 @@ if [ "${COUNT_OBSERVABILITY:-0}" = 1 ]; then
     exit 0
 fi
 swift_client="$(per_call count_client swift-client "$bench" client)"
-swift_client_io="$(per_call count_client swift-client-io "$bench" client --io-thread)"
 c_client="$(per_call count_client c-client "$c_add" client)"
 swift_server="$(per_call count_server swift-server "$bench" serve)"
 swift_server_io="$(per_call count_server swift-server-io "$bench" serve --concurrent-handlers)"
@@ -115,6 +114,5 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
 echo "| side | zerorpc-swift instructions/call | C zerorpc instructions/call | ratio |"
 echo "|---|---:|---:|---:|"
 echo "| client, defaults | $swift_client | $c_client | $(ratio "$swift_client" "$c_client") |"
-echo "| client, caller on Client.executor | $swift_client_io | $c_client | $(ratio "$swift_client_io" "$c_client") |"
 echo "| server, defaults | $swift_server | $c_server | $(ratio "$swift_server" "$c_server") |"
 echo "| server, HandlerExecution.concurrent | $swift_server_io | $c_server | $(ratio "$swift_server_io" "$c_server") |"

@@ -41,7 +41,6 @@ struct BenchmarkRun {
     static let inFlight512 = "unary add, 512 in flight"
     static let structHeavy = "struct-heavy echo, 100 records"
     static let deferred = "deferred add, budget 0, manual result()"
-    static let ioThreadsName = "zerorpc-swift, I/O-thread executor"
     static let cStreamName = "C zerorpc stream"
     static let oursToCStream = "zerorpc-swift client → C stream server"
     static let cStreamToOurs = "C stream client → zerorpc-swift server"
@@ -98,15 +97,8 @@ struct BenchmarkRun {
             }
             return collector.results
         }
-        // The same calls made from a task on the client's I/O thread (`Client.executor`):
-        // the opt-in low-latency mode. (Handlers start on the server's I/O thread by
-        // default, so its server is a default one too.)
-        let ioServer = try ChildProcess(executable, ["serve", "tcp://127.0.0.1:*"])
-        defer { ioServer.stop() }
-        let oursOnIOThreads = SwiftScenarios(
-            endpoint: try ioServer.waitForLine(startingWith: "READY "), onIOThread: true, warmupCalls: warmup)
         if settings.sequentialOnly {
-            try await sequentialRounds(ours, oursOnIOThreads)
+            try await sequentialRounds(ours)
             return collector.results
         }
         let cStream = try baselines.startCStreamServer()
@@ -117,7 +109,7 @@ struct BenchmarkRun {
         for round in 1...settings.rounds {
             benchLog("round \(round)/\(settings.rounds)")
             collector.beginRound(round)
-            try await unaryRound(round, ours, oursOnIOThreads, grpc: grpc)
+            try await unaryRound(round, ours, grpc: grpc)
             try await payloadsRound(round, ours)
             collector.add(
                 scenario: "16 clients, sequential each", implementation: us,
@@ -159,9 +151,9 @@ struct BenchmarkRun {
 
     // MARK: - Scenarios 1, 2 and 4
 
-    /// `--sequential-only`: each round runs ours (defaults, then the low-latency mode)
-    /// and the two C baselines back to back, in alternating order.
-    private mutating func sequentialRounds(_ ours: SwiftScenarios, _ oursOnIOThreads: SwiftScenarios) async throws {
+    /// `--sequential-only`: each round runs ours and the two C baselines back to back, in
+    /// alternating order.
+    private mutating func sequentialRounds(_ ours: SwiftScenarios) async throws {
         let run = self
         for round in 1...settings.rounds {
             benchLog("round \(round)/\(settings.rounds)")
@@ -171,7 +163,6 @@ struct BenchmarkRun {
                     round: round,
                     [
                         { [try await run.sequential(ours, name: run.us)] },
-                        { [try await run.sequential(oursOnIOThreads, name: Self.ioThreadsName)] },
                         {
                             [
                                 Self.baselineFigure(
@@ -201,20 +192,12 @@ struct BenchmarkRun {
     /// sequential `calls`, `inFlightCalls` with 64 in flight (5 × `calls` with 512, ours
     /// and raw C only), `structCalls` struct-heavy echoes — the same counts for all.
     private mutating func unaryRound(
-        _ round: Int, _ ours: SwiftScenarios, _ oursOnIOThreads: SwiftScenarios,
+        _ round: Int, _ ours: SwiftScenarios,
         grpc: (server: ChildProcess, executable: URL, address: String)?
     ) async throws {
         let run = self
         var steps: [() async throws -> [RoundFigure]] = [
             { try await run.oursUnary(ours) },
-            {
-                [
-                    try await run.sequential(oursOnIOThreads, name: Self.ioThreadsName),
-                    RoundFigure(
-                        scenario: Self.inFlight64, implementation: Self.ioThreadsName,
-                        throughput: try await oursOnIOThreads.pipelinedAdd(calls: run.inFlightCalls, window: 64)),
-                ]
-            },
             {
                 [
                     Self.baselineFigure(

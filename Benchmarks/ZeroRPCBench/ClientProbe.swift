@@ -22,8 +22,6 @@ struct ClientProbe {
     let endpoint: String
     let calls: Int
     let inFlight: Int
-    /// Whether the calls run in tasks that prefer the client's I/O thread.
-    var onIOThread = false
     /// The client's interceptors (`--observability`).
     var interceptors: [any ClientInterceptor] = []
 
@@ -40,7 +38,7 @@ struct ClientProbe {
     }
 
     private func measure(_ client: Client) async throws -> ClientProbeResult {
-        let scenarios = SwiftScenarios(endpoint: endpoint, onIOThread: onIOThread)
+        let scenarios = SwiftScenarios(endpoint: endpoint)
         var result = ClientProbeResult(
             calls: calls, inFlight: inFlight, callsPerSecond: 0,
             clientPeakRSSMiB: nil)
@@ -49,11 +47,7 @@ struct ClientProbe {
         } else {
             let timed = try await scenarios.sequentialAdd(client, calls: calls)
             (result.callsPerSecond, result.p50Microseconds, result.p99Microseconds) = timed
-            result = try await scenarios.onChosenExecutor(client) { [result] in
-                var counted = result
-                try await countAllocations(client, into: &counted)
-                return counted
-            }
+            try await countAllocations(client, into: &result)
         }
         result.clientPeakRSSMiB = peakResidentMemory(pid: getpid())
         return result

@@ -5,8 +5,6 @@ import ZeroRPC
 /// in a child process, over loopback TCP.
 struct SwiftScenarios {
     let endpoint: String
-    /// Whether sequential calls run in a task that prefers the client's I/O thread.
-    var onIOThread = false
     /// Untimed calls on each new client before a scenario times anything (0: only the one
     /// call each scenario always makes first): `add`s, or for `echo` echoes of the same
     /// payload, as the C baselines warm up with round trips of their own kind. The run
@@ -44,20 +42,12 @@ struct SwiftScenarios {
         }
     }
 
-    /// Runs `body` in a task that prefers the client's I/O thread when `onIOThread`.
-    func onChosenExecutor<T: Sendable>(
-        _ client: Client, _ body: () async throws -> T
-    ) async throws -> T {
-        guard onIOThread else { return try await body() }
-        return try await withTaskExecutorPreference(client.executor) { () async throws -> T in try await body() }
-    }
-
     func sequentialAdd(
         _ client: Client, calls: Int
     ) async throws -> (
         throughput: Double, p50: Double, p99: Double
     ) {
-        try await onChosenExecutor(client) { try await sequentialAddLoop(client, calls: calls) }
+        try await sequentialAddLoop(client, calls: calls)
     }
 
     private func sequentialAddLoop(
@@ -152,7 +142,7 @@ struct SwiftScenarios {
         let started = clock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for lane in 0..<window {
-                group.addTask(executorPreference: onIOThread ? client.executor : nil) {
+                group.addTask {
                     for index in 0..<perTask {
                         let sum = try await client.add(Int64(lane), Int64(index))
                         guard sum == Int64(lane + index) else { throw BenchmarkError.wrongResult("add = \(sum)") }

@@ -159,7 +159,6 @@ struct CallLoop: AsyncParsableCommand {
     @Argument(help: "The server's endpoint.") var endpoint: String
     @Option(help: "How many calls.") var calls = 10_000
     @Option(help: "Calls in flight at once (1: sequential, with latencies and allocation counts).") var inFlight = 1
-    @Flag(help: "Make the calls from tasks on the client's I/O thread (Client.executor).") var ioThread = false
     @Flag(help: "Print one JSON line (allocations per call need the malloc counter preloaded).") var json = false
     @Option(help: "Instead of add calls, iterate one server stream of this many ints and print items/s.")
     var streamItems: Int?
@@ -183,7 +182,7 @@ struct CallLoop: AsyncParsableCommand {
             return
         }
         let result = try await ClientProbe(
-            endpoint: endpoint, calls: calls, inFlight: max(1, inFlight), onIOThread: ioThread,
+            endpoint: endpoint, calls: calls, inFlight: max(1, inFlight),
             interceptors: observability.clientInterceptors
         ).run()
         if json {

@@ -10,18 +10,12 @@ public final class Client: Sendable {
     let queue: CommandQueue<ClientCommand>
     /// The I/O loop, for callers that send their request themselves.
     let loop: ClientLoop.DirectAccess
-    /// Runs tasks on this client's I/O thread: a task that prefers it (see
-    /// `withTaskExecutorPreference(_:operation:)`) sends its requests and is resumed by
-    /// replies without any thread switch — the lowest latency this client offers. Keep
-    /// such tasks short and non-blocking: while they run, the thread's sockets and
-    /// heartbeats wait.
-    ///
-    /// ```swift
-    /// try await withTaskExecutorPreference(client.executor) {
-    ///     for i in 0..<1000 { _ = try await calculator.add(a: i, b: 1) }
-    /// }
-    /// ```
-    public let executor: IOThreadExecutor
+    /// The I/O thread as a `TaskExecutor`, as the server's (`Server.executor`). Not API: a
+    /// caller's task on it once saved thread switches, but callers now wait for their own
+    /// replies (`callerReplyWait`) and the default path measured as fast or faster
+    /// (docs/PERFORMANCE.md), so the opt-in mode was removed (issue 19). Tests still run
+    /// tasks on it, to keep the takeover of a blocked client thread covered.
+    let executor: IOThreadExecutor
     let nextCallID = Atomic<UInt64>(1)
     /// What the servers announced in header key `ext`, learnt from their replies.
     let peers: PeerExtensions

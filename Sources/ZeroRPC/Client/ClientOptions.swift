@@ -18,10 +18,10 @@ public struct ClientOptions: Sendable {
     /// Encryption and authentication: ``ClientSecurity/none`` (the default, as stock
     /// zerorpc) or CurveZMQ against a server whose public key the client knows.
     public var security: ClientSecurity
-    /// How long one task running on ``Client/executor`` may hold the client's I/O thread
-    /// before a standby thread takes over its sockets, so replies and heartbeats go on.
-    /// Default 10 ms, as the server's.
-    public var ioThreadTaskBudget: Duration
+    /// How long one task running on the client's I/O thread may hold it before a standby
+    /// thread takes over its sockets (10 ms, as the server's). Internal since the opt-in
+    /// `Client.executor` mode was removed; tests that run tasks there set it.
+    var ioThreadTaskBudget: Duration = .milliseconds(10)
     /// How long a call waits for some endpoint to be connected before it fails with
     /// ``RPCError/notConnected(endpoints:reason:after:)`` without being sent. Default 5 s.
     public var connectTimeout: Duration
@@ -54,12 +54,11 @@ public struct ClientOptions: Sendable {
         heartbeatInterval: Duration = .seconds(5), maximumMessageSize: Int = 64 << 20,
         lingerOnClose: Duration = .seconds(1), interceptors: [any ClientInterceptor] = [],
         logger: Logger = Logger(label: "zerorpc.client"), security: ClientSecurity = .none,
-        ioThreadTaskBudget: Duration = .milliseconds(10), connectTimeout: Duration = .seconds(5),
+        connectTimeout: Duration = .seconds(5),
         defaultCallOptions: CallOptions = .defaults, callerReplyWait: Duration = .milliseconds(2)
     ) {
         self.callerReplyWait = callerReplyWait
         self.connectTimeout = connectTimeout
-        self.ioThreadTaskBudget = ioThreadTaskBudget
         self.defaultCallOptions = defaultCallOptions
         self.interceptors = interceptors
         self.heartbeatInterval = heartbeatInterval

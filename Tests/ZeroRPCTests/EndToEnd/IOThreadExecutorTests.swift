@@ -4,12 +4,16 @@ import ZeroRPCTestSupport
 
 @testable import ZeroRPC
 
-/// Tasks that run on a client's or server's I/O thread (`Client.executor`,
-/// `HandlerExecution.inline`). Tests that check a task is resumed *on* the I/O thread set
+/// Tasks that run on a client's or server's I/O thread (`Client.executor`, internal since
+/// the opt-in mode was removed, and `HandlerExecution.inline`). Tests that check a task is resumed *on* the I/O thread set
 /// a long task budget: a sanitizer build's job may exceed the default 2 ms, and a task
 /// whose job was taken over finishes it on its old thread.
 @Suite struct IOThreadExecutorTests {
-    static let patientClient = ClientOptions(heartbeatInterval: TestTiming.heartbeat, ioThreadTaskBudget: .seconds(1))
+    static let patientClient = {
+        var options = ClientOptions(heartbeatInterval: TestTiming.heartbeat)
+        options.ioThreadTaskBudget = .seconds(1)
+        return options
+    }()
     static let patientServer = ServerOptions(heartbeatInterval: TestTiming.heartbeat, ioThreadTaskBudget: .seconds(1))
 
     @Test func callsFromATaskOnTheClientsIOThreadWork() async throws {
