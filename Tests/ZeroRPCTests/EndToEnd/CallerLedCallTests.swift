@@ -12,7 +12,9 @@ import ZeroRPCTestSupport
 @Suite struct CallerLedCallTests {
     /// A wait long enough that a loaded (or sanitized) machine still answers within it.
     static func client(wait: Duration) -> ClientOptions {
-        ClientOptions(heartbeatInterval: .seconds(1), callerReplyWait: wait)
+        // The server fixture heartbeats every `TestTiming.heartbeat` (5 s sanitized): a client
+        // expecting 1 s would call a sanitized server lost two seconds into a held call.
+        ClientOptions(heartbeatInterval: TestTiming.heartbeat, callerReplyWait: wait)
     }
 
     private func ledCalls(_ client: Client) -> Int { client.callsLedByCallers.load(ordering: .relaxed) }
