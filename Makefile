@@ -91,15 +91,20 @@ SANITIZED_CPU_TESTS := 'ZeroRPCSchemaTests\.|ZeroRPCCodeGenTests\.'
 ASAN_ENV := ZERORPC_SANITIZED=1 LSAN_OPTIONS=suppressions=$(CURDIR)/.lsan-suppressions \
   ASAN_OPTIONS=suppressions=$(CURDIR)/.asan-suppressions
 
+# ASan's handle_abort: a libzmq assertion (abort) prints a stack trace, not just the message.
 test-asan: deps pg-deps venv
 	$(ASAN_ENV) $(SWIFT) test --sanitize=address --scratch-path .build-asan --filter $(SANITIZED_CPU_TESTS)
-	$(ASAN_ENV) Tests/Postgres/pg-cluster.sh run \
-	  $(SWIFT) test --sanitize=address --scratch-path .build-asan --skip $(SANITIZED_CPU_TESTS)
+	$(ASAN_ENV):handle_abort=1 Tests/Postgres/pg-cluster.sh run \
+	  $(SWIFT) test --sanitize=address --scratch-path .build-asan --skip $(SANITIZED_CPU_TESTS)'|$(SERIAL_TESTS)'
+	$(ASAN_ENV):handle_abort=1 Tests/Postgres/pg-cluster.sh run \
+	  $(SWIFT) test --sanitize=address --scratch-path .build-asan --filter '$(SERIAL_TESTS)'
 
 test-tsan: deps pg-deps venv
 	ZERORPC_SANITIZED=1 $(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter $(SANITIZED_CPU_TESTS)
 	ZERORPC_SANITIZED=1 Tests/Postgres/pg-cluster.sh run \
-	  $(SWIFT) test --sanitize=thread --scratch-path .build-tsan --skip $(SANITIZED_CPU_TESTS)
+	  $(SWIFT) test --sanitize=thread --scratch-path .build-tsan --skip $(SANITIZED_CPU_TESTS)'|$(SERIAL_TESTS)'
+	ZERORPC_SANITIZED=1 Tests/Postgres/pg-cluster.sh run \
+	  $(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter '$(SERIAL_TESTS)'
 
 ## demo: the calculator of Schemas/calculator.rpc, server and client (Examples/Calculator).
 demo: deps

@@ -1,13 +1,26 @@
+import Foundation
+
 /// Collects per-call latencies and reports percentiles.
 struct LatencyRecorder {
-    private(set) var samples: [Duration] = []
+    /// Nanoseconds per call, as the C baselines keep them (`clock_gettime`, `uint64_t`):
+    /// `Duration` arithmetic and sorting cost ~1,500 instructions per call more, which
+    /// `make callgrind` counted as ours.
+    private(set) var samples: [UInt64] = []
 
     init(capacity: Int) {
         samples.reserveCapacity(capacity)
     }
 
-    mutating func record(_ duration: Duration) {
-        samples.append(duration)
+    /// Now on the monotonic clock, in nanoseconds.
+    static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+    }
+
+    /// Records the time since `start` (a `now()`).
+    mutating func record(since start: UInt64) {
+        samples.append(Self.now() &- start)
     }
 
     /// The latency below which `fraction` of the calls finished, in microseconds.
@@ -15,7 +28,7 @@ struct LatencyRecorder {
         guard !samples.isEmpty else { return 0 }
         let sorted = samples.sorted()
         let index = min(sorted.count - 1, Int(fraction * Double(sorted.count)))
-        return sorted[index].microseconds
+        return Double(sorted[index]) / 1_000
     }
 }
 

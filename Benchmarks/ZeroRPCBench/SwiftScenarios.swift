@@ -60,9 +60,9 @@ struct SwiftScenarios {
         let clock = ContinuousClock()
         let started = clock.now
         for index in 0..<calls {
-            let began = clock.now
+            let began = LatencyRecorder.now()
             let sum = try await client.add(Int64(index), 1)
-            latencies.record(clock.now - began)
+            latencies.record(since: began)
             guard sum == Int64(index) + 1 else { throw BenchmarkError.wrongResult("add(\(index), 1) = \(sum)") }
         }
         let elapsed = (clock.now - started).seconds
@@ -109,7 +109,7 @@ struct SwiftScenarios {
             let clock = ContinuousClock()
             let started = clock.now
             for index in 0..<calls {
-                let began = clock.now
+                let began = LatencyRecorder.now()
                 let handle = try await client.startDeferred(
                     "add", options: CallOptions(deferAfter: .zero), declaredErrors: [],
                     arguments: { writer in
@@ -119,7 +119,7 @@ struct SwiftScenarios {
                     },
                     result: { reader in try reader.readInt64() })
                 let sum = try await handle.result()
-                latencies.record(clock.now - began)
+                latencies.record(since: began)
                 guard sum == Int64(index) + 1 else { throw BenchmarkError.wrongResult("deferred add = \(sum)") }
             }
             let elapsed = (clock.now - started).seconds
@@ -170,9 +170,9 @@ struct SwiftScenarios {
         let clock = ContinuousClock()
         let started = clock.now
         for _ in 0..<calls {
-            let began = clock.now
+            let began = LatencyRecorder.now()
             let echoed = try await client.echo(payload)
-            latencies.record(clock.now - began)
+            latencies.record(since: began)
             guard echoed.count == size else { throw BenchmarkError.wrongResult("echo returned \(echoed.count) bytes") }
         }
         return (Double(calls) / (clock.now - started).seconds, latencies.percentile(0.5), latencies.percentile(0.99))
@@ -189,9 +189,9 @@ struct SwiftScenarios {
             let clock = ContinuousClock()
             let started = clock.now
             for _ in 0..<calls {
-                let began = clock.now
+                let began = LatencyRecorder.now()
                 let echoed = try await bench.echoRecords(records: records)
-                latencies.record(clock.now - began)
+                latencies.record(since: began)
                 guard echoed == records else { throw BenchmarkError.wrongResult("echo_records changed the records") }
             }
             return (
