@@ -2,6 +2,7 @@
 // error mapping, the LISTEN loop (with reconnection) and the lease renewal and sweep.
 import Logging
 import PostgresNIO
+import Synchronization
 import ZeroRPC
 
 /// The store's background tasks and whether it is closed.
@@ -48,23 +49,37 @@ extension PostgresResultStore {
     }
 
     /// `body`, or ``ResultStoreError/unreachable(reason:operation:)`` once `timeout` has
-    /// passed (the body's task is then cancelled: a pool lease gives up at once).
+    /// passed, whether or not `body` has noticed: it is then cancelled and left to end on
+    /// its own. A task group would wait for it, and some waits do not end on cancellation
+    /// (the listener's readiness; a statement on a connection whose server went away):
+    /// `make test-asan` hung there with the database down, its timeout never firing.
+    /// Throws `CancellationError` when the calling task is cancelled first.
     static func withTimeout<T: Sendable>(
         _ timeout: Duration, operation: String, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: timeout)  // throws when the caller is cancelled
-                return nil
+        let race = FirstOutcome<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                race.install(continuation)
+                let work = Task {
+                    do {
+                        race.finish(.success(try await body()))
+                    } catch {
+                        race.finish(.failure(error))
+                    }
+                }
+                let timer = Task {
+                    // Cancelled (and so no error) when the body or a cancel came first.
+                    guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                    race.finish(
+                        .failure(
+                            ResultStoreError.unreachable(
+                                reason: "no answer from the database within \(timeout)", operation: operation)))
+                }
+                race.cancelWhenFinished([work, timer])
             }
-            defer { group.cancelAll() }
-            while let next = try await group.next() {
-                if let next { return next }
-                throw ResultStoreError.unreachable(
-                    reason: "no answer from the database within \(timeout)", operation: operation)
-            }
-            throw CancellationError()
+        } onCancel: {
+            race.finish(.failure(CancellationError()))
         }
     }
 
@@ -216,5 +231,54 @@ extension PostgresResultStore {
         } catch {
             logger.warning("deferred result store maintenance failed: \(error)")
         }
+    }
+}
+
+/// The first of a body's outcome, its timeout and its caller's cancellation, delivered
+/// once to the waiting continuation; the losers' tasks are cancelled.
+final class FirstOutcome<T: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var outcome: Result<T, any Error>?
+        var tasks: [Task<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+
+    /// Where the outcome goes; resumed at once if it is already known (a cancel that came
+    /// before the continuation existed).
+    func install(_ continuation: CheckedContinuation<T, any Error>) {
+        let early = state.withLock { state -> Result<T, any Error>? in
+            if let outcome = state.outcome { return outcome }
+            state.continuation = continuation
+            return nil
+        }
+        if let early { continuation.resume(with: early) }
+    }
+
+    /// Tasks to cancel once an outcome is known (at once if it already is).
+    func cancelWhenFinished(_ tasks: [Task<Void, Never>]) {
+        let finished = state.withLock { state in
+            if state.outcome != nil { return true }
+            state.tasks += tasks
+            return false
+        }
+        if finished { tasks.forEach { $0.cancel() } }
+    }
+
+    /// Delivers `outcome` unless another came first.
+    func finish(_ outcome: Result<T, any Error>) {
+        let winner = state.withLock { state -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>])? in
+            guard state.outcome == nil else { return nil }
+            state.outcome = outcome
+            defer {
+                state.continuation = nil
+                state.tasks = []
+            }
+            return (state.continuation, state.tasks)
+        }
+        guard let (continuation, tasks) = winner else { return }
+        continuation?.resume(with: outcome)
+        tasks.forEach { $0.cancel() }
     }
 }
