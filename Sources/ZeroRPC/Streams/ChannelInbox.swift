@@ -9,7 +9,7 @@ final class ChannelInbox: Sendable {
         var head = 0
         var isEnded = false
         var failure: (any Error)?
-        var waiter: CheckedContinuation<EventEnvelope?, any Error>?
+        var waiter: UnsafeContinuation<EventEnvelope?, any Error>?
 
         mutating func pop() -> EventEnvelope? {
             guard head < events.count else { return nil }
@@ -51,15 +51,23 @@ final class ChannelInbox: Sendable {
     }
 
     /// Hands the oldest queued event (or the end) to a waiting consumer, if any.
+    ///
+    /// The waiter and its step leave the lock through two locals, not as an optional
+    /// tuple, and the waiter is an `UnsafeContinuation` (frozen; exactly one resume is
+    /// this class's invariant): `(CheckedContinuation, Step)?`, a resilient type in an
+    /// optional tuple, was copied and tested through runtime metadata and value
+    /// witnesses, ~500 instructions per stream item (callgrind).
     func resumeWaiter() {
-        let ready: (CheckedContinuation<EventEnvelope?, any Error>, Step)? = state.withLock { state in
-            guard let waiter = state.waiter else { return nil }
-            let step = Self.step(&state)
-            if case .wait = step { return nil }
+        var waiter: UnsafeContinuation<EventEnvelope?, any Error>?
+        var step = Step.wait
+        state.withLock { state in
+            guard let waiting = state.waiter else { return }
+            step = Self.step(&state)
+            if case .wait = step { return }
             state.waiter = nil
-            return (waiter, step)
+            waiter = waiting
         }
-        guard let (waiter, step) = ready else { return }
+        guard let waiter else { return }
         switch step {
         case .event(let event): waiter.resume(returning: event)
         case .ended(let failure?): waiter.resume(throwing: failure)
@@ -116,7 +124,7 @@ final class ChannelInbox: Sendable {
             return nil
         case .wait: break
         }
-        return try await withCheckedThrowingContinuation { continuation in
+        return try await withUnsafeThrowingContinuation { continuation in
             let step: Step = state.withLock { state in
                 let step = Self.step(&state)
                 if case .wait = step { state.waiter = continuation }
