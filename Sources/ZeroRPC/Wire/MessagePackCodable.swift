@@ -95,28 +95,46 @@ extension Array: MessagePackEncodable where Element: MessagePackEncodable {
     @inlinable
     public func encode(to writer: inout MessagePackWriter) {
         writer.writeArrayHeader(count)
-        guard let first else { return }
-        let start = writer.count
-        first.encode(to: &writer)
-        let estimate = (writer.count - start).multipliedReportingOverflow(by: count - 1)
-        let limit = MessagePackWriter.extrapolationLimit
-        writer.reserveCapacity(additional: estimate.overflow ? limit : Swift.min(estimate.partialValue, limit))
-        // By index: `for element in` copies (retains) each element before encoding it.
-        for index in 1..<count { self[index].encode(to: &writer) }
+        withUnsafeBufferPointer { elements in
+            guard let base = elements.baseAddress, !elements.isEmpty else { return }
+            // Each element is encoded where it lies, through an `inout` access that never
+            // writes (`encode(to:)` does not mutate). A by-value read (`self[index]`,
+            // `for element in`, a buffer's subscript) copies the element first, because
+            // the optimizer cannot prove that the writer's stores leave the array's
+            // memory alone: a retain and a release of every reference in it and an
+            // outlined struct copy, a quarter of a struct array's encoding.
+            let elementsInPlace = UnsafeMutablePointer(mutating: base)
+            let start = writer.count
+            encodeInPlace(&elementsInPlace[0], to: &writer)
+            let estimate = (writer.count - start).multipliedReportingOverflow(by: elements.count - 1)
+            let limit = MessagePackWriter.extrapolationLimit
+            writer.reserveCapacity(additional: estimate.overflow ? limit : Swift.min(estimate.partialValue, limit))
+            for index in 1..<elements.count { encodeInPlace(&elementsInPlace[index], to: &writer) }
+        }
     }
 }
 
+/// Encodes `value` without copying it: an `inout` access is exclusive, so the optimizer
+/// borrows it in place. Only for memory that `encode(to:)` then leaves unchanged.
+@inlinable @inline(__always)
+func encodeInPlace<Value: MessagePackEncodable>(_ value: inout Value, to writer: inout MessagePackWriter) {
+    value.encode(to: &writer)
+}
+
 extension Array: MessagePackDecodable where Element: MessagePackDecodable {
-    /// Decodes the elements straight into the array's storage; the header's count is
-    /// already bounded by the bytes left.
+    /// Reserves the header's count (already bounded by the bytes left), then appends.
+    /// Not `Array(unsafeUninitializedCapacity:)`: it allocates through a stdlib function
+    /// that is never specialized, which looks the storage class's generic metadata up in
+    /// the runtime's cache on every call (~650 instructions an array); `reserveCapacity`
+    /// is emitted into this module and specialized, so the metadata comes from a cached
+    /// accessor.
     @inlinable
     public init(from reader: inout MessagePackReader) throws {
         let count = try reader.readArrayHeader()
-        self = try Array(unsafeUninitializedCapacity: count) { elements, initialized in
-            for index in 0..<count {
-                elements.initializeElement(at: index, to: try reader.read(Element.self, index: index))
-                initialized += 1
-            }
+        self = []
+        reserveCapacity(count)
+        for index in 0..<count {
+            append(try reader.read(Element.self, index: index))
         }
     }
 }
