@@ -3,6 +3,13 @@ import Testing
 
 @testable import ZeroRPC
 
+/// What `build` writes, from a writer that starts with no room (so every write grows it).
+func messagePackBytes(_ build: (inout MessagePackWriter) -> Void) -> [UInt8] {
+    var writer = MessagePackWriter(reservingCapacity: 0)
+    build(&writer)
+    return writer.bytes
+}
+
 /// The inline fast paths of the reader and writer (issue 19's codec work) against their
 /// general paths: fixstr, fixint, float64, fixarray and fixmap reads take a shortcut with
 /// its own bounds check, short ASCII strings skip UTF-8 validation, and arrays encode
@@ -10,9 +17,7 @@ import Testing
 /// general path, and checks that both agree on values, errors and the reader's position.
 @Suite struct MessagePackFastPathTests {
     private func encoded(_ build: (inout MessagePackWriter) -> Void) -> [UInt8] {
-        var writer = MessagePackWriter(reservingCapacity: 0)
-        build(&writer)
-        return writer.bytes
+        messagePackBytes(build)
     }
 
     /// A str of `utf8` with its header, exactly as on the wire.
