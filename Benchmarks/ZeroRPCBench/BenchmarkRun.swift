@@ -30,6 +30,8 @@ struct BenchmarkRun {
         var sequentialOnly = false
         /// Only scenario 5 (ours, C, and the two cross rows): stream speed, quickly.
         var streamsOnly = false
+        /// Only scenario 4 (ours, Python zerorpc, grpc-swift-2): the codec-bound row, quickly.
+        var structOnly = false
         /// Items of each timed stream in scenario 5.
         var streamItems = 1_000_000
         /// Only scenario 3 (bytes echo, 16 B to 1 MiB) beside raw libzmq C.
@@ -99,6 +101,10 @@ struct BenchmarkRun {
         }
         if settings.sequentialOnly {
             try await sequentialRounds(ours)
+            return collector.results
+        }
+        if settings.structOnly {
+            try await structRounds(ours)
             return collector.results
         }
         let cStream = try baselines.startCStreamServer()
@@ -178,6 +184,46 @@ struct BenchmarkRun {
                             ]
                         },
                     ]))
+        }
+    }
+
+    /// `--struct-only`: each round runs scenario 4 for ours, Python zerorpc and
+    /// grpc-swift-2 back to back, in alternating order, with `structCalls` echoes each
+    /// (every implementation first makes the same `warmup` untimed `add`s; the baselines
+    /// then the fewest timed `add`s their programs allow, which this row ignores).
+    private mutating func structRounds(_ ours: SwiftScenarios) async throws {
+        let grpc = try startGRPCServer()
+        defer { grpc?.server.stop() }
+        let run = self
+        for round in 1...settings.rounds {
+            benchLog("struct-heavy, round \(round)/\(settings.rounds)")
+            collector.beginRound(round)
+            var steps: [() async throws -> [RoundFigure]] = [
+                {
+                    let records = try await ours.structHeavy(calls: run.structCalls)
+                    return [
+                        RoundFigure(
+                            scenario: Self.structHeavy, implementation: run.us, throughput: records.throughput,
+                            p50: records.p50, p99: records.p99)
+                    ]
+                }
+            ]
+            if settings.python {
+                steps.append {
+                    let python = try run.baselines.pythonZeroRPC(
+                        calls: 1, pipelined: 1, records: run.structCalls, warmup: run.warmup)
+                    return [Self.baselineFigure(Self.structHeavy, "Python zerorpc", python, prefix: "records")]
+                }
+            }
+            if let grpc {
+                steps.append {
+                    let figures = try run.baselines.grpc(
+                        grpc.executable, address: grpc.address, calls: 1, concurrency: 1, concurrentCalls: 1,
+                        records: run.structCalls, warmup: run.warmup)
+                    return [Self.baselineFigure(Self.structHeavy, "grpc-swift-2", figures, prefix: "records")]
+                }
+            }
+            record(try await alternating(round: round, steps))
         }
     }
 

@@ -49,6 +49,9 @@ struct Measure: AsyncParsableCommand {
             "Only the server stream (scenario 5): ours, C client and server, and each client against the other's server, with per-round ratios."
     )
     var streamsOnly = false
+    @Flag(
+        help: "Only the struct-heavy echo (scenario 4): ours, Python zerorpc and grpc-swift-2, with per-round ratios.")
+    var structOnly = false
     @Option(help: "Items of each timed stream in scenario 5 (10,000 in --smoke).") var streamItems = 1_000_000
     @Flag(help: "Only the bytes echo (16 B to 1 MiB) beside raw libzmq C, with per-round ratios.")
     var payloadsOnly = false
@@ -71,14 +74,16 @@ struct Measure: AsyncParsableCommand {
         }
         let rootURL = URL(fileURLWithPath: root)
         if events { return try await runEvents(root: rootURL) }
-        guard [sequentialOnly, streamsOnly, payloadsOnly].filter({ $0 }).count <= 1 else {
-            throw ValidationError("--sequential-only, --streams-only and --payloads-only exclude each other")
+        guard [sequentialOnly, streamsOnly, structOnly, payloadsOnly].filter({ $0 }).count <= 1 else {
+            throw ValidationError(
+                "--sequential-only, --streams-only, --struct-only and --payloads-only exclude each other")
         }
         guard streamItems > 0 else { throw ValidationError("--stream-items must be positive") }
         let settings = BenchmarkRun.Settings(
             rounds: smoke ? 1 : rounds, calls: smoke ? 300 : calls, smoke: smoke,
             python: !smoke && !skipPython, grpc: !smoke && !skipGRPC, sequentialOnly: sequentialOnly,
-            streamsOnly: streamsOnly, streamItems: smoke ? 10_000 : streamItems, payloadsOnly: payloadsOnly)
+            streamsOnly: streamsOnly, structOnly: structOnly, streamItems: smoke ? 10_000 : streamItems,
+            payloadsOnly: payloadsOnly)
         var run = try BenchmarkRun(root: rootURL, settings: settings)
         let results = try await run.measure()
         let report = Report(

@@ -10,7 +10,8 @@
 // - a reader over memory it does not own (an exactly-sized `malloc` copy, so ASan sees
 //   any read past its end) reads the same values as one over its own array;
 // - the byte-matched key path of generated decoders (map header, `readStringKey`,
-//   `key(_:is:)`, skip) never reads out of bounds.
+//   `key(_:is:)`, skip) never reads out of bounds;
+// - each typed read's inline shortcut agrees with the general path it stands in for.
 
 /// An exact-size heap copy of the input, freed when the last reader over it is gone.
 final class FuzzInputCopy: @unchecked Sendable {
@@ -42,6 +43,46 @@ func readLikeAGeneratedDecoder(_ reader: inout MessagePackReader) throws -> Int 
     return matched
 }
 
+/// The typed reads' inline shortcuts (fixstr, fixint, float64, fixarray, fixmap, short
+/// ASCII strings) against the general paths they stand in for, at every offset of the
+/// input: the same value and position, or both an error that consumes nothing.
+func compareFastPaths(_ start: MessagePackReader) {
+    func same<T: Equatable>(
+        _ name: String, _ reader: MessagePackReader,
+        _ fast: (inout MessagePackReader) throws -> T, _ general: (inout MessagePackReader) throws -> T
+    ) {
+        var quick = reader
+        var slow = reader
+        let quickValue = try? fast(&quick)
+        let slowValue = try? general(&slow)
+        guard quickValue == slowValue, quick.position == slow.position else {
+            fatalError(
+                "\(name) at \(reader.position): the shortcut read \(String(describing: quickValue)) to \(quick.position), the general path \(String(describing: slowValue)) to \(slow.position)"
+            )
+        }
+    }
+    var reader = start
+    while !reader.isAtEnd {
+        same("str", reader, { try $0.readStringRange() }, { try $0.readAnyStringRange() })
+        same("int", reader, { try $0.readInt64() }, { try $0.readAnyInt64() })
+        same("float", reader, { try $0.readDouble().bitPattern }, { try $0.readAnyDouble().bitPattern })
+        same("array", reader, { try $0.readArrayHeader() }, { try $0.readAnyArrayHeader() })
+        same("map", reader, { try $0.readMapHeader() }, { try $0.readAnyMapHeader() })
+        same(
+            "string", reader, { try $0.readString() },
+            { reader in
+                let begin = reader.position
+                let range = try reader.readAnyStringRange()
+                guard let string = reader.validatedString(in: range) else {
+                    reader.position = begin
+                    throw MessagePackDecodingError.invalidUTF8
+                }
+                return string
+            })
+        reader.position += 1
+    }
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzMessagePackReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -60,6 +101,7 @@ public func fuzzMessagePackReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> 
     }
     var keyed = MessagePackReader(unsafeBytes: UnsafeRawBufferPointer(copy.buffer), owner: copy)
     _ = try? readLikeAGeneratedDecoder(&keyed)
+    compareFastPaths(MessagePackReader(unsafeBytes: UnsafeRawBufferPointer(copy.buffer), owner: copy))
     var reader = MessagePackReader(bytes: bytes)
     var skipper = MessagePackReader(bytes: bytes)
     while !reader.isAtEnd {

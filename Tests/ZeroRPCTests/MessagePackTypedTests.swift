@@ -6,9 +6,7 @@ import Testing
 /// The typed fast path the generated code calls.
 @Suite struct MessagePackTypedTests {
     private func bytes(_ build: (inout MessagePackWriter) -> Void) -> [UInt8] {
-        var writer = MessagePackWriter(reservingCapacity: 0)
-        build(&writer)
-        return writer.bytes
+        messagePackBytes(build)
     }
 
     @Test func intReadsEveryFormatThatFits() throws {

@@ -23,6 +23,13 @@ extension MessagePackReader {
         return T(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 
+    /// The `T` at `offset` in memory order, for bit tests; the caller has checked the bounds.
+    @inlinable @inline(__always)
+    func loadWord<T: FixedWidthInteger>(_ type: T.Type, at offset: Int) -> T {
+        defer { withExtendedLifetime(keeper) {} }
+        return bytes.loadUnaligned(fromByteOffset: offset, as: T.self)
+    }
+
     /// Calls `body` with the bytes in `range` (already bounds-checked), typed as UTF-8
     /// code units, while the keeper is held.
     @inlinable @inline(__always)
@@ -98,8 +105,24 @@ extension MessagePackReader {
         return position..<(position + length)
     }
 
-    @inlinable
+    /// A fixstr (every field name, most short values) inline, with one bounds check;
+    /// anything else, and every error, out of line.
+    @inlinable @inline(__always)
     mutating func readStringRange() throws -> Range<Int> {
+        if position < bytes.count {
+            let marker = byte(at: position)
+            let start = position + 1
+            let length = Int(marker & 0x1f)
+            if marker & 0xe0 == 0xa0 && length <= bytes.count - start {
+                position = start + length
+                return start..<position
+            }
+        }
+        return try readAnyStringRange()
+    }
+
+    @usableFromInline
+    mutating func readAnyStringRange() throws -> Range<Int> {
         let marker = try peekMarker(expected: "str")
         switch marker {
         case 0xa0...0xbf:

@@ -96,6 +96,20 @@ public struct MessagePackReader: @unchecked Sendable {
     /// unsigned formats).
     @inlinable
     public mutating func readInt64() throws -> Int64 {
+        // A fixint, positive or negative, inline; the other formats out of line.
+        if position < bytes.count {
+            let marker = byte(at: position)
+            if marker < 0x80 || marker >= 0xe0 {
+                position += 1
+                // A fixint is its own two's-complement byte: 0x00...0x7f and -32...-1.
+                return Int64(Int8(bitPattern: marker))
+            }
+        }
+        return try readAnyInt64()
+    }
+
+    @usableFromInline
+    mutating func readAnyInt64() throws -> Int64 {
         let start = position
         switch try readInteger(expected: "int") {
         case .signed(let value): return value
@@ -126,6 +140,17 @@ public struct MessagePackReader: @unchecked Sendable {
     /// Reads a float64, a float32 or an integer as a `Double`.
     @inlinable
     public mutating func readDouble() throws -> Double {
+        // A float64, as every peer packs a double, inline; the rest out of line.
+        if position < bytes.count - 8 && byte(at: position) == 0xcb {
+            let value = Double(bitPattern: load(UInt64.self, at: position + 1))
+            position += 9
+            return value
+        }
+        return try readAnyDouble()
+    }
+
+    @usableFromInline
+    mutating func readAnyDouble() throws -> Double {
         let marker = try peekMarker(expected: "float")
         switch marker {
         case 0xcb: return Double(bitPattern: try readPayload(UInt64.self, expected: "float"))
@@ -157,17 +182,56 @@ public struct MessagePackReader: @unchecked Sendable {
     public mutating func readString() throws -> String {
         let start = position
         let range = try readStringRange()
-        // Through `UTF8Span`: `String(validating:as:)` is generic over the encoding and,
-        // unspecialized, spent half of a struct decoder's instructions on metadata lookups.
-        let string = withBytes(in: range) { utf8 -> String? in
-            guard let validated = try? UTF8Span(validating: utf8.span) else { return nil }
-            return String(copying: validated)
+        if range.count <= Self.smallStringCapacity && isASCII(range) {
+            // Most field values: short ASCII, which the standard library stores inline
+            // and, being ASCII, does not validate again.
+            guard !range.isEmpty else { return "" }
+            return withBytes(in: range) { utf8 in
+                String(unsafeUninitializedCapacity: utf8.count) { buffer in
+                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(utf8))
+                    return utf8.count
+                }
+            }
         }
-        guard let string else {
+        guard let string = validatedString(in: range) else {
             position = start
             throw MessagePackDecodingError.invalidUTF8
         }
         return string
+    }
+
+    /// The str in `range` if it is valid UTF-8. Through `UTF8Span`: `String(validating:as:)`
+    /// is generic over the encoding and, unspecialized, spent half of a struct decoder's
+    /// instructions on metadata lookups.
+    @usableFromInline
+    func validatedString(in range: Range<Int>) -> String? {
+        withBytes(in: range) { utf8 in
+            guard let validated = try? UTF8Span(validating: utf8.span) else { return nil }
+            return String(copying: validated)
+        }
+    }
+
+    /// The longest UTF-8 a `String` holds inline, without an allocation, on 64-bit
+    /// platforms (on others a short string may be allocated; the result is the same).
+    @inlinable
+    static var smallStringCapacity: Int { 15 }
+
+    /// Whether every byte in `range` (at most 15 of them, bounds already checked) is
+    /// below 0x80: two overlapping word loads, no loop, for the lengths of most names.
+    @inlinable @inline(__always)
+    func isASCII(_ range: Range<Int>) -> Bool {
+        let count = range.count
+        let first = range.lowerBound
+        if count >= 8 {
+            return (loadWord(UInt64.self, at: first) | loadWord(UInt64.self, at: first + count - 8))
+                & 0x8080_8080_8080_8080 == 0
+        }
+        if count >= 4 {
+            return (loadWord(UInt32.self, at: first) | loadWord(UInt32.self, at: first + count - 4)) & 0x8080_8080 == 0
+        }
+        var bits: UInt8 = 0
+        for offset in range { bits |= byte(at: offset) }
+        return bits < 0x80
     }
 
     /// Reads a bin (or a str's raw bytes, as some peers send bytes as str), copied once
@@ -218,6 +282,20 @@ public struct MessagePackReader: @unchecked Sendable {
     /// Reads an array header; the elements follow.
     @inlinable
     public mutating func readArrayHeader() throws -> Int {
+        // A fixarray inline, under the same bound as below: one byte left per element.
+        if position < bytes.count {
+            let marker = byte(at: position)
+            let count = Int(marker & 0x0f)
+            if marker & 0xf0 == 0x90 && count < bytes.count - position {
+                position += 1
+                return count
+            }
+        }
+        return try readAnyArrayHeader()
+    }
+
+    @usableFromInline
+    mutating func readAnyArrayHeader() throws -> Int {
         let marker = try peekMarker(expected: "array")
         let start = position
         let count: Int
@@ -238,6 +316,20 @@ public struct MessagePackReader: @unchecked Sendable {
     /// Reads a map header; `count` key-value pairs follow.
     @inlinable
     public mutating func readMapHeader() throws -> Int {
+        // A fixmap inline, under the same bound as below: two bytes left per pair.
+        if position < bytes.count {
+            let marker = byte(at: position)
+            let count = Int(marker & 0x0f)
+            if marker & 0xf0 == 0x80 && count <= (bytes.count - position - 1) / 2 {
+                position += 1
+                return count
+            }
+        }
+        return try readAnyMapHeader()
+    }
+
+    @usableFromInline
+    mutating func readAnyMapHeader() throws -> Int {
         let marker = try peekMarker(expected: "map")
         let start = position
         let count: Int

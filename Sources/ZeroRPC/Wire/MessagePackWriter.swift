@@ -137,7 +137,7 @@ public struct MessagePackWriter: ~Copyable {
         }
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func write(_ value: UInt64) {
         if value < 0x80 {
             writeByte(UInt8(value))
@@ -152,7 +152,7 @@ public struct MessagePackWriter: ~Copyable {
         }
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func write(_ value: Double) {
         write(marker: 0xcb, value.bitPattern)
     }
@@ -162,30 +162,37 @@ public struct MessagePackWriter: ~Copyable {
         write(marker: 0xca, value.bitPattern)
     }
 
+    /// A native or small string's UTF-8 is read in place (no copy of the string, so no
+    /// retain); a fixstr's header and bytes go out with one capacity check.
     @inlinable
     public mutating func write(_ value: String) {
-        var value = value
-        value.withUTF8 { utf8 in
-            writeStringHeader(utf8.count)
-            writeRaw(UnsafeRawBufferPointer(utf8))
+        let written: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
+            writeString(utf8: UnsafeRawBufferPointer(utf8))
         }
+        if written == nil {
+            // A bridged or foreign string: `withUTF8` makes it native first.
+            var native = value
+            native.withUTF8 { writeString(utf8: UnsafeRawBufferPointer($0)) }
+        }
+    }
+
+    @inlinable @inline(__always)
+    mutating func writeString(utf8: UnsafeRawBufferPointer) {
+        guard utf8.count < 32, let source = utf8.baseAddress else {
+            writeStringHeader(utf8.count)
+            writeRaw(utf8)
+            return
+        }
+        let address = claim(1 + utf8.count)
+        address.storeBytes(of: 0xa0 | UInt8(utf8.count), as: UInt8.self)
+        (address + 1).copyMemory(from: source, byteCount: utf8.count)
     }
 
     /// Writes a str from a static literal, e.g. a field name: its header and bytes in one
     /// step, with the length known at compile time.
     @inlinable @inline(__always)
     public mutating func writeKey(_ key: StaticString) {
-        key.withUTF8Buffer { utf8 in
-            guard utf8.count < 32, let source = utf8.baseAddress else {
-                writeStringHeader(utf8.count)
-                writeRaw(UnsafeRawBufferPointer(utf8))
-                return
-            }
-            // A fixstr: the marker and the name in one claim.
-            let address = claim(1 + utf8.count)
-            address.storeBytes(of: 0xa0 | UInt8(utf8.count), as: UInt8.self)
-            (address + 1).copyMemory(from: source, byteCount: utf8.count)
-        }
+        key.withUTF8Buffer { writeString(utf8: UnsafeRawBufferPointer($0)) }
     }
 
     @inlinable @inline(__always)
@@ -241,7 +248,7 @@ public struct MessagePackWriter: ~Copyable {
         claim(MemoryLayout<T>.size).storeBytes(of: value.bigEndian, as: T.self)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func writeArrayHeader(_ count: Int) {
         if count < 16 {
             writeByte(0x90 | UInt8(count))
@@ -252,7 +259,7 @@ public struct MessagePackWriter: ~Copyable {
         }
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func writeMapHeader(_ count: Int) {
         if count < 16 {
             writeByte(0x80 | UInt8(count))
