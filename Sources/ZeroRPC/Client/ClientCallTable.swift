@@ -60,7 +60,8 @@ struct ClientCallTable {
     private var earlyCancels: [UInt64: ContinuousClock.Instant] = [:]
     /// The earliest deadline or heartbeat tick of any call (or earlier): calls are only
     /// scanned when it is due, so a reply costs O(1) however many calls are open.
-    private(set) var timersDue = NextWakeUp()
+    var timersDue: NextWakeUp { timersDueCell.value }
+    private let timersDueCell = NextWakeUpCell()
     private(set) var lifecycle = ClientLifecycle.running
 
     init(heartbeatInterval: Duration) {
@@ -68,7 +69,7 @@ struct ClientCallTable {
     }
 
     /// No call open and none waiting for a connection.
-    var isIdle: Bool { calls.isEmpty && awaitingConnection.isEmpty }
+    @inline(__always) var isIdle: Bool { calls.isEmpty && awaitingConnection.isEmpty }
 
     // MARK: Calls
 
@@ -87,7 +88,7 @@ struct ClientCallTable {
         let pending = PendingCall(
             call: call, connectionIndex: index, replyDeadline: deadline, startedAt: now, nextHeartbeat: nextHeartbeat)
         calls[call.callID] = pending
-        timersDue.consider(min(deadline, nextHeartbeat))
+        timersDueCell.value.consider(min(deadline, nextHeartbeat))
         callIDsByMessageID[WireID(call.messageID)] = call.callID
         return pending
     }
@@ -133,7 +134,7 @@ struct ClientCallTable {
         var deadline = since.advanced(by: min(connectTimeout, call.options.timeout))
         if let whole = call.options.deadline, whole < deadline { deadline = whole }
         awaitingConnection.append(AwaitingCall(call: call, since: since, deadline: deadline))
-        timersDue.consider(deadline)
+        timersDueCell.value.consider(deadline)
     }
 
     /// Every call that waited for a connection, in arrival order, to start now.
@@ -193,7 +194,7 @@ struct ClientCallTable {
             if let deadline = pending.replyDeadline { next.consider(deadline) }
             tick.heartbeats.append(pending)
         }
-        timersDue = next
+        timersDueCell.value = next
         if !earlyCancels.isEmpty {
             earlyCancels = earlyCancels.filter { $0.value.duration(to: now) < Self.earlyCancelMemory }
         }

@@ -116,7 +116,8 @@ struct ServerCallTable {
     private var nextCallNumber: UInt64 = 0
     /// The earliest heartbeat tick of any channel (or earlier): channels are only scanned
     /// when it is due, so a request or reply costs O(1) however many calls are open.
-    private(set) var heartbeatsDue = NextWakeUp()
+    var heartbeatsDue: NextWakeUp { heartbeatsDueCell.value }
+    private let heartbeatsDueCell = NextWakeUpCell()
     /// Streams whose items wait in their outbox because their client's queue is full
     /// (`maximumQueuedBytesPerPeer`): flushed once it has drained to half.
     var streamsWaitingForPeers: Set<UInt64> = []
@@ -129,12 +130,12 @@ struct ServerCallTable {
     }
 
     /// Calls admitted and waiting for a handler slot (some may have been removed since).
-    var waitingCount: Int { waitingCalls.count - waitingHead }
+    @inline(__always) var waitingCount: Int { waitingCalls.count - waitingHead }
 
     // MARK: Admission
 
     /// Where a new call would go now.
-    var admission: Admission {
+    @inline(__always) var admission: Admission {
         guard runningCount >= maximumConcurrentCalls else { return .runsNow }
         return waitingCount >= maximumQueuedCalls ? .refused : .waits
     }
@@ -149,7 +150,7 @@ struct ServerCallTable {
     mutating func openChannel(_ key: ChannelKey, callNumber: UInt64, routing: [[UInt8]], now: ContinuousClock.Instant) {
         let nextHeartbeat = now.advanced(by: heartbeatInterval)
         channels[key] = OpenChannel(callNumber: callNumber, routing: routing, nextHeartbeat: nextHeartbeat)
-        heartbeatsDue.consider(nextHeartbeat)
+        heartbeatsDueCell.value.consider(nextHeartbeat)
     }
 
     /// Records `call`; true when its handler must start now (it took a slot), false when
@@ -190,12 +191,11 @@ struct ServerCallTable {
     mutating func finish(_ number: UInt64) -> (call: AdmittedCall, channel: OpenChannel?)? {
         guard let call = calls.removeValue(forKey: number) else { return nil }
         runningCount -= 1
-        var channel: OpenChannel?
-        if let key = call.channel, let open = channels[key], open.callNumber == number {
-            channels[key] = nil
-            channel = open
-        }
-        return (call, channel)
+        // One lookup; the channel is moved out of the table, not copied.
+        guard let key = call.channel, let index = channels.index(forKey: key),
+            channels.values[index].callNumber == number
+        else { return (call, nil) }
+        return (call, channels.remove(at: index).value)
     }
 
     /// Removes a call whose handler never started (it waited, or it is being dropped).
@@ -273,7 +273,7 @@ struct ServerCallTable {
             next.consider(nextHeartbeat)
             tick.heartbeats.append((key.messageID, channel.routing))
         }
-        heartbeatsDue = next
+        heartbeatsDueCell.value = next
         for key in lost {
             guard let channel = channels.removeValue(forKey: key) else { continue }
             let call = calls[channel.callNumber]
@@ -286,7 +286,7 @@ struct ServerCallTable {
     // MARK: Lifecycle
 
     /// Whether the loop should take another turn.
-    var isRunning: Bool { lifecycle.isRunning }
+    @inline(__always) var isRunning: Bool { lifecycle.isRunning }
 
     mutating func refuseNewCalls() { lifecycle.refuseNewCalls() }
 
@@ -334,11 +334,24 @@ struct ServerCallTable {
 /// `stopped`, with every transition here. Only forward: a later, longer drain never
 /// extends an earlier deadline, and nothing reopens a closing loop.
 enum ServerLifecycle: Equatable {
-    /// A graceful shutdown: wait for the calls in flight until `deadline`.
-    struct Drain: Equatable {
+    /// A graceful shutdown: wait for the calls in flight until `deadline`. A class: a
+    /// `ContinuousClock.Instant` (a resilient standard-library type) inline would give the
+    /// enum, and the table holding it, a layout known only at run time, and each read of
+    /// the loop's table a copy of the whole table through value witnesses (measured: +7 %
+    /// instructions per server call).
+    final class Drain: Equatable {
         let deadline: ContinuousClock.Instant
         /// Also wait until deferred jobs finished and their results were acknowledged.
         let waitsForClaims: Bool
+
+        init(deadline: ContinuousClock.Instant, waitsForClaims: Bool) {
+            self.deadline = deadline
+            self.waitsForClaims = waitsForClaims
+        }
+
+        static func == (lhs: Drain, rhs: Drain) -> Bool {
+            lhs.deadline == rhs.deadline && lhs.waitsForClaims == rhs.waitsForClaims
+        }
     }
 
     case running

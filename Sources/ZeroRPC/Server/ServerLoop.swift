@@ -415,7 +415,8 @@ final class ServerLoop {
 extension ServerLoop: IOLoop {
     var threadName: String { "zerorpc-server" }
 
-    var isRunning: Bool { table.isRunning }
+    /// A stored field of the table, not a computed property of it: no copy of the table.
+    var isRunning: Bool { table.lifecycle.isRunning }
 
     func noteTakeover() {
         guard let held = takeoverLog.shouldLog() else { return }

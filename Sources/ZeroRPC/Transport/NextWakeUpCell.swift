@@ -1,0 +1,8 @@
+/// A `NextWakeUp` behind a reference, for the call tables. `ContinuousClock.Instant` is a
+/// resilient standard-library type: held inline, it gives a struct a layout known only at
+/// run time, and every read of a loop's table through a computed property or method a
+/// copy of the whole table through value witnesses (measured: +7 % instructions per
+/// server call). A table is never copied, so the reference is never shared.
+final class NextWakeUpCell {
+    var value = NextWakeUp()
+}
