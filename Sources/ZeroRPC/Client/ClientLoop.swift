@@ -13,34 +13,10 @@ final class ClientLoop {
         var knowsExtensions = false
     }
 
-    /// A class, not a struct: the call table hands out references, where each copy of
-    /// the value (an `OutgoingCall` and its options inside) cost a retain per field.
-    private final class PendingCall {
-        let call: OutgoingCall
-        let connectionIndex: Int
-        /// The call timeout (time to the first reply event) or the whole-call deadline,
-        /// whichever comes first; after a channel's first event only the deadline, if any.
-        var replyDeadline: ContinuousClock.Instant?
-        let startedAt: ContinuousClock.Instant
-        var nextHeartbeat: ContinuousClock.Instant
-        var lastHeartbeatSeen: ContinuousClock.Instant?
-        var hasReplied = false
-
-        init(
-            call: OutgoingCall, connectionIndex: Int, replyDeadline: ContinuousClock.Instant?,
-            startedAt: ContinuousClock.Instant, nextHeartbeat: ContinuousClock.Instant
-        ) {
-            self.call = call
-            self.connectionIndex = connectionIndex
-            self.replyDeadline = replyDeadline
-            self.startedAt = startedAt
-            self.nextHeartbeat = nextHeartbeat
-        }
-    }
+    private typealias PendingCall = ClientCallTable.PendingCall
 
     /// How many messages one socket may deliver per loop turn, so timers stay on time.
     private static let receiveBatch = 512
-    private static let earlyCancelMemory: Duration = .seconds(60)
 
     let queue: CommandQueue<ClientCommand>
     let executor: IOThreadExecutor
@@ -51,35 +27,22 @@ final class ClientLoop {
     // dynamic exclusivity check (a thread-local access set per access, ~10% of a call's
     // instructions) proves nothing the lock does not: it is off for these properties.
     @exclusivity(unchecked) private var connections: [Connection] = []
-    @exclusivity(unchecked) private var calls: [UInt64: PendingCall] = [:]
-    @exclusivity(unchecked) private var callIDsByMessageID: [WireID: UInt64] = [:]
+    /// Pending and awaiting calls, their timers, early cancels and the lifecycle: every
+    /// decision about calls, which this loop carries out. Mutated in place, never copied.
+    @exclusivity(unchecked) private var table: ClientCallTable
     /// Channels whose consumer waits for an event this receive turn delivered: resumed
     /// once at the end of the turn, not once per event.
     @exclusivity(unchecked) private var waitingConsumers: [ChannelInbox] = []
-    /// Calls that found no connected endpoint: started when one comes up, failed with
-    /// `RPCError.notConnected` at their deadline (never sent).
-    @exclusivity(unchecked) private var awaitingConnection: [AwaitingCall] = []
     /// Where the search for the least busy endpoint starts: ties go round robin.
     @exclusivity(unchecked) private var nextRoundRobin = 0
 
-    private struct AwaitingCall {
-        let call: OutgoingCall
-        let since: ContinuousClock.Instant
-        let deadline: ContinuousClock.Instant
-    }
-    /// Cancels that overtook their call command (both race into the queue).
-    @exclusivity(unchecked) private var earlyCancels: [UInt64: ContinuousClock.Instant] = [:]
     @exclusivity(unchecked) private var closeWaiters: [CheckedContinuation<Void, Never>] = []
-    /// The earliest deadline or heartbeat tick of any call (or earlier): calls are only
-    /// scanned when it is due, so a reply costs O(1) however many calls are open.
-    @exclusivity(unchecked) private var timersDue = NextWakeUp()
     @exclusivity(unchecked) private var poller = SocketPoller()
     /// The poller of a caller leading its own call (`lead`).
     @exclusivity(unchecked) private var leaderPoller = SocketPoller()
     /// How many DEALERs the I/O thread watched in its last poll: all of them, or none
     /// while no call is open (a caller leading its call then watches them itself).
     @exclusivity(unchecked) private var watchedDealers = 0
-    @exclusivity(unchecked) private(set) var isRunning = true
     let leadership: LoopLeadership
     let turnLock = TurnLock()
     @exclusivity(unchecked) var takeoverLog = RateLimitedLog()
@@ -94,6 +57,7 @@ final class ClientLoop {
         self.executor = executor
         self.options = options
         self.peers = peers
+        table = ClientCallTable(heartbeatInterval: options.heartbeatInterval)
     }
 
     /// Starts the I/O thread, opens one DEALER per endpoint on it and returns once they
@@ -138,11 +102,11 @@ final class ClientLoop {
     func startDirectly(_ call: OutgoingCall) -> Bool {
         guard turnLock.tryLock() else { return false }
         defer { turnLock.unlock() }
-        guard isRunning else { return false }
-        let timersBefore = timersDue.instant
+        guard table.lifecycle.isRunning else { return false }
+        let timersBefore = table.timersDue.instant
         let index = start(call)
         // A sleeping I/O thread that watches no DEALER must start watching them now.
-        var wakesLoop = timersDue.instant != timersBefore || watchedDealers == 0
+        var wakesLoop = table.timersDue.instant != timersBefore || watchedDealers == 0
         if let index {
             wakesLoop = wakesLoop || !connections[index].outbound.isEmpty
             let socket = connections[index].socket
@@ -179,7 +143,7 @@ final class ClientLoop {
     func lead(_ call: OutgoingCall, slot: ReplySlot, wait: Duration) -> LeadOutcome {
         guard turnLock.tryLock() else { return .notTaken }
         defer { turnLock.unlock() }
-        guard isRunning, watchedDealers == 0, calls.isEmpty, awaitingConnection.isEmpty else { return .notTaken }
+        guard table.lifecycle.isRunning, watchedDealers == 0, table.isIdle else { return .notTaken }
         let limit = ContinuousClock.now.advanced(by: wait)
         if start(call) != nil {
             while slot.outcome == nil, waitForReplies(until: limit) {}
@@ -251,7 +215,7 @@ final class ClientLoop {
     /// otherwise the next caller watches them itself (`lead`), and a reply wakes only it.
     /// Input for no open call (a late reply) waits in ZeroMQ's queue meanwhile.
     func pollSockets(timeoutMilliseconds timeout: Int) {
-        let idle = calls.isEmpty && awaitingConnection.isEmpty && connections.allSatisfy { $0.outbound.isEmpty }
+        let idle = table.isIdle && connections.allSatisfy { $0.outbound.isEmpty }
         let dealers = idle ? 0 : connections.count
         watchedDealers = dealers
         poller.poll(
@@ -271,7 +235,7 @@ final class ClientLoop {
         for index in 0..<monitor.socketCount where poller.isReadable(dealers + index) {
             if monitor.receive(index) { cameUp = true }
         }
-        if cameUp && !awaitingConnection.isEmpty { startAwaitingCalls() }
+        if cameUp && !table.awaitingConnection.isEmpty { startAwaitingCalls() }
     }
 
     // MARK: Commands
@@ -283,7 +247,7 @@ final class ClientLoop {
             case .post(let payload, let sent): post(payload, sent: sent)
             case .cancel(let callID): cancel(callID)
             case .send(let callID, let payload):
-                if let pending = calls[callID] { send(payload, on: pending.connectionIndex) }
+                if let pending = table.calls[callID] { send(payload, on: pending.connectionIndex) }
             case .release(let callID): release(callID)
             case .connection(let command): monitor.handle(command)
             case .endpoints(let reply):
@@ -295,7 +259,7 @@ final class ClientLoop {
                     })
             case .close(let waiter):
                 if let waiter { closeWaiters.append(waiter) }
-                isRunning = false
+                table.close()
             }
         }
     }
@@ -304,7 +268,7 @@ final class ClientLoop {
     /// it was failed at once or waits for a connection (`awaitingConnection`).
     @discardableResult
     private func start(_ call: OutgoingCall, awaitingSince: ContinuousClock.Instant? = nil) -> Int? {
-        if earlyCancels.removeValue(forKey: call.callID) != nil {
+        if table.takeEarlyCancel(call.callID) {
             call.receiver.fail(CancellationError())
             return nil
         }
@@ -319,15 +283,7 @@ final class ClientLoop {
             awaitConnection(call, since: awaitingSince ?? .now)
             return nil
         }
-        let now = ContinuousClock.now
-        var deadline = now.advanced(by: call.options.timeout)
-        if let whole = call.options.deadline, whole < deadline { deadline = whole }
-        let nextHeartbeat = now.advanced(by: options.heartbeatInterval)
-        calls[call.callID] = PendingCall(
-            call: call, connectionIndex: index, replyDeadline: deadline, startedAt: now,
-            nextHeartbeat: nextHeartbeat)
-        timersDue.consider(min(deadline, nextHeartbeat))
-        callIDsByMessageID[WireID(call.messageID)] = call.callID
+        table.add(call, connectionIndex: index, now: .now)
         connections[index].openCalls += 1
         send(call.payload, on: index)
         return index
@@ -336,34 +292,14 @@ final class ClientLoop {
     /// A call that found no endpoint connected waits for one, until the connect timeout
     /// (or its own, if shorter): it is sent only once some endpoint is up.
     private func awaitConnection(_ call: OutgoingCall, since: ContinuousClock.Instant) {
-        var deadline = since.advanced(by: min(options.connectTimeout, call.options.timeout))
-        if let whole = call.options.deadline, whole < deadline { deadline = whole }
-        awaitingConnection.append(AwaitingCall(call: call, since: since, deadline: deadline))
-        timersDue.consider(deadline)
+        table.awaitConnection(call, since: since, connectTimeout: options.connectTimeout)
     }
 
     /// An endpoint came up: the calls that waited for one go out.
     private func startAwaitingCalls() {
-        let waiting = awaitingConnection
-        awaitingConnection = []
-        for entry in waiting {
+        for entry in table.takeAwaitingCalls() {
             start(entry.call, awaitingSince: entry.since)
         }
-    }
-
-    /// Fails the waiting calls whose deadline passed; the earliest remaining deadline.
-    private func expireAwaitingCalls(now: ContinuousClock.Instant, into next: inout NextWakeUp) {
-        guard !awaitingConnection.isEmpty else { return }
-        var remaining: [AwaitingCall] = []
-        for entry in awaitingConnection {
-            guard now >= entry.deadline else {
-                remaining.append(entry)
-                next.consider(entry.deadline)
-                continue
-            }
-            entry.call.receiver.fail(notConnected(after: entry.since.duration(to: now)))
-        }
-        awaitingConnection = remaining
     }
 
     private func notConnected(after waited: Duration) -> RPCError {
@@ -386,22 +322,18 @@ final class ClientLoop {
     /// A cancelled caller: `_zpc_close` tells the server to cancel exactly that handler
     /// (a stock server drops it; one per channel is harmless to it, see DESIGN.md).
     private func cancel(_ callID: UInt64) {
-        if let waiting = awaitingConnection.firstIndex(where: { $0.call.callID == callID }) {
-            awaitingConnection.remove(at: waiting).call.receiver.fail(CancellationError())
+        if let waiting = table.cancel(callID, now: .now) {
+            waiting.call.receiver.fail(CancellationError())
             return
         }
-        guard let pending = calls[callID] else {
-            earlyCancels[callID] = .now
-            return
-        }
+        guard let pending = table.calls[callID] else { return }  // remembered as an early cancel
         sendClose(pending)
         finish(callID, with: .failure(CancellationError()))
     }
 
     /// A consumer dropped its channel: close it on the server if it is still open.
     private func release(_ callID: UInt64) {
-        if let waiting = awaitingConnection.firstIndex(where: { $0.call.callID == callID }) {
-            let call = awaitingConnection.remove(at: waiting).call
+        if let call = table.removeAwaiting(callID)?.call {
             if case .channel(let inbox) = call.receiver { inbox.end() } else { call.receiver.fail(CancellationError()) }
             return
         }
@@ -475,11 +407,10 @@ final class ClientLoop {
             options.malformedInputLog.warning("zerorpc client: dropped a malformed reply: \(error)")
             return
         }
-        guard let channel = event.responseTo, let callID = callIDsByMessageID[WireID(channel)] else {
+        guard let channel = event.responseTo, let (callID, pending) = table.call(answering: channel) else {
             options.logger.debug("zerorpc client: dropped '\(event.name)' for an unknown or closed channel")
             return
         }
-        guard let pending = calls[callID] else { return }
         if !connections[pending.connectionIndex].knowsExtensions {
             learnExtensions(from: event, connection: pending.connectionIndex)
         }
@@ -489,25 +420,19 @@ final class ClientLoop {
         switch (event.kind, pending.call.receiver) {
         case (.heartbeat, .channel(let inbox)) where !pending.hasReplied && event.extensionsRange != nil:
             // The server's extension announcement: the channel's first reply event.
-            calls[callID]?.lastHeartbeatSeen = .now
-            markReplied(callID, pending)
+            table.noteHeartbeat(pending, now: .now)
+            table.markReplied(pending)
             inbox.push(event)
         case (.heartbeat, _):
-            calls[callID]?.lastHeartbeatSeen = .now
+            table.noteHeartbeat(pending, now: .now)
         case (.more, _):
             break
         case (let kind, .channel(let inbox)) where !kind.endsChannel:
-            if !pending.hasReplied { markReplied(callID, pending) }
+            if !pending.hasReplied { table.markReplied(pending) }
             if inbox.append(event) { waitingConsumers.append(inbox) }
         default:
             finish(callID, with: .success(event))
         }
-    }
-
-    /// After a channel's first event only heartbeats (and a whole-call deadline) end it.
-    private func markReplied(_ callID: UInt64, _ pending: PendingCall) {
-        calls[callID]?.hasReplied = true
-        calls[callID]?.replyDeadline = pending.call.options.deadline
     }
 
     /// An event carrying `ext` shows a zerorpc-swift server; a reply without it (other
@@ -543,8 +468,7 @@ final class ClientLoop {
     }
 
     private func remove(_ callID: UInt64) -> PendingCall? {
-        guard let pending = calls.removeValue(forKey: callID) else { return nil }
-        callIDsByMessageID[WireID(pending.call.messageID)] = nil
+        guard let pending = table.remove(callID) else { return nil }
         connections[pending.connectionIndex].openCalls -= 1
         // issue 17: a request still waiting for room (its server hung or went away) when
         // its call ends must not go out to whatever server answers the endpoint next.
@@ -558,46 +482,22 @@ final class ClientLoop {
 
     func fireTimers(now: ContinuousClock.Instant) {
         monitor.expireWaiters(now: now)
-        guard let due = timersDue.instant, now >= due else { return }
-        let interval = options.heartbeatInterval
-        var expired: [(UInt64, RPCError)] = []
-        var next = NextWakeUp()
-        expireAwaitingCalls(now: now, into: &next)
-        for (callID, pending) in calls {
-            if let deadline = pending.replyDeadline, now >= deadline {
-                let error = RPCError.timeout(method: pending.call.method, after: pending.startedAt.duration(to: now))
-                expired.append((callID, error))
-                continue
-            }
-            guard now >= pending.nextHeartbeat else {
-                next.consider(pending.nextHeartbeat)
-                if let deadline = pending.replyDeadline { next.consider(deadline) }
-                continue
-            }
-            let lastSeen = pending.lastHeartbeatSeen ?? now
-            if lastSeen.duration(to: now) > interval * 2 {
-                expired.append((callID, .lostRemote(method: pending.call.method)))
-                continue
-            }
-            let nextHeartbeat = now.advanced(by: interval)
-            calls[callID]?.lastHeartbeatSeen = lastSeen
-            calls[callID]?.nextHeartbeat = nextHeartbeat
-            next.consider(nextHeartbeat)
-            if let deadline = pending.replyDeadline { next.consider(deadline) }
+        guard let due = table.timersDue.instant, now >= due else { return }
+        let tick = table.timerTick(now: now)
+        for entry in tick.notConnected {
+            entry.call.receiver.fail(notConnected(after: entry.since.duration(to: now)))
+        }
+        for pending in tick.heartbeats {
             send(EventEncoder.heartbeat(responseTo: pending.call.messageID), on: pending.connectionIndex)
         }
-        timersDue = next
-        for (callID, error) in expired {
+        for (callID, error) in tick.expired {
             finish(callID, with: .failure(error))
-        }
-        if !earlyCancels.isEmpty {
-            earlyCancels = earlyCancels.filter { $0.value.duration(to: now) < Self.earlyCancelMemory }
         }
     }
 
     /// Milliseconds until the next timer (-1: none pending).
     func pollTimeout(now: ContinuousClock.Instant) -> Int {
-        var next = timersDue
+        var next = table.timersDue
         if let deadline = monitor.nextDeadline { next.consider(deadline) }
         if connections.contains(where: { !$0.outbound.isEmpty }) {
             next.consider(now.advanced(by: .milliseconds(5)))
@@ -608,13 +508,13 @@ final class ClientLoop {
     // MARK: Shutdown
 
     func stop() {
-        for callID in Array(calls.keys) {
+        let (pending, awaiting) = table.stop()
+        for callID in pending {
             finish(callID, with: .failure(RPCError.closed))
         }
-        for entry in awaitingConnection {
+        for entry in awaiting {
             entry.call.receiver.fail(RPCError.closed)
         }
-        awaitingConnection = []
         let linger = Int32(
             clamping: options.lingerOnClose.components.seconds * 1000
                 + options.lingerOnClose.components.attoseconds / 1_000_000_000_000_000)
@@ -647,6 +547,8 @@ final class ClientLoop {
 
 extension ClientLoop: IOLoop {
     var threadName: String { "zerorpc-client" }
+
+    var isRunning: Bool { table.lifecycle.isRunning }
 
     func noteTakeover() {
         guard let held = takeoverLog.shouldLog() else { return }

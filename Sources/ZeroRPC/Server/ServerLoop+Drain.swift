@@ -2,12 +2,6 @@
 /// the calls in flight (and, if asked, deferred jobs and their claims) are done or a
 /// deadline passes.
 extension ServerLoop {
-    struct Drain {
-        let deadline: ContinuousClock.Instant
-        /// Also wait until deferred jobs finished and their results were acknowledged.
-        let waitsForClaims: Bool
-    }
-
     /// How often a drain that waits on deferred work looks again: that work ends off
     /// this thread, without a command.
     static let drainCheckInterval: Duration = .milliseconds(20)
@@ -18,35 +12,27 @@ extension ServerLoop {
         name.hasPrefix("_zpc_") || name.hasPrefix("_zerorpc_")
     }
 
-    func beginDrain(_ drain: Drain, waiter: CheckedContinuation<Void, Never>) {
-        refusesNewCalls = true
+    func beginDrain(_ drain: ServerLifecycle.Drain, waiter: CheckedContinuation<Void, Never>) {
         closeWaiters.append(waiter)
-        if let current = self.drain, current.deadline < drain.deadline { return }
-        self.drain = drain
+        table.beginDrain(drain)
         checkDrain(now: .now)
     }
 
-    /// Stops the loop once nothing is left to wait for, or the deadline passed; `stop()`
+    /// Closes the loop once nothing is left to wait for, or the deadline passed; `stop()`
     /// then cancels what still runs.
     func checkDrain(now: ContinuousClock.Instant) {
-        guard let drain, isRunning else { return }
-        var idle = calls.isEmpty
-        if idle {
-            idle =
-                deferredRuntime.runningJobCount == 0
-                && (!drain.waitsForClaims || deferredRuntime.unclaimedCount == 0)
+        let runtime = deferredRuntime
+        let check = table.checkDrain(now: now) { drain in
+            runtime.runningJobCount == 0 && (!drain.waitsForClaims || runtime.unclaimedCount == 0)
         }
-        if idle || now >= drain.deadline {
-            if !idle {
-                options.logger.warning("zerorpc server: shutdown deadline passed; cancelling \(calls.count) call(s)")
-            }
-            isRunning = false
+        if case .deadlinePassed(let openCalls) = check {
+            options.logger.warning("zerorpc server: shutdown deadline passed; cancelling \(openCalls) call(s)")
         }
     }
 
     /// The drain's next look, for the poll timeout.
     func drainWakeUp(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
-        guard let drain else { return nil }
+        guard let drain = table.lifecycle.drain else { return nil }
         return min(drain.deadline, now.advanced(by: Self.drainCheckInterval))
     }
 }

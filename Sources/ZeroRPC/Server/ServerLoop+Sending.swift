@@ -43,7 +43,7 @@ extension ServerLoop {
             }
             if !outbound.isEmpty { blockedPeers[peer] = outbound }
         }
-        if !streamsWaitingForPeers.isEmpty { resumeStreamsWaitingForPeers() }
+        if !table.streamsWaitingForPeers.isEmpty { resumeStreamsWaitingForPeers() }
     }
 
     /// Whether `peer` has more replies waiting than `maximumQueuedBytesPerPeer` (at or

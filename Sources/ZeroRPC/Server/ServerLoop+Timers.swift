@@ -5,41 +5,20 @@ extension ServerLoop {
     /// as Python zerorpc does).
     func fireTimers(now: ContinuousClock.Instant) {
         if !blockedPeers.isEmpty { retryBlockedPeers(now: now) }
-        if drain != nil { checkDrain(now: now) }
-        guard let due = heartbeatsDue.instant, now >= due else { return }
-        let interval = options.heartbeatInterval
-        var lost: [ChannelKey] = []
-        var next = NextWakeUp()
-        for (key, channel) in channels {
-            guard now >= channel.nextHeartbeat else {
-                next.consider(channel.nextHeartbeat)
-                continue
-            }
-            let lastSeen = channel.lastHeartbeatSeen ?? now
-            if lastSeen.duration(to: now) > interval * 2 {
-                lost.append(key)
-                continue
-            }
-            let nextHeartbeat = now.advanced(by: interval)
-            channels[key]?.lastHeartbeatSeen = lastSeen
-            channels[key]?.nextHeartbeat = nextHeartbeat
-            next.consider(nextHeartbeat)
-            send(EventEncoder.heartbeat(responseTo: key.messageID), to: channel.routing)
+        if case .draining = table.lifecycle { checkDrain(now: now) }
+        guard let due = table.heartbeatsDue.instant, now >= due else { return }
+        let tick = table.heartbeatTick(now: now)
+        for (messageID, routing) in tick.heartbeats {
+            send(EventEncoder.heartbeat(responseTo: messageID), to: routing)
         }
-        heartbeatsDue = next
-        for key in lost {
-            guard let channel = channels.removeValue(forKey: key) else { continue }
-            options.logger.warning("zerorpc server: lost the client of call \(channel.callNumber); cancelling it")
-            if let task = calls[channel.callNumber]?.task {
-                task.cancel()
-            } else {
-                calls[channel.callNumber] = nil
-            }
+        for (callNumber, running) in tick.lost {
+            options.logger.warning("zerorpc server: lost the client of call \(callNumber); cancelling it")
+            running?.task?.cancel()
         }
     }
 
     func pollTimeout(now: ContinuousClock.Instant) -> Int {
-        var next = heartbeatsDue
+        var next = table.heartbeatsDue
         if !blockedPeers.isEmpty {
             next.consider(now.advanced(by: Self.peerRetryInterval))
         }

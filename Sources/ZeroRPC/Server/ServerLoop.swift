@@ -1,72 +1,12 @@
 import CZeroMQ
 import Logging
 
-/// The state a server's I/O thread owns: the ROUTER socket, open channels, admitted and
-/// queued calls, per-peer send queues. Lives and dies on that thread.
+/// A server's I/O thread: the ROUTER socket, per-peer send queues, and the I/O that
+/// `ServerCallTable`'s decisions about calls and channels ask for. Lives and dies on
+/// that thread.
 final class ServerLoop {
-    /// A channel is one call as the protocol sees it: identified by the peer and the
-    /// request's `message_id`, heartbeated until its reply goes out.
-    struct ChannelKey: Hashable {
-        let peer: [UInt8]
-        let messageID: ArraySlice<UInt8>
-        /// The fields' bytes hashed once, when the key is made: a call's key is looked up,
-        /// inserted and removed, and SipHash over ~40 bytes each time was ~1,000
-        /// instructions per call. Still a seeded `Hasher` over every byte, so ids a peer
-        /// chooses cannot be made to collide.
-        private let digest: Int
-
-        init(peer: [UInt8], messageID: ArraySlice<UInt8>) {
-            self.peer = peer
-            self.messageID = messageID
-            var hasher = Hasher()
-            peer.withUnsafeBytes { hasher.combine(bytes: $0) }
-            hasher.combine(peer.count)
-            messageID.withUnsafeBytes { hasher.combine(bytes: $0) }
-            digest = hasher.finalize()
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(digest)
-        }
-
-        /// The table's hash of the digest without a second `Hasher` round: the digest is
-        /// already a seeded hash of every byte; mixing in the table's seed is enough.
-        func _rawHashValue(seed: Int) -> Int {
-            mixedHash(UInt64(truncatingIfNeeded: digest), seed: seed)
-        }
-
-        /// Compares each field as one block of memory (see `WireID.==`).
-        static func == (lhs: ChannelKey, rhs: ChannelKey) -> Bool {
-            lhs.digest == rhs.digest && sameBytes(lhs.messageID, rhs.messageID)
-                && sameBytes(lhs.peer[...], rhs.peer[...])
-        }
-    }
-
-    struct OpenChannel {
-        let callNumber: UInt64
-        let routing: [[UInt8]]
-        var nextHeartbeat: ContinuousClock.Instant
-        var lastHeartbeatSeen: ContinuousClock.Instant?
-        /// A generator closed by its client: the handler is being cancelled and
-        /// `STREAM_DONE` goes out once it has ended; its own events are dropped.
-        var isClosing = false
-    }
-
-    /// A class, not a struct: the call table hands out references, where a copy of
-    /// the value cost a retain and a release per field (some thirty per call).
-    final class AdmittedCall {
-        let entry: MethodEntry
-        let incoming: IncomingCall
-        /// Nil for a one-way call, already answered.
-        let channel: ChannelKey?
-        var task: Task<Void, Never>?
-
-        init(entry: MethodEntry, incoming: IncomingCall, channel: ChannelKey?) {
-            self.entry = entry
-            self.incoming = incoming
-            self.channel = channel
-        }
-    }
+    typealias ChannelKey = ServerCallTable.ChannelKey
+    typealias AdmittedCall = ServerCallTable.AdmittedCall
 
     /// How many messages the socket may deliver per loop turn, so timers stay on time.
     static let receiveBatch = 512
@@ -81,34 +21,20 @@ final class ServerLoop {
     let socket: ZMQSocket
     // Touched only by the thread holding `turnLock`: no dynamic exclusivity check (see
     // ClientLoop; the lock already makes every access exclusive).
-    @exclusivity(unchecked) var channels: [ChannelKey: OpenChannel] = [:]
-    @exclusivity(unchecked) var calls: [UInt64: AdmittedCall] = [:]
-    @exclusivity(unchecked) var waitingCalls: [UInt64] = []
-    @exclusivity(unchecked) var waitingHead = 0
-    @exclusivity(unchecked) var runningCount = 0
-    @exclusivity(unchecked) var nextCallNumber: UInt64 = 0
+    /// Calls, channels, the waiting queue, heartbeat times and the lifecycle: every
+    /// decision about calls, which this loop carries out. Mutated in place, never copied.
+    @exclusivity(unchecked) var table: ServerCallTable
     @exclusivity(unchecked) var blockedPeers: [[UInt8]: OutboundQueue] = [:]
-    /// Streams whose items wait in their outbox because their client's queue is full
-    /// (`maximumQueuedBytesPerPeer`): flushed once it has drained to half.
-    @exclusivity(unchecked) var streamsWaitingForPeers: Set<UInt64> = []
     @exclusivity(unchecked) var closeWaiters: [CheckedContinuation<Void, Never>] = []
-    /// The earliest heartbeat tick of any channel (or earlier): channels are only scanned
-    /// when it is due, so a request or reply costs O(1) however many calls are open.
-    @exclusivity(unchecked) var heartbeatsDue = NextWakeUp()
     @exclusivity(unchecked) var poller = SocketPoller()
     /// `methods` as of `methodCacheVersion` (see `method(named:)`).
     @exclusivity(unchecked) var methodCache: [String: MethodEntry] = [:]
     @exclusivity(unchecked) var methodCacheVersion: UInt64 = .max
-    @exclusivity(unchecked) var isRunning = true
     let leadership: LoopLeadership
     let turnLock = TurnLock()
     @exclusivity(unchecked) var takeoverLog = RateLimitedLog()
     /// Per peer: warnings about its input, at most one a second (`warnAboutInput`).
     @exclusivity(unchecked) var inputWarnings: [[UInt8]: RateLimitedLog] = [:]
-    /// Set by a shutdown: new calls are answered `ERR ServerShuttingDown`.
-    @exclusivity(unchecked) var refusesNewCalls = false
-    /// A graceful shutdown in progress.
-    @exclusivity(unchecked) var drain: Drain?
 
     private init(
         queue: CommandQueue<ServerCommand>, executor: IOThreadExecutor, methods: MethodTable, options: ServerOptions,
@@ -120,6 +46,9 @@ final class ServerLoop {
         self.options = options
         self.deferredRuntime = deferredRuntime
         self.socket = socket
+        table = ServerCallTable(
+            maximumConcurrentCalls: options.maximumConcurrentCalls, maximumQueuedCalls: options.maximumQueuedCalls,
+            heartbeatInterval: options.heartbeatInterval)
         leadership = LoopLeadership(budget: options.ioThreadTaskBudget)
     }
 
@@ -207,13 +136,13 @@ final class ServerLoop {
             case .waitUntilClosed(let waiter):
                 closeWaiters.append(waiter)
             case .refuseNewCalls(let waiter):
-                refusesNewCalls = true
+                table.refuseNewCalls()
                 waiter.resume()
             case .drain(let deadline, let waitsForClaims, let waiter):
-                beginDrain(Drain(deadline: deadline, waitsForClaims: waitsForClaims), waiter: waiter)
+                beginDrain(.init(deadline: deadline, waitsForClaims: waitsForClaims), waiter: waiter)
             case .close(let waiter):
                 if let waiter { closeWaiters.append(waiter) }
-                isRunning = false
+                table.close()
             }
         }
     }
@@ -285,12 +214,12 @@ final class ServerLoop {
     }
 
     private func route(_ event: EventEnvelope, to key: ChannelKey) {
-        guard let channel = channels[key] else {
+        guard let channel = table.channels[key] else {
             options.logger.debug("zerorpc server: dropped '\(event.name)' for an unknown or closed channel")
             return
         }
         switch event.kind {
-        case .heartbeat: channels[key]?.lastHeartbeatSeen = .now
+        case .heartbeat: table.noteHeartbeat(on: key, now: .now)
         case .close: closeChannel(key, channel)
         default: deliverToHandler(event, callNumber: channel.callNumber)
         }
@@ -307,7 +236,7 @@ final class ServerLoop {
             return
         }
         let key = ChannelKey(peer: routing[0], messageID: event.messageID)
-        if channels[key] != nil {
+        if table.channels[key] != nil {
             warnAboutInput(from: routing[0], "dropped a request reusing the open message_id of '\(name)'")
             return
         }
@@ -315,7 +244,7 @@ final class ServerLoop {
             reply(to: event, routing: routing, error: "TypeError", "\(name)(): arguments must be an array")
             return
         }
-        if refusesNewCalls && !Self.isServedWhileRefusing(name) {
+        if table.lifecycle.refusesNewCalls && !Self.isServedWhileRefusing(name) {
             reply(to: event, routing: routing, error: "ServerShuttingDown", "the server is shutting down")
             return
         }
@@ -323,8 +252,7 @@ final class ServerLoop {
             reply(to: event, routing: routing, error: "NameError", name)
             return
         }
-        let waitsForSlot = runningCount >= options.maximumConcurrentCalls
-        if waitsForSlot && waitingCalls.count - waitingHead >= options.maximumQueuedCalls {
+        if table.admission == .refused {
             warnAboutInput(from: routing[0], "busy, refused '\(name)'")
             reply(to: event, routing: routing, error: "ServerBusy", "server busy: too many calls waiting")
             return
@@ -333,8 +261,7 @@ final class ServerLoop {
             send(refusal, to: routing)  // bad arguments: ERR instead of the early OK
             return
         }
-        nextCallNumber &+= 1
-        let number = nextCallNumber
+        let number = table.takeCallNumber()
         var incoming = IncomingCall(event: event, peerIdentity: routing[0], peerPublicKey: peerPublicKey)
         incoming.stream = entry.streaming.map { openStream($0, callNumber: number, event: event, routing: routing) }
         var channel: ChannelKey?
@@ -347,18 +274,11 @@ final class ServerLoop {
                 arguments: EventEncoder.okNilArguments)
             send(ok, to: routing)
         } else {
-            let nextHeartbeat = ContinuousClock.now.advanced(by: options.heartbeatInterval)
-            channels[key] = OpenChannel(callNumber: number, routing: routing, nextHeartbeat: nextHeartbeat)
-            heartbeatsDue.consider(nextHeartbeat)
+            table.openChannel(key, callNumber: number, routing: routing, now: .now)
             channel = key
         }
-        let call = AdmittedCall(entry: entry, incoming: incoming, channel: channel)
-        calls[number] = call
-        if waitsForSlot {
-            waitingCalls.append(number)
-        } else {
-            start(call, number: number)
-        }
+        let call = AdmittedCall(number: number, entry: entry, incoming: incoming, channel: channel)
+        if table.admit(call) { start(call) }
     }
 
     private func reply(to event: EventEnvelope, routing: [[UInt8]], error name: String, _ message: String) {
@@ -370,17 +290,11 @@ final class ServerLoop {
 
     // MARK: Handlers
 
-    /// Starts the handler of a call that waited for a slot.
-    private func run(_ number: UInt64) {
-        guard let call = calls[number] else { return }
-        start(call, number: number)
-    }
-
     /// Starts `call`'s handler task: on this I/O thread (`HandlerExecution.inline`, the
     /// default) unless its method once held the thread, else on the concurrent executor.
     /// The task sends its own reply when it ends (`finishDirectly`).
-    private func start(_ call: AdmittedCall, number: UInt64) {
-        runningCount += 1
+    private func start(_ call: AdmittedCall) {
+        let number = call.number
         let access = Access(loop: self)
         let entry = call.entry
         let incoming = call.incoming
@@ -420,7 +334,10 @@ final class ServerLoop {
     private func finishDirectly(_ number: UInt64, reply: [UInt8]) -> Bool {
         guard turnLock.tryLock() else { return false }
         defer { turnLock.unlock() }
-        guard isRunning, drain == nil else { return false }
+        switch table.lifecycle {
+        case .running, .refusingNewCalls: break
+        case .draining, .closing, .stopped: return false
+        }
         // The leader running this job polls next and asks the socket then; a leader asleep
         // on the socket's edge-triggered descriptor may have lost its signal to the send,
         // or must arm a retry timer for a blocked peer: it is woken.
@@ -438,20 +355,17 @@ final class ServerLoop {
     }
 
     private func finish(_ number: UInt64, reply: [UInt8]) {
-        guard let call = calls[number] else { return }
+        guard let (call, channel) = table.finish(number) else { return }
         // The last items go out before the final event even to a full queue: at most one
         // outbox (`StreamOutbox.roomLimit`) past the bound, and the stream is over.
-        if call.incoming.stream != nil { flushStream(number, evenIfPeerIsFull: true) }
-        calls[number] = nil
-        runningCount -= 1
-        // Only this call's channel: after an ERR or `_zpc_close` a peer may already have
-        // reused the message_id for a new call, whose channel this must not take away.
-        if let key = call.channel, let channel = channels[key], channel.callNumber == number {
-            channels[key] = nil
+        if let outbox = call.incoming.stream?.outbox {
+            flush(outbox, number: number, on: channel, evenIfPeerIsFull: true)
+        }
+        if let channel, let key = call.channel {
             send(channel.isClosing ? StreamEvents.done(responseTo: key.messageID) : reply, to: channel.routing)
         }
         startWaitingCalls()
-        if drain != nil { checkDrain(now: .now) }
+        if case .draining = table.lifecycle { checkDrain(now: .now) }
     }
 
     /// The method named `name`, from a copy of the table refreshed when it changed: no lock
@@ -467,28 +381,16 @@ final class ServerLoop {
 
     /// Moves queued calls into free handler slots, skipping those whose client was lost.
     func startWaitingCalls() {
-        while runningCount < options.maximumConcurrentCalls && waitingHead < waitingCalls.count {
-            let number = waitingCalls[waitingHead]
-            waitingHead += 1
-            if calls[number] != nil { run(number) }
-        }
-        if waitingHead == waitingCalls.count {
-            waitingCalls.removeAll(keepingCapacity: true)
-            waitingHead = 0
-        } else if waitingHead > 1024 && waitingHead * 2 > waitingCalls.count {
-            waitingCalls.removeFirst(waitingHead)
-            waitingHead = 0
-        }
+        while let call = table.takeNextWaitingCall() { start(call) }
     }
 
     // MARK: Shutdown
 
     func stop() {
-        for call in calls.values {
+        for call in table.calls.values {
             call.task?.cancel()
         }
-        calls = [:]
-        channels = [:]
+        table.stop()
         socket.close()
         let (remaining, jobs) = queue.close()
         executor.handOffRemainingJobs(jobs)
@@ -512,6 +414,9 @@ final class ServerLoop {
 
 extension ServerLoop: IOLoop {
     var threadName: String { "zerorpc-server" }
+
+    /// A stored field of the table, not a computed property of it: no copy of the table.
+    var isRunning: Bool { table.lifecycle.isRunning }
 
     func noteTakeover() {
         guard let held = takeoverLog.shouldLog() else { return }

@@ -25,34 +25,27 @@ extension ServerLoop {
 
     /// `_zpc_close`: cancels exactly that call's handler. A generator answers with
     /// `STREAM_DONE` once its handler has ended; other calls end silently.
-    func closeChannel(_ key: ChannelKey, _ channel: OpenChannel) {
-        let number = channel.callNumber
-        guard let call = calls[number] else {
-            channels[key] = nil
-            return
+    func closeChannel(_ key: ChannelKey, _ channel: ServerCallTable.OpenChannel) {
+        let call: AdmittedCall
+        switch table.closeChannel(key) {
+        case .forgotten: return
+        case .cancelRunning(let running): call = running
+        case .droppedWaiting(let waiting): call = waiting
         }
         call.incoming.stream?.inbox.cancel()
         call.incoming.stream?.outbox.cancel()
         if let task = call.task {
-            if call.entry.streaming == .generator {
-                channels[key]?.isClosing = true
-            } else {
-                channels[key] = nil
-            }
             task.cancel()
-        } else {
-            // Still waiting for a handler slot: it never runs.
-            channels[key] = nil
-            calls[number] = nil
-            if call.entry.streaming == .generator {
-                send(StreamEvents.done(responseTo: key.messageID), to: channel.routing)
-            }
+        } else if call.entry.streaming == .generator {
+            // It waited for a handler slot and never runs.
+            send(StreamEvents.done(responseTo: key.messageID), to: channel.routing)
         }
     }
 
     /// Credit and generator steps for a running stream or generator call.
     func deliverToHandler(_ event: EventEnvelope, callNumber: UInt64) {
-        guard let call = calls[callNumber], let kind = call.entry.streaming, let sink = call.incoming.stream else {
+        guard let call = table.calls[callNumber], let kind = call.entry.streaming, let sink = call.incoming.stream
+        else {
             return
         }
         switch (event.kind, kind) {
@@ -101,33 +94,38 @@ extension ServerLoop {
     /// Ends a stream or generator call with `ERR name message`: its handler is cancelled
     /// and nothing more goes out on its channel.
     func failStream(_ callNumber: UInt64, name: String, message: String) {
-        guard let call = calls[callNumber], let key = call.channel, let channel = channels.removeValue(forKey: key)
-        else { return }
+        guard let (call, key, channel) = table.removeChannel(of: callNumber) else { return }
         call.incoming.stream?.inbox.cancel()
         call.incoming.stream?.outbox.cancel()
         send(EventEncoder.error(responseTo: key.messageID, name: name, message: message), to: channel.routing)
         if let task = call.task {
             task.cancel()
         } else {
-            calls[callNumber] = nil
+            table.forgetWaitingCall(callNumber)
         }
     }
 
-    /// Sends what a stream's handler wrote since the last flush, unless its channel is
-    /// gone or closing (then the events are dropped: nothing goes out after `_zpc_close`).
-    func flushStream(_ callNumber: UInt64, evenIfPeerIsFull: Bool = false) {
-        guard let call = calls[callNumber], let outbox = call.incoming.stream?.outbox else { return }
-        // Only this call's channel: a peer may have reused the message_id for a new call.
-        guard let key = call.channel, let channel = channels[key], channel.callNumber == callNumber,
-            !channel.isClosing
-        else {
+    /// Sends what a stream's handler wrote since the last flush.
+    func flushStream(_ callNumber: UInt64) {
+        guard let call = table.calls[callNumber], let outbox = call.incoming.stream?.outbox else { return }
+        flush(outbox, number: callNumber, on: table.liveChannel(of: call), evenIfPeerIsFull: false)
+    }
+
+    /// Sends `outbox`'s events on `channel`, the call's own and not closing; with no such
+    /// channel (gone, reused or closing) they are dropped: nothing goes out after
+    /// `_zpc_close`.
+    func flush(
+        _ outbox: StreamOutbox, number callNumber: UInt64, on channel: ServerCallTable.OpenChannel?,
+        evenIfPeerIsFull: Bool
+    ) {
+        guard let channel, !channel.isClosing else {
             outbox.send { _ in }  // dropped
             return
         }
         // A client whose queue is full gets nothing more for now: the items stay in the
         // outbox, whose handler waits once that holds `StreamOutbox.roomLimit` bytes.
         if !evenIfPeerIsFull && peerQueueIsFull(channel.routing[0]) {
-            streamsWaitingForPeers.insert(callNumber)
+            table.streamsWaitingForPeers.insert(callNumber)
             return
         }
         let routing = channel.routing
@@ -137,15 +135,15 @@ extension ServerLoop {
     /// Flushes the streams held back for a full client queue once that queue has
     /// drained to half (or the stream ended).
     func resumeStreamsWaitingForPeers() {
-        for callNumber in streamsWaitingForPeers {
-            guard let call = calls[callNumber], let key = call.channel, let channel = channels[key],
-                channel.callNumber == callNumber
-            else {
-                streamsWaitingForPeers.remove(callNumber)
+        for callNumber in table.streamsWaitingForPeers {
+            guard let call = table.calls[callNumber], let channel = table.liveChannel(of: call) else {
+                // Ended, or its channel closed: what it still holds is dropped.
+                table.streamsWaitingForPeers.remove(callNumber)
+                flushStream(callNumber)
                 continue
             }
             guard !peerQueueIsFull(channel.routing[0], belowHalf: true) else { continue }
-            streamsWaitingForPeers.remove(callNumber)
+            table.streamsWaitingForPeers.remove(callNumber)
             flushStream(callNumber)
         }
     }
