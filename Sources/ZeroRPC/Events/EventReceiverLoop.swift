@@ -89,18 +89,9 @@ final class EventReceiverLoop {
         for command in commands {
             switch command {
             case .bind(let endpoint, let reply):
-                do throws(TransportError) {
-                    reply.succeed(try socket.bind(endpoint))
-                } catch {
-                    reply.fail(.invalidEndpoint(endpoint, reason: error.description))
-                }
+                socket.bind(endpoint, answering: reply)
             case .connect(let endpoint, let reply):
-                do throws(TransportError) {
-                    try socket.connect(endpoint)
-                    reply.succeed(())
-                } catch {
-                    reply.fail(.invalidEndpoint(endpoint, reason: error.description))
-                }
+                socket.connect(endpoint, answering: reply)
             case .resumeReading:
                 readerIsPaused = false
                 readsAtOnce = true

@@ -106,29 +106,13 @@ final class ServerLoop {
         for command in commands {
             switch command {
             case .bind(let endpoint, let reply):
-                do throws(TransportError) {
-                    reply.succeed(try socket.bind(endpoint))
-                } catch {
-                    reply.fail(.invalidEndpoint(endpoint, reason: error.description))
-                }
+                socket.bind(endpoint, answering: reply)
             case .connect(let endpoint, let reply):
-                do throws(TransportError) {
-                    try socket.connect(endpoint)
-                    reply.succeed(())
-                } catch {
-                    reply.fail(.invalidEndpoint(endpoint, reason: error.description))
-                }
+                socket.connect(endpoint, answering: reply)
             case .connectToBroker(let endpoint, let reply):
-                do throws(TransportError) {
-                    // A fresh pipe per connection (IMMEDIATE) re-sends the probe after
-                    // the broker restarts.
-                    try socket.setOption(ZMQ_PROBE_ROUTER, 1)
-                    try socket.setOption(ZMQ_IMMEDIATE, 1)
-                    try socket.connect(endpoint)
-                    reply.succeed(())
-                } catch {
-                    reply.fail(.invalidEndpoint(endpoint, reason: error.description))
-                }
+                // A fresh pipe per connection (IMMEDIATE) re-sends the probe after the
+                // broker restarts.
+                socket.connect(endpoint, options: [(ZMQ_PROBE_ROUTER, 1), (ZMQ_IMMEDIATE, 1)], answering: reply)
             case .finished(let callNumber, let reply):
                 finish(callNumber, reply: reply)
             case .flushStream(let callNumber):

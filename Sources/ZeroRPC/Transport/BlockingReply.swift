@@ -26,3 +26,27 @@ final class BlockingReply<Value: Sendable>: Sendable {
         return try outcome.get()
     }
 }
+
+extension ZMQSocket {
+    /// Binds `endpoint` for a loop's `bind` command and answers the waiting caller with
+    /// the endpoint bound, or `RPCError.invalidEndpoint`.
+    func bind(_ endpoint: String, answering reply: BlockingReply<String>) {
+        do throws(TransportError) {
+            reply.succeed(try bind(endpoint))
+        } catch {
+            reply.fail(.invalidEndpoint(endpoint, reason: error.description))
+        }
+    }
+
+    /// Sets `options` and connects to `endpoint` for a loop's `connect` command, and
+    /// answers the waiting caller (`RPCError.invalidEndpoint` when either fails).
+    func connect(_ endpoint: String, options: [(Int32, Int32)] = [], answering reply: BlockingReply<Void>) {
+        do throws(TransportError) {
+            for (option, value) in options { try setOption(option, value) }
+            try connect(endpoint)
+            reply.succeed(())
+        } catch {
+            reply.fail(.invalidEndpoint(endpoint, reason: error.description))
+        }
+    }
+}
