@@ -61,10 +61,11 @@ public final class Parser {
     func at(_ kind: Token.Kind) -> Bool { peekKind(0) == kind }
 
     /// Consumes a token of `kind`, or reports "expected `what`" and consumes nothing.
+    /// `context` is built only for the error (most callers interpolate a name into it).
     @discardableResult
-    func expect(_ kind: Token.Kind, _ what: String, context: String? = nil) -> Token? {
+    func expect(_ kind: Token.Kind, _ what: String, context: @autoclosure () -> String? = nil) -> Token? {
         if at(kind) { return advance() }
-        let suffix = context.map { " \($0)" } ?? ""
+        let suffix = context().map { " \($0)" } ?? ""
         diagnostics.error("expected \(what)\(suffix), found \(current.quoted)", at: current.range.start)
         return nil
     }
