@@ -6,6 +6,7 @@ extension ServerLoop {
     func fireTimers(now: ContinuousClock.Instant) {
         if !blockedPeers.isEmpty { retryBlockedPeers(now: now) }
         if drain != nil { checkDrain(now: now) }
+        if memoryTrim.due != nil { memoryTrim.trimIfDue(now: now) }
         guard let due = heartbeatsDue.instant, now >= due else { return }
         let interval = options.heartbeatInterval
         var lost: [ChannelKey] = []
@@ -27,6 +28,7 @@ extension ServerLoop {
             send(EventEncoder.heartbeat(responseTo: key.messageID), to: channel.routing)
         }
         heartbeatsDue = next
+        if !lost.isEmpty { memoryTrim.peersReaped(now: now, settle: min(interval, .seconds(1))) }
         for key in lost {
             guard let channel = channels.removeValue(forKey: key) else { continue }
             options.logger.warning("zerorpc server: lost the client of call \(channel.callNumber); cancelling it")
@@ -44,6 +46,7 @@ extension ServerLoop {
             next.consider(now.advanced(by: Self.peerRetryInterval))
         }
         if let drainCheck = drainWakeUp(now: now) { next.consider(drainCheck) }
+        if let trim = memoryTrim.due { next.consider(trim) }
         return next.milliseconds(from: now)
     }
 }
