@@ -9,8 +9,8 @@
 /// Why: what those peers cost (handler tasks and their stream buffers, queued replies,
 /// large requests) is freed on the threads that allocated it, and glibc keeps freed
 /// memory in each thread's arena instead of returning it. A hostile run (`make hostile`:
-/// 500 abandoned streams, a greedy stream, 1 MiB tokens) left the server 12.7-14.9 MiB
-/// above its baseline after reaping without the trim and 2.3-3.1 MiB with it
+/// 500 abandoned streams, a greedy stream, 1 MiB tokens) left the server 12.4-14.6 MiB
+/// above its baseline after reaping without the trim and 1.2-4.4 MiB with it
 /// (docs/SECURITY.md, "Hostile input"): the memory was free, only not returned.
 ///
 /// Why so rarely, and not on the I/O thread: a trim walks every arena and its cost grows
