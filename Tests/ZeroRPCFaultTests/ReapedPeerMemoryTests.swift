@@ -15,8 +15,9 @@ import ZeroRPCTestSupport
     /// peers' queues, as a real stream's would, so the abandoned streams leave freed
     /// memory behind in the threads that ran them.
     static let itemSize = 16 << 10
-    /// What may stay after the reaping. Without `ServerMemoryTrim` the same run stays
-    /// 10-17 MiB up: glibc keeps the freed memory in its arenas (docs/SECURITY.md).
+    /// What may stay after the reaping: 0.9-2.1 MiB stayed in four runs. Without
+    /// `ServerMemoryTrim` (malloc_trim preloaded as a no-op) it stayed 17-23 MiB up: glibc
+    /// keeps the freed memory in its arenas (docs/SECURITY.md, "Hostile input").
     static let boundKiB: Int64 = 6 << 10
 
     @Test func abandonedStreamsGiveTheirMemoryBackOnceReaped() async throws {

@@ -11,35 +11,47 @@ import Testing
 
     @Test func nothingIsDueUntilPeersAreReaped() {
         var trim = ServerMemoryTrim()
+        var trimmed = false
         #expect(trim.due == nil)
-        #expect(!trim.trimIfDue(now: start + .seconds(100)))
+        trimmed = trim.trimIfDue(now: start + .seconds(100))
+        #expect(!trimmed)
     }
 
     @Test func aReapMakesATrimDueAfterTheSettlingDelayOnly() {
         var trim = ServerMemoryTrim()
+        var trimmed = false
         trim.peersReaped(now: start, settle: .milliseconds(500))
         #expect(trim.due == start + .milliseconds(500))
-        #expect(!trim.trimIfDue(now: start + .milliseconds(499)))
-        #expect(trim.trimIfDue(now: start + .milliseconds(500)))
+        trimmed = trim.trimIfDue(now: start + .milliseconds(499))
+        #expect(!trimmed)
+        trimmed = trim.trimIfDue(now: start + .milliseconds(500))
+        #expect(trimmed)
         #expect(trim.due == nil)
-        #expect(!trim.trimIfDue(now: start + .seconds(1)), "trimmed twice for one reap")
+        trimmed = trim.trimIfDue(now: start + .seconds(1))
+        #expect(!trimmed, "trimmed twice for one reap")
     }
 
     @Test func trimsAreAtLeastTheMinimumIntervalApart() {
         var trim = ServerMemoryTrim()
+        var trimmed = false
         trim.peersReaped(now: start, settle: .zero)
-        #expect(trim.trimIfDue(now: start))
+        trimmed = trim.trimIfDue(now: start)
+        #expect(trimmed)
         trim.peersReaped(now: start + .milliseconds(10), settle: .zero)
         #expect(trim.due == start + ServerMemoryTrim.minimumInterval)
-        #expect(!trim.trimIfDue(now: start + ServerMemoryTrim.minimumInterval - .milliseconds(1)))
-        #expect(trim.trimIfDue(now: start + ServerMemoryTrim.minimumInterval))
+        trimmed = trim.trimIfDue(now: start + ServerMemoryTrim.minimumInterval - .milliseconds(1))
+        #expect(!trimmed)
+        trimmed = trim.trimIfDue(now: start + ServerMemoryTrim.minimumInterval)
+        #expect(trimmed)
     }
 
     @Test func peersDyingOneAfterAnotherDoNotPostponeADueTrim() {
         var trim = ServerMemoryTrim()
+        var trimmed = false
         trim.peersReaped(now: start, settle: .seconds(1))
         for step in 1...20 { trim.peersReaped(now: start + .milliseconds(100 * step), settle: .seconds(1)) }
         #expect(trim.due == start + .seconds(1))
-        #expect(trim.trimIfDue(now: start + .seconds(1)))
+        trimmed = trim.trimIfDue(now: start + .seconds(1))
+        #expect(trimmed)
     }
 }
