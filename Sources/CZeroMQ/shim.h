@@ -14,4 +14,9 @@
 #include <unistd.h>
 #include <errno.h>
 
+// malloc_trim, which the server calls after reaping dead peers (ServerMemoryTrim.swift).
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #endif

@@ -10,7 +10,11 @@ DEALER sockets (pyzmq) and raw TCP, and reports:
   not), and how many cases are unanswerable by design (no readable id, or events for no
   open channel, which are dropped);
 - the server's VmRSS (``/proc/PID/status``) at baseline, after the run, and after the
-  abandoned streams and dead peers are reaped.
+  abandoned streams and dead peers are reaped;
+- with ``--probe-allocator`` (needs gdb), how much of what is left after reaping is free
+  memory the allocator kept: gdb calls ``malloc_trim(0)`` in the server and the RSS is
+  read again (the server trims by itself after reaping dead peers; whatever this still
+  gives back was freed later, or by nothing the server knows of).
 
 Not a test: it measures, for docs/SECURITY.md ("Hostile input"). The tests that assert
 the same behaviour are HostileInputTests, ExtensionValueTests and StrictPeerInputTests.
@@ -29,6 +33,7 @@ import msgpack
 import zmq
 
 HEARTBEAT = 0.5
+TRIM_INTERVAL = 5.0
 
 
 def rss_kib(pid):
@@ -255,10 +260,20 @@ class Run(object):
         raw.close()
 
 
+def probe_allocator(pid):
+    """Calls malloc_trim(0) inside the server (gdb attaches for a moment) and returns its
+    RSS afterwards: the part of the growth that was free memory glibc had not returned."""
+    subprocess.run(["gdb", "-p", str(pid), "-batch", "-ex", "call (int) malloc_trim(0)"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return rss_kib(pid)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--server", default=".build/debug/zerorpc-ops-test-server")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--probe-allocator", action="store_true",
+                        help="after the run, call malloc_trim(0) in the server with gdb and report the RSS again")
     parser.add_argument("--rounds", type=int, default=1,
                         help="run every phase this many times: growth that stops after the first is retention")
     opts = parser.parse_args()
@@ -279,11 +294,15 @@ def main():
                 phase()
                 phases.append((phase.__name__, rss_kib(child.pid)))
         after_run = rss_kib(child.pid)
-        time.sleep(4 * HEARTBEAT + 1)  # dead peers and abandoned streams reaped
+        # Dead peers and abandoned streams reaped (two silent heartbeat periods), and the
+        # server's malloc_trim after reaping, which it runs at most every 5 s
+        # (ServerMemoryTrim.minimumInterval).
+        time.sleep(4 * HEARTBEAT + 1 + TRIM_INTERVAL)
         check = run.peer.send("ops.closed_streams", [])
         closed = run.peer.reply_to(check, timeout=5.0)
         ping = run.peer.reply_to(run.peer.send("_zerorpc_ping", []), timeout=5.0)
         after_reap = rss_kib(child.pid)
+        after_probe = probe_allocator(child.pid) if opts.probe_allocator else None
         errs = [case for case, name, _ in run.answerable if name == "ERR"]
         others = [(case, name, args) for case, name, args in run.answerable if name != "ERR"]
         polls = [name for case, name, _ in run.polls]
@@ -293,7 +312,7 @@ def main():
             "not_err": [(case, name, repr(args)[:80]) for case, name, args in others],
             "unanswerable_cases": len(run.unanswerable),
             "rss_kib": {"baseline": baseline, "after_run": after_run, "after_reap": after_reap,
-                        "phases": phases},
+                        "after_malloc_trim": after_probe, "phases": phases},
             "polling_flood": polls,
             "abandoned_streams_cancelled": closed[1][0] if closed else None,
             "ping_after": ping[0] if ping else None,
@@ -310,6 +329,9 @@ def main():
             print("RSS KiB after each phase: %s" % ", ".join("%s %d" % phase for phase in phases))
             print("RSS KiB: baseline %d, after the run %d (+%d), after reaping %d (+%d)"
                   % (baseline, after_run, after_run - baseline, after_reap, after_reap - baseline))
+            if after_probe is not None:
+                print("RSS KiB after malloc_trim(0) through gdb: %d (+%d): %d KiB were free memory the allocator kept"
+                      % (after_probe, after_probe - baseline, after_reap - after_probe))
             print("abandoned streams cancelled: %s; ping after: %s" % (report["abandoned_streams_cancelled"],
                                                                          report["ping_after"]))
             print("slowest ping while a stream had 2^62 credit and an unread socket: %.3f s" % run.slowest_ping)

@@ -39,6 +39,7 @@ extension ServerLoop {
             }
             if outbound.peerIsUnreachable, let since = outbound.blockedSince, since.duration(to: now) > giveUpAfter {
                 let dropped = outbound.removeAll()
+                memoryTrim.peersReaped(now: now, settle: .zero)
                 options.logger.warning("zerorpc server: peer unreachable, dropped \(dropped) reply message(s)")
             }
             if !outbound.isEmpty { blockedPeers[peer] = outbound }

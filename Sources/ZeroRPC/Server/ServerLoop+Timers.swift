@@ -6,8 +6,10 @@ extension ServerLoop {
     func fireTimers(now: ContinuousClock.Instant) {
         if !blockedPeers.isEmpty { retryBlockedPeers(now: now) }
         if case .draining = table.lifecycle { checkDrain(now: now) }
+        if memoryTrim.due != nil { memoryTrim.trimIfDue(now: now) }
         guard let due = table.heartbeatsDue.instant, now >= due else { return }
         let tick = table.heartbeatTick(now: now)
+        if !tick.lost.isEmpty { memoryTrim.peersReaped(now: now, settle: min(options.heartbeatInterval, .seconds(1))) }
         for (messageID, routing) in tick.heartbeats {
             send(EventEncoder.heartbeat(responseTo: messageID), to: routing)
         }
@@ -23,6 +25,7 @@ extension ServerLoop {
             next.consider(now.advanced(by: Self.peerRetryInterval))
         }
         if let drainCheck = drainWakeUp(now: now) { next.consider(drainCheck) }
+        if let trim = memoryTrim.due { next.consider(trim) }
         return next.milliseconds(from: now)
     }
 }

@@ -35,6 +35,8 @@ final class ServerLoop {
     @exclusivity(unchecked) var takeoverLog = RateLimitedLog()
     /// Per peer: warnings about its input, at most one a second (`warnAboutInput`).
     @exclusivity(unchecked) var inputWarnings: [[UInt8]: RateLimitedLog] = [:]
+    /// `malloc_trim` after dead peers are reaped (issue 17: hostile-run RSS).
+    @exclusivity(unchecked) var memoryTrim = ServerMemoryTrim()
 
     private init(
         queue: CommandQueue<ServerCommand>, executor: IOThreadExecutor, methods: MethodTable, options: ServerOptions,

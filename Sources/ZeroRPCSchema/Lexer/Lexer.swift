@@ -80,7 +80,8 @@ struct Lexer {
         } else {
             diagnostics.error("unexpected characters (\(run.count) bytes that are not part of the language)", at: start)
         }
-        return makeToken(.invalid, text(from: startOffset), start: start, startOffset: startOffset)
+        // The parser skips invalid tokens unread: no text for them.
+        return makeToken(.invalid, "", start: start, startOffset: startOffset)
     }
 
     private mutating func lexNumber(start: SourceLocation, startOffset: Int) -> Token {
@@ -239,7 +240,20 @@ extension UInt8 {
         self == UInt8(ascii: " ") || self == UInt8(ascii: "\t") || self == UInt8(ascii: "\r")
             || self == UInt8(ascii: "\n")
     }
+    /// A switch, not a search of a string of punctuation: `lexInvalid` asks this of
+    /// every byte of a run of junk.
     fileprivate var canStartToken: Bool {
-        isIdentifierStart || isDigit || "{}()[]<>:,.?=@-\"/".utf8.contains(self)
+        switch self {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"),
+            UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "("), UInt8(ascii: ")"),
+            UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: ">"),
+            UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "."), UInt8(ascii: "?"),
+            UInt8(ascii: "="), UInt8(ascii: "@"), UInt8(ascii: "-"), UInt8(ascii: "\""),
+            UInt8(ascii: "/"):
+            return true
+        default:
+            return false
+        }
     }
 }

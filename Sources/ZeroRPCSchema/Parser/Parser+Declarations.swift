@@ -54,14 +54,14 @@ extension Parser {
     /// column 1). With `force`, skips at least one token first.
     private func skipToNextDeclaration(force: Bool) {
         var depth = 0
-        if !force && current.isFirstOnLine { return }
+        if !force && currentIsFirstOnLine { return }
         repeat {
             switch advance().kind {
             case .leftBrace, .leftBracket, .leftParen: depth += 1
             case .rightBrace, .rightBracket, .rightParen: depth = max(0, depth - 1)
             default: break
             }
-        } while !isAtEnd && !(current.isFirstOnLine && (depth == 0 || startsTopLevelDeclaration()))
+        } while !isAtEnd && !(currentIsFirstOnLine && (depth == 0 || startsTopLevelDeclaration()))
     }
 
     /// attribute = "@" name [ "(" string ")" ] ;
@@ -77,7 +77,7 @@ extension Parser {
                     argument = value.text
                     expect(.rightParen, "`)`", context: "after the argument of `@\(name.text)`")
                 } else {
-                    while !isAtEnd && !at(.rightParen) && !current.isFirstOnLine { advance() }
+                    while !isAtEnd && !at(.rightParen) && !currentIsFirstOnLine { advance() }
                     if at(.rightParen) { advance() }
                 }
             }
@@ -96,7 +96,7 @@ extension Parser {
     private func parseNamespace(documentation: [String]) -> NamespaceSyntax? {
         let start = advance().range
         guard var name = expectIdentifier("a namespace name") else { return nil }
-        while at(.dot), !current.isFirstOnLine {
+        while at(.dot), !currentIsFirstOnLine {
             advance()
             guard let part = expectIdentifier("a name after `.`") else { return nil }
             name = Identifier(name.text + "." + part.text, range: name.range.extended(to: part.range))

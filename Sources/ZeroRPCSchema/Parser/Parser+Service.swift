@@ -22,7 +22,7 @@ extension Parser {
         let attributes = parseAttributes()
         let start = attributes.first?.range ?? current.range
         var oneway: SourceRange?
-        if current.isWord("oneway"), peek(1).kind == .identifier {
+        if current.isWord("oneway"), peekKind(1) == .identifier {
             oneway = advance().range
         }
         guard let name = expectIdentifier("a method name in \(what)") else { return nil }
@@ -34,7 +34,7 @@ extension Parser {
         else { return nil }
         var result: ResultSyntax?
         var errors: [Identifier] = []
-        if current.isWord("throws"), peek(1).kind == .arrow, !peek(1).isFirstOnLine {
+        if current.isWord("throws"), peekKind(1) == .arrow, !peek(1).isFirstOnLine {
             diagnostics.error(
                 "`throws` goes after the result type in a `.rpc` file; write `-> T throws E` instead of `throws -> T`",
                 at: current.range.start)
@@ -45,7 +45,7 @@ extension Parser {
             guard let parsed = parseResult() else { return nil }
             result = parsed
         }
-        if current.isWord("throws"), !current.isFirstOnLine {
+        if current.isWord("throws"), !currentIsFirstOnLine {
             advance()
             guard let parsed = parseErrorList() else { return nil }
             errors = parsed
@@ -80,7 +80,7 @@ extension Parser {
     private func parseErrorList() -> [Identifier]? {
         guard let first = expectIdentifier("an error type after `throws`") else { return nil }
         var errors = [first]
-        while at(.comma), peek(1).kind == .identifier, !peek(1).isFirstOnLine, peek(2).kind != .leftParen,
+        while at(.comma), peekKind(1) == .identifier, !peek(1).isFirstOnLine, peekKind(2) != .leftParen,
             !peek(1).isWord("oneway")
         {
             advance()

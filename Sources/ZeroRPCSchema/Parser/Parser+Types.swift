@@ -13,12 +13,12 @@ extension Parser {
             unclosedBracketsAtOverflow = depth
             return nil
         }
-        if depth == 0 && current.isFirstOnLine {
+        if depth == 0 && currentIsFirstOnLine {
             diagnostics.error("expected a type before the end of the line", at: previous.range.end)
             return nil
         }
         var type: TypeSyntax
-        switch current.kind {
+        switch peekKind(0) {
         case .identifier:
             let name = advance()
             type = TypeSyntax(kind: .named(Identifier(name.text, range: name.range)), range: name.range)
@@ -40,10 +40,10 @@ extension Parser {
             diagnostics.error("expected a type, found \(current.quoted)", at: current.range.start)
             return nil
         }
-        if at(.question), !current.isFirstOnLine {
+        if at(.question), !currentIsFirstOnLine {
             advance()
             type = TypeSyntax(kind: .optional(type), range: range(from: start))
-            if at(.question), !current.isFirstOnLine {
+            if at(.question), !currentIsFirstOnLine {
                 diagnostics.error("a type can be optional only once; remove the extra `?`", at: current.range.start)
                 advance()
             }
