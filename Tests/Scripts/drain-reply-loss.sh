@@ -3,7 +3,8 @@
 # reply. The server logs "shutting down", "closed", "EXITED" and the held call's client
 # fails with "lost the remote ... no heartbeat for two periods". Fails in about 3 of 8
 # rounds with three busy loops beside it, rarely on an idle machine; a stock Python
-# client never saw it (24 rounds). LINGER on the server's close does not fix it.
+# client never saw it (32 rounds, 8 of them under the same load), so our client (or
+# what only it triggers) is the suspect. LINGER on the server's close does not fix it.
 # ServiceLifecycleTests is the same scenario (it runs alone in make test).
 #
 # Usage: swift build --build-tests; Tests/Scripts/drain-reply-loss.sh [ROUNDS]
