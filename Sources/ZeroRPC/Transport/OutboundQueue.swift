@@ -16,33 +16,28 @@ struct OutboundQueue {
     var count: Int { messages.count - head }
 
     /// Sends `routing…, "", payload` now unless older messages still wait, in which case
-    /// it queues; the frames are gathered into an array only then.
-    /// The array itself is sent (a large one without a copy) and, if it has to wait,
-    /// queued without a copy too.
+    /// it queues. The array itself is sent (a large one without a copy, `ZMQSocket`) and,
+    /// if it has to wait, queued without a copy too.
     mutating func send(routing: [[UInt8]], payload: [UInt8], on socket: ZMQSocket) -> SendOutcome {
-        guard payload.count >= ZMQSocket.zeroCopyThreshold else {
-            return payload.withUnsafeBytes { send(routing: routing, payload: $0, on: socket) }
-        }
-        if isEmpty {
-            let outcome = socket.send(routing: routing, payload: payload)
-            guard outcome == .wouldBlock || outcome == .unreachable else { return outcome }
-            blockedSince = .now
-            peerIsUnreachable = outcome == .unreachable
-        }
-        enqueue(routing + [[], payload])
-        return peerIsUnreachable ? .unreachable : .wouldBlock
+        send(now: { socket.send(routing: routing, payload: payload) }, queued: { routing + [[], payload] })
     }
 
     /// As `send(routing:payload:on:)` for bytes the caller keeps: copied into the queue
     /// only when they have to wait.
     mutating func send(routing: [[UInt8]], payload: UnsafeRawBufferPointer, on socket: ZMQSocket) -> SendOutcome {
+        send(now: { socket.send(routing: routing, payload: payload) }, queued: { routing + [[], Array(payload)] })
+    }
+
+    /// `now()` unless older messages wait or the socket refuses; then the frames `queued()`
+    /// gathers (only then) wait in order.
+    private mutating func send(now: () -> SendOutcome, queued: () -> [[UInt8]]) -> SendOutcome {
         if isEmpty {
-            let outcome = socket.send(routing: routing, payload: payload)
+            let outcome = now()
             guard outcome == .wouldBlock || outcome == .unreachable else { return outcome }
             blockedSince = .now
             peerIsUnreachable = outcome == .unreachable
         }
-        enqueue(routing + [[], Array(payload)])
+        enqueue(queued())
         return peerIsUnreachable ? .unreachable : .wouldBlock
     }
 
