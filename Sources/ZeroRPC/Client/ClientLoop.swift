@@ -189,11 +189,11 @@ final class ClientLoop {
                 let socket = try ZMQSocket(.dealer)
                 try socket.setOption(ZMQ_MAXMSGSIZE, int64: Int64(options.maximumMessageSize))
                 try socket.applySecurity(options.security)
-                if !endpoint.hasPrefix("inproc://") {
-                    // Requests queue only on pipes with a peer: a request sent while the
-                    // server is down is never delivered to it after it restarts.
-                    try socket.setOption(ZMQ_IMMEDIATE, 1)
-                }
+                // No ZMQ_IMMEDIATE, though it would keep requests off pipes without a
+                // peer: with it, libzmq drops the replies a DEALER has not read yet when
+                // the connection ends, so a server that answers and then exits (a
+                // graceful drain) loses its last replies. `renewPipe` keeps requests
+                // from reaching a restarted server instead.
                 try monitor.watch(socket, endpoint: endpoint, isBound: bind)
                 if bind {
                     _ = try socket.bind(endpoint)
@@ -233,9 +233,32 @@ final class ClientLoop {
         }
         var cameUp = false
         for index in 0..<monitor.socketCount where poller.isReadable(dealers + index) {
-            if monitor.receive(index) { cameUp = true }
+            let (connection, report) = monitor.receive(index)
+            if report.lostConnection { renewPipe(of: connection) }
+            if report.cameUp { cameUp = true }
         }
         if cameUp && !table.awaitingConnection.isEmpty { startAwaitingCalls() }
+    }
+
+    /// A connection of `index`'s DEALER ended: reads every reply ZeroMQ received on it
+    /// (a server may answer and exit at once), then disconnects and connects again, which
+    /// drops whatever ZeroMQ queued for the dead peer. ZeroMQ would otherwise send those
+    /// requests to the next server on the endpoint (a restarted one) long after their
+    /// calls failed here: at most once means never after the caller was told it failed.
+    /// The calls still open on the connection end by their heartbeats (`lostRemote`).
+    private func renewPipe(of index: Int) {
+        guard connections.indices.contains(index) else { return }
+        let socket = connections[index].socket
+        while socket.pendingEvents() & Int16(ZMQ_POLLIN) != 0 {
+            receive(from: index)
+        }
+        let endpoint = connections[index].endpoint
+        do throws(TransportError) {
+            try socket.disconnect(endpoint)
+            try socket.connect(endpoint)
+        } catch {
+            options.logger.error("zerorpc client: could not renew the connection to \(endpoint): \(error)")
+        }
     }
 
     // MARK: Commands

@@ -83,12 +83,20 @@ final class ConnectionMonitor {
         publish()
     }
 
-    /// Reads the events waiting on monitor socket `monitorIndex`.
-    /// Reads a monitor's events; true when its endpoint came up.
-    @discardableResult
-    func receive(_ monitorIndex: Int) -> Bool {
+    /// What a monitor's events said about its endpoint.
+    struct Report {
+        /// The endpoint is up and was not before.
+        var cameUp = false
+        /// A connection this socket made (not one it accepted) was lost: what ZeroMQ
+        /// holds for it must be read and its pipe renewed (`ClientLoop.renewPipe`).
+        var lostConnection = false
+    }
+
+    /// Reads the events waiting on monitor socket `monitorIndex`, for endpoint `watch`.
+    func receive(_ monitorIndex: Int) -> (watch: Int, report: Report) {
         let (index, monitor) = monitors[monitorIndex]
         let wasUp = watches[index].isUp
+        var report = Report()
         while let frames = try? monitor.receiveMessage() {
             guard let header = frames.first, header.count >= 6 else { continue }
             let event = Int32(header.withUnsafeBytes { $0.loadUnaligned(as: UInt16.self) })
@@ -99,6 +107,7 @@ final class ConnectionMonitor {
                 watches[index].lastProblem = nil
             case ZMQ_EVENT_ACCEPTED: watches[index].accepted.insert(value)
             case ZMQ_EVENT_DISCONNECTED:
+                if !watches[index].isBound { report.lostConnection = true }
                 watches[index].isHandshaken = false
                 watches[index].accepted.remove(value)
                 watches[index].lastProblem = "the connection was lost"
@@ -111,7 +120,8 @@ final class ConnectionMonitor {
             }
         }
         if watches[index].isUp != wasUp { publish() }
-        return watches[index].isUp && !wasUp
+        report.cameUp = watches[index].isUp && !wasUp
+        return (index, report)
     }
 
     /// Whether endpoint `index` has a live connection (always, for inproc).

@@ -126,6 +126,13 @@ final class ZMQSocket {
         guard zmq_connect(handle, endpoint) == 0 else { throw .lastZMQError("zmq_connect(\(endpoint))") }
     }
 
+    /// Ends the connection to `endpoint` made by `connect`, with its pipe and whatever
+    /// ZeroMQ still queued in it either way (both directions, given LINGER 0).
+    func disconnect(_ endpoint: String) throws(TransportError) {
+        needsEventCheck = true  // zmq_disconnect processes the socket's pending commands
+        guard zmq_disconnect(handle, endpoint) == 0 else { throw .lastZMQError("zmq_disconnect(\(endpoint))") }
+    }
+
     /// `ZMQ_LAST_ENDPOINT`: the endpoint of the last bind, resolved.
     var lastEndpoint: String? {
         var buffer = [CChar](repeating: 0, count: 1024)
