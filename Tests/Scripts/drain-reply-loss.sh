@@ -18,8 +18,11 @@ for round in $(seq "${1:-8}"); do
     "$server" <"$work/in" >"$work/server.log" 2>&1 &
     pid=$!
     exec 3>"$work/in"
-    until grep -q READY "$work/server.log"; do sleep 0.02; done
-    endpoint=$(awk '/^READY/ { print $2 }' "$work/server.log")
+    endpoint=""
+    until [ -n "$endpoint" ]; do
+        sleep 0.02
+        endpoint=$(awk '/^READY / { print $2 }' "$work/server.log")
+    done
     (timeout 30 "$client" call "$endpoint" hold >"$work/client.log" 2>&1) &
     held=$!
     until grep -q HOLDING "$work/server.log"; do sleep 0.01; done
