@@ -326,32 +326,9 @@ struct SwiftClientToPythonServerTests {
 }
 
 /// `error ValueError { message: string }`, as the code generator writes it.
-struct DeclaredValueError: DeclaredError, Equatable {
+struct DeclaredValueError: MessageOnlyError, Equatable {
     static let wireName = "ValueError"
     let message: String
-
-    init(message: String) { self.message = message }
-
-    func encode(to writer: inout MessagePackWriter) {
-        writer.writeMapHeader(1)
-        writer.write("message")
-        writer.write(message)
-    }
-
-    init(from reader: inout MessagePackReader) throws {
-        var message: String?
-        for _ in 0..<(try reader.readMapHeader()) {
-            if try reader.readString() == "message" {
-                message = try reader.read(String.self)
-            } else {
-                try reader.skipValue()
-            }
-        }
-        guard let message else {
-            throw MessagePackDecodingError(expected: "map with key \"message\"", found: "map without it")
-        }
-        self.message = message
-    }
 }
 
 /// `error ValueError { message: string, code: int }`: not buildable from an ERR's text.
