@@ -64,9 +64,9 @@ import ZeroRPCTestSupport
         let call = Task {
             try await fixture.client.call("slow", [], options: CallOptions(deferAfter: .seconds(30)))
         }
-        await handler.started.wait(untilAtLeast: 1)
+        await handler.started.wait()
         call.cancel()
-        await handler.cancelled.wait(untilAtLeast: 1)
+        await handler.cancelled.wait()
         await #expect(throws: CancellationError.self) { try await call.value }
     }
 }

@@ -113,9 +113,9 @@ import ZeroRPCTestSupport
             clientOptions: ClientOptions(heartbeatInterval: TestTiming.patient(.seconds(5)))
         ) { try handler.register(on: $0, as: "sleep") }
         let call = Task { try await fixture.client.call("sleep", []) }
-        await handler.started.wait(untilAtLeast: 1)
+        await handler.started.wait()
         await fixture.server.close()
-        await handler.cancelled.wait(untilAtLeast: 1)
+        await handler.cancelled.wait()
         await fixture.client.close()
         await #expect(throws: RPCError.closed) { try await call.value }
     }

@@ -2,21 +2,21 @@
 import ZeroRPC
 import ZeroRPCTestSupport
 
-/// Counts the runs of the handler it registers (which sleep a minute) and the runs
-/// that were cancelled, so a test waits for the start and then for the cancellation.
+/// Opens `started` when the handler it registers runs (it then sleeps a minute) and
+/// `cancelled` when that sleep is cancelled, so a test waits for the one, then the other.
 struct SleepingHandler {
-    let started = TestCounter()
-    let cancelled = TestCounter()
+    let started = TestGate()
+    let cancelled = TestGate()
 
     /// Registers the handler on `server` as `name`.
     func register(on server: Server, as name: String) throws {
         let (started, cancelled) = (started, cancelled)
         try server.register(name: name) { _, _ in
-            started.increment()
+            started.open()
             do {
                 try await Task.sleep(for: .seconds(60))
             } catch {
-                cancelled.increment()
+                cancelled.open()
                 throw error
             }
             return .nil
