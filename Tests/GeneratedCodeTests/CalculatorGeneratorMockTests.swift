@@ -48,22 +48,25 @@ import ZeroRPCTestSupport
         }
     }
 
-    @Test func theMockAndTheServerAgreeOnStepsThrowAndClose() async throws {
+    /// Runs `check` against the generated client of a served implementation, then
+    /// against a mock running another implementation: both must pass it.
+    static func expectServedAndMockedAgree(
+        _ check: (any Calculator.ClientProtocol, TestGate) async throws -> Void
+    ) async throws {
         let served = CalculatorImplementation()
         try await GeneratedServiceFixture.with(served, over: .inproc) { connection in
-            try await Self.expectStepsThrowAndClose(Calculator.Client(connection), ended: served.runningTotalEnded)
+            try await check(Calculator.Client(connection), served.runningTotalEnded)
         }
         let mocked = CalculatorImplementation()
-        try await Self.expectStepsThrowAndClose(Self.mock(running: mocked), ended: mocked.runningTotalEnded)
+        try await check(Self.mock(running: mocked), mocked.runningTotalEnded)
+    }
+
+    @Test func theMockAndTheServerAgreeOnStepsThrowAndClose() async throws {
+        try await Self.expectServedAndMockedAgree { try await Self.expectStepsThrowAndClose($0, ended: $1) }
     }
 
     @Test func theMockAndTheServerAgreeOnClosingASuspendedGenerator() async throws {
-        let served = CalculatorImplementation()
-        try await GeneratedServiceFixture.with(served, over: .inproc) { connection in
-            try await Self.expectCloseWhileSuspended(Calculator.Client(connection), ended: served.runningTotalEnded)
-        }
-        let mocked = CalculatorImplementation()
-        try await Self.expectCloseWhileSuspended(Self.mock(running: mocked), ended: mocked.runningTotalEnded)
+        try await Self.expectServedAndMockedAgree { try await Self.expectCloseWhileSuspended($0, ended: $1) }
     }
 
     @Test func aHandWrittenMockAnswersSentValuesAndCatchesThrows() async throws {
