@@ -187,9 +187,7 @@ final class EventReceiverLoop {
     func stop() {
         socket.close()
         let workers = inbox.close()
-        let (remaining, jobs) = queue.close()
-        executor.handOffRemainingJobs(jobs)
-        for command in remaining {
+        for command in queue.close(handingJobsTo: executor) {
             switch command {
             case .bind(_, let reply): reply.fail(.closed)
             case .connect(_, let reply): reply.fail(.closed)

@@ -21,9 +21,7 @@ extension IOThread {
             do throws(TransportError) {
                 socket = try makeSocket()
             } catch {
-                let (remaining, jobs) = queue.close()
-                executor.handOffRemainingJobs(jobs)
-                for command in remaining { closeWaiter(command)?.resume() }
+                for command in queue.close(handingJobsTo: executor) { closeWaiter(command)?.resume() }
                 setup.fail(.protocolViolation(error.description))
                 return
             }

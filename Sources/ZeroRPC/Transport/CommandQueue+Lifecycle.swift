@@ -1,5 +1,6 @@
-/// The first-use start of a socket owner's I/O thread (a server's, an event receiver's):
-/// a new queue, attached to the owner's executor, handed to the loop's `start`.
+/// The two ends of a socket owner's queue (a server's, an event receiver's): made and
+/// attached to the owner's executor on first use, closed with its jobs handed off when
+/// the I/O thread stops.
 
 extension CommandQueue {
     /// A new queue whose jobs `executor` runs, once `start` has started the I/O thread
@@ -17,5 +18,13 @@ extension CommandQueue {
         executor.attach(queue)
         try start(queue)
         return queue
+    }
+
+    /// I/O thread, when it stops: closes the queue, hands the jobs still queued to
+    /// `executor`'s fallback, and returns the commands still queued, for the loop to fail.
+    func close(handingJobsTo executor: IOThreadExecutor) -> [Command] {
+        let (remaining, jobs) = close()
+        executor.handOffRemainingJobs(jobs)
+        return remaining
     }
 }
