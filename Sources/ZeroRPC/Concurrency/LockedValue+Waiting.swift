@@ -1,6 +1,6 @@
-/// The one shape every "take it now or park until someone hands it over" wait in the
-/// stream handlers shares: decide under the lock, resume at once or leave the
-/// continuation for the other side, and end the wait when the task is cancelled.
+// The one shape every "take it now or park until someone hands it over" wait in the
+// stream handlers shares: decide under the lock, resume at once or leave the
+// continuation for the other side, and end the wait when the task is cancelled.
 
 /// What a waiting task decided under the lock.
 enum WaitDecision<Ready: Sendable>: Sendable {

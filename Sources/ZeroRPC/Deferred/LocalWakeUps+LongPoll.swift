@@ -1,5 +1,5 @@
-/// ``ResultStore/wait(for:upTo:)`` for the shared stores (SQLite, PostgreSQL): the
-/// long poll and its re-read loop, written once; each store gives only its read.
+// `ResultStore.wait(for:upTo:)` for the shared stores (SQLite, PostgreSQL): the
+// long poll and its re-read loop, written once; each store gives only its read.
 
 extension LocalWakeUps {
     /// What a shared store's read says about an entry: its state, and for an unfinished

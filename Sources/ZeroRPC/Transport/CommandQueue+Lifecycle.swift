@@ -1,6 +1,6 @@
-/// The two ends of a socket owner's queue (a server's, an event receiver's): made and
-/// attached to the owner's executor on first use, closed with its jobs handed off when
-/// the I/O thread stops.
+// The two ends of a socket owner's queue (a server's, an event receiver's): made and
+// attached to the owner's executor on first use, closed with its jobs handed off when
+// the I/O thread stops.
 
 extension CommandQueue {
     /// A new queue whose jobs `executor` runs, once `start` has started the I/O thread

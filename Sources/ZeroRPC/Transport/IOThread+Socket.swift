@@ -1,5 +1,5 @@
-/// The start-up every socket-owning I/O thread shares: create and configure the socket
-/// on the thread that will own it, report the outcome to the caller, then run the loop.
+// The start-up every socket-owning I/O thread shares: create and configure the socket
+// on the thread that will own it, report the outcome to the caller, then run the loop.
 
 extension IOThread {
     /// Starts an I/O thread that makes its socket with `makeSocket` and then runs
