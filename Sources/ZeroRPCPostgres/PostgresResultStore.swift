@@ -243,11 +243,7 @@ public final class PostgresResultStore: ResultStore {
     }
 
     public func wait(for token: DeferredToken, upTo timeout: Duration) async throws -> DeferredLookup {
-        try await longPoll(upTo: timeout) {
-            try await lookup(token)
-        } waitUntilFinished: {
-            try await self.waitUntilFinished(token)
-        }
+        try await wakeUps.longPoll(token, upTo: timeout) { try await self.read(token) }
     }
 
     @discardableResult
@@ -327,39 +323,6 @@ public final class PostgresResultStore: ResultStore {
                 }
             }
             throw ResultStoreError.corruptEntry("\(token) stays unfinished after its lease was ended")
-        }
-    }
-
-    /// Suspends until a notification (or a completion through this instance) says the
-    /// entry finished, or until its owner's lease would run out, then re-reads it; until
-    /// it is no longer unfinished or the task is cancelled.
-    private func waitUntilFinished(_ token: DeferredToken) async throws -> DeferredLookup {
-        while true {
-            let ticket = wakeUps.register(token)
-            let current: (lookup: DeferredLookup, leaseLeft: Duration?)
-            do {
-                current = try await read(token)
-            } catch {
-                wakeUps.cancel(ticket, for: token)
-                throw error
-            }
-            guard case .unfinished = current.lookup, !Task.isCancelled else {
-                wakeUps.cancel(ticket, for: token)
-                return current.lookup
-            }
-            // Not a poll: one timer at the moment the owner's lease would end, for the
-            // case nobody announces (the owner died). A live owner renews it meanwhile,
-            // and the re-read then finds the later end.
-            let wakeUps = wakeUps
-            let leaseTimer = current.leaseLeft.map { left in
-                Task {
-                    guard (try? await Task.sleep(for: left + .milliseconds(5))) != nil else { return }
-                    wakeUps.signal(ticket, for: token)
-                }
-            }
-            await wakeUps.wait(ticket, for: token)
-            leaseTimer?.cancel()
-            if Task.isCancelled { return try await lookup(token) }
         }
     }
 }

@@ -11,14 +11,8 @@ import ZeroRPC
 /// times to live. Sums that could pass `Int64.max` (an enormous time to live) are made in
 /// `numeric` and capped.
 struct PostgresResultTable: Sendable {
-    /// `state` column values, as in the SQLite store.
-    enum State: Int16 {
-        case pending = 0
-        case running = 1
-        case done = 2
-        case failed = 3
-        case cancelled = 4
-    }
+    /// `state` column values (a `smallint`), as in the SQLite store.
+    typealias State = StoredEntryState
 
     /// Which entries a statement that moves finished entries to the tombstones touches.
     enum Selection {
@@ -118,7 +112,7 @@ struct PostgresResultTable: Sendable {
         }
         let query: PostgresQuery = """
             UPDATE \(unescaped: entries) e
-            SET state = \(state.rawValue), result = \(result), error_name = \(error?.name),
+            SET state = \(Int16(state.rawValue)), result = \(result), error_name = \(error?.name),
                 error_message = \(error?.message), error_traceback = \(error?.traceback),
                 error_fields = \(error?.encodedFields.map { ByteBuffer(bytes: $0) }),
                 expires_at = \(clockPlusColumn: "e.ttl_ms"), lease_expires_at = NULL
@@ -164,7 +158,7 @@ struct PostgresResultTable: Sendable {
             guard let isLive = try cells[11].decode(Bool?.self) else { return .nothing }
             return .tombstone(isLive: isLive)
         }
-        guard let state = State(rawValue: rawState) else {
+        guard let state = State(rawValue: Int(rawState)) else {
             throw ResultStoreError.corruptEntry("unknown state \(rawState) of \(token)")
         }
         let outcome: DeferredOutcome?

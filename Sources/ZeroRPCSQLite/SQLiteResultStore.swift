@@ -138,11 +138,7 @@ public final class SQLiteResultStore: ResultStore {
     }
 
     public func wait(for token: DeferredToken, upTo timeout: Duration) async throws -> DeferredLookup {
-        try await longPoll(upTo: timeout) {
-            try await lookup(token)
-        } waitUntilFinished: {
-            try await self.waitUntilFinished(token)
-        }
+        try await wakeUps.longPoll(token, upTo: timeout) { (try await self.lookup(token), nil) }
     }
 
     @discardableResult
@@ -190,25 +186,4 @@ public final class SQLiteResultStore: ResultStore {
 
     /// How many tasks of this process wait for `token`.
     func waiterCount(for token: DeferredToken) -> Int { wakeUps.count(for: token) }
-
-    /// Re-reads the entry whenever a completion or the poll tick signals, until it is no
-    /// longer unfinished or the task is cancelled.
-    private func waitUntilFinished(_ token: DeferredToken) async throws -> DeferredLookup {
-        while true {
-            let ticket = wakeUps.register(token)
-            let current: DeferredLookup
-            do {
-                current = try await lookup(token)
-            } catch {
-                wakeUps.cancel(ticket, for: token)
-                throw error
-            }
-            guard case .unfinished = current, !Task.isCancelled else {
-                wakeUps.cancel(ticket, for: token)
-                return current
-            }
-            await wakeUps.wait(ticket, for: token)
-            if Task.isCancelled { return try await lookup(token) }
-        }
-    }
 }

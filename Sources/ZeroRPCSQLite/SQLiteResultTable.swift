@@ -5,17 +5,8 @@
 import ZeroRPC
 
 struct SQLiteResultTable: Sendable {
-    /// `state` column values.
-    enum State: Int64 {
-        case pending = 0
-        case running = 1
-        case done = 2
-        case failed = 3
-        case cancelled = 4
-
-        /// Rows below this state are unfinished.
-        static let firstFinished = State.done.rawValue
-    }
+    /// `state` column values, as in the PostgreSQL store.
+    typealias State = StoredEntryState
 
     let holder: String
     let holderProcessID: Int64
@@ -36,7 +27,7 @@ struct SQLiteResultTable: Sendable {
                 ).first
             {
                 let existingText = row[0].text ?? ""
-                let isFinished = (row[1].integer ?? 0) >= State.firstFinished
+                let isFinished = (row[1].integer ?? 0) >= Int64(State.firstFinished)
                 if isFinished, let expiresAt = row[2].integer, expiresAt <= now {
                     try expire(db, token: existingText, now: now)
                 } else if let existing = DeferredToken(existingText) {
@@ -95,7 +86,7 @@ struct SQLiteResultTable: Sendable {
                 expires_at = ? + ttl_ms, lease_expires_at = NULL
             WHERE token = ? AND state < 2
             """,
-            [.integer(columns.state.rawValue), columns.result] + Self.errorColumns(columns.error) + [
+            [.integer(Int64(columns.state.rawValue)), columns.result] + Self.errorColumns(columns.error) + [
                 .integer(now), .text(token.text),
             ]) == 1
     }
@@ -118,7 +109,7 @@ struct SQLiteResultTable: Sendable {
             }
             return .expired
         }
-        guard let state = row[0].integer.flatMap(State.init(rawValue:)) else {
+        guard let state = row[0].integer.flatMap({ State(rawValue: Int($0)) }) else {
             throw ResultStoreError.corruptEntry("unknown state \(row[0]) of \(token)")
         }
         switch state {

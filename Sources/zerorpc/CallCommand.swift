@@ -15,9 +15,8 @@ struct CallCommand: AsyncParsableCommand {
     var deferAfter: Int?
 
     func run() async throws {
-        let output = Output(json: connection.json)
         let method = target.method
-        try await withClient(connection) { client in
+        try await connection.withClient { client, output in
             let call = try await PreparedCall(client: client, target: target, options: connection.callOptions)
             try call.refuseGenerator()
             if call.isStream {
@@ -113,16 +112,4 @@ struct PreparedCall {
         guard let method, let type = method.resultType else { return value }
         return TypedValues(schema: method.schema).present(value, as: type)
     }
-}
-
-/// Runs `body` with a connected client and closes it on every path out.
-func withClient(_ connection: ConnectionOptions, _ body: (Client) async throws -> Void) async throws {
-    let client = try await connection.connect()
-    do {
-        try await body(client)
-    } catch {
-        await client.close()
-        throw error
-    }
-    await client.close()
 }

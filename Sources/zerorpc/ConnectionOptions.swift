@@ -52,6 +52,19 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     var callOptions: CallOptions { CallOptions(timeout: timeoutDuration) }
+
+    /// Runs `body` with a connected client and the output these options ask for, and
+    /// closes the client on every path out.
+    func withClient(_ body: (Client, Output) async throws -> Void) async throws {
+        let client = try await connect()
+        do {
+            try await body(client, Output(json: json))
+        } catch {
+            await client.close()
+            throw error
+        }
+        await client.close()
+    }
 }
 
 /// A failure the tool reports in one line and exits 1 on.
@@ -68,6 +81,11 @@ struct Output {
 
     func value(_ value: MessagePackValue) {
         print(json ? JSONText.compact(value) : JSONText.pretty(value))
+    }
+
+    /// A command's result: `json` as one line of JSON under `--json`, else `text`.
+    func result(json value: @autoclosure () -> MessagePackValue, text: @autoclosure () -> String) {
+        if json { self.value(value()) } else { print(text()) }
     }
 
     /// A line on standard error: progress that must not mix with results.

@@ -10,15 +10,11 @@ struct InspectCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let output = Output(json: connection.json)
-        try await withClient(connection) { client in
+        try await connection.withClient { client, output in
             let description = try await client.inspect(options: connection.callOptions)
             let catalog = InterfaceCatalog(interfaces: description.interfaces)
-            if output.json {
-                output.value(Self.json(description, catalog: catalog))
-            } else {
-                print(Self.text(description, catalog: catalog))
-            }
+            output.result(
+                json: Self.json(description, catalog: catalog), text: Self.text(description, catalog: catalog))
         }
     }
 

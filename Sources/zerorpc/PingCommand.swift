@@ -9,19 +9,16 @@ struct PingCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let output = Output(json: connection.json)
-        try await withClient(connection) { client in
+        try await connection.withClient { client, output in
             let start = ContinuousClock.now
             let answer = try await client.call("_zerorpc_ping", [], options: connection.callOptions)
             let elapsed = ContinuousClock.now - start
             let name = answer[1]?.stringValue ?? JSONText.compact(answer)
             let (seconds, attoseconds) = elapsed.components
             let milliseconds = (Double(seconds) + Double(attoseconds) / 1e18) * 1000
-            if output.json {
-                output.value(["name": .string(name), "milliseconds": .double(milliseconds)])
-            } else {
-                print("pong from \(name) at \(connection.endpoint) in \(String(format: "%.2f", milliseconds)) ms")
-            }
+            output.result(
+                json: ["name": .string(name), "milliseconds": .double(milliseconds)],
+                text: "pong from \(name) at \(connection.endpoint) in \(String(format: "%.2f", milliseconds)) ms")
         }
     }
 }

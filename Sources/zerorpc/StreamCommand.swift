@@ -15,10 +15,9 @@ struct StreamCommand: AsyncParsableCommand {
     @OptionGroup var target: CallTarget
 
     func run() async throws {
-        let output = Output(json: connection.json)
         let interrupted = Atomic<Bool>(false)
         let method = target.method
-        try await withClient(connection) { client in
+        try await connection.withClient { client, output in
             let call = try await PreparedCall(client: client, target: target, options: connection.callOptions)
             try call.refuseGenerator()
             let start = ContinuousClock.now

@@ -5,28 +5,9 @@ import ZeroRPCTestSupport
 /// A `Calculator.ClientProtocol` mock whose `runningTotal()` is a local `Generator`
 /// behaves like the generated client talking to a real server.
 @Suite(.timeLimit(.minutes(1))) struct CalculatorGeneratorMockTests {
-    /// Every method answers from memory; `runningTotal` runs `runningTotalBody` locally.
-    struct MockCalculator: Calculator.ClientProtocol {
-        let runningTotalBody: @Sendable (GeneratorContext<Int64, Int64>) async throws -> Void
-
-        func add(a: Int64, b: Int64, options: CallOptions) async throws -> Int64 { a + b }
-        func divide(a: Double, b: Double, options: CallOptions) async throws -> Double { a / b }
-        func log(line: String, options: CallOptions) async throws {}
-        func centroid(points: [Point], options: CallOptions) async throws -> Point { Point(x: 0, y: 0, meta: [:]) }
-        func count(to: Int64, options: CallOptions) async throws -> ResponseStream<Int64> { ResponseStream(1...to) }
-        func runningTotal(options: CallOptions) async throws -> ZeroRPC.Generator<Int64, Int64> {
-            ZeroRPC.Generator(method: "calc.running_total", body: runningTotalBody)
-        }
-        func factor(n: Int64, options: CallOptions) async throws -> [Int64] { [n] }
-        func startFactor(n: Int64, options: CallOptions) async throws -> Deferred<[Int64]> { Deferred(result: [n]) }
-        func resumeFactor(token: DeferredToken) -> Deferred<[Int64]> {
-            Deferred(failure: RPCError.deferredNotFound(token))
-        }
-    }
-
     /// A mock running the real service implementation's body, without a socket.
-    static func mock(running implementation: CalculatorImplementation) -> MockCalculator {
-        MockCalculator { generator in
+    static func mock(running implementation: CalculatorImplementation) -> CalculatorMock {
+        CalculatorMock { generator in
             try await implementation.runningTotal(
                 generator: generator, context: ServerContext(method: "calc.running_total"))
         }
@@ -67,26 +48,29 @@ import ZeroRPCTestSupport
         }
     }
 
-    @Test func theMockAndTheServerAgreeOnStepsThrowAndClose() async throws {
+    /// Runs `check` against the generated client of a served implementation, then
+    /// against a mock running another implementation: both must pass it.
+    static func expectServedAndMockedAgree(
+        _ check: (any Calculator.ClientProtocol, TestGate) async throws -> Void
+    ) async throws {
         let served = CalculatorImplementation()
         try await GeneratedServiceFixture.with(served, over: .inproc) { connection in
-            try await Self.expectStepsThrowAndClose(Calculator.Client(connection), ended: served.runningTotalEnded)
+            try await check(Calculator.Client(connection), served.runningTotalEnded)
         }
         let mocked = CalculatorImplementation()
-        try await Self.expectStepsThrowAndClose(Self.mock(running: mocked), ended: mocked.runningTotalEnded)
+        try await check(Self.mock(running: mocked), mocked.runningTotalEnded)
+    }
+
+    @Test func theMockAndTheServerAgreeOnStepsThrowAndClose() async throws {
+        try await Self.expectServedAndMockedAgree { try await Self.expectStepsThrowAndClose($0, ended: $1) }
     }
 
     @Test func theMockAndTheServerAgreeOnClosingASuspendedGenerator() async throws {
-        let served = CalculatorImplementation()
-        try await GeneratedServiceFixture.with(served, over: .inproc) { connection in
-            try await Self.expectCloseWhileSuspended(Calculator.Client(connection), ended: served.runningTotalEnded)
-        }
-        let mocked = CalculatorImplementation()
-        try await Self.expectCloseWhileSuspended(Self.mock(running: mocked), ended: mocked.runningTotalEnded)
+        try await Self.expectServedAndMockedAgree { try await Self.expectCloseWhileSuspended($0, ended: $1) }
     }
 
     @Test func aHandWrittenMockAnswersSentValuesAndCatchesThrows() async throws {
-        let calculator: any Calculator.ClientProtocol = MockCalculator { generator in
+        let calculator: any Calculator.ClientProtocol = CalculatorMock { generator in
             var total: Int64 = 0
             while true {
                 do {

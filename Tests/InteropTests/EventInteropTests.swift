@@ -51,14 +51,28 @@ import ZeroRPC
         return (records, probes)
     }
 
+    /// Binds `receiver` with `service` registered, and starts a Python sender of `role`
+    /// (`pub`, `push`) connected to it; returns the sender once it is ready.
+    static func pythonSender(
+        _ role: String, into receiver: EventReceiverEndpoint, handling service: Records
+    ) async throws -> PythonPeer {
+        try receiver.register(service)
+        let endpoint = try receiver.bind("tcp://127.0.0.1:0")
+        let sender = try PythonPeer(script: "events_peer.py", arguments: [role, endpoint])
+        do {
+            _ = try await sender.waitForLine(prefix: "READY ")
+        } catch {
+            sender.stop()
+            throw error
+        }
+        return sender
+    }
+
     @Test func aPythonPublisherReachesASwiftSubscriber() async throws {
         let service = Records()
         let subscriber = Subscriber()
-        try subscriber.register(service)
-        let endpoint = try subscriber.bind("tcp://127.0.0.1:0")
-        let publisher = try PythonPeer(script: "events_peer.py", arguments: ["pub", endpoint])
+        let publisher = try await Self.pythonSender("pub", into: subscriber, handling: service)
         defer { publisher.stop() }
-        _ = try await publisher.waitForLine(prefix: "READY ")
         try await eventually {
             service.probeCount > 0
         } while: {
@@ -95,11 +109,8 @@ import ZeroRPC
     @Test func aPythonPusherFeedsASwiftPuller() async throws {
         let service = Records()
         let puller = Puller()
-        try puller.register(service)
-        let endpoint = try puller.bind("tcp://127.0.0.1:0")
-        let pusher = try PythonPeer(script: "events_peer.py", arguments: ["push", endpoint])
+        let pusher = try await Self.pythonSender("push", into: puller, handling: service)
         defer { pusher.stop() }
-        _ = try await pusher.waitForLine(prefix: "READY ")
 
         try pusher.writeLine("records 100")
         try await eventually { service.recorded.count == 100 }

@@ -16,16 +16,11 @@ struct PythonOracleTests {
 
     @Test("every check reported, in order, and the script exits 0")
     func reportIsComplete() async throws {
-        let report = try await Self.report.value
-        #expect(report.lines.map(\.check) == Self.checks)
-        #expect(report.strayOutput.isEmpty, "stray stdout: \(report.strayOutput)")
-        #expect(report.exitStatus == 0, "client_checks.py exited \(report.exitStatus)\n\(report.stderrTail)")
+        try await Self.report.value.expectComplete(Self.checks, script: "client_checks.py")
     }
 
     @Test("check passes", arguments: checks)
     func checkPasses(_ check: String) async throws {
-        let report = try await Self.report.value
-        let line = try #require(report.line(check), "check \(check) not reported\n\(report.stderrTail)")
-        #expect(line.ok, "\(check): \(line.detail?.description ?? "no detail")")
+        try await Self.report.value.expectPasses(check)
     }
 }

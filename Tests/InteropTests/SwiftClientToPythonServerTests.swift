@@ -58,23 +58,22 @@ struct SwiftClientToPythonServerTests {
     /// `ValueError` (its `message` filled from the ERR's), not as a `RemoteError`.
     @Test func aStockServersErrorArrivesAsTheDeclaredErrorOfItsName() async throws {
         try await withClient { client, _ in
-            let error = await #expect(throws: DeclaredValueError.self) {
+            /// `fail("boom")`, with `declared` as the one error type the call declares.
+            func failBoom(declaring declared: any DeclaredError.Type) async throws {
                 _ = try await client.unary(
-                    "fail", options: .defaults, declaredErrors: [DeclaredValueError.self],
+                    "fail", options: .defaults, declaredErrors: [declared],
                     arguments: { writer in
                         writer.writeArrayHeader(1)
                         writer.write("boom")
                     }, result: { try $0.read(MessagePackValue.self) })
             }
+            let error = await #expect(throws: DeclaredValueError.self) {
+                try await failBoom(declaring: DeclaredValueError.self)
+            }
             #expect(error?.message == "boom")
             // A declared error whose other fields the ERR cannot fill stays a RemoteError.
             let remote = await #expect(throws: RemoteError.self) {
-                _ = try await client.unary(
-                    "fail", options: .defaults, declaredErrors: [DeclaredValueErrorWithCode.self],
-                    arguments: { writer in
-                        writer.writeArrayHeader(1)
-                        writer.write("boom")
-                    }, result: { try $0.read(MessagePackValue.self) })
+                try await failBoom(declaring: DeclaredValueErrorWithCode.self)
             }
             #expect(remote?.name == "ValueError")
         }
@@ -326,32 +325,9 @@ struct SwiftClientToPythonServerTests {
 }
 
 /// `error ValueError { message: string }`, as the code generator writes it.
-struct DeclaredValueError: DeclaredError, Equatable {
+struct DeclaredValueError: MessageOnlyError, Equatable {
     static let wireName = "ValueError"
     let message: String
-
-    init(message: String) { self.message = message }
-
-    func encode(to writer: inout MessagePackWriter) {
-        writer.writeMapHeader(1)
-        writer.write("message")
-        writer.write(message)
-    }
-
-    init(from reader: inout MessagePackReader) throws {
-        var message: String?
-        for _ in 0..<(try reader.readMapHeader()) {
-            if try reader.readString() == "message" {
-                message = try reader.read(String.self)
-            } else {
-                try reader.skipValue()
-            }
-        }
-        guard let message else {
-            throw MessagePackDecodingError(expected: "map with key \"message\"", found: "map without it")
-        }
-        self.message = message
-    }
 }
 
 /// `error ValueError { message: string, code: int }`: not buildable from an ERR's text.

@@ -17,6 +17,14 @@ func residentKiB(ofProcess pid: Int32) -> Int64? {
     return nil
 }
 
+/// The pid of the server `client` calls and its VmRSS in KiB once `pings` pings have
+/// warmed it up: the baseline a memory test measures growth against.
+func warmedUpResidentKiB(of client: Client, pings: Int) async throws -> (pid: Int32, baselineKiB: Int64) {
+    let pid = try await ServerStats(client).pid
+    for _ in 0..<pings { _ = try await client.call("_zerorpc_ping", []) }
+    return (pid, try #require(residentKiB(ofProcess: pid)))
+}
+
 /// A client that opens a stream, grants it 2^62 items again with every heartbeat and never
 /// reads a reply: it stays alive in the server's eyes (its heartbeats arrive) while
 /// ZeroMQ's pipes to it fill up, so whatever the server writes next stays in the server.
@@ -75,9 +83,7 @@ final class GreedyStreamClient {
     @Test func streamWithHugeCreditAndAnUnreadSocketKeepsServerMemoryBoundedAndPingsAnswered() async throws {
         let server = try await FaultServer()
         let client = try faultClient(server.endpoint)
-        let pid = try await ServerStats(client).pid
-        for _ in 0..<50 { _ = try await client.call("_zerorpc_ping", []) }
-        let baseline = try #require(residentKiB(ofProcess: pid))
+        let (pid, baseline) = try await warmedUpResidentKiB(of: client, pings: 50)
 
         let greedy = try GreedyStreamClient(endpoint: server.endpoint, method: "ticks", itemSize: Self.itemSize)
         try await server.waitFor("STARTED ticks")

@@ -23,9 +23,7 @@ import ZeroRPCTestSupport
     @Test func abandonedStreamsGiveTheirMemoryBackOnceReaped() async throws {
         let server = try await FaultServer()
         let client = try faultClient(server.endpoint)
-        let pid = try await ServerStats(client).pid
-        for _ in 0..<200 { _ = try await client.call("_zerorpc_ping", []) }
-        let baseline = try #require(residentKiB(ofProcess: pid))
+        let (pid, baseline) = try await warmedUpResidentKiB(of: client, pings: 200)
 
         var sockets: [ZMQSocket] = []
         for peer in 0..<Self.peers {

@@ -58,31 +58,29 @@ final class EventReceiverLoop {
         _ kind: ZMQSocket.Kind, queue: CommandQueue<EventReceiverCommand>, executor: IOThreadExecutor,
         dispatcher: EventDispatcher, options: EventReceiverOptions
     ) throws(RPCError) {
-        let setup = BlockingReply<Void>()
-        IOThread.start(name: kind == .sub ? "zerorpc-subscriber" : "zerorpc-puller") {
-            let socket: ZMQSocket
-            do throws(TransportError) {
-                socket = try ZMQSocket(kind)
+        try IOThread.start(
+            name: kind == .sub ? "zerorpc-subscriber" : "zerorpc-puller", queue: queue, executor: executor,
+            closeWaiter: { command in
+                guard case .close(let waiter) = command else { return nil }
+                return waiter
+            },
+            makeSocket: { () throws(TransportError) -> ZMQSocket in
+                let socket = try ZMQSocket(kind)
                 try socket.setOption(ZMQ_RCVHWM, Int32(clamping: max(0, options.highWaterMark)))
                 try socket.setOption(ZMQ_MAXMSGSIZE, int64: Int64(options.maximumMessageSize))
                 // Every event, as zerorpc's Subscriber: its events have no topic prefix.
                 if kind == .sub { try socket.setOption(ZMQ_SUBSCRIBE, string: "") }
-            } catch {
-                let (remaining, jobs) = queue.close()
-                executor.handOffRemainingJobs(jobs)
-                for case .close(let waiter?) in remaining { waiter.resume() }
-                setup.fail(.protocolViolation(error.description))
-                return
-            }
-            setup.succeed(())
-            let loop = EventReceiverLoop(
-                queue: queue, executor: executor, socket: socket,
-                inbox: EventInbox(limit: options.maximumConcurrentHandlers, queueLimit: options.maximumQueuedEvents),
-                dispatcher: dispatcher,
-                logger: options.logger)
-            loop.runTurns()
-        }
-        try setup.wait()
+                return socket
+            },
+            runLoop: { socket in
+                let loop = EventReceiverLoop(
+                    queue: queue, executor: executor, socket: socket,
+                    inbox: EventInbox(
+                        limit: options.maximumConcurrentHandlers, queueLimit: options.maximumQueuedEvents),
+                    dispatcher: dispatcher,
+                    logger: options.logger)
+                loop.runTurns()
+            })
     }
 
     func handle(_ commands: [EventReceiverCommand]) {
@@ -189,9 +187,7 @@ final class EventReceiverLoop {
     func stop() {
         socket.close()
         let workers = inbox.close()
-        let (remaining, jobs) = queue.close()
-        executor.handOffRemainingJobs(jobs)
-        for command in remaining {
+        for command in queue.close(handingJobsTo: executor) {
             switch command {
             case .bind(_, let reply): reply.fail(.closed)
             case .connect(_, let reply): reply.fail(.closed)

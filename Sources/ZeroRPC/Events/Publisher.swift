@@ -9,15 +9,13 @@
 /// Publishing never waits: a subscriber that is not connected yet misses the event, and
 /// one whose queue is full (`highWaterMark`) has it dropped, silently, as PUB/SUB does.
 /// Use a ``Pusher`` when every event must be handled. See docs/EVENTS.md.
-public final class Publisher: EventSender {
-    let socket: SendingSocket
-
+public final class Publisher: EventSenderEndpoint {
     /// A publisher with no endpoint yet; add them with ``bind(_:)`` and ``connect(_:)``.
     public init(options: EventSenderOptions = .init()) throws {
-        socket = try SendingSocket(.publish, options: options)
+        try super.init(.publish, options: options)
     }
 
-    /// A publisher bound to `endpoint` (`tcp://…`, `ipc://…`, `inproc://…`).
+    /// A publisher bound to `endpoint` (`tcp://…`, `ipc://…`, `inproc://…`); subscribers connect.
     public convenience init(bind endpoint: String, options: EventSenderOptions = .init()) throws {
         try self.init(options: options)
         try bind(endpoint)
@@ -28,22 +26,4 @@ public final class Publisher: EventSender {
         try self.init(options: options)
         for endpoint in endpoints { try connect(endpoint) }
     }
-
-    deinit { socket.closeInBackground() }
-
-    /// Binds an endpoint and returns the one actually bound (the real port for `tcp://…:0`).
-    @discardableResult
-    public func bind(_ endpoint: String) throws -> String { try socket.bind(endpoint) }
-
-    /// Connects to an endpoint where a subscriber bound.
-    public func connect(_ endpoint: String) throws { try socket.connect(endpoint) }
-
-    /// Publishes one event; returns once ZeroMQ queued it (it never waits for room).
-    public func send(_ method: String, arguments: (inout MessagePackWriter) -> Void) async throws {
-        try await socket.send(method, arguments: arguments)
-    }
-
-    /// Closes the socket; ZeroMQ goes on delivering what was sent for up to
-    /// `lingerOnClose`. Calling it again is harmless.
-    public func close() async { await socket.close() }
 }

@@ -10,12 +10,10 @@
 /// A send waits while no puller has room (none connected yet, or all busy up to their
 /// `highWaterMark`): back-pressure. ``EventSenderOptions/sendTimeout`` bounds the wait.
 /// See docs/EVENTS.md.
-public final class Pusher: EventSender {
-    let socket: SendingSocket
-
+public final class Pusher: EventSenderEndpoint {
     /// A pusher with no endpoint yet; add them with ``bind(_:)`` and ``connect(_:)``.
     public init(options: EventSenderOptions = .init()) throws {
-        socket = try SendingSocket(.push, options: options)
+        try super.init(.push, options: options)
     }
 
     /// A pusher bound to `endpoint` (`tcp://…`, `ipc://…`, `inproc://…`); pullers connect.
@@ -29,24 +27,4 @@ public final class Pusher: EventSender {
         try self.init(options: options)
         for endpoint in endpoints { try connect(endpoint) }
     }
-
-    deinit { socket.closeInBackground() }
-
-    /// Binds an endpoint and returns the one actually bound (the real port for `tcp://…:0`).
-    @discardableResult
-    public func bind(_ endpoint: String) throws -> String { try socket.bind(endpoint) }
-
-    /// Connects to an endpoint where a puller bound.
-    public func connect(_ endpoint: String) throws { try socket.connect(endpoint) }
-
-    /// Pushes one event; returns once ZeroMQ queued it for a puller. Waits while no
-    /// puller has room, up to `sendTimeout`.
-    public func send(_ method: String, arguments: (inout MessagePackWriter) -> Void) async throws {
-        try await socket.send(method, arguments: arguments)
-    }
-
-    /// Fails sends still waiting for room with `RPCError.closed` and closes the socket;
-    /// ZeroMQ goes on delivering what was sent for up to `lingerOnClose`. Calling it
-    /// again is harmless.
-    public func close() async { await socket.close() }
 }

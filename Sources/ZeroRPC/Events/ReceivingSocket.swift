@@ -95,15 +95,10 @@ final class ReceivingSocket: Sendable {
         try lifecycle.withLock { state throws(RPCError) in
             if let queue = state.queue { return queue }
             guard !state.isClosed else { throw .closed }
-            let queue: CommandQueue<EventReceiverCommand>
-            do throws(TransportError) {
-                queue = try CommandQueue()
-            } catch {
-                throw .protocolViolation(error.description)
+            let queue = try CommandQueue<EventReceiverCommand>.started(attachedTo: executor) { queue throws(RPCError) in
+                try EventReceiverLoop.start(
+                    kind, queue: queue, executor: executor, dispatcher: dispatcher, options: options)
             }
-            executor.attach(queue)
-            try EventReceiverLoop.start(
-                kind, queue: queue, executor: executor, dispatcher: dispatcher, options: options)
             state.queue = queue
             return queue
         }

@@ -54,8 +54,8 @@ extension SendingSocket {
         _ state: inout State, outcomes: inout [(UnsafeContinuation<Void, any Error>, Result<Void, any Error>)]
     ) -> Step {
         if state.isClosed {
-            while state.hasWaitingSends {
-                outcomes.append((state.removeFirstWaiting().continuation, .failure(RPCError.closed)))
+            while let waiting = state.waiting.popFirst() {
+                outcomes.append((waiting.continuation, .failure(RPCError.closed)))
             }
             let socket = state.socket
             state.socket = nil
@@ -65,11 +65,10 @@ extension SendingSocket {
         guard let socket = state.socket, state.hasWaitingSends else {
             return .sleep(socketDescriptor: nil, milliseconds: -1)
         }
-        while state.hasWaitingSends {
-            let first = state.waiting[state.waitingHead]
+        while let first = state.waiting.first {
             let outcome = socket.send(frame: first.payload)
             guard outcome != .wouldBlock && outcome != .unreachable else { break }
-            _ = state.removeFirstWaiting()
+            _ = state.waiting.popFirst()
             if case .failed(let error) = outcome {
                 options.logger.warning("zerorpc events: sending '\(first.method)' failed: \(error)")
                 outcomes.append((first.continuation, .failure(RPCError.protocolViolation(error.description))))
@@ -80,8 +79,7 @@ extension SendingSocket {
         // Deadlines grow along the queue (one timeout per sender), so expiring stops at
         // the first send still in time.
         let now = ContinuousClock.now
-        while state.hasWaitingSends, let deadline = state.waiting[state.waitingHead].deadline, deadline <= now {
-            let expired = state.removeFirstWaiting()
+        while let deadline = state.waiting.first?.deadline, deadline <= now, let expired = state.waiting.popFirst() {
             let timeout = options.sendTimeout ?? .zero
             outcomes.append((expired.continuation, .failure(RPCError.timeout(method: expired.method, after: timeout))))
         }
@@ -89,7 +87,7 @@ extension SendingSocket {
         // Asking for ZMQ_EVENTS also re-arms the edge-triggered ZMQ_FD (see SocketPoller).
         if socket.pendingEvents() & Int16(ZMQ_POLLOUT) != 0 { return .again }
         var milliseconds = Self.longestSleep
-        if let deadline = state.waiting[state.waitingHead].deadline {
+        if let deadline = state.waiting.first?.deadline {
             milliseconds = min(milliseconds, now.duration(to: deadline).clampedMilliseconds)
         }
         return .sleep(socketDescriptor: socket.fileDescriptor, milliseconds: milliseconds)

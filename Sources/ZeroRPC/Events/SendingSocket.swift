@@ -26,27 +26,13 @@ final class SendingSocket: Sendable {
     struct State {
         /// Nil once the sender's thread took it to close it.
         var socket: ZMQSocket?
-        var waiting: [WaitingSend] = []
-        var waitingHead = 0
+        var waiting = FIFO<WaitingSend>()
         var nextWaitID: UInt64 = 0
         var isClosed = false
         var threadHasStopped = false
         var closeWaiters: [CheckedContinuation<Void, Never>] = []
 
-        var hasWaitingSends: Bool { waitingHead < waiting.count }
-
-        mutating func removeFirstWaiting() -> WaitingSend {
-            let first = waiting[waitingHead]
-            waitingHead += 1
-            if waitingHead == waiting.count {
-                waiting.removeAll(keepingCapacity: true)
-                waitingHead = 0
-            } else if waitingHead > 64 && waitingHead * 2 > waiting.count {
-                waiting.removeFirst(waitingHead)
-                waitingHead = 0
-            }
-            return first
-        }
+        var hasWaitingSends: Bool { !waiting.isEmpty }
     }
 
     let pattern: Pattern
@@ -176,10 +162,7 @@ final class SendingSocket: Sendable {
             }
         } onCancel: {
             let cancelled = state.withLock { state -> WaitingSend? in
-                guard let index = state.waiting[state.waitingHead...].firstIndex(where: { $0.id == id }) else {
-                    return nil
-                }
-                return state.waiting.remove(at: index)
+                state.waiting.removeFirst(where: { $0.id == id })
             }
             cancelled?.continuation.resume(throwing: CancellationError())
         }

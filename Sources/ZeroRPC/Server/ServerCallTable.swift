@@ -107,10 +107,8 @@ struct ServerCallTable {
 
     private(set) var channels: [ChannelKey: OpenChannel] = [:]
     private(set) var calls: [UInt64: AdmittedCall] = [:]
-    /// Call numbers in arrival order from `waitingHead` on; removed calls are skipped
-    /// when popped, and the array is compacted once the head has moved far.
-    private var waitingCalls: [UInt64] = []
-    private var waitingHead = 0
+    /// Call numbers in arrival order; removed calls are skipped when popped.
+    private var waitingCalls = FIFO<UInt64>(compactionThreshold: 1024)
     /// Handlers started and not yet finished.
     private(set) var runningCount = 0
     private var nextCallNumber: UInt64 = 0
@@ -130,7 +128,7 @@ struct ServerCallTable {
     }
 
     /// Calls admitted and waiting for a handler slot (some may have been removed since).
-    @inline(__always) var waitingCount: Int { waitingCalls.count - waitingHead }
+    @inline(__always) var waitingCount: Int { waitingCalls.count }
 
     // MARK: Admission
 
@@ -170,16 +168,8 @@ struct ServerCallTable {
     mutating func takeNextWaitingCall() -> AdmittedCall? {
         if waitingCalls.isEmpty { return nil }
         var next: AdmittedCall?
-        while next == nil && runningCount < maximumConcurrentCalls && waitingHead < waitingCalls.count {
-            next = calls[waitingCalls[waitingHead]]
-            waitingHead += 1
-        }
-        if waitingHead == waitingCalls.count {
-            waitingCalls.removeAll(keepingCapacity: true)
-            waitingHead = 0
-        } else if waitingHead > 1024 && waitingHead * 2 > waitingCalls.count {
-            waitingCalls.removeFirst(waitingHead)
-            waitingHead = 0
+        while next == nil && runningCount < maximumConcurrentCalls, let number = waitingCalls.popFirst() {
+            next = calls[number]
         }
         if next != nil { runningCount += 1 }
         return next
@@ -323,8 +313,7 @@ struct ServerCallTable {
     mutating func stop() {
         calls = [:]
         channels = [:]
-        waitingCalls = []
-        waitingHead = 0
+        waitingCalls.removeAll()
         streamsWaitingForPeers = []
         lifecycle.stop()
     }

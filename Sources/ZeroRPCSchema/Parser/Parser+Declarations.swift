@@ -113,20 +113,13 @@ extension Parser {
 
     /// struct = ( "struct" | "error" ) name "{" [ field { sep field } [ sep ] ] "}" ;
     private func parseStruct(documentation: [String], attributes: [AttributeSyntax]) -> StructSyntax? {
-        let keyword = advance()
-        let start = attributes.first?.range ?? keyword.range
-        guard let name = expectIdentifier("a name after `\(keyword.text)`") else { return nil }
-        let what = "\(keyword.text) `\(name.text)`"
         guard
-            let fields = parseList(
-                open: .leftBrace, close: .rightBrace, of: what, elementName: "a field",
-                element: {
-                    parseField(of: what)
-                })
+            let block = parseBracedDeclaration(
+                attributes: attributes, elementName: "a field", element: { parseField(of: $0) })
         else { return nil }
         return StructSyntax(
-            isError: keyword.text == "error", name: name, fields: fields, documentation: documentation,
-            attributes: attributes, range: range(from: start))
+            isError: block.keyword.text == "error", name: block.name, fields: block.elements,
+            documentation: documentation, attributes: attributes, range: range(from: block.start))
     }
 
     /// field = { attribute } name ":" type [ "=" value ] ;
@@ -150,12 +143,8 @@ extension Parser {
 
     /// enum = "enum" name "{" [ case { sep case } [ sep ] ] "}" ; case = name [ "=" integer ] ;
     private func parseEnum(documentation: [String], attributes: [AttributeSyntax]) -> EnumSyntax? {
-        let keyword = advance()
-        let start = attributes.first?.range ?? keyword.range
-        guard let name = expectIdentifier("a name after `enum`") else { return nil }
-        let what = "enum `\(name.text)`"
-        let cases = parseList(open: .leftBrace, close: .rightBrace, of: what, elementName: "a case") {
-            () -> EnumCaseSyntax? in
+        let block = parseBracedDeclaration(attributes: attributes, elementName: "a case") {
+            what -> EnumCaseSyntax? in
             let documentation = current.documentation
             let attributes = parseAttributes()
             guard let caseName = expectIdentifier("a case name in \(what)") else { return nil }
@@ -167,27 +156,20 @@ extension Parser {
             }
             return EnumCaseSyntax(name: caseName, value: value, documentation: documentation, attributes: attributes)
         }
-        guard let cases else { return nil }
+        guard let block else { return nil }
         return EnumSyntax(
-            name: name, cases: cases, documentation: documentation, attributes: attributes,
-            range: range(from: start))
+            name: block.name, cases: block.elements, documentation: documentation, attributes: attributes,
+            range: range(from: block.start))
     }
 
     /// union = "union" name "{" [ field { sep field } [ sep ] ] "}" ;
     private func parseUnion(documentation: [String], attributes: [AttributeSyntax]) -> UnionSyntax? {
-        let keyword = advance()
-        let start = attributes.first?.range ?? keyword.range
-        guard let name = expectIdentifier("a name after `union`") else { return nil }
-        let what = "union `\(name.text)`"
         guard
-            let cases = parseList(
-                open: .leftBrace, close: .rightBrace, of: what, elementName: "a case",
-                element: {
-                    parseField(of: what)
-                })
+            let block = parseBracedDeclaration(
+                attributes: attributes, elementName: "a case", element: { parseField(of: $0) })
         else { return nil }
         return UnionSyntax(
-            name: name, cases: cases, documentation: documentation, attributes: attributes,
-            range: range(from: start))
+            name: block.name, cases: block.elements, documentation: documentation, attributes: attributes,
+            range: range(from: block.start))
     }
 }

@@ -1,18 +1,13 @@
 extension Parser {
     /// service = "service" name "{" [ method { sep method } [ sep ] ] "}" ;
     func parseService(documentation: [String], attributes: [AttributeSyntax]) -> ServiceSyntax? {
-        let keyword = advance()
-        let start = attributes.first?.range ?? keyword.range
-        guard let name = expectIdentifier("a name after `service`") else { return nil }
-        let what = "service `\(name.text)`"
         guard
-            let methods = parseList(
-                open: .leftBrace, close: .rightBrace, of: what, elementName: "a method",
-                element: { parseMethod(in: what) })
+            let block = parseBracedDeclaration(
+                attributes: attributes, elementName: "a method", element: { parseMethod(in: $0) })
         else { return nil }
         return ServiceSyntax(
-            name: name, methods: methods, documentation: documentation, attributes: attributes,
-            range: range(from: start))
+            name: block.name, methods: block.elements, documentation: documentation, attributes: attributes,
+            range: range(from: block.start))
     }
 
     /// method = { attribute } [ "oneway" ] name "(" [ field { sep field } [ sep ] ] ")"

@@ -131,6 +131,23 @@ public final class Parser {
         }
     }
 
+    /// What every braced declaration shares (struct, error, enum, union, service):
+    /// `keyword name "{" [ element { sep element } [ sep ] ] "}"`. `element` parses one
+    /// member, given the declaration as diagnostics name it (``struct `Point` ``).
+    func parseBracedDeclaration<Element>(
+        attributes: [AttributeSyntax], elementName: String, element: (_ what: String) -> Element?
+    ) -> (keyword: Token, name: Identifier, elements: [Element], start: SourceRange)? {
+        let keyword = advance()
+        let start = attributes.first?.range ?? keyword.range
+        guard let name = expectIdentifier("a name after `\(keyword.text)`") else { return nil }
+        let what = "\(keyword.text) `\(name.text)`"
+        guard
+            let elements = parseList(
+                open: .leftBrace, close: .rightBrace, of: what, elementName: elementName, element: { element(what) })
+        else { return nil }
+        return (keyword, name, elements, start)
+    }
+
     /// Parses `open element (sep element)* [sep] close`, where a separator is a comma
     /// or a line break. Returns nil when `open` is missing.
     func parseList<Element>(

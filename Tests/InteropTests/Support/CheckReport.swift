@@ -71,6 +71,21 @@ struct CheckReport: Sendable {
     }
 
     func line(_ check: String) -> CheckLine? { lines.first { $0.check == check } }
+
+    /// Expects exactly `checks`, in order, no stray output on stdout, and `script` to
+    /// have exited 0.
+    func expectComplete(_ checks: [String], script: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(lines.map(\.check) == checks, sourceLocation: sourceLocation)
+        #expect(strayOutput.isEmpty, "stray stdout: \(strayOutput)", sourceLocation: sourceLocation)
+        #expect(exitStatus == 0, "\(script) exited \(exitStatus)\n\(stderrTail)", sourceLocation: sourceLocation)
+    }
+
+    /// Expects `check` to be reported, and passed.
+    func expectPasses(_ check: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let line = try #require(
+            self.line(check), "check \(check) not reported\n\(stderrTail)", sourceLocation: sourceLocation)
+        #expect(line.ok, "\(check): \(line.detail?.description ?? "no detail")", sourceLocation: sourceLocation)
+    }
 }
 
 /// The checks `client_checks.py` runs without `--stream` or `--raw`, in its order. A
@@ -126,9 +141,5 @@ func expectChecksPass(
     let status = try await peer.waitForExit(timeout: .seconds(60))
     let report = CheckReport(stdout: peer.stdoutLines, exitStatus: status, stderr: peer.stderrText)
     #expect(report.lines.map(\.check) == checks, "\(report.stderrTail)", sourceLocation: sourceLocation)
-    for check in checks {
-        let line = try #require(
-            report.line(check), "check \(check) not reported\n\(report.stderrTail)", sourceLocation: sourceLocation)
-        #expect(line.ok, "\(check): \(line.detail?.description ?? "no detail")", sourceLocation: sourceLocation)
-    }
+    for check in checks { try report.expectPasses(check, sourceLocation: sourceLocation) }
 }

@@ -85,23 +85,9 @@ final class NotifiedLog: Sendable {
 }
 
 /// `error PlainError { message: string }`: a stock client must see its message as is.
-struct PlainError: DeclaredError {
+struct PlainError: MessageOnlyError {
     static let wireName = "PlainError"
     let message: String
-
-    init(message: String) { self.message = message }
-
-    func encode(to writer: inout MessagePackWriter) {
-        writer.writeMapHeader(1)
-        writer.write("message")
-        writer.write(message)
-    }
-
-    init(from reader: inout MessagePackReader) throws {
-        _ = try reader.readMapHeader()
-        _ = try reader.readString()
-        message = try reader.read(String.self)
-    }
 }
 
 /// `error QuotaError { code: int, reason: string }`: no message field, so a stock client

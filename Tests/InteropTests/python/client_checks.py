@@ -474,17 +474,27 @@ def raw_checks(checks, endpoint):
         peer.close()
 
 
-def check_script_client():
-    """The start of a check script taking ``ENDPOINT [--heartbeat S]``: parses them,
-    lets the harness stop the script, and returns ``(client, checks)`` for a stock
-    ``zerorpc.Client`` connected to ENDPOINT."""
+def run_stock_checks(body):
+    """The start of a check script taking ``ENDPOINT [--heartbeat S]``: parses them, lets
+    the harness stop the script, runs ``body(client, checks)`` with a stock
+    ``zerorpc.Client`` connected to ENDPOINT, closes the client and returns ``checks``."""
     parser = argparse.ArgumentParser()
     parser.add_argument("endpoint")
     parser.add_argument("--heartbeat", type=float, default=5.0)
     opts = parser.parse_args()
     peer_process.restore_default_signals()
     client = zerorpc.Client(opts.endpoint, timeout=30, heartbeat=opts.heartbeat)
-    return client, Checks(client, opts)
+    checks = Checks(client, opts)
+    try:
+        body(client, checks)
+    finally:
+        client.close()
+    return checks
+
+
+def finish(checks):
+    """The end of a check script: exits 1 if any check failed, else 0."""
+    sys.exit(0 if all(checks.results) else 1)
 
 
 def main():

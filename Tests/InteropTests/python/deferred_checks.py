@@ -21,20 +21,18 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import py311_compat  # noqa: E402,F401  (must precede zerorpc)
 
-from client_checks import RawPeer, check_script_client, expect, short  # noqa: E402
+from client_checks import RawPeer, expect, finish, run_stock_checks, short  # noqa: E402
 
 
 def main():
-    client, checks = check_script_client()
-    opts = checks.opts
-    try:
+    def stock(client, checks):
         def stock_slow():
             value = client.slow(1.5)
             expect(value == 1.5, "slow(1.5) returned %s" % short(value))
             return "plain OK after 1.5 s"
         checks.run("stock_client_slow_call_plain_ok", stock_slow)
-    finally:
-        client.close()
+    checks = run_stock_checks(stock)
+    opts = checks.opts
 
     peer = RawPeer(opts.endpoint)
     try:
@@ -71,7 +69,7 @@ def main():
         checks.run("raw_budget_deferred_then_result", raw_deferred)
     finally:
         peer.close()
-    sys.exit(0 if all(checks.results) else 1)
+    finish(checks)
 
 
 if __name__ == "__main__":

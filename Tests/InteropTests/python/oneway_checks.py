@@ -21,12 +21,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import py311_compat  # noqa: E402,F401  (must precede zerorpc)
 
 import gevent  # noqa: E402
-from client_checks import CheckFailed, check_script_client, expect, remote_error, short  # noqa: E402
+from client_checks import CheckFailed, expect, finish, remote_error, run_stock_checks, short  # noqa: E402
 
 
 def main():
-    client, checks = check_script_client()
-    try:
+    def stock(client, checks):
         def good():
             got = client.log("hello")
             expect(got is None, "log('hello') answered %s" % short(got))
@@ -53,9 +52,7 @@ def main():
             expect(lines == ["hello"], "the implementation saw %s" % short(lines))
             return "only the good call ran"
         checks.run("oneway_bad_calls_never_ran", never_ran)
-    finally:
-        client.close()
-    sys.exit(0 if all(checks.results) else 1)
+    finish(run_stock_checks(stock))
 
 
 if __name__ == "__main__":

@@ -58,27 +58,15 @@ import ZeroRPCTestSupport
     /// A call with a budget whose client task is cancelled before the budget ran out:
     /// `_zpc_close` on its channel cancels the handler, so no job runs on unclaimed.
     @Test func cancellingBeforeDEFERREDCancelsTheHandler() async throws {
-        let started = TestCounter()
-        let cancelled = TestCounter()
-        let fixture = try ServerFixture { server in
-            try server.register(name: "slow") { _, _ in
-                started.increment()
-                do {
-                    try await Task.sleep(for: .seconds(60))
-                } catch {
-                    cancelled.increment()
-                    throw error
-                }
-                return .nil
-            }
-        }
+        let handler = SleepingHandler()
+        let fixture = try ServerFixture { try handler.register(on: $0, as: "slow") }
         defer { Task { await fixture.close() } }
         let call = Task {
             try await fixture.client.call("slow", [], options: CallOptions(deferAfter: .seconds(30)))
         }
-        await started.wait(untilAtLeast: 1)
+        await handler.started.wait()
         call.cancel()
-        await cancelled.wait(untilAtLeast: 1)
+        await handler.cancelled.wait()
         await #expect(throws: CancellationError.self) { try await call.value }
     }
 }

@@ -31,16 +31,14 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func failureKeepsEveryErrorField(_ kind: StoreKind) async throws {
         let fixture = try await StoreFixture(kind)
-        let token = freshToken()
-        try await expectCreated(token, in: fixture.store, timeToLive: .seconds(60))
+        let token = try await fixture.store.createdEntry()
         let error = DeferredError(
             name: "DivisionByZero", message: "1 / 0", traceback: "at divide()", encodedFields: [0x81, 0xa1, 0x78, 0x01])
         #expect(try await fixture.store.complete(token, with: .failure(error)))
         #expect(try await fixture.store.lookup(token) == .finished(.failure(error)))
         #expect(try await fixture.store.status(of: token) == .failed(name: "DivisionByZero", message: "1 / 0"))
 
-        let plain = freshToken()
-        try await expectCreated(plain, in: fixture.store, timeToLive: .seconds(60))
+        let plain = try await fixture.store.createdEntry()
         try await fixture.store.complete(plain, with: .failure(DeferredError(name: "ValueError", message: "boom")))
         #expect(
             try await fixture.store.lookup(plain)
@@ -51,8 +49,7 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func theFirstOutcomeWins(_ kind: StoreKind) async throws {
         let fixture = try await StoreFixture(kind)
-        let token = freshToken()
-        try await expectCreated(token, in: fixture.store, timeToLive: .seconds(60))
+        let token = try await fixture.store.createdEntry()
         #expect(try await fixture.store.complete(token, with: .cancelled))
         #expect(try await fixture.store.complete(token, with: .success(encodedResult: [0xc0])) == false)
         #expect(try await fixture.store.status(of: token) == .cancelled)
@@ -62,8 +59,7 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func readsAreIdempotentUntilAcknowledged(_ kind: StoreKind) async throws {
         let fixture = try await StoreFixture(kind)
-        let token = freshToken()
-        try await expectCreated(token, in: fixture.store, timeToLive: .seconds(60))
+        let token = try await fixture.store.createdEntry()
         #expect(try await fixture.store.acknowledge(token) == false)  // unfinished: stays
         #expect(try await fixture.store.lookup(token) == .unfinished(.pending))
         try await fixture.store.complete(token, with: .success(encodedResult: [0x2a]))
@@ -97,8 +93,7 @@ import Testing
     func timeToLiveCountsFromCompletionThenExpiredThenUnknown(_ kind: StoreKind) async throws {
         let fixture = try await StoreFixture(kind, tombstoneRetention: .seconds(600))
         let store = fixture.store
-        let token = freshToken()
-        try await expectCreated(token, in: store, timeToLive: .seconds(10))
+        let token = try await fixture.store.createdEntry(timeToLive: .seconds(10))
         try await fixture.advanceWhileOwnerLives(by: .seconds(3600))  // unfinished entries never expire
         #expect(try await store.expireEntries() == 0)
         #expect(try await store.lookup(token) == .unfinished(.pending))
@@ -186,8 +181,7 @@ extension DeferredLifecycleTests {
     @Test(arguments: StoreKind.allCases)
     func anEnormousTimeToLiveNeverOverflows(_ kind: StoreKind) async throws {
         let fixture = try await StoreFixture(kind)
-        let token = freshToken()
-        try await expectCreated(token, in: fixture.store, timeToLive: .seconds(Int64.max))
+        let token = try await fixture.store.createdEntry(timeToLive: .seconds(Int64.max))
         try await fixture.store.complete(token, with: .success(encodedResult: []))
         fixture.clock.advance(by: .seconds(86_400 * 365 * 100))
         #expect(try await fixture.store.lookup(token) == .finished(.success(encodedResult: [])))

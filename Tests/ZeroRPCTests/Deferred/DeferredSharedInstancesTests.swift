@@ -15,8 +15,7 @@ struct DeferredSharedInstancesTests {
         let storeB = try await shared.open()
         #expect(SharedStoreInstances.instanceID(of: storeA) != SharedStoreInstances.instanceID(of: storeB))
 
-        let token = freshToken()
-        try await expectCreated(token, in: storeA)
+        let token = try await storeA.createdEntry()
         #expect(try await storeB.lookup(token) == .unfinished(.pending))
         try await storeA.reportProgress(token, progress: 0.5, message: "half")
         #expect(try await storeB.status(of: token) == .running(progress: 0.5, message: "half"))
@@ -32,17 +31,15 @@ struct DeferredSharedInstancesTests {
         let shared = try await SharedStoreInstances(kind)
         let storeA = try await shared.open()
         let storeB = try await shared.open()
-        let token = freshToken()
-        try await expectCreated(token, in: storeA)
-        let waiter = Task { try await storeB.wait(for: token, upTo: .seconds(60)) }
-        await eventually { SharedStoreInstances.waiterCount(storeB, token) == 1 }
+        let token = try await storeA.createdEntry()
+        let waiter = await storeB.waiter(for: token)
         let started = ContinuousClock.now
         try await storeA.complete(token, with: .cancelled)
         #expect(try await waiter.value == .finished(.cancelled))
         // SQLite re-reads every poll interval; PostgreSQL has no timer before the owner's
         // lease (30 s away): only its notification can wake the waiter this soon.
         #expect(ContinuousClock.now - started < .seconds(10))
-        #expect(SharedStoreInstances.waiterCount(storeB, token) == 0)
+        #expect(storeB.localWaiterCount(for: token) == 0)
         await shared.close()
     }
 
@@ -53,16 +50,14 @@ struct DeferredSharedInstancesTests {
         let other = try await shared.open()
         let ownerRequests = owner.cancellationRequests(for: testIssuer)
         let otherRequests = other.cancellationRequests(for: testIssuer)
-        let token = freshToken()
-        try await expectCreated(token, in: owner)
+        let token = try await owner.createdEntry()
 
         #expect(try await other.requestCancellation(token))
         #expect(try await owner.isCancellationRequested(token))
         var iterator = ownerRequests.makeAsyncIterator()
         #expect(await iterator.next() == token)
         // Later requests still arrive; the owner is not told twice.
-        let second = freshToken()
-        try await expectCreated(second, in: owner)
+        let second = try await owner.createdEntry()
         #expect(try await other.requestCancellation(second))
         #expect(try await other.requestCancellation(second))
         #expect(await iterator.next() == second)
@@ -82,8 +77,7 @@ struct DeferredSharedInstancesTests {
         let shared = try await SharedStoreInstances(kind)
         let owner = try await shared.open()
         let sweeper = try await shared.open()
-        let token = freshToken()
-        try await expectCreated(token, in: owner, timeToLive: .seconds(60))
+        let token = try await owner.createdEntry()
         await SharedStoreInstances.close(owner)
         shared.clock.advance(by: .seconds(31))
         #expect(try await sweeper.expireEntries() == 0)  // failed as lost, then kept for its time to live
@@ -109,10 +103,8 @@ struct DeferredSharedInstancesTests {
     func closingAnInstanceEndsItsWaitsWithAnError(_ kind: SharedStoreKind) async throws {
         let shared = try await SharedStoreInstances(kind)
         let store = try await shared.open()
-        let token = freshToken()
-        try await expectCreated(token, in: store)
-        let waiter = Task { try await store.wait(for: token, upTo: .seconds(60)) }
-        await eventually { SharedStoreInstances.waiterCount(store, token) == 1 }
+        let token = try await store.createdEntry()
+        let waiter = await store.waiter(for: token)
         await SharedStoreInstances.close(store)
         await #expect(throws: ResultStoreError.closed) { try await waiter.value }
         await #expect(throws: ResultStoreError.closed) { try await store.complete(token, with: .cancelled) }

@@ -67,6 +67,16 @@ private struct BoundTokenFixture {
             result: { try $0.read(Int64.self) })
     }
 
+    /// Alice's and Bob's clients and a `hold(x)` of Alice's, deferred: its handle and token.
+    func aliceHolding(
+        _ x: Int64
+    ) async throws -> (alice: Client, bob: Client, handle: Deferred<Int64>, token: DeferredToken) {
+        let alice = try client(self.alice)
+        let bob = try client(self.bob)
+        let handle = try await startHold(alice, x)
+        return (alice, bob, handle, try deferredToken(handle))
+    }
+
     func close(_ clients: Client...) async {
         release.open()
         for client in clients { await client.close() }
@@ -86,10 +96,7 @@ struct DeferredTokenBindingTests {
     @Test(arguments: StoreKind.allCases)
     func onlyTheCallersKeyMayUseTheToken(_ kind: StoreKind) async throws {
         let fixture = try await BoundTokenFixture(kind)
-        let alice = try fixture.client(fixture.alice)
-        let bob = try fixture.client(fixture.bob)
-        let handle = try await fixture.startHold(alice, 42)
-        let token = try deferredToken(handle)
+        let (alice, bob, handle, token) = try await fixture.aliceHolding(42)
         #expect(try await fixture.store.boundClientKey(of: token) == fixture.alice.publicKey)
         #expect(await opens(fixture.started))
 
@@ -126,10 +133,7 @@ struct DeferredTokenBindingTests {
     @Test(arguments: StoreKind.allCases)
     func anotherKeyCannotCancelTheJobButItsOwnerCan(_ kind: StoreKind) async throws {
         let fixture = try await BoundTokenFixture(kind)
-        let alice = try fixture.client(fixture.alice)
-        let bob = try fixture.client(fixture.bob)
-        let handle = try await fixture.startHold(alice, 7)
-        let token = try deferredToken(handle)
+        let (alice, bob, handle, token) = try await fixture.aliceHolding(7)
         #expect(await opens(fixture.started))
         #expect(try await resume(token, on: bob).cancel() == false)
         let aliceAgain = try fixture.client(fixture.alice)
@@ -142,10 +146,7 @@ struct DeferredTokenBindingTests {
     @Test(arguments: StoreKind.allCases)
     func anExpiredBoundTokenLooksUnknownToOtherKeys(_ kind: StoreKind) async throws {
         let fixture = try await BoundTokenFixture(kind)
-        let alice = try fixture.client(fixture.alice)
-        let bob = try fixture.client(fixture.bob)
-        let handle = try await fixture.startHold(alice, 3)
-        let token = try deferredToken(handle)
+        let (alice, bob, handle, token) = try await fixture.aliceHolding(3)
         fixture.release.open()
         _ = try await finishedOutcome(token, in: fixture.store)
         fixture.storeFixture.clock.advance(by: .seconds(601))  // past the server's 10 min time to live

@@ -9,10 +9,8 @@ import Testing
     func longPollWakesWhenTheEntryCompletes(_ kind: StoreKind) async throws {
         let fixture = try await StoreFixture(kind)
         let store = fixture.store
-        let token = freshToken()
-        try await expectCreated(token, in: store)
-        let waiter = Task { try await store.wait(for: token, upTo: .seconds(60)) }
-        await eventually { fixture.waiterCount(for: token) == 1 }
+        let token = try await fixture.store.createdEntry()
+        let waiter = await store.waiter(for: token)
         let started = ContinuousClock.now
         try await store.complete(token, with: .success(encodedResult: [0x05]))
         #expect(try await waiter.value == .finished(.success(encodedResult: [0x05])))
@@ -25,10 +23,8 @@ import Testing
     func everyWaiterWakesOnce(_ kind: StoreKind) async throws {
         let fixture = try await StoreFixture(kind)
         let store = fixture.store
-        let token = freshToken()
-        try await expectCreated(token, in: store)
-        let waiters = (0..<8).map { _ in Task { try await store.wait(for: token, upTo: .seconds(60)) } }
-        await eventually { fixture.waiterCount(for: token) == 8 }
+        let token = try await fixture.store.createdEntry()
+        let waiters = await store.waiters(for: token, count: 8)
         try await store.complete(token, with: .failure(DeferredError(name: "ValueError", message: "boom")))
         for waiter in waiters {
             #expect(try await waiter.value == .finished(.failure(DeferredError(name: "ValueError", message: "boom"))))
@@ -39,8 +35,7 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func longPollTimesOutWhilePending(_ kind: StoreKind) async throws {
         let fixture = try await StoreFixture(kind)
-        let token = freshToken()
-        try await expectCreated(token, in: fixture.store)
+        let token = try await fixture.store.createdEntry()
         try await fixture.store.reportProgress(token, progress: 0.25, message: "a quarter")
         let started = ContinuousClock.now
         let answer = try await fixture.store.wait(for: token, upTo: .milliseconds(80))
@@ -57,10 +52,8 @@ import Testing
     func cancellingTheWaitingTaskEndsTheWaitAndLeavesNoWaiter(_ kind: StoreKind) async throws {
         let fixture = try await StoreFixture(kind)
         let store = fixture.store
-        let token = freshToken()
-        try await expectCreated(token, in: store)
-        let waiter = Task { try await store.wait(for: token, upTo: .seconds(60)) }
-        await eventually { fixture.waiterCount(for: token) == 1 }
+        let token = try await fixture.store.createdEntry()
+        let waiter = await store.waiter(for: token)
         let started = ContinuousClock.now
         waiter.cancel()
         #expect(try await waiter.value == .unfinished(.pending))
@@ -75,8 +68,7 @@ import Testing
     func aTaskCancelledBeforeWaitingDoesNotSuspend(_ kind: StoreKind) async throws {
         let fixture = try await StoreFixture(kind)
         let store = fixture.store
-        let token = freshToken()
-        try await expectCreated(token, in: store)
+        let token = try await fixture.store.createdEntry()
         let waiter = Task {
             withUnsafeCurrentTask { $0?.cancel() }
             return try await store.wait(for: token, upTo: .seconds(60))
@@ -109,8 +101,7 @@ import Testing
         #expect(try await store.status(of: token) == .cancelled)
         #expect(try await store.requestCancellation(token) == false)
 
-        let later = freshToken()
-        try await expectCreated(later, in: store)
+        let later = try await fixture.store.createdEntry()
         #expect(try await store.requestCancellation(later))
         #expect(await iterator.next() == later)  // othersToken never arrived
         await fixture.close()

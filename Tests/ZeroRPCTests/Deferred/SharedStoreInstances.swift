@@ -65,12 +65,6 @@ final class SharedStoreInstances: Sendable {
         (store as? SQLiteResultStore)?.instanceID ?? (store as? PostgresResultStore)?.instanceID
     }
 
-    /// How many tasks of this process wait for `token` on `store`.
-    static func waiterCount(_ store: any ResultStore, _ token: DeferredToken) -> Int {
-        (store as? SQLiteResultStore)?.waiterCount(for: token) ?? (store as? PostgresResultStore)?
-            .waiterCount(for: token) ?? 0
-    }
-
     /// Closes one instance, as its process would when it stops.
     static func close(_ store: any ResultStore) async {
         if let sqlite = store as? SQLiteResultStore { await sqlite.close() }

@@ -51,14 +51,7 @@ struct StoreFixture {
     }
 
     /// How many tasks wait for `token` in this process.
-    func waiterCount(for token: DeferredToken) -> Int {
-        switch store {
-        case let memory as MemoryResultStore: memory.waiterCount(for: token)
-        case let sqlite as SQLiteResultStore: sqlite.waiterCount(for: token)
-        case let postgres as PostgresResultStore: postgres.waiterCount(for: token)
-        default: 0
-        }
-    }
+    func waiterCount(for token: DeferredToken) -> Int { store.localWaiterCount(for: token) }
 
     /// Moves the clock on by `duration` in steps shorter than a lease, renewing the
     /// owner's leases as a live owner does, so unfinished entries stay unfinished.
@@ -74,4 +67,39 @@ struct StoreFixture {
     }
 
     func close() async { await tearDown() }
+}
+
+/// The steps the store contract tests begin with, for any store under test.
+extension ResultStore {
+    /// A new pending entry without an idempotency key, expected to be created.
+    func createdEntry(
+        timeToLive: Duration = .seconds(60), sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> DeferredToken {
+        let token = freshToken()
+        try await expectCreated(token, in: self, timeToLive: timeToLive, sourceLocation: sourceLocation)
+        return token
+    }
+
+    /// A task long-polling `token` here for up to a minute, returned once it waits.
+    func waiter(for token: DeferredToken) async -> Task<DeferredLookup, any Error> {
+        await waiters(for: token, count: 1)[0]
+    }
+
+    /// `count` tasks long-polling `token` here for up to a minute, returned once all wait.
+    func waiters(for token: DeferredToken, count: Int) async -> [Task<DeferredLookup, any Error>] {
+        let waiters = (0..<count).map { _ in Task { try await wait(for: token, upTo: .seconds(60)) } }
+        await eventually { localWaiterCount(for: token) == count }
+        return waiters
+    }
+
+    /// How many tasks of this process wait for `token` on this instance (0 for a store
+    /// without the test hook).
+    func localWaiterCount(for token: DeferredToken) -> Int {
+        switch self {
+        case let memory as MemoryResultStore: memory.waiterCount(for: token)
+        case let sqlite as SQLiteResultStore: sqlite.waiterCount(for: token)
+        case let postgres as PostgresResultStore: postgres.waiterCount(for: token)
+        default: 0
+        }
+    }
 }

@@ -57,28 +57,18 @@ import ZeroRPCTestSupport
     }
 
     @Test func aCancelledCallerPastTheWaitCancelsTheHandler() async throws {
-        let started = TestGate()
-        let cancelled = TestGate()
+        let handler = SleepingHandler()
         // A cancel reaches a caller only once it stopped waiting on its thread: 100 ms here.
         let fixture = try ServerFixture(clientOptions: Self.client(wait: .milliseconds(100))) {
             try $0.register(Calculator())
-            try $0.register(name: "hang") { _, _ in
-                started.open()
-                do {
-                    try await Task.sleep(for: .seconds(30))
-                } catch {
-                    cancelled.open()
-                    throw error
-                }
-                return nil
-            }
+            try handler.register(on: $0, as: "hang")
         }
         defer { Task { await fixture.close() } }
         let call = Task { try await fixture.client.call("hang", []) }
-        await started.wait()
+        await handler.started.wait()
         call.cancel()
         await #expect(throws: CancellationError.self) { try await call.value }
-        await cancelled.wait()  // `_zpc_close` reached the server
+        await handler.cancelled.wait()  // `_zpc_close` reached the server
         // The client goes on: the next call is led again.
         let before = ledCalls(fixture.client)
         #expect(try await fixture.client.add(2, 2) == 4)

@@ -24,25 +24,14 @@ import ZeroRPCTestSupport
     }
 
     @Test func closingTheServerEndsRunAndCancelsHandlers() async throws {
-        let arrived = TestGate()
-        let cancelled = TestGate()
-        let fixture = try ServerFixture { server in
-            try server.register(name: "hang") { _, _ in
-                arrived.open()
-                do {
-                    try await Task.sleep(for: .seconds(30))
-                } catch {
-                    cancelled.open()
-                }
-                return nil
-            }
-        }
+        let handler = SleepingHandler()
+        let fixture = try ServerFixture { try handler.register(on: $0, as: "hang") }
         let running = Task { try await fixture.server.run() }
         let call = Task { try await fixture.client.call("hang", [], options: .within(.seconds(30))) }
-        #expect(await opens(arrived))
+        #expect(await opens(handler.started))
         await fixture.server.close()
         try await running.value
-        #expect(await opens(cancelled))
+        #expect(await opens(handler.cancelled))
         #expect(throws: RPCError.closed) { try fixture.server.bind(TestTransport.inproc.bindEndpoint()) }
         await fixture.client.close()
         // The client learns of the server's end either way: by its own close, or first by

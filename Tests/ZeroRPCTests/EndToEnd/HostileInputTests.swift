@@ -73,11 +73,8 @@ import ZeroRPCTestSupport
     @Test func aFloodOfGrantsIntoOneStreamIsClamped() async throws {
         let fixture = try ServerFixture(.tcp) { try $0.register(CountingCalculator()) }
         let peer = try RawPeer(.dealer, connect: fixture.endpoint, answersHeartbeats: true)
-        let channel = peer.sendRequest("calc.count", arguments: encoded([.int(20)]))
-        #expect(await peer.receiveReplies(1).map(\.name) == ["STREAM"])
-        let grant = EventEncoder.encode(
-            messageID: MessageIDGenerator.shared.next(), responseTo: channel[...], name: "_zpc_more",
-            arguments: encoded([.int(Int64.max)]))
+        let channel = await peer.openCountStream(20)
+        let grant = RawPeer.grant(.int(Int64.max), on: channel)
         await peer.sendPayloadsOnThread(Array(repeating: grant, count: 1_000))
         let rest = await peer.receiveReplies(20)
         #expect(rest.last?.name == "STREAM_DONE")

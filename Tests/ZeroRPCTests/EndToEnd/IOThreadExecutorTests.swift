@@ -107,27 +107,15 @@ import ZeroRPCTestSupport
     /// sanitizer run may take longer than two 1 s periods, and the client would rightly
     /// report the server lost instead of closed.
     @Test func closingAServerCancelsHandlersWaitingOnItsIOThread() async throws {
-        let started = TestCounter()
-        let cancelled = TestCounter()
+        let handler = SleepingHandler()
         let fixture = try ServerFixture(
             serverOptions: ServerOptions(heartbeatInterval: TestTiming.patient(.seconds(5)), handlerExecution: .inline),
             clientOptions: ClientOptions(heartbeatInterval: TestTiming.patient(.seconds(5)))
-        ) { server in
-            try server.register(name: "sleep") { _, _ in
-                started.increment()
-                do {
-                    try await Task.sleep(for: .seconds(60))
-                } catch {
-                    cancelled.increment()
-                    throw error
-                }
-                return .nil
-            }
-        }
+        ) { try handler.register(on: $0, as: "sleep") }
         let call = Task { try await fixture.client.call("sleep", []) }
-        await started.wait(untilAtLeast: 1)
+        await handler.started.wait()
         await fixture.server.close()
-        await cancelled.wait(untilAtLeast: 1)
+        await handler.cancelled.wait()
         await fixture.client.close()
         await #expect(throws: RPCError.closed) { try await call.value }
     }

@@ -15,9 +15,8 @@ import ZeroRPCTestSupport
     @Test func aStreamOpenedWithTheIdOfOneThatJustFailedRunsToItsEnd() async throws {
         let fixture = try ServerFixture(.tcp) { try $0.register(CountingCalculator()) }
         let peer = try RawPeer(.dealer, connect: fixture.endpoint, answersHeartbeats: true)
-        let channel = peer.sendRequest("calc.count", arguments: encoded([.int(50)]))
-        #expect(await peer.receiveReplies(1).map(\.name) == ["STREAM"])
-        peer.sendPayload(Self.more(.string("lots"), on: channel))
+        let channel = await peer.openCountStream(50)
+        peer.sendGrant(.string("lots"), on: channel)
         try await Self.expectSecondStreamCompletes(reusing: channel, on: peer, firstEnds: ["ERR"])
         await fixture.close()
     }
@@ -26,21 +25,10 @@ import ZeroRPCTestSupport
     @Test func aStreamOpenedWithTheIdOfOneJustClosedRunsToItsEnd() async throws {
         let fixture = try ServerFixture(.tcp) { try $0.register(CountingCalculator()) }
         let peer = try RawPeer(.dealer, connect: fixture.endpoint, answersHeartbeats: true)
-        let channel = peer.sendRequest("calc.count", arguments: encoded([.int(50)]))
-        #expect(await peer.receiveReplies(1).map(\.name) == ["STREAM"])
-        peer.sendPayload(
-            EventEncoder.encode(
-                messageID: MessageIDGenerator.shared.next(), responseTo: channel[...], name: "_zpc_close",
-                arguments: StreamEvents.closeArguments))
+        let channel = await peer.openCountStream(50)
+        peer.sendClose(on: channel)
         try await Self.expectSecondStreamCompletes(reusing: channel, on: peer, firstEnds: [])
         await fixture.close()
-    }
-
-    /// `_zpc_more [credit]` on `channel`.
-    static func more(_ credit: MessagePackValue, on channel: [UInt8]) -> [UInt8] {
-        EventEncoder.encode(
-            messageID: MessageIDGenerator.shared.next(), responseTo: channel[...], name: "_zpc_more",
-            arguments: encoded([credit]))
     }
 
     /// Opens `calc.count(3)` on `channel` right away (before the first handler has wound
@@ -51,7 +39,7 @@ import ZeroRPCTestSupport
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
         peer.sendRequest("calc.count", arguments: encoded([.int(3)]), messageID: channel)
-        peer.sendPayload(more(.int(10), on: channel))
+        peer.sendGrant(.int(10), on: channel)
         let expected = firstEnds + ["STREAM", "STREAM", "STREAM", "STREAM_DONE"]
         let replies = await peer.receiveReplies(expected.count, within: .seconds(5))
         #expect(replies.map(\.name) == expected, sourceLocation: sourceLocation)

@@ -36,12 +36,8 @@ import ZeroRPCTestSupport
     @Test func anUnsignedHugeCreditGrantStreamsOn() async throws {
         let fixture = try ServerFixture(.tcp) { try $0.register(CountingCalculator()) }
         let peer = try RawPeer(.dealer, connect: fixture.endpoint, answersHeartbeats: true)
-        let channel = peer.sendRequest("calc.count", arguments: encoded([.int(50)]))
-        #expect(await peer.receiveReplies(1).map(\.name) == ["STREAM"])
-        peer.sendPayload(
-            EventEncoder.encode(
-                messageID: MessageIDGenerator.shared.next(), responseTo: channel[...], name: "_zpc_more",
-                arguments: encoded([.uint(UInt64(Int64.max) + 5)])))
+        let channel = await peer.openCountStream(50)
+        peer.sendGrant(.uint(UInt64(Int64.max) + 5), on: channel)
         let rest = await peer.receiveReplies(50)
         #expect(rest.count == 50)
         #expect(rest.dropLast().compactMap { $0.arguments?.int64Value } == Array(2...50))
@@ -59,12 +55,8 @@ import ZeroRPCTestSupport
         let service = CountingCalculator()
         let fixture = try ServerFixture(.tcp) { try $0.register(service) }
         let peer = try RawPeer(.dealer, connect: fixture.endpoint, answersHeartbeats: true)
-        let channel = peer.sendRequest("calc.count", arguments: encoded([.int(50)]))
-        #expect(await peer.receiveReplies(1).map(\.name) == ["STREAM"])
-        peer.sendPayload(
-            EventEncoder.encode(
-                messageID: MessageIDGenerator.shared.next(), responseTo: channel[...], name: "_zpc_more",
-                arguments: encoded([credit])))
+        let channel = await peer.openCountStream(50)
+        peer.sendGrant(credit, on: channel)
         let reply = await peer.receiveReplies(1).first
         #expect(reply?.name == "ERR")
         #expect(reply?.arguments?.arrayValue?.first?.stringValue == "ProtocolError")

@@ -224,7 +224,7 @@ import ZeroRPCTestSupport
         let cancelled = Task { try await pusher.send("job", [1]) }
         try await waitUntil { pusher.socket.state.withLock { $0.hasWaitingSends } }
         let queuedBehind = Task { try await pusher.send("job", [2]) }
-        try await waitUntil { pusher.socket.state.withLock { $0.waiting.count - $0.waitingHead } == 2 }
+        try await waitUntil { pusher.socket.state.withLock { $0.waiting.count } == 2 }
         cancelled.cancel()
         await #expect(throws: CancellationError.self) { try await cancelled.value }
         await pusher.close()

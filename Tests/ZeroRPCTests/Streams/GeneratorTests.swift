@@ -143,10 +143,7 @@ struct GeneratorTests {
             let channel = peer.sendRequest("squares", arguments: encoded([.int(5)]))
             let first = await peer.receiveReplies(1)
             #expect(first.map(\.name) == ["STREAM"])
-            peer.sendPayload(
-                EventEncoder.encode(
-                    messageID: MessageIDGenerator.shared.next(), responseTo: channel[...], name: "_zpc_more",
-                    arguments: encoded([.int(100)])))
+            peer.sendGrant(.int(100), on: channel)
             let rest = await peer.receiveReplies(5)
             #expect(rest.map(\.name) == ["STREAM", "STREAM", "STREAM", "STREAM", "STREAM_DONE"])
             #expect((first + rest).compactMap(\.arguments).prefix(5) == [0, 1, 4, 9, 16])

@@ -44,10 +44,7 @@ import ZeroRPCTestSupport
         let reader = try RawPeer(.dealer, connect: endpoint, receiveHighWaterMark: 16)
         let channel = reader.sendRequest("flood", arguments: encoded([.int(Int64(total))]))
         func grant(_ credit: Int64) {
-            reader.sendPayload(
-                EventEncoder.encode(
-                    messageID: MessageIDGenerator.shared.next(), responseTo: channel[...], name: "_zpc_more",
-                    arguments: encoded([.int(credit)])))
+            reader.sendGrant(.int(credit), on: channel)
         }
         // 2^62 credit at a time, over and over, as the hostile client did: the server
         // clamps what is outstanding to `HandlerInbox.maximumCredit` items, so credit

@@ -198,10 +198,7 @@ struct ServerStreamTests {
         #expect(first.first?.extensionsRange == nil, "no ext for a stock client")
         await service.events.written.wait(untilAtLeast: 1)
         #expect(await peer.receiveReplies(1, within: .milliseconds(300)).isEmpty, "sent without credit")
-        peer.sendPayload(
-            EventEncoder.encode(
-                messageID: MessageIDGenerator.shared.next(), responseTo: channel[...], name: "_zpc_more",
-                arguments: encoded([.int(5)])))
+        peer.sendGrant(.int(5), on: channel)
         let next = await peer.receiveReplies(5)
         #expect(next.compactMap(\.arguments) == [2, 3, 4, 5, 6])
         #expect(await peer.receiveReplies(1, within: .milliseconds(300)).isEmpty, "sent beyond its credit")

@@ -29,26 +29,35 @@ final class RawPeer: Sendable {
     /// (`TestTiming`); a passing test returns as soon as its messages arrived.
     static let patience = TestTiming.patient(.seconds(30))
 
-    init(
+    convenience init(
         _ kind: ZMQSocket.Kind, connect endpoint: String, receiveHighWaterMark: Int32? = nil,
         answersHeartbeats: Bool = false
     ) throws {
-        self.answersHeartbeats = answersHeartbeats
-        let socket = try ZMQSocket(kind)
-        if let receiveHighWaterMark { try socket.setOption(ZMQ_RCVHWM, receiveHighWaterMark) }
-        try socket.connect(endpoint)
-        self.endpoint = endpoint
-        reader = try Reader(socket: socket, answersHeartbeats: answersHeartbeats)
+        try self.init(kind, receiveHighWaterMark: receiveHighWaterMark, answersHeartbeats: answersHeartbeats) {
+            try $0.connect(endpoint)
+            return endpoint
+        }
     }
 
-    init(
+    convenience init(
         _ kind: ZMQSocket.Kind, bind endpoint: String, receiveHighWaterMark: Int32? = nil,
         answersHeartbeats: Bool = false
+    ) throws {
+        try self.init(kind, receiveHighWaterMark: receiveHighWaterMark, answersHeartbeats: answersHeartbeats) {
+            try $0.bind(endpoint)
+        }
+    }
+
+    /// A socket of `kind` with its options set, attached by `attach` (which returns the
+    /// endpoint to record), read by a thread of its own.
+    private init(
+        _ kind: ZMQSocket.Kind, receiveHighWaterMark: Int32?, answersHeartbeats: Bool,
+        attach: (ZMQSocket) throws -> String
     ) throws {
         self.answersHeartbeats = answersHeartbeats
         let socket = try ZMQSocket(kind)
         if let receiveHighWaterMark { try socket.setOption(ZMQ_RCVHWM, receiveHighWaterMark) }
-        self.endpoint = try socket.bind(endpoint)
+        endpoint = try attach(socket)
         reader = try Reader(socket: socket, answersHeartbeats: answersHeartbeats)
     }
 

@@ -32,6 +32,28 @@ import Testing
         #expect(!queue.enqueue("too late"))
     }
 
+    @Test func startedQueueIsAttachedAndHandedToStartFirst() throws {
+        let executor = IOThreadExecutor()
+        let seen = LockedValue<CommandQueue<String>?>(nil)
+        let queue = try CommandQueue<String>.started(attachedTo: executor) { queue throws(RPCError) in
+            seen.withLock { $0 = queue }
+        }
+        #expect(seen.withLock { $0 } === queue)
+        #expect(queue.enqueue("works"))
+        #expect(queue.close(handingJobsTo: executor) == ["works"])
+        // A start that fails fails the whole start-up.
+        #expect(throws: RPCError.closed) {
+            _ = try CommandQueue<String>.started(attachedTo: executor) { _ throws(RPCError) in throw .closed }
+        }
+    }
+
+    @Test func closeHandingJobsOffReturnsTheQueuedCommandsAndRefusesNewOnes() throws {
+        let queue = try CommandQueue<String>()
+        queue.enqueue("left over")
+        #expect(queue.close(handingJobsTo: IOThreadExecutor()) == ["left over"])
+        #expect(!queue.enqueue("too late"))
+    }
+
     @Test func nextWakeUpRoundsUpToWholeMilliseconds() {
         let now = ContinuousClock.now
         var next = NextWakeUp()

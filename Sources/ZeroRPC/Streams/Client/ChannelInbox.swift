@@ -5,25 +5,10 @@
 /// the consumer granted credit for (streams) or asked for (generators).
 final class ChannelInbox: Sendable {
     private struct State {
-        var events: [EventEnvelope] = []
-        var head = 0
+        var events = FIFO<EventEnvelope>()
         var isEnded = false
         var failure: (any Error)?
         var waiter: UnsafeContinuation<EventEnvelope?, any Error>?
-
-        mutating func pop() -> EventEnvelope? {
-            guard head < events.count else { return nil }
-            let event = events[head]
-            head += 1
-            if head == events.count {
-                events.removeAll(keepingCapacity: true)
-                head = 0
-            } else if head > 64 && head * 2 > events.count {
-                events.removeFirst(head)
-                head = 0
-            }
-            return event
-        }
     }
 
     private enum Step {
@@ -90,29 +75,14 @@ final class ChannelInbox: Sendable {
 
     /// Consumer: puts back an event it took, so the next `next()` returns it again.
     func putBack(_ event: EventEnvelope) {
-        state.withLock { state in
-            if state.head > 0 {
-                state.head -= 1
-                state.events[state.head] = event
-            } else {
-                state.events.insert(event, at: 0)
-            }
-        }
+        state.withLock { $0.events.pushFront(event) }
     }
 
     /// Consumer: moves every buffered event into `batch` (emptied first), oldest first,
     /// under one lock for the whole burst. The arrays are swapped, so a consumer that
     /// passes the same `batch` back each time allocates nothing in steady state.
     func takeBuffered(into batch: inout [EventEnvelope]) {
-        batch.removeAll(keepingCapacity: true)
-        state.withLock { state in
-            if state.head > 0 {
-                // Moves the rest down (no retain per event), then swaps as usual.
-                state.events.removeFirst(state.head)
-                state.head = 0
-            }
-            swap(&state.events, &batch)
-        }
+        state.withLock { $0.events.takeAll(into: &batch) }
     }
 
     /// Consumer: the next event, `nil` after a normal end; throws the failure it ended with.
@@ -140,7 +110,7 @@ final class ChannelInbox: Sendable {
     }
 
     private static func step(_ state: inout State) -> Step {
-        if let event = state.pop() { return .event(event) }
+        if let event = state.events.popFirst() { return .event(event) }
         if state.isEnded { return .ended(state.failure) }
         return .wait
     }

@@ -110,46 +110,24 @@ final class HandlerInbox: Sendable {
     /// Takes one unit of credit, waiting for `_zpc_more` when there is none.
     func acquireCredit() async throws {
         if try takeCreditIfAvailable() { return }
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let outcome: Result<Bool, CancellationError> = state.withLock { state in
-                    if state.isCancelled { return .failure(CancellationError()) }
-                    if state.credit > 0 {
-                        state.credit -= 1
-                        return .success(true)
-                    }
-                    state.creditWaiters.append(continuation)
-                    return .success(false)
-                }
-                switch outcome {
-                case .success(true): continuation.resume()
-                case .success(false): break
-                case .failure(let error): continuation.resume(throwing: error)
-                }
+        try await state.waitUnlessReady(of: Void.self, onCancel: cancel) { state, continuation in
+            if state.isCancelled { return .cancelled }
+            if state.credit > 0 {
+                state.credit -= 1
+                return .ready(())
             }
-        } onCancel: {
-            cancel()
+            state.creditWaiters.append(continuation)
+            return .parked
         }
     }
 
     /// The next generator step, waiting for the client to send one.
     func nextStep() async throws -> Step {
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Step, any Error>) in
-                let outcome: Result<Step?, CancellationError> = state.withLock { state in
-                    if state.isCancelled { return .failure(CancellationError()) }
-                    if let step = state.popStep() { return .success(step) }
-                    state.stepWaiter = continuation
-                    return .success(nil)
-                }
-                switch outcome {
-                case .success(let step?): continuation.resume(returning: step)
-                case .success(nil): break
-                case .failure(let error): continuation.resume(throwing: error)
-                }
-            }
-        } onCancel: {
-            cancel()
+        try await state.waitUnlessReady(onCancel: cancel) { state, continuation in
+            if state.isCancelled { return .cancelled }
+            if let step = state.popStep() { return .ready(step) }
+            state.stepWaiter = continuation
+            return .parked
         }
     }
 }

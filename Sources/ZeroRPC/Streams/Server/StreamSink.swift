@@ -107,22 +107,11 @@ final class StreamOutbox: Sendable {
     /// Handler: returns once the outbox has room; throws `CancellationError` when the
     /// call is cancelled meanwhile.
     func waitForRoom() async throws {
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let ready: Result<Bool, CancellationError> = state.withLock { state in
-                    if state.isCancelled { return .failure(CancellationError()) }
-                    if state.pending.events.count < Self.roomLimit { return .success(true) }
-                    state.roomWaiter = continuation
-                    return .success(false)
-                }
-                switch ready {
-                case .success(true): continuation.resume()
-                case .success(false): break
-                case .failure(let error): continuation.resume(throwing: error)
-                }
-            }
-        } onCancel: {
-            cancel()
+        try await state.waitUnlessReady(of: Void.self, onCancel: cancel) { state, continuation in
+            if state.isCancelled { return .cancelled }
+            if state.pending.events.count < Self.roomLimit { return .ready(()) }
+            state.roomWaiter = continuation
+            return .parked
         }
     }
 
