@@ -548,9 +548,7 @@ final class ClientLoop {
             connections[index].socket.close()
         }
         connections = []
-        let (remaining, jobs) = queue.close()
-        executor.handOffRemainingJobs(jobs)
-        for command in remaining {
+        for command in queue.close(handingJobsTo: executor) {
             switch command {
             case .call(let call): call.receiver.fail(RPCError.closed)
             case .post(_, let sent): sent.resume(throwing: RPCError.closed)

@@ -150,15 +150,11 @@ public final class Server: Sendable {
         try lifecycle.withLock { state throws(RPCError) in
             if let queue = state.queue { return queue }
             guard !state.isClosed else { throw .closed }
-            let queue: CommandQueue<ServerCommand>
-            do throws(TransportError) {
-                queue = try CommandQueue()
-            } catch {
-                throw .protocolViolation(error.description)
+            let queue = try CommandQueue<ServerCommand>.started(attachedTo: executor) { queue throws(RPCError) in
+                try ServerLoop.start(
+                    queue: queue, executor: executor, methods: methods, options: options,
+                    deferredRuntime: deferredRuntime)
             }
-            executor.attach(queue)
-            try ServerLoop.start(
-                queue: queue, executor: executor, methods: methods, options: options, deferredRuntime: deferredRuntime)
             state.queue = queue
             return queue
         }

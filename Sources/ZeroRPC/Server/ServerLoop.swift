@@ -59,29 +59,26 @@ final class ServerLoop {
         queue: CommandQueue<ServerCommand>, executor: IOThreadExecutor, methods: MethodTable, options: ServerOptions,
         deferredRuntime: DeferredRuntime
     ) throws(RPCError) {
-        let setup = BlockingReply<Void>()
-        IOThread.start(name: "zerorpc-server") {
-            let socket: ZMQSocket
-            do throws(TransportError) {
-                socket = try ZMQSocket(.router)
+        try IOThread.start(
+            name: "zerorpc-server", queue: queue, executor: executor,
+            closeWaiter: { command in
+                if case .close(let waiter) = command { return waiter }
+                return nil
+            },
+            makeSocket: { () throws(TransportError) -> ZMQSocket in
+                let socket = try ZMQSocket(.router)
                 try socket.setOption(ZMQ_ROUTER_MANDATORY, 1)
                 try socket.setOption(ZMQ_MAXMSGSIZE, int64: Int64(options.maximumMessageSize))
                 // issue 14: rejected handshakes at .notice on the server's logger.
                 try socket.applySecurity(options.security, logger: options.logger)
-            } catch {
-                let (remaining, jobs) = queue.close()
-                executor.handOffRemainingJobs(jobs)
-                for case .close(let waiter?) in remaining { waiter.resume() }
-                setup.fail(.protocolViolation(error.description))
-                return
-            }
-            setup.succeed(())
-            ServerLoop(
-                queue: queue, executor: executor, methods: methods, options: options,
-                deferredRuntime: deferredRuntime, socket: socket
-            ).run()
-        }
-        try setup.wait()
+                return socket
+            },
+            runLoop: { socket in
+                ServerLoop(
+                    queue: queue, executor: executor, methods: methods, options: options,
+                    deferredRuntime: deferredRuntime, socket: socket
+                ).run()
+            })
     }
 
     private func run() {
@@ -378,9 +375,7 @@ final class ServerLoop {
         }
         table.stop()
         socket.close()
-        let (remaining, jobs) = queue.close()
-        executor.handOffRemainingJobs(jobs)
-        for command in remaining {
+        for command in queue.close(handingJobsTo: executor) {
             switch command {
             case .bind(_, let reply): reply.fail(.closed)
             case .connect(_, let reply), .connectToBroker(_, let reply): reply.fail(.closed)
