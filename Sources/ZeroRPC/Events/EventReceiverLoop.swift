@@ -60,9 +60,8 @@ final class EventReceiverLoop {
     ) throws(RPCError) {
         try IOThread.start(
             name: kind == .sub ? "zerorpc-subscriber" : "zerorpc-puller", queue: queue, executor: executor,
-            closeWaiter: { command in
-                guard case .close(let waiter) = command else { return nil }
-                return waiter
+            resumeCloseWaiter: { command in
+                if case .close(let waiter) = command { waiter?.resume() }
             },
             makeSocket: { () throws(TransportError) -> ZMQSocket in
                 let socket = try ZMQSocket(kind)

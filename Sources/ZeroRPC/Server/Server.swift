@@ -93,9 +93,7 @@ public final class Server: Sendable {
             return (state.queue, state.isClosed)
         }
         guard let queue else { return }
-        await withCheckedContinuation { continuation in
-            if !queue.enqueue(.close(continuation)) { continuation.resume() }
-        }
+        await send(on: queue) { .close($0) }
         if !wasClosed { options.logger.info("zerorpc server: closed", metadata: ["zerorpc.server": "\(name)"]) }
     }
 
@@ -114,19 +112,14 @@ public final class Server: Sendable {
             await close()
         case .refuseNew:
             guard let queue else { return }
-            await withCheckedContinuation { continuation in
-                if !queue.enqueue(.refuseNewCalls(continuation)) { continuation.resume() }
-            }
+            await send(on: queue) { .refuseNewCalls($0) }
         case .graceful(let timeout), .awaitDeferredClaims(let timeout):
             if let queue {
                 let deadline = ContinuousClock.now.advanced(by: timeout)
                 let waitsForClaims: Bool
                 if case .awaitDeferredClaims = mode { waitsForClaims = true } else { waitsForClaims = false }
-                await withCheckedContinuation { continuation in
-                    if !queue.enqueue(.drain(deadline: deadline, waitsForClaims: waitsForClaims, continuation)) {
-                        continuation.resume()
-                    }
-                }
+                let drain = ServerLifecycle.Drain(deadline: deadline, waitsForClaims: waitsForClaims)
+                await send(on: queue) { .drain(drain, $0) }
             }
             await close()
         }
@@ -140,8 +133,15 @@ public final class Server: Sendable {
     }
 
     private func waitUntilClosed(_ queue: CommandQueue<ServerCommand>) async {
+        await send(on: queue) { .waitUntilClosed($0) }
+    }
+
+    /// Queues the command `make` builds around a waiter and returns once the I/O thread
+    /// resumed it (at once when the thread has already stopped).
+    private func send(on queue: CommandQueue<ServerCommand>, _ make: (ServerWaiter) -> ServerCommand) async {
         await withCheckedContinuation { continuation in
-            if !queue.enqueue(.waitUntilClosed(continuation)) { continuation.resume() }
+            let waiter = ServerWaiter(continuation)
+            if !queue.enqueue(make(waiter)) { waiter.resume() }
         }
     }
 

@@ -328,7 +328,7 @@ enum ServerLifecycle: Equatable {
     /// enum, and the table holding it, a layout known only at run time, and each read of
     /// the loop's table a copy of the whole table through value witnesses (measured: +7 %
     /// instructions per server call).
-    final class Drain: Equatable {
+    final class Drain: Equatable, Sendable {
         let deadline: ContinuousClock.Instant
         /// Also wait until deferred jobs finished and their results were acknowledged.
         let waitsForClaims: Bool

@@ -12,7 +12,7 @@ extension ServerLoop {
         name.hasPrefix("_zpc_") || name.hasPrefix("_zerorpc_")
     }
 
-    func beginDrain(_ drain: ServerLifecycle.Drain, waiter: CheckedContinuation<Void, Never>) {
+    func beginDrain(_ drain: ServerLifecycle.Drain, waiter: ServerWaiter) {
         closeWaiters.append(waiter)
         table.beginDrain(drain)
         checkDrain(now: .now)

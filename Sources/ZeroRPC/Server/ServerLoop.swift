@@ -25,7 +25,7 @@ final class ServerLoop {
     /// decision about calls, which this loop carries out. Mutated in place, never copied.
     @exclusivity(unchecked) var table: ServerCallTable
     @exclusivity(unchecked) var blockedPeers: [[UInt8]: OutboundQueue] = [:]
-    @exclusivity(unchecked) var closeWaiters: [CheckedContinuation<Void, Never>] = []
+    @exclusivity(unchecked) var closeWaiters: [ServerWaiter] = []
     @exclusivity(unchecked) var poller = SocketPoller()
     /// `methods` as of `methodCacheVersion` (see `method(named:)`).
     @exclusivity(unchecked) var methodCache: [String: MethodEntry] = [:]
@@ -61,9 +61,8 @@ final class ServerLoop {
     ) throws(RPCError) {
         try IOThread.start(
             name: "zerorpc-server", queue: queue, executor: executor,
-            closeWaiter: { command in
-                if case .close(let waiter) = command { return waiter }
-                return nil
+            resumeCloseWaiter: { command in
+                if case .close(let waiter) = command { waiter?.resume() }
             },
             makeSocket: { () throws(TransportError) -> ZMQSocket in
                 let socket = try ZMQSocket(.router)
@@ -121,8 +120,8 @@ final class ServerLoop {
             case .refuseNewCalls(let waiter):
                 table.refuseNewCalls()
                 waiter.resume()
-            case .drain(let deadline, let waitsForClaims, let waiter):
-                beginDrain(.init(deadline: deadline, waitsForClaims: waitsForClaims), waiter: waiter)
+            case .drain(let drain, let waiter):
+                beginDrain(drain, waiter: waiter)
             case .close(let waiter):
                 if let waiter { closeWaiters.append(waiter) }
                 table.close()
@@ -382,7 +381,7 @@ final class ServerLoop {
             case .finished, .flushStream: break
             case .waitUntilClosed(let waiter): waiter.resume()
             case .refuseNewCalls(let waiter): waiter.resume()
-            case .drain(_, _, let waiter): waiter.resume()
+            case .drain(_, let waiter): waiter.resume()
             case .close(let waiter): waiter?.resume()
             }
         }

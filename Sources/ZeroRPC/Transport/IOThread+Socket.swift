@@ -7,11 +7,11 @@ extension IOThread {
     ///
     /// When the socket cannot be made, the thread stops at once: `queue` is closed, the
     /// jobs already queued go back to `executor`'s fallback, the waiters of `close`
-    /// commands queued meanwhile (named by `closeWaiter`) are resumed, and this throws
+    /// commands queued meanwhile are resumed (`resumeCloseWaiter`), and this throws
     /// `RPCError.protocolViolation` with ZeroMQ's reason.
     static func start<Command: Sendable>(
         name: String, queue: CommandQueue<Command>, executor: IOThreadExecutor,
-        closeWaiter: @escaping @Sendable (Command) -> CheckedContinuation<Void, Never>?,
+        resumeCloseWaiter: @escaping @Sendable (Command) -> Void,
         makeSocket: @escaping @Sendable () throws(TransportError) -> ZMQSocket,
         runLoop: @escaping @Sendable (ZMQSocket) -> Void
     ) throws(RPCError) {
@@ -21,7 +21,7 @@ extension IOThread {
             do throws(TransportError) {
                 socket = try makeSocket()
             } catch {
-                for command in queue.close(handingJobsTo: executor) { closeWaiter(command)?.resume() }
+                for command in queue.close(handingJobsTo: executor) { resumeCloseWaiter(command) }
                 setup.fail(.protocolViolation(error.description))
                 return
             }
