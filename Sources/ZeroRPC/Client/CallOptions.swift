@@ -4,7 +4,13 @@ public struct CallOptions: Sendable, Hashable {
     /// call alive after that. Default 30 s.
     public var timeout: Duration
     /// An absolute bound on the whole call, gRPC style; off by default.
-    public var deadline: ContinuousClock.Instant?
+    public var deadline: ContinuousClock.Instant? {
+        get { deadlineOffset.map(ClockOffset.instant) }
+        set { deadlineOffset = newValue.map(ClockOffset.of) }
+    }
+    /// `deadline`, stored as a `ClockOffset`: every call copies its options, and an
+    /// instant inline made each copy go through value witnesses.
+    private var deadlineOffset: Duration?
     /// The responsiveness budget of a deferred call; nil means not deferred.
     public var deferAfter: Duration?
     /// With a budget: a key that makes a resent request (same key, same method, within
@@ -22,7 +28,7 @@ public struct CallOptions: Sendable, Hashable {
         idempotencyKey: String? = nil
     ) {
         self.timeout = timeout
-        self.deadline = deadline
+        self.deadlineOffset = deadline.map(ClockOffset.of)
         self.deferAfter = deferAfter
         self.idempotencyKey = idempotencyKey
     }

@@ -135,7 +135,7 @@ extension Client {
 
     /// Hands a request that expects no reply to the I/O thread; returns once sent.
     func post(_ payload: [UInt8]) async throws {
-        try await withCheckedThrowingContinuation { (sent: CheckedContinuation<Void, any Error>) in
+        try await withUnsafeThrowingContinuation { (sent: UnsafeContinuation<Void, any Error>) in
             if !queue.enqueue(.post(payload: payload, sent: sent)) {
                 sent.resume(throwing: RPCError.closed)
             }

@@ -1,10 +1,16 @@
 /// Work a task hands to a client's I/O thread.
+///
+/// Every payload is of a frozen type or boxed (`indirect`): a `CheckedContinuation` or a
+/// `ContinuousClock.Instant` (resilient types) inline gave the enum a layout known only at
+/// run time, and every command — a `.call` per call not led by its caller — was copied
+/// and destroyed through value witnesses.
 enum ClientCommand: Sendable {
     /// Send a request and deliver its reply events to the call's receiver.
     case call(OutgoingCall)
     /// Send a request no reply will answer (a one-way call to a server that announced
-    /// the "oneway" extension) and resume `sent` once the socket took it.
-    case post(payload: [UInt8], sent: CheckedContinuation<Void, any Error>)
+    /// the "oneway" extension) and resume `sent` once the socket took it. Unsafe (frozen,
+    /// no allocation): the loop resumes it exactly once, or `post` when the queue refused it.
+    case post(payload: [UInt8], sent: UnsafeContinuation<Void, any Error>)
     /// The waiting task was cancelled: send `_zpc_close` on the call's channel if it is
     /// open, and fail the call with `CancellationError`.
     case cancel(callID: UInt64)
@@ -14,11 +20,11 @@ enum ClientCommand: Sendable {
     /// The consumer let go of a channel: send `_zpc_close` if it is still open, forget it.
     case release(callID: UInt64)
     /// Wait for, or stop waiting for, every endpoint to connect.
-    case connection(ConnectionCommand)
+    indirect case connection(ConnectionCommand)
     /// `Client.endpoints()`.
-    case endpoints(CheckedContinuation<[EndpointState], Never>)
+    indirect case endpoints(CheckedContinuation<[EndpointState], Never>)
     /// Fail every pending call with `RPCError.closed`, close the sockets and stop.
-    case close(CheckedContinuation<Void, Never>?)
+    indirect case close(CheckedContinuation<Void, Never>?)
 }
 
 /// Where the reply events of a call go.

@@ -331,7 +331,7 @@ final class ClientLoop {
             endpoints: connections.map(\.endpoint), reason: reasons.joined(separator: "; "), after: waited)
     }
 
-    private func post(_ payload: [UInt8], sent: CheckedContinuation<Void, any Error>) {
+    private func post(_ payload: [UInt8], sent: UnsafeContinuation<Void, any Error>) {
         guard !connections.isEmpty else {
             sent.resume(throwing: RPCError.closed)
             return
