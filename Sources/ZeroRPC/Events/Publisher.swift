@@ -9,7 +9,8 @@
 /// Publishing never waits: a subscriber that is not connected yet misses the event, and
 /// one whose queue is full (`highWaterMark`) has it dropped, silently, as PUB/SUB does.
 /// Use a ``Pusher`` when every event must be handled. See docs/EVENTS.md.
-public final class Publisher: EventSenderEndpoint {
+public final class Publisher: EventSenderEndpoint, @unchecked Sendable {
+    // @unchecked restated from the base class, as Swift requires; no stored properties here.
     /// A publisher with no endpoint yet; add them with ``bind(_:)`` and ``connect(_:)``.
     public init(options: EventSenderOptions = .init()) throws {
         try super.init(.publish, options: options)

@@ -9,7 +9,8 @@
 ///
 /// Up to `maximumConcurrentHandlers` events are in hand at once; past that the socket is
 /// not read and the pusher's sends wait (back-pressure). See docs/EVENTS.md.
-public final class Puller: EventReceiverEndpoint {
+public final class Puller: EventReceiverEndpoint, @unchecked Sendable {
+    // @unchecked restated from the base class, as Swift requires; no stored properties here.
     /// A puller with no endpoint yet. Register handlers first, then ``bind(_:)`` or
     /// ``connect(_:)``: events that arrive before their handler is registered are dropped
     /// as bad events.

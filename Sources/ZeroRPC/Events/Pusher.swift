@@ -10,7 +10,8 @@
 /// A send waits while no puller has room (none connected yet, or all busy up to their
 /// `highWaterMark`): back-pressure. ``EventSenderOptions/sendTimeout`` bounds the wait.
 /// See docs/EVENTS.md.
-public final class Pusher: EventSenderEndpoint {
+public final class Pusher: EventSenderEndpoint, @unchecked Sendable {
+    // @unchecked restated from the base class, as Swift requires; no stored properties here.
     /// A pusher with no endpoint yet; add them with ``bind(_:)`` and ``connect(_:)``.
     public init(options: EventSenderOptions = .init()) throws {
         try super.init(.push, options: options)

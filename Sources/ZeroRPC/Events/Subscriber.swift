@@ -10,7 +10,8 @@
 /// A subscriber sees only what is published after its subscription reached the
 /// publisher (ZeroMQ's "slow joiner"), and loses events when it falls behind by more
 /// than the high-water marks: PUB/SUB drops rather than waits. See docs/EVENTS.md.
-public final class Subscriber: EventReceiverEndpoint {
+public final class Subscriber: EventReceiverEndpoint, @unchecked Sendable {
+    // @unchecked restated from the base class, as Swift requires; no stored properties here.
     /// A subscriber with no endpoint yet. Register handlers first, then ``bind(_:)`` or
     /// ``connect(_:)``: events that arrive before their handler is registered are dropped
     /// as bad events.
