@@ -17,7 +17,7 @@ import ZeroRPCTestSupport
                 name: name,
                 options: ServerOptions(
                     heartbeatInterval: TestTiming.heartbeat,
-                    deferred: .init(serverID: try #require(DeferredServerID(name)))))
+                    deferred: .init(serverID: DeferredServerID(name))))
             try server.register(name: "hold") { _, _ in
                 holdStarted.increment()
                 await releaseHold.wait()

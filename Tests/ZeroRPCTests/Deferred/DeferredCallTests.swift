@@ -28,10 +28,10 @@ struct DeferredCallTests {
             try await fixture.client.call("hold", [5], options: .deferring(after: .milliseconds(20)))
         }
         #expect(await opens(fixture.started))
-        try await eventually { store.entryCount == 1 }  // answered DEFERRED, entry pending
+        await eventually { store.entryCount == 1 }  // answered DEFERRED, entry pending
         fixture.release.open()
         #expect(try await call.value == 5)
-        try await eventually { store.entryCount == 0 }  // the client acknowledged it
+        await eventually { store.entryCount == 0 }  // the client acknowledged it
         await fixture.close()
     }
 
@@ -96,7 +96,7 @@ struct DeferredCallTests {
             try await fixture.client.call("hold", [1], options: .deferring(after: .zero))
         }
         #expect(await opens(fixture.started))
-        try await eventually { (fixture.store as? MemoryResultStore)?.entryCount == 1 }
+        await eventually { (fixture.store as? MemoryResultStore)?.entryCount == 1 }
         call.cancel()
         await #expect(throws: CancellationError.self) { try await call.value }
         #expect(await opens(fixture.cancelled))

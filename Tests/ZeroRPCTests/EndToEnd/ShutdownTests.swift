@@ -20,7 +20,7 @@ import ZeroRPCTestSupport
             try server.register(name: "gated") { _, _ in
                 started.increment()
                 do {
-                    try await withTaskCancellationHandler {
+                    await withTaskCancellationHandler {
                         await gate.wait()
                     } onCancel: {
                         cancelled.increment()
