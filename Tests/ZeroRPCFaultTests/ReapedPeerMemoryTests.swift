@@ -62,7 +62,13 @@ import ZeroRPCTestSupport
         print(
             "fault test: \(total) abandoned streams, server RSS baseline \(baseline) KiB, peak +\(peak - baseline) KiB, "
                 + "after reaping +\(after - baseline) KiB")
-        #expect(after - baseline < Self.boundKiB, "server RSS still +\(after - baseline) KiB after reaping")
+        // Under AddressSanitizer the server allocates through ASan's allocator, which keeps
+        // freed memory in its quarantine on purpose and which `malloc_trim` does not reach:
+        // there the RSS says nothing about the trim (+49 MiB in `make test-asan`). The
+        // handlers' cancellation above and the ping below are still checked there.
+        if !TestTiming.isSanitized {
+            #expect(after - baseline < Self.boundKiB, "server RSS still +\(after - baseline) KiB after reaping")
+        }
         _ = try await client.call("_zerorpc_ping", [])  // and it still serves
         await client.close()
         await server.stop()
