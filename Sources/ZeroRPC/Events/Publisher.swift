@@ -11,7 +11,7 @@
 /// Use a ``Pusher`` when every event must be handled. See docs/EVENTS.md.
 public final class Publisher: EventSenderEndpoint, @unchecked Sendable {
     // @unchecked restated from the base class, as Swift requires; no stored properties here.
-    /// A publisher with no endpoint yet; add them with ``bind(_:)`` and ``connect(_:)``.
+    /// A publisher with no endpoint yet; add them with ``EventSenderEndpoint/bind(_:)`` and ``EventSenderEndpoint/connect(_:)``.
     public init(options: EventSenderOptions = .init()) throws {
         try super.init(.publish, options: options)
     }

@@ -11,8 +11,8 @@
 /// not read and the pusher's sends wait (back-pressure). See docs/EVENTS.md.
 public final class Puller: EventReceiverEndpoint, @unchecked Sendable {
     // @unchecked restated from the base class, as Swift requires; no stored properties here.
-    /// A puller with no endpoint yet. Register handlers first, then ``bind(_:)`` or
-    /// ``connect(_:)``: events that arrive before their handler is registered are dropped
+    /// A puller with no endpoint yet. Register handlers first, then ``EventReceiverEndpoint/bind(_:)`` or
+    /// ``EventReceiverEndpoint/connect(_:)``: events that arrive before their handler is registered are dropped
     /// as bad events.
     public init(options: EventReceiverOptions = .init()) {
         super.init(.pull, options: options)

@@ -12,7 +12,7 @@
 /// See docs/EVENTS.md.
 public final class Pusher: EventSenderEndpoint, @unchecked Sendable {
     // @unchecked restated from the base class, as Swift requires; no stored properties here.
-    /// A pusher with no endpoint yet; add them with ``bind(_:)`` and ``connect(_:)``.
+    /// A pusher with no endpoint yet; add them with ``EventSenderEndpoint/bind(_:)`` and ``EventSenderEndpoint/connect(_:)``.
     public init(options: EventSenderOptions = .init()) throws {
         try super.init(.push, options: options)
     }

@@ -12,8 +12,8 @@
 /// than the high-water marks: PUB/SUB drops rather than waits. See docs/EVENTS.md.
 public final class Subscriber: EventReceiverEndpoint, @unchecked Sendable {
     // @unchecked restated from the base class, as Swift requires; no stored properties here.
-    /// A subscriber with no endpoint yet. Register handlers first, then ``bind(_:)`` or
-    /// ``connect(_:)``: events that arrive before their handler is registered are dropped
+    /// A subscriber with no endpoint yet. Register handlers first, then ``EventReceiverEndpoint/bind(_:)`` or
+    /// ``EventReceiverEndpoint/connect(_:)``: events that arrive before their handler is registered are dropped
     /// as bad events.
     public init(options: EventReceiverOptions = .init()) {
         super.init(.sub, options: options)
