@@ -87,8 +87,9 @@ final class ConnectionMonitor {
     struct Report {
         /// The endpoint is up and was not before.
         var cameUp = false
-        /// A connection this socket made (not one it accepted) was lost: what ZeroMQ
-        /// holds for it must be read and its pipe renewed (`ClientLoop.renewPipe`).
+        /// A connection this socket made (not one it accepted) was lost after its
+        /// handshake: what ZeroMQ holds for it must be read and its pipe renewed
+        /// (`ClientLoop.renewPipe`).
         var lostConnection = false
     }
 
@@ -107,7 +108,11 @@ final class ConnectionMonitor {
                 watches[index].lastProblem = nil
             case ZMQ_EVENT_ACCEPTED: watches[index].accepted.insert(value)
             case ZMQ_EVENT_DISCONNECTED:
-                if !watches[index].isBound { report.lostConnection = true }
+                // Only a connection that was up: nothing was sent on one that never
+                // finished its handshake, and renewing after each failed handshake (a
+                // curve key the server refuses) would reconnect at once, every time,
+                // instead of after libzmq's reconnect interval.
+                if !watches[index].isBound && watches[index].isHandshaken { report.lostConnection = true }
                 watches[index].isHandshaken = false
                 watches[index].accepted.remove(value)
                 watches[index].lastProblem = "the connection was lost"
