@@ -53,7 +53,7 @@ extension Client {
     static func decodeOK<Result>(
         _ reply: EventEnvelope, method: String, result: (inout MessagePackReader) throws -> Result
     ) throws -> Result {
-        var reader = MessagePackReader(payload: reply.payload, startingAt: reply.argumentsRange.lowerBound)
+        var reader = reply.argumentsReader()
         do {
             let count = try reader.readArrayHeader()
             // zerorpc's OK carries exactly one value; taking the first of several would

@@ -411,7 +411,7 @@ final class ClientLoop {
         let socket = connections[index].socket
         do {
             try socket.receiveTurn(batch: Self.receiveBatch) { () throws(TransportError) -> Bool in
-                guard let payload = try socket.receivePayload() else { return false }
+                guard let payload = try socket.receivePayloadFrame() else { return false }
                 deliver(payload)
                 return true
             }
@@ -422,7 +422,7 @@ final class ClientLoop {
         waitingConsumers.removeAll(keepingCapacity: true)
     }
 
-    private func deliver(_ payload: [UInt8]) {
+    private func deliver(_ payload: ReceivedFrame) {
         let event: EventEnvelope
         do {
             event = try EventEnvelope(decoding: payload)

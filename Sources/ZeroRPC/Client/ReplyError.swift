@@ -1,7 +1,7 @@
 /// Turns an `ERR [name, message, traceback]` event into the error the caller throws.
 enum ReplyError {
     static func decode(_ reply: EventEnvelope, declaredErrors: [any DeclaredError.Type]) -> any Error {
-        var reader = MessagePackReader(payload: reply.payload, startingAt: reply.argumentsRange.lowerBound)
+        var reader = reply.argumentsReader()
         guard let fields = try? reader.read([MessagePackValue].self), let first = fields.first else {
             return RPCError.protocolViolation("ERR without [name, message, traceback]")
         }

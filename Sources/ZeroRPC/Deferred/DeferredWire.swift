@@ -14,7 +14,7 @@ enum DeferredWire {
 
     /// The token a `DEFERRED [token]` event carries; nil when it carries none.
     static func token(in event: EventEnvelope) -> DeferredToken? {
-        var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
+        var reader = event.argumentsReader()
         guard (try? reader.readArrayHeader()).map({ $0 >= 1 }) == true else { return nil }
         return try? reader.read(DeferredToken.self)
     }

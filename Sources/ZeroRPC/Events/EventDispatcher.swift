@@ -66,7 +66,7 @@ private struct EventHandling: Sendable {
                 _ = try await body(&arguments, context)  // one async frame fewer per event
             } else {
                 _ = try await HandlerInvocation.intercepted(interceptors, method: method, context: context) {
-                    try await body(&arguments, $0)
+                    try await body(&arguments, $0).bytes
                 }
             }
             counters.countHandled()

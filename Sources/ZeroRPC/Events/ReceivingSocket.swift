@@ -57,7 +57,7 @@ final class ReceivingSocket: Sendable {
     ) throws(RPCError) {
         let entry = dispatcher.entry(wireName: name, parameters: nil, doc: doc) { arguments, context in
             try await handler(try arguments.remainingValues(), context)
-            return []
+            return MessagePackWriter(unallocated: ())
         }
         if let taken = methods.insert([(name, entry)]) { throw .duplicateMethod(taken) }
     }

@@ -15,7 +15,7 @@ public struct ArgumentReader: Sendable {
     /// The arguments of a received event (`args`, the event's third element).
     /// - Throws: `ArgumentError` when `args` is not an array.
     init(argumentsOf event: EventEnvelope, method: String) throws {
-        var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
+        var reader = event.argumentsReader()
         guard let count = try? reader.readArrayHeader() else {
             throw ArgumentError(message: "\(method)(): arguments must be an array")
         }

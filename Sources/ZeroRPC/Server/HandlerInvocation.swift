@@ -2,7 +2,9 @@ import Logging
 
 /// Runs one handler in its task and turns what it returned or threw into the reply event.
 enum HandlerInvocation {
-    typealias Body = @Sendable (inout ArgumentReader, ServerContext) async throws -> [UInt8]
+    /// Decodes the arguments, calls the handler and returns the reply's args encoded in
+    /// a writer, whose buffer the reply event is then built from without an array copy.
+    typealias Body = @Sendable (inout ArgumentReader, ServerContext) async throws -> MessagePackWriter
 
     /// Decodes the call's context and arguments, runs `body` and encodes OK or ERR.
     /// One-way calls were answered on arrival, so their failures are only logged.
@@ -28,20 +30,24 @@ enum HandlerInvocation {
                 to: call, method: method, options: options, runtime: deferredRuntime, budget: budget,
                 interceptors: interceptors, context: context, body: body)
         }
-        var argumentReader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
+        var argumentReader = event.argumentsReader()
         do {
             let count = try argumentReader.readArrayHeader()
             var arguments = ArgumentReader(reader: argumentReader, count: count, method: method)
+            let extraHeader = ProtocolExtension.replyHeader(answering: event)
             // Without interceptors the body is called directly: two async frames fewer.
-            let result =
-                interceptors.isEmpty
-                ? try await body(&arguments, context)
-                : try await intercepted(interceptors, method: method, context: context) {
-                    try await body(&arguments, $0)
+            guard interceptors.isEmpty else {
+                let result = try await intercepted(interceptors, method: method, context: context) {
+                    try await body(&arguments, $0).bytes
                 }
-            return EventEncoder.encode(
-                responseTo: event.messageID,
-                extraHeader: ProtocolExtension.replyHeader(answering: event), name: EventName.ok, arguments: result)
+                return EventEncoder.encode(
+                    responseTo: event.messageID, extraHeader: extraHeader, name: EventName.ok, arguments: result)
+            }
+            let result = try await body(&arguments, context)
+            return result.withUnsafeBytes {
+                EventEncoder.encode(
+                    responseTo: event.messageID, extraHeader: extraHeader, name: EventName.ok, arguments: $0)
+            }
         } catch {
             if isOneway || event.isFlaggedOneway {
                 options.logger.warning("zerorpc server: one-way '\(method)' failed: \(String(reflecting: error))")
@@ -75,13 +81,12 @@ enum HandlerInvocation {
             deadline: call.arrivedAt.advanced(by: budget), job: job, event: event, reserved: reserved,
             handler: { [context] in
                 do {
-                    var argumentReader = MessagePackReader(
-                        payload: event.payload, startingAt: event.argumentsRange.lowerBound)
+                    var argumentReader = event.argumentsReader()
                     let count = try argumentReader.readArrayHeader()
                     var arguments = ArgumentReader(reader: argumentReader, count: count, method: method)
                     return .success(
                         try await intercepted(interceptors, method: method, context: context) {
-                            try await body(&arguments, $0)
+                            try await body(&arguments, $0).bytes
                         })
                 } catch {
                     return .failure(error)

@@ -24,7 +24,7 @@ extension Server {
                     var writer = MessagePackWriter()
                     writer.writeArrayHeader(1)
                     writer.write(try body(methods, try arguments.remainingValues()))
-                    return writer.bytes
+                    return writer
                 }
             }
             return (name: name, entry: entry)

@@ -34,7 +34,7 @@ extension Server {
                 var writer = MessagePackWriter()
                 writer.writeArrayHeader(1)
                 writer.write(result)
-                return writer.bytes
+                return writer
             }
         }
         if let taken = methods.insert([(name, entry)]) {

@@ -136,10 +136,11 @@ final class ServerLoop {
         do {
             try socket.receiveTurn(batch: Self.receiveBatch) { () throws(TransportError) -> Bool in
                 var peerPublicKey: String?
-                guard let frames = try socket.receiveMessage(property: property, value: &peerPublicKey) else {
+                guard let (frames, payload) = try socket.receiveRoutedPayload(property: property, value: &peerPublicKey)
+                else {
                     return false
                 }
-                accept(frames, peerPublicKey: peerPublicKey)
+                accept(frames, payload: payload, peerPublicKey: peerPublicKey)
                 return true
             }
         } catch {
@@ -147,15 +148,15 @@ final class ServerLoop {
         }
     }
 
-    /// Splits `[routing…, "", payload]` (the delimiter may be missing) and acts on it.
-    private func accept(_ frames: consuming [[UInt8]], peerPublicKey: String?) {
-        guard frames.count >= 2 else {
-            warnAboutInput(from: frames.first ?? [], "dropped a message of \(frames.count) frame(s)")
+    /// Acts on `[routing…, "", payload]` (the delimiter may be missing): `frames` are the
+    /// frames before the payload.
+    private func accept(_ frames: consuming [[UInt8]], payload: ReceivedFrame, peerPublicKey: String?) {
+        guard !frames.isEmpty else {
+            warnAboutInput(from: payload.array, "dropped a message of 1 frame(s)")
             return
         }
         // The routing frames keep the received array's storage: no copy per message.
         var routing = consume frames
-        let payload = routing.removeLast()
         if routing.count >= 2, routing.last?.isEmpty == true { routing.removeLast() }
         let peer = routing[0]
         let event: EventEnvelope

@@ -60,7 +60,7 @@ public struct ServiceMethod: Sendable {
                 var writer = MessagePackWriter()
                 writer.writeArrayHeader(1)
                 writer.write(result)
-                return writer.bytes
+                return writer
             })
     }
 
@@ -80,7 +80,10 @@ public struct ServiceMethod: Sendable {
     ) -> HandlerInvocation.Body {
         { arguments, context in
             try await body(&arguments, context)
-            return EventEncoder.okNilArguments
+            var writer = MessagePackWriter(reservingCapacity: 2)
+            writer.writeArrayHeader(1)
+            writer.writeNil()
+            return writer
         }
     }
 

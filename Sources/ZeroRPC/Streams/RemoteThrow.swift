@@ -29,7 +29,7 @@ public struct RemoteThrow: Error, Sendable, Hashable, CustomStringConvertible {
     /// for any other shape, which the server answers by ending the call with
     /// `ERR ProtocolError` (as for a malformed `_zpc_more`) rather than inventing a name.
     init?(decoding event: EventEnvelope) {
-        var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
+        var reader = event.argumentsReader()
         guard let count = try? reader.readArrayHeader(), (1...2).contains(count),
             let name = try? reader.readString(), !name.isEmpty
         else { return nil }

@@ -232,6 +232,57 @@ final class ZMQSocket {
         return received ? payload : nil
     }
 
+    /// `receivePayload()`, with a large payload kept in place (`ReceivedFrame`).
+    func receivePayloadFrame() throws(TransportError) -> ReceivedFrame? {
+        var payload = ReceivedFrame.bytes([])
+        let received = try receiveFrames { message, isLast in
+            if isLast { payload = frame(taking: &message) }
+        }
+        return received ? payload : nil
+    }
+
+    /// Receives one whole multipart message without blocking, as its frames before the
+    /// last (a ROUTER's `[routing…, ""]`) and its last frame, the payload, which is kept
+    /// in place when large (`ReceivedFrame`); nil when none is waiting. `property` and
+    /// `value` are as in `receiveMessage(property:value:)`.
+    func receiveRoutedPayload(
+        property: StaticString?, value: inout String?
+    ) throws(TransportError) -> (envelope: [[UInt8]], payload: ReceivedFrame)? {
+        var envelope: [[UInt8]] = []
+        var payload = ReceivedFrame.bytes([])
+        var metadata: String?
+        let received = try receiveFrames { message, isLast in
+            guard isLast else {
+                if envelope.isEmpty { envelope.reserveCapacity(2) }  // [routing id, ""]
+                envelope.append(Self.bytes(of: &message))
+                return
+            }
+            if let property {
+                // A string literal's storage is NUL-terminated.
+                let name = UnsafeRawPointer(property.utf8Start).assumingMemoryBound(to: CChar.self)
+                metadata = zmq_msg_gets(&message, name).map { String(cString: $0) }
+            }
+            payload = frame(taking: &message)
+        }
+        guard received else { return nil }
+        value = metadata
+        return (envelope, payload)
+    }
+
+    /// Frames at least this large are kept in their ZeroMQ message when received
+    /// (`ReceivedFrame`); smaller ones are copied, which costs less than the extra object.
+    static let inPlaceThreshold = 32 * 1024
+
+    /// Called once per message kept in place when it is closed (tests; nil otherwise).
+    var receivedMessageClosed: (@Sendable () -> Void)?
+
+    /// The received `message` as a frame: taken over when large (it is left empty),
+    /// copied otherwise.
+    private func frame(taking message: inout zmq_msg_t) -> ReceivedFrame {
+        guard zmq_msg_size(&message) >= Self.inPlaceThreshold else { return .bytes(Self.bytes(of: &message)) }
+        return .message(ReceivedMessage(taking: &message, onClose: receivedMessageClosed))
+    }
+
     /// Hands each frame of one whole message to `frame` without blocking; false when no
     /// message is waiting. Keeps `needsEventCheck` (see `SocketPoller`): a read that ends
     /// in `EAGAIN` came after libzmq processed the socket's commands, so the state is

@@ -2,8 +2,12 @@
 /// decoded. The payload is owned; `args` stays raw for the task that decodes it.
 @usableFromInline
 struct EventEnvelope: Sendable {
-    /// The whole msgpack payload (the message's last frame).
+    /// The whole msgpack payload (the message's last frame); for a large message kept in
+    /// place, only its header and name, the bytes before `argumentsRange`.
     let payload: [UInt8]
+    /// A large received message kept in place: the whole event, args included, which
+    /// are then read from it without a copy (`argumentsReader()`). Nil otherwise.
+    let largeMessage: ReceivedMessage?
     // Ranges, not slices, and no optionals among the stored fields: an envelope holds
     // references only to its payload, name and extra fields, and copying one (events are
     // queued and handed on by value) is a few retains, not an outlined value-witness copy
@@ -40,7 +44,21 @@ struct EventEnvelope: Sendable {
     /// The raw msgpack encoding of `response_to`, when present.
     var responseTo: ArraySlice<UInt8>? { responseToRange.map { payload[$0] } }
     var headerBytes: ArraySlice<UInt8> { payload[headerRange] }
-    var argumentBytes: ArraySlice<UInt8> { payload[argumentsRange] }
+    /// The raw msgpack of `args` (a copy when the message is kept in place).
+    var argumentBytes: ArraySlice<UInt8> {
+        guard let largeMessage else { return payload[argumentsRange] }
+        return ArraySlice(largeMessage.bytes[argumentsRange])
+    }
+
+    /// A reader at the start of `args`, over the bytes where they were received.
+    func argumentsReader() -> MessagePackReader {
+        guard let largeMessage else {
+            return MessagePackReader(payload: payload, startingAt: argumentsRange.lowerBound)
+        }
+        var reader = MessagePackReader(unsafeBytes: largeMessage.bytes, owner: largeMessage)
+        reader.position = argumentsRange.lowerBound
+        return reader
+    }
 
     /// The raw value of a header key other than the standard ones, `ext` and `oneway`.
     func headerFieldBytes(_ key: String) -> ArraySlice<UInt8>? {
@@ -65,8 +83,27 @@ struct MalformedEvent: Error, Sendable, CustomStringConvertible {
 }
 
 extension EventEnvelope {
-    /// Decodes the envelope of `payload`; never traps on any input.
-    init(decoding payload: [UInt8]) throws(MalformedEvent) {
+    /// Decodes the envelope of a received payload; never traps on any input. A large
+    /// payload stays where it was received: only its header and name are copied out.
+    init(decoding frame: ReceivedFrame) throws(MalformedEvent) {
+        switch frame {
+        case .bytes(let payload): try self.init(decoding: payload)
+        case .message(let message):
+            // Where the args begin: after the array header, the header map and the name.
+            var scan = MessagePackReader(unsafeBytes: message.bytes, owner: message)
+            guard (try? scan.readArrayHeader()) == 3, scan.skipValueRange() != nil, scan.skipValueRange() != nil
+            else {
+                try self.init(decoding: Array(message.bytes))  // malformed: reported as usual
+                return
+            }
+            try self.init(decoding: Array(message.bytes[..<scan.position]), largeMessage: message)
+        }
+    }
+
+    /// Decodes the envelope of `payload`; never traps on any input. With `largeMessage`,
+    /// `payload` holds only the header and name, the start of that message's bytes,
+    /// and the args are checked in the message.
+    init(decoding payload: [UInt8], largeMessage: ReceivedMessage? = nil) throws(MalformedEvent) {
         var reader = MessagePackReader(bytes: payload)
         guard let count = try? reader.readArrayHeader() else {
             throw MalformedEvent(reason: "event is not a msgpack array")
@@ -134,6 +171,11 @@ extension EventEnvelope {
             }
             name = decoded
         }
+        if let largeMessage {
+            let position = reader.position
+            reader = MessagePackReader(unsafeBytes: largeMessage.bytes, owner: largeMessage)
+            reader.position = position
+        }
         guard let argumentsRange = reader.skipValueRange() else {
             throw MalformedEvent(
                 reason: "event arguments are not valid msgpack", messageID: rawID, name: name)
@@ -142,7 +184,8 @@ extension EventEnvelope {
             throw MalformedEvent(reason: "trailing bytes after the event", messageID: rawID, name: name)
         }
         self.init(
-            payload: payload, messageIDRange: messageID, storedResponseTo: responseTo ?? 0..<0, name: name,
+            payload: payload, largeMessage: largeMessage, messageIDRange: messageID,
+            storedResponseTo: responseTo ?? 0..<0, name: name,
             kind: kind, isFlaggedOneway: isFlaggedOneway, storedVersion: version ?? -1,
             headerRange: headerStart..<headerEnd, argumentsRange: argumentsRange, extraHeaderFields: extra,
             storedExtensions: extensionsRange ?? 0..<0)
@@ -150,7 +193,7 @@ extension EventEnvelope {
 
     /// True when the args value is an array header (any size the bytes can hold).
     var argumentsAreArray: Bool {
-        var reader = MessagePackReader(payload: payload, startingAt: argumentsRange.lowerBound)
+        var reader = argumentsReader()
         return (try? reader.readArrayHeader()) != nil
     }
 }

@@ -23,6 +23,14 @@ public struct MessagePackWriter: ~Copyable {
         self.capacity = storage == nil ? 0 : size
     }
 
+    /// A writer that has allocated nothing yet: the result of a handler whose reply
+    /// nobody reads (an event's), which costs no `malloc`.
+    init(unallocated: Void) {
+        storage = nil
+        written = 0
+        capacity = 0
+    }
+
     deinit {
         free(storage)
     }
@@ -66,12 +74,14 @@ public struct MessagePackWriter: ~Copyable {
     @inlinable
     static var extrapolationLimit: Int { 1 << 20 }
 
-    /// Grows geometrically: doubling keeps the copies of a growing message linear.
+    /// Grows geometrically: doubling keeps the copies of a growing message linear. A
+    /// write larger than the doubled buffer (a big `bin`) gets exactly the room it needs:
+    /// doubling up to it would leave up to half of a large buffer unused, and a buffer
+    /// past glibc's mmap threshold is mapped and faulted in anew each time.
     @usableFromInline
     mutating func grow(toFit additional: Int) {
         let needed = written + max(additional, 0)
-        var newCapacity = max(capacity, 16)
-        while newCapacity < needed { newCapacity *= 2 }
+        let newCapacity = max(max(capacity, 16) * 2, needed)
         // Running out of memory is the one failure a writer cannot report: its writes
         // do not throw, and dropping bytes would send a corrupt message. Trap instead,
         // as Swift's own collections do.

@@ -29,7 +29,7 @@ import Testing
             #expect(event.kind == .stream)
             #expect(event.responseTo == Self.channelID)
             #expect(event.version == 3)
-            var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
+            var reader = event.argumentsReader()
             #expect(try reader.readInt64() == Int64(index))
             ids.insert(Array(event.messageID))
         }
@@ -64,7 +64,7 @@ import Testing
         while received.count < total {
             outbox.send { payload in
                 guard let event = try? EventEnvelope(decoding: Array(payload)) else { return }
-                var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
+                var reader = event.argumentsReader()
                 if let value = try? reader.readInt64() { received.append(value) }
             }
             await Task.yield()

@@ -155,7 +155,7 @@ final class RawPeer: Sendable {
 extension EventEnvelope {
     /// The args value decoded dynamically.
     var arguments: MessagePackValue? {
-        var reader = MessagePackReader(payload: payload, startingAt: argumentsRange.lowerBound)
+        var reader = argumentsReader()
         return try? reader.read(MessagePackValue.self)
     }
 }

@@ -4,7 +4,7 @@ extension DeferredRuntime {
     func answer(_ name: String, _ call: IncomingCall) async -> [UInt8] {
         let event = call.event
         do {
-            var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
+            var reader = event.argumentsReader()
             let count = try reader.readArrayHeader()
             guard count >= 1, let text = try? reader.readString() else {
                 throw ArgumentError(message: "\(name)(): expected a deferred token as the first argument")

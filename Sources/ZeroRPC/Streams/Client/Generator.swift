@@ -214,7 +214,7 @@ public final class Generator<Yield: MessagePackDecodable & Sendable, Sent: Messa
         while let event = try await channel.receive() {
             switch event.kind {
             case .stream:
-                var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
+                var reader = event.argumentsReader()
                 do {
                     return try reader.read(Yield.self)
                 } catch let error as MessagePackDecodingError {

@@ -267,7 +267,7 @@ final class ResponseStreamCore: Sendable {
     /// The item a `STREAM` event carries.
     @usableFromInline
     func decode<Element: MessagePackDecodable>(_ event: EventEnvelope, as: Element.Type) throws -> Element {
-        var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
+        var reader = event.argumentsReader()
         do {
             return try reader.read(Element.self)
         } catch {

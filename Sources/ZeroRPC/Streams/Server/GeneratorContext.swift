@@ -50,7 +50,7 @@ public struct GeneratorContext<Yield: MessagePackEncodable, Sent: MessagePackDec
             case .throw(let error):
                 throw error
             case .send(let event):
-                var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
+                var reader = event.argumentsReader()
                 return try Self.sentValue(from: &reader, method: sink.method)
             }
         case .local(let link):

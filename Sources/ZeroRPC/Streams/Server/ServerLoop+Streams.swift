@@ -80,7 +80,7 @@ extension ServerLoop {
     /// The count a `_zpc_more` grants: any positive integer, uint64 ones clamped (the
     /// inbox clamps them further to `HandlerInbox.maximumCredit`); nil when malformed.
     static func credit(in event: EventEnvelope) -> Int? {
-        var reader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
+        var reader = event.argumentsReader()
         guard (try? reader.readArrayHeader()).map({ $0 >= 1 }) == true,
             let value = try? reader.read(MessagePackValue.self)
         else { return nil }

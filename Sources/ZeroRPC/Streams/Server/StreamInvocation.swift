@@ -15,7 +15,7 @@ enum StreamInvocation {
         let header = (try? headerReader.read(MessagePackValue.self)) ?? .map([])
         let context = ServerContext(
             method: method, peerIdentity: call.peerIdentity, header: header, peerPublicKey: call.peerPublicKey)
-        var argumentReader = MessagePackReader(payload: event.payload, startingAt: event.argumentsRange.lowerBound)
+        var argumentReader = event.argumentsReader()
         do {
             if kind == .generator && sink.startsLazily, case .throw(let error) = try await sink.inbox.nextStep() {
                 throw error
