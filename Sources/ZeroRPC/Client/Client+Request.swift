@@ -24,7 +24,7 @@ extension Client {
             }
         }
         guard !interceptors.isEmpty else {
-            let request = writer.withUnsafeBytes { EventEncoder.request(method, header: extraHeader, arguments: $0) }
+            let request = EventEncoder.request(method, header: extraHeader, arguments: writer)
             return try await perform(
                 method, messageID: request.messageID, payload: request.payload, options: options,
                 connection: connection)

@@ -35,7 +35,7 @@ extension SendingSocket {
     func send(_ method: String, arguments: (inout MessagePackWriter) -> Void) async throws {
         var writer = MessagePackWriter()
         arguments(&writer)
-        let payload = writer.withUnsafeBytes { EventEncoder.encode(responseTo: nil, name: method, arguments: $0) }
+        let payload = EventEncoder.encode(responseTo: nil, name: method, arguments: writer)
         if try sendsAtOnce(payload) { return }
         try await sendWhenThereIsRoom(method, payload: payload)
     }

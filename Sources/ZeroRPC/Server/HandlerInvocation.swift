@@ -44,10 +44,8 @@ enum HandlerInvocation {
                     responseTo: event.messageID, extraHeader: extraHeader, name: EventName.ok, arguments: result)
             }
             let result = try await body(&arguments, context)
-            return result.withUnsafeBytes {
-                EventEncoder.encode(
-                    responseTo: event.messageID, extraHeader: extraHeader, name: EventName.ok, arguments: $0)
-            }
+            return EventEncoder.encode(
+                responseTo: event.messageID, extraHeader: extraHeader, name: EventName.ok, arguments: result)
         } catch {
             if isOneway || event.isFlaggedOneway {
                 options.logger.warning("zerorpc server: one-way '\(method)' failed: \(String(reflecting: error))")

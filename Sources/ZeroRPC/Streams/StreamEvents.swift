@@ -13,10 +13,7 @@ enum StreamEvents {
     static func item<Item: MessagePackEncodable>(_ item: Item, responseTo channelID: ArraySlice<UInt8>) -> [UInt8] {
         var writer = MessagePackWriter()
         writer.write(item)
-        return writer.withUnsafeBytes { encoded in
-            EventEncoder.encode(
-                responseTo: channelID, name: EventName.stream, arguments: encoded)
-        }
+        return EventEncoder.encode(responseTo: channelID, name: EventName.stream, arguments: writer)
     }
 
     /// `STREAM item` written at the end of `writer`, byte for byte what `item(_:responseTo:)`

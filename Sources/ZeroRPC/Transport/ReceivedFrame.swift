@@ -23,7 +23,7 @@ enum ReceivedFrame {
 final class ReceivedMessage: @unchecked Sendable {
     // @unchecked: `bytes` points into `content`, which this object keeps alive, and
     // nobody writes to those bytes while it lives (see `shared`).
-    private let content: MessageContent
+    private let content: MessageContent?
     /// The message's bytes, valid for as long as this object lives.
     let bytes: UnsafeRawBufferPointer
     /// Every `Data` handed out over these bytes, kept referenced while the message is
@@ -34,9 +34,22 @@ final class ReceivedMessage: @unchecked Sendable {
     /// Takes over `received` (a message `zmq_msg_recv` filled), which is left empty.
     /// `onClose` runs once, when the message is closed (tests).
     init(taking received: inout zmq_msg_t, onClose: (@Sendable () -> Void)? = nil) {
-        content = MessageContent(taking: &received, onClose: onClose)
+        let content = MessageContent(taking: &received, onClose: onClose)
+        self.content = content
         bytes = content.bytes
     }
+
+    private init() {
+        content = nil
+        bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+    }
+
+    /// No message: what an envelope of a small, copied payload holds instead of an
+    /// optional (see `EventEnvelope`).
+    static let none = ReceivedMessage()
+
+    /// Whether this is `none`.
+    var isNone: Bool { content == nil }
 
     /// The bytes in `range` (within `bytes`) as a `Data` that points into the message,
     /// without a copy, and keeps the message's content alive.

@@ -11,6 +11,18 @@ enum EventEncoder {
         event(responseTo: responseTo, extraHeader: extraHeader, name: name, arguments: arguments).bytes
     }
 
+    /// Encodes one event with a fresh `message_id` whose args are what `arguments` holds,
+    /// copied once into the event (a large `Data` the writer holds by reference too).
+    static func encode(
+        responseTo: ArraySlice<UInt8>?, extraHeader: [(key: String, value: [UInt8])] = [],
+        name: String, arguments: borrowing MessagePackWriter
+    ) -> [UInt8] {
+        event(
+            messageID: nil, responseTo: responseTo, extraHeader: extraHeader, name: name,
+            argumentsCount: arguments.count, appendArguments: { arguments.append(to: &$0) }
+        ).bytes
+    }
+
     /// Encodes one event with the given raw `message_id` (tests and raw peers that need a
     /// particular id).
     static func encode(
@@ -27,6 +39,17 @@ enum EventEncoder {
         messageID explicitID: [UInt8]? = nil, responseTo: ArraySlice<UInt8>?,
         extraHeader: [(key: String, value: [UInt8])], name: String, arguments: some Collection<UInt8>
     ) -> (bytes: [UInt8], messageID: Range<Int>) {
+        event(
+            messageID: explicitID, responseTo: responseTo, extraHeader: extraHeader, name: name,
+            argumentsCount: arguments.count, appendArguments: { $0.append(contentsOf: arguments) })
+    }
+
+    /// `event(…)` with args of `argumentsCount` bytes that `appendArguments` appends.
+    private static func event(
+        messageID explicitID: [UInt8]?, responseTo: ArraySlice<UInt8>?,
+        extraHeader: [(key: String, value: [UInt8])], name: String, argumentsCount: Int,
+        appendArguments: (inout [UInt8]) -> Void
+    ) -> (bytes: [UInt8], messageID: Range<Int>) {
         var bytes: [UInt8] = []
         // Everything counted up front (the `ext` field and the name too), so an event is
         // one allocation and never regrows.
@@ -34,7 +57,7 @@ enum EventEncoder {
         for field in extraHeader { headerFields += 5 + field.key.utf8.count + field.value.count }
         bytes.reserveCapacity(
             48 + (explicitID?.count ?? MessageIDGenerator.encodedCount) + (responseTo?.count ?? 0) + headerFields
-                + name.utf8.count + arguments.count)
+                + name.utf8.count + argumentsCount)
         bytes.append(0x93)
         let fieldCount = 2 + (responseTo == nil ? 0 : 1) + extraHeader.count
         appendMapHeader(fieldCount, to: &bytes)
@@ -56,7 +79,7 @@ enum EventEncoder {
             bytes.append(contentsOf: field.value)
         }
         appendString(name, to: &bytes)
-        bytes.append(contentsOf: arguments)
+        appendArguments(&bytes)
         return (bytes, messageID)
     }
 
@@ -68,7 +91,23 @@ enum EventEncoder {
     static func request(
         _ name: String, header: [(key: String, value: [UInt8])], arguments: some Collection<UInt8>
     ) -> (messageID: ArraySlice<UInt8>, payload: [UInt8]) {
-        let (bytes, messageID) = event(responseTo: nil, extraHeader: header, name: name, arguments: arguments)
+        request(event(responseTo: nil, extraHeader: header, name: name, arguments: arguments))
+    }
+
+    /// `request(_:header:arguments:)` with args that `arguments` holds, copied once.
+    static func request(
+        _ name: String, header: [(key: String, value: [UInt8])], arguments: borrowing MessagePackWriter
+    ) -> (messageID: ArraySlice<UInt8>, payload: [UInt8]) {
+        request(
+            event(
+                messageID: nil, responseTo: nil, extraHeader: header, name: name, argumentsCount: arguments.count,
+                appendArguments: { arguments.append(to: &$0) }))
+    }
+
+    private static func request(
+        _ event: (bytes: [UInt8], messageID: Range<Int>)
+    ) -> (messageID: ArraySlice<UInt8>, payload: [UInt8]) {
+        let (bytes, messageID) = event
         if bytes.count > 4096 { return (ArraySlice(Array(bytes[messageID])), bytes) }
         return (bytes[messageID], bytes)
     }

@@ -6,8 +6,12 @@ struct EventEnvelope: Sendable {
     /// place, only its header and name, the bytes before `argumentsRange`.
     let payload: [UInt8]
     /// A large received message kept in place: the whole event, args included, which
-    /// are then read from it without a copy (`argumentsReader()`). Nil otherwise.
-    let largeMessage: ReceivedMessage?
+    /// are then read from it without a copy (`argumentsReader()`); `ReceivedMessage.none`
+    /// otherwise (not an optional, for the reason above).
+    private let storedLargeMessage: ReceivedMessage
+
+    /// The large received message the args are read from, when there is one.
+    var largeMessage: ReceivedMessage? { storedLargeMessage.isNone ? nil : storedLargeMessage }
     // Ranges, not slices, and no optionals among the stored fields: an envelope holds
     // references only to its payload, name and extra fields, and copying one (events are
     // queued and handed on by value) is a few retains, not an outlined value-witness copy
@@ -184,7 +188,7 @@ extension EventEnvelope {
             throw MalformedEvent(reason: "trailing bytes after the event", messageID: rawID, name: name)
         }
         self.init(
-            payload: payload, largeMessage: largeMessage, messageIDRange: messageID,
+            payload: payload, storedLargeMessage: largeMessage ?? .none, messageIDRange: messageID,
             storedResponseTo: responseTo ?? 0..<0, name: name,
             kind: kind, isFlaggedOneway: isFlaggedOneway, storedVersion: version ?? -1,
             headerRange: headerStart..<headerEnd, argumentsRange: argumentsRange, extraHeaderFields: extra,

@@ -103,9 +103,11 @@ extension Array: MessagePackEncodable where Element: MessagePackEncodable {
     public func encode(to writer: inout MessagePackWriter) {
         writer.writeArrayHeader(count)
         guard let first else { return }
-        let start = writer.count
+        // The buffer's own growth (`written`), not `count`: a large `Data` held by
+        // reference takes no room in the buffer.
+        let start = writer.written
         first.encode(to: &writer)
-        let estimate = (writer.count - start).multipliedReportingOverflow(by: count - 1)
+        let estimate = (writer.written - start).multipliedReportingOverflow(by: count - 1)
         let limit = MessagePackWriter.extrapolationLimit
         writer.reserveCapacity(additional: estimate.overflow ? limit : Swift.min(estimate.partialValue, limit))
         for index in 1..<count { self[index].encode(to: &writer) }

@@ -9,11 +9,24 @@ import Foundation
 /// from static literals with ``writeKey(_:)``.
 ///
 /// The writer is non-copyable: it owns its buffer (from `malloc`), which is freed exactly
-/// once, by `deinit` or by handing the bytes over with `takeBuffer()` (internal).
+/// once, by `deinit`.
+///
+/// A large `Data` (`referencedThreshold` bytes or more) is not copied into the buffer:
+/// the writer keeps a reference to it and where it belongs, and its bytes are copied
+/// once, straight into the event that carries them (`append(to:)`), instead of into the
+/// writer and again into the event.
 public struct MessagePackWriter: ~Copyable {
     @usableFromInline var storage: UnsafeMutableRawPointer?
     @usableFromInline var written: Int
     @usableFromInline var capacity: Int
+    /// Large `bin` bodies held by reference, in order: each belongs before the buffer's
+    /// byte at `offset`. Nil (no allocation) until the first one.
+    var referenced: [(offset: Int, data: Data)]?
+    /// The bytes of `referenced`, which `count` includes.
+    @usableFromInline var referencedCount = 0
+
+    /// A `Data` at least this large is written by reference (see above).
+    static let referencedThreshold = 32 * 1024
 
     /// Creates an empty writer with room for `capacity` bytes before it grows.
     public init(reservingCapacity capacity: Int = 256) {
@@ -37,30 +50,41 @@ public struct MessagePackWriter: ~Copyable {
 
     /// How many bytes have been written.
     @inlinable
-    public var count: Int { written }
+    public var count: Int { written + referencedCount }
 
     /// A copy of the bytes written so far.
     public var bytes: [UInt8] {
-        guard let storage, written > 0 else { return [] }
-        return Array(UnsafeRawBufferPointer(start: storage, count: written))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count)
+        append(to: &bytes)
+        return bytes
     }
 
-    /// Calls `body` with the bytes written so far, without copying them.
+    /// Calls `body` with the bytes written so far: the writer's own buffer, without a
+    /// copy, unless a large `Data` was written by reference (then a copy of them all).
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try body(UnsafeRawBufferPointer(start: storage, count: written))
-    }
-
-    /// Hands the written bytes over without copying. The caller owns `pointer` and must
-    /// release it with `free` (it may be nil when nothing was written).
-    consuming func takeBuffer() -> (pointer: UnsafeMutableRawPointer?, count: Int) {
-        let taken = (storage, written)
-        discard self
-        return taken
+        guard referenced == nil else { return try bytes.withUnsafeBytes(body) }
+        return try body(UnsafeRawBufferPointer(start: storage, count: written))
     }
 
     /// Forgets what was written and keeps the buffer, for a writer that is reused.
     mutating func removeAll() {
         written = 0
+        referenced = nil
+        referencedCount = 0
+    }
+
+    /// Appends the bytes written so far to `bytes`: the buffer's pieces and each large
+    /// `Data` held by reference, in order, each copied once.
+    func append(to bytes: inout [UInt8]) {
+        var start = 0
+        for (offset, data) in referenced ?? [] {
+            bytes.append(contentsOf: UnsafeRawBufferPointer(start: storage.map { $0 + start }, count: offset - start))
+            data.withUnsafeBytes { bytes.append(contentsOf: $0) }
+            start = offset
+        }
+        guard written > start else { return }
+        bytes.append(contentsOf: UnsafeRawBufferPointer(start: storage.map { $0 + start }, count: written - start))
     }
 
     /// Makes room for `additional` more bytes at once, e.g. before a container whose
@@ -218,20 +242,32 @@ public struct MessagePackWriter: ~Copyable {
         }
     }
 
+    /// Writes `value` as msgpack bin; a large one by reference (see the type's notes).
     public mutating func write(_ value: Data) {
-        value.withUnsafeBytes { writeBinary($0) }
+        guard value.count >= Self.referencedThreshold else {
+            value.withUnsafeBytes { writeBinary($0) }
+            return
+        }
+        writeBinaryHeader(value.count)
+        if referenced == nil { referenced = [] }
+        referenced?.append((written, value))
+        referencedCount += value.count
     }
 
     /// Writes bytes as msgpack bin.
     public mutating func writeBinary(_ bytes: UnsafeRawBufferPointer) {
-        if bytes.count <= 0xff {
-            write(marker: 0xc4, UInt8(bytes.count))
-        } else if bytes.count <= 0xffff {
-            write(marker: 0xc5, UInt16(bytes.count))
-        } else {
-            write(marker: 0xc6, UInt32(truncatingIfNeeded: bytes.count))
-        }
+        writeBinaryHeader(bytes.count)
         writeRaw(bytes)
+    }
+
+    private mutating func writeBinaryHeader(_ count: Int) {
+        if count <= 0xff {
+            write(marker: 0xc4, UInt8(count))
+        } else if count <= 0xffff {
+            write(marker: 0xc5, UInt16(count))
+        } else {
+            write(marker: 0xc6, UInt32(truncatingIfNeeded: count))
+        }
     }
 
     /// Writes a timestamp as msgpack ext type -1, in its smallest form (4, 8 or 12 bytes).
