@@ -83,7 +83,10 @@ extension Client {
             switch loop.loop.lead(call, slot: slot, wait: wait) {
             case .ended(let outcome):
                 callsLedByCallers.add(1, ordering: .relaxed)
-                return try outcome.get()
+                switch consume outcome {
+                case .success(let reply): return reply
+                case .failure(let error): throw error
+                }
             case .handedOff:
                 return try await withTaskCancellationHandler {
                     try await withUnsafeThrowingContinuation { loop.loop.park(slot, $0) }

@@ -146,9 +146,9 @@ final class ClientLoop {
         guard table.lifecycle.isRunning, watchedDealers == 0, table.isIdle else { return .notTaken }
         let limit = ContinuousClock.now.advanced(by: wait)
         if start(call) != nil {
-            while slot.outcome == nil, waitForReplies(until: limit) {}
+            while !slot.hasOutcome, waitForReplies(until: limit) {}
         }
-        if let outcome = slot.outcome { return .ended(outcome) }
+        if let outcome = slot.takeOutcome() { return .ended(outcome) }
         // Unanswered in time, or waiting for a connection: the I/O thread takes over. The
         // leader's polls may have consumed the sockets' edge-triggered signals.
         for connection in connections { connection.socket.markNeedsEventCheck() }

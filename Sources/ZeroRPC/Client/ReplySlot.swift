@@ -7,8 +7,17 @@
 /// each other.
 final class ReplySlot: @unchecked Sendable {
     // @unchecked: every access is made under the client loop's `TurnLock`.
-    private(set) var outcome: Result<EventEnvelope, any Error>?
+    private var outcome: Result<EventEnvelope, any Error>?
     private var continuation: UnsafeContinuation<EventEnvelope, any Error>?
+
+    /// Whether the outcome came (and was not taken yet).
+    var hasOutcome: Bool { outcome != nil }
+
+    /// Caller, under `TurnLock`: moves the outcome out, without a copy of the envelope
+    /// (a copy goes through value witnesses: `Result` is generic).
+    func takeOutcome() -> Result<EventEnvelope, any Error>? {
+        outcome.take()
+    }
 
     /// Loop, under `TurnLock`: ends the call. Resumes the parked caller, or keeps the
     /// outcome for the caller that is still waiting on its thread.
