@@ -188,4 +188,57 @@ import ZeroRPCTestSupport
         #expect(small == .array([.binary(Data([0xfe])), .binary(Data([1]))]))
         await fixture.close()
     }
+
+    /// A large event decoded in place (`ReceivedFrame.message`: the header and name copied,
+    /// args checked in the message) decodes exactly as its copy does, valid or not: the
+    /// same name, ranges and args, or the same error. Mutations hit the header, the name
+    /// and the start of the args; truncations and trailing bytes hit the end.
+    @Test func anEventDecodesTheSameInPlaceAsCopiedWhateverItsBytes() throws {
+        var random = SplitMix64(seed: 0x5eed)
+        let valid = Self.request(carrying: Self.bytes(ZMQSocket.inPlaceThreshold + 100, seed: 8))
+        var cases: [[UInt8]] = [valid, valid + [0xc0], Array(valid.dropLast(1)), Array(valid.dropLast(200))]
+        for _ in 0..<300 {
+            var bytes = valid
+            for _ in 0..<Int(random.next() % 3 + 1) {
+                let position = Int(random.next() % 90)
+                bytes[position] = UInt8(truncatingIfNeeded: random.next())
+            }
+            cases.append(bytes)
+        }
+        for bytes in cases {
+            var message = zmq_msg_t()
+            #expect(zmq_msg_init_size(&message, bytes.count) == 0)
+            bytes.withUnsafeBytes { zmq_msg_data(&message).copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+            let inPlace = Result { () throws(MalformedEvent) in
+                try EventEnvelope(decoding: ReceivedFrame.message(ReceivedMessage(taking: &message)))
+            }
+            zmq_msg_close(&message)
+            let copied = Result { () throws(MalformedEvent) in try EventEnvelope(decoding: bytes) }
+            switch (inPlace, copied) {
+            case (.success(let a), .success(let b)):
+                #expect(a.name == b.name)
+                #expect(a.messageIDRange == b.messageIDRange && Array(a.messageID) == Array(b.messageID))
+                #expect(a.argumentsRange == b.argumentsRange && a.headerRange == b.headerRange)
+                #expect(a.argumentBytes == b.argumentBytes)
+                #expect(a.extraHeaderFields == b.extraHeaderFields)
+            case (.failure(let a), .failure(let b)):
+                #expect(a.reason == b.reason && a.messageID == b.messageID && a.name == b.name)
+            default:
+                Issue.record("in place: \(inPlace), copied: \(copied)")
+            }
+        }
+    }
+}
+
+/// A small deterministic generator, so a failing case comes back on the next run.
+private struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
 }
