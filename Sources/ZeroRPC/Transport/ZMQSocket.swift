@@ -271,7 +271,7 @@ final class ZMQSocket {
 
     /// Frames at least this large are kept in their ZeroMQ message when received
     /// (`ReceivedFrame`); smaller ones are copied, which costs less than the extra object.
-    static let inPlaceThreshold = 32 * 1024
+    static let inPlaceThreshold = LargePayload.threshold
 
     /// Called once per message kept in place when it is closed (tests; nil otherwise).
     var receivedMessageClosed: (@Sendable () -> Void)?
@@ -387,7 +387,7 @@ final class ZMQSocket {
     }
 
     /// Frames at least this large are sent without a copy (`sendFrame(_:isFirst:isLast:)`).
-    static let zeroCopyThreshold = 32 * 1024
+    static let zeroCopyThreshold = LargePayload.threshold
     /// Called once per zero-copy frame when ZeroMQ lets go of it (tests; nil otherwise).
     var zeroCopyFrameReleased: (@Sendable () -> Void)?
 

@@ -236,23 +236,20 @@ public struct MessagePackReader: @unchecked Sendable {
 
     /// Reads a bin (or a str's raw bytes, as some peers send bytes as str), copied once
     /// into the `Data`; a large one read from a received message is not copied at all
-    /// (`sharedBytesThreshold`).
+    /// (`LargePayload.threshold`).
     @inlinable
     public mutating func readBytes() throws -> Data {
         let range = try readBinaryRange()
-        if range.count >= 32 * 1024, let shared = sharedData(in: range) { return shared }
+        if range.count >= LargePayload.threshold, let shared = sharedData(in: range) { return shared }
         return withBytes(in: range) { Data(buffer: $0) }
     }
 
-    /// A bin at least this large, read from a received message, shares its bytes.
-    static let sharedBytesThreshold = 32 * 1024
-
     /// The bytes in `range` as a `Data` that points into the received message this reader
     /// reads and keeps it alive, without a copy (`ReceivedMessage.sharedData(in:)`); nil
-    /// (copy instead) below `sharedBytesThreshold` and for a reader over other memory.
+    /// (copy instead) below `LargePayload.threshold` and for a reader over other memory.
     @usableFromInline
     func sharedData(in range: Range<Int>) -> Data? {
-        guard range.count >= Self.sharedBytesThreshold, case .object(let owner) = keeper,
+        guard range.count >= LargePayload.threshold, case .object(let owner) = keeper,
             let message = owner as? ReceivedMessage
         else { return nil }
         return message.sharedData(in: range)

@@ -26,7 +26,7 @@ public struct MessagePackWriter: ~Copyable {
     @usableFromInline var referencedCount = 0
 
     /// A `Data` at least this large is written by reference (see above).
-    static let referencedThreshold = 32 * 1024
+    static let referencedThreshold = LargePayload.threshold
 
     /// Creates an empty writer with room for `capacity` bytes before it grows.
     public init(reservingCapacity capacity: Int = 256) {
