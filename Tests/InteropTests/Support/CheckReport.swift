@@ -96,7 +96,8 @@ let expectedClientChecks: [String] =
         "nil", "true", "false", "int_zero", "int_pos_fixint_max", "int_neg_fixint_min", "uint8_max",
         "uint16_max", "uint32_max", "int64_max", "uint64_max", "int8_min", "int16_min", "int32_min",
         "int64_min", "float64", "float64_tiny", "float64_neg_zero", "float64_inf", "float64_neg_inf",
-        "float64_nan", "str_empty", "str_utf8", "str_70k", "bin_empty", "bin_all_bytes", "bin_70k",
+        "float64_nan", "str_empty", "str_utf8", "str_70k", "bin_empty", "bin_all_bytes", "bin_70k", "bin_300k_varied",
+        "bins_two_large",
         "array_empty", "array_70k", "map_empty", "map_20", "nested", "ext_fixext1", "ext_fixext16",
         "ext_empty", "ext_odd_size", "ext_fixext2", "timestamp32", "timestamp64", "timestamp96",
     ].map { "echo_" + $0 }

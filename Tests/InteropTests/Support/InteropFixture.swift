@@ -51,6 +51,14 @@ enum InteropFixture {
         same("bin_empty", .binary(Data()))
         same("bin_all_bytes", .binary(Data(0...255)))
         same("bin_70k", .binary(Data(repeating: 1, count: 70_000)))
+        // Large bins with varied bytes, alone and two in one array: read in place, written
+        // by reference (docs/ARCHITECTURE.md, "Large messages"); an offset off by one
+        // would show.
+        let varied = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 % 251) })
+        same("bin_300k_varied", .binary(varied))
+        same(
+            "bins_two_large",
+            .array([.binary(varied.prefix(40_000)), .string("between"), .binary(varied.suffix(50_000))]))
         same("array_empty", .array([]))
         same("array_70k", .array((0..<70_000).map { .int(Int64($0)) }))
         same("map_empty", .map([]))

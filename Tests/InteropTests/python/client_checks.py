@@ -74,6 +74,11 @@ def echo_cases():
         ("bin_empty", b""),
         ("bin_all_bytes", bytes(range(256))),
         ("bin_70k", b"\x01" * 70_000),
+        # Large bins with varied bytes, alone and two in one array (read in place and
+        # written by reference on the Swift side).
+        ("bin_300k_varied", bytes(i % 251 for i in range(300_000))),
+        ("bins_two_large", [bytes(i % 251 for i in range(40_000)), "between",
+                            bytes((i + 250_000) % 251 for i in range(50_000))]),
         ("array_empty", []),
         ("array_70k", list(range(70_000))),
         ("map_empty", {}),
