@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZeroRPC
+import ZeroRPCTestSupport
 
 /// `Schemas/keys.rpc`: generated decoders match map keys and enum cases as bytes. Names
 /// that are prefixes of one another, repeated, unknown, non-str or not UTF-8 must each
@@ -147,20 +148,5 @@ import ZeroRPC
         #expect(throws: MessagePackDecodingError.self) {
             try decode([Prefixes].self, [0xdd, 0x7f, 0xff, 0xff, 0xff, 0x80])
         }
-    }
-}
-
-/// A small deterministic generator, so a failing corruption can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }
