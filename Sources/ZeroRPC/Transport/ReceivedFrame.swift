@@ -20,7 +20,7 @@ enum ReceivedFrame {
 /// One received ZeroMQ message kept as libzmq delivered it: its bytes stay where libzmq
 /// put them until the last reader, `Data` or envelope that reads them lets go, and the
 /// message is closed exactly once (`MessageContent.deinit`).
-final class ReceivedMessage: @unchecked Sendable {
+final class ReceivedMessage: SharingByteOwner, @unchecked Sendable {
     // @unchecked: `bytes` points into `content`, which this object keeps alive, and
     // nobody writes to those bytes while it lives (see `shared`).
     private let content: MessageContent?

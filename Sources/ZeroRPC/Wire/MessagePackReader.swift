@@ -245,14 +245,14 @@ public struct MessagePackReader: @unchecked Sendable {
     }
 
     /// The bytes in `range` as a `Data` that points into the received message this reader
-    /// reads and keeps it alive, without a copy (`ReceivedMessage.sharedData(in:)`); nil
-    /// (copy instead) below `LargePayload.threshold` and for a reader over other memory.
+    /// reads and keeps it alive, without a copy (`SharingByteOwner`); nil (copy instead)
+    /// below `LargePayload.threshold` and for a reader over other memory.
     @usableFromInline
     func sharedData(in range: Range<Int>) -> Data? {
         guard range.count >= LargePayload.threshold, case .object(let owner) = keeper,
-            let message = owner as? ReceivedMessage
+            let sharing = owner as? any SharingByteOwner
         else { return nil }
-        return message.sharedData(in: range)
+        return sharing.sharedData(in: range)
     }
 
     /// Reads a bin (or a str's raw bytes) into an array: one allocation, one copy.
@@ -440,4 +440,13 @@ public struct MessagePackReader: @unchecked Sendable {
             throw error.prefixed(with: component())
         }
     }
+}
+
+/// The owner of received bytes a reader reads, when it can hand out a `Data` over them
+/// without a copy: a received ZeroMQ message (`ReceivedMessage`). A protocol, so the
+/// codec (and its fuzz target, which builds `Wire/MessagePack*.swift` alone) does not
+/// depend on the transport.
+protocol SharingByteOwner: AnyObject, Sendable {
+    /// The bytes in `range` as a `Data` that keeps them alive, without a copy.
+    func sharedData(in range: Range<Int>) -> Data
 }
