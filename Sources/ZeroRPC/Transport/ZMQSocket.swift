@@ -195,31 +195,12 @@ final class ZMQSocket {
 
     /// Receives one whole multipart message without blocking; nil when none is waiting.
     func receiveMessage() throws(TransportError) -> [[UInt8]]? {
-        var unused: String?
-        return try receiveMessage(property: nil, value: &unused)
-    }
-
-    /// Receives one whole multipart message without blocking; nil when none is waiting.
-    /// When `property` is named, `value` gets that metadata (`zmq_msg_gets`, e.g.
-    /// "User-Id") of the last frame if the connection has it. (The last frame, as a
-    /// ROUTER's first frame is the routing id it made up, which carries no metadata.)
-    /// `value` is an inout rather than part of the result, so the frames array the
-    /// caller gets is uniquely referenced and can be reshaped without a copy.
-    func receiveMessage(property: StaticString?, value: inout String?) throws(TransportError) -> [[UInt8]]? {
         var frames: [[UInt8]] = []
-        var metadata: String?
-        let received = try receiveFrames { message, isLast in
-            if isLast, let property {
-                // A string literal's storage is NUL-terminated.
-                let name = UnsafeRawPointer(property.utf8Start).assumingMemoryBound(to: CChar.self)
-                metadata = zmq_msg_gets(&message, name).map { String(cString: $0) }
-            }
+        let received = try receiveFrames { message, _ in
             if frames.isEmpty { frames.reserveCapacity(3) }  // [routing id, "", payload]
             frames.append(Self.bytes(of: &message))
         }
-        guard received else { return nil }
-        value = metadata
-        return frames
+        return received ? frames : nil
     }
 
     /// Receives one whole multipart message without blocking and returns only its last
@@ -243,8 +224,10 @@ final class ZMQSocket {
 
     /// Receives one whole multipart message without blocking, as its frames before the
     /// last (a ROUTER's `[routing…, ""]`) and its last frame, the payload, which is kept
-    /// in place when large (`ReceivedFrame`); nil when none is waiting. `property` and
-    /// `value` are as in `receiveMessage(property:value:)`.
+    /// in place when large (`ReceivedFrame`); nil when none is waiting. When `property`
+    /// is named, `value` gets that metadata (`zmq_msg_gets`, e.g. "User-Id") of the last
+    /// frame if the connection has it (a ROUTER's first frame is the routing id it made
+    /// up, which carries none).
     func receiveRoutedPayload(
         property: StaticString?, value: inout String?
     ) throws(TransportError) -> (envelope: [[UInt8]], payload: ReceivedFrame)? {

@@ -246,11 +246,10 @@ public struct MessagePackReader: @unchecked Sendable {
 
     /// The bytes in `range` as a `Data` that points into the received message this reader
     /// reads and keeps it alive, without a copy (`SharingByteOwner`); nil (copy instead)
-    /// below `LargePayload.threshold` and for a reader over other memory.
+    /// for a reader over other memory. `readBytes` calls it from `LargePayload.threshold` on.
     @usableFromInline
     func sharedData(in range: Range<Int>) -> Data? {
-        guard range.count >= LargePayload.threshold, case .object(let owner) = keeper,
-            let sharing = owner as? any SharingByteOwner
+        guard case .object(let owner) = keeper, let sharing = owner as? any SharingByteOwner
         else { return nil }
         return sharing.sharedData(in: range)
     }

@@ -27,7 +27,7 @@ import ZeroRPCTestSupport
             ready = zmq_poll(&item, 1, 10_000)
         } while ready < 0 && zmq_errno() == EINTR
         var userID: String?
-        let received = ready == 1 ? try server.receiveMessage(property: "User-Id", value: &userID) : nil
+        let received = ready == 1 ? try server.receiveRoutedPayload(property: "User-Id", value: &userID) : nil
         client.close()
         server.close()
         return received == nil ? nil : userID
