@@ -16,9 +16,11 @@ public final class Server: Sendable {
     let deferredRuntime: DeferredRuntime
     let methods = MethodTable()
     /// Runs tasks on this server's I/O thread; handlers run here with
-    /// ``HandlerExecution/ioThread``. Until the server's thread starts (at the first
+    /// ``HandlerExecution/inline``, the default. Until the server's thread starts (at the first
     /// `bind`, `connect` or `run`), jobs run on the global executor.
     public let executor = IOThreadExecutor()
+    /// The tasks that run handlers on `executor`, reused from call to call.
+    let handlerRunners: HandlerRunners
     private let lifecycle = LockedValue(Lifecycle())
 
     public init(name: String = "zerorpc-swift", options: ServerOptions = .init()) {
@@ -28,6 +30,7 @@ public final class Server: Sendable {
         options.malformedInputLog = MalformedInputLog(logger: options.logger)
         self.options = options
         deferredRuntime = DeferredRuntime(options: options)
+        handlerRunners = HandlerRunners(executor: executor, maximumIdle: ServerLoop.receiveBatch)
         registerIntrospection()
         registerDeferredRequests()
     }
@@ -152,7 +155,7 @@ public final class Server: Sendable {
             guard !state.isClosed else { throw .closed }
             let queue = try CommandQueue<ServerCommand>.started(attachedTo: executor) { queue throws(RPCError) in
                 try ServerLoop.start(
-                    queue: queue, executor: executor, methods: methods, options: options,
+                    queue: queue, executor: executor, runners: handlerRunners, methods: methods, options: options,
                     deferredRuntime: deferredRuntime)
             }
             state.queue = queue

@@ -60,7 +60,7 @@ struct ServerCallTable {
         /// Nil for a one-way call, already answered.
         let channel: ChannelKey?
         /// Set by the loop when it starts the handler; nil while the call waits for a slot.
-        var task: Task<Void, Never>?
+        var handler: RunningHandler?
 
         init(number: UInt64, entry: MethodEntry, incoming: IncomingCall, channel: ChannelKey?) {
             self.number = number
@@ -68,6 +68,14 @@ struct ServerCallTable {
             self.incoming = incoming
             self.channel = channel
         }
+    }
+
+    /// What runs a started call's handler, for cancelling it.
+    enum RunningHandler {
+        /// A runner reused from call to call (`HandlerExecution.inline`).
+        case runner(HandlerRunners.Runner)
+        /// A task of its own, on the concurrent executor.
+        case task(Task<Void, Never>)
     }
 
     /// Where a new call would go under the concurrency limit.
@@ -190,7 +198,7 @@ struct ServerCallTable {
 
     /// Removes a call whose handler never started (it waited, or it is being dropped).
     mutating func forgetWaitingCall(_ number: UInt64) {
-        if let call = calls[number], call.task == nil { calls[number] = nil }
+        if let call = calls[number], call.handler == nil { calls[number] = nil }
     }
 
     // MARK: Channels
@@ -215,7 +223,7 @@ struct ServerCallTable {
             channels[key] = nil
             return .forgotten
         }
-        if call.task != nil {
+        if call.handler != nil {
             if call.entry.streaming == .generator {
                 channels[key]?.isClosing = true
             } else {
@@ -267,8 +275,8 @@ struct ServerCallTable {
         for key in lost {
             guard let channel = channels.removeValue(forKey: key) else { continue }
             let call = calls[channel.callNumber]
-            if call?.task == nil { calls[channel.callNumber] = nil }
-            tick.lost.append((channel.callNumber, call?.task == nil ? nil : call))
+            if call?.handler == nil { calls[channel.callNumber] = nil }
+            tick.lost.append((channel.callNumber, call?.handler == nil ? nil : call))
         }
         return tick
     }

@@ -15,7 +15,7 @@ extension ServerLoop {
         }
         for (callNumber, running) in tick.lost {
             options.logger.warning("zerorpc server: lost the client of call \(callNumber); cancelling it")
-            running?.task?.cancel()
+            if let running { cancelHandler(of: running) }
         }
     }
 

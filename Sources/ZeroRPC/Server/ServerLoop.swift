@@ -32,6 +32,8 @@ final class ServerLoop {
     @exclusivity(unchecked) var methodCacheVersion: UInt64 = .max
     let leadership: LoopLeadership
     let turnLock = TurnLock()
+    /// The tasks that run handlers, reused from call to call (`HandlerRunners`).
+    let runners: HandlerRunners
     @exclusivity(unchecked) var takeoverLog = RateLimitedLog()
     /// Per peer: warnings about its input, at most one a second (`warnAboutInput`).
     @exclusivity(unchecked) var inputWarnings: [[UInt8]: RateLimitedLog] = [:]
@@ -39,11 +41,12 @@ final class ServerLoop {
     @exclusivity(unchecked) var memoryTrim = ServerMemoryTrim()
 
     private init(
-        queue: CommandQueue<ServerCommand>, executor: IOThreadExecutor, methods: MethodTable, options: ServerOptions,
-        deferredRuntime: DeferredRuntime, socket: ZMQSocket
+        queue: CommandQueue<ServerCommand>, executor: IOThreadExecutor, runners: HandlerRunners, methods: MethodTable,
+        options: ServerOptions, deferredRuntime: DeferredRuntime, socket: ZMQSocket
     ) {
         self.queue = queue
         self.executor = executor
+        self.runners = runners
         self.methods = methods
         self.options = options
         self.deferredRuntime = deferredRuntime
@@ -56,8 +59,8 @@ final class ServerLoop {
 
     /// Starts the I/O thread and creates the ROUTER socket on it.
     static func start(
-        queue: CommandQueue<ServerCommand>, executor: IOThreadExecutor, methods: MethodTable, options: ServerOptions,
-        deferredRuntime: DeferredRuntime
+        queue: CommandQueue<ServerCommand>, executor: IOThreadExecutor, runners: HandlerRunners, methods: MethodTable,
+        options: ServerOptions, deferredRuntime: DeferredRuntime
     ) throws(RPCError) {
         try IOThread.start(
             name: "zerorpc-server", queue: queue, executor: executor,
@@ -74,7 +77,7 @@ final class ServerLoop {
             },
             runLoop: { socket in
                 ServerLoop(
-                    queue: queue, executor: executor, methods: methods, options: options,
+                    queue: queue, executor: executor, runners: runners, methods: methods, options: options,
                     deferredRuntime: deferredRuntime, socket: socket
                 ).run()
             })
@@ -273,28 +276,42 @@ final class ServerLoop {
 
     // MARK: Handlers
 
-    /// Starts `call`'s handler task: on this I/O thread (`HandlerExecution.inline`, the
-    /// default) unless its method once held the thread, else on the concurrent executor.
-    /// The task sends its own reply when it ends (`finishDirectly`).
+    /// Starts `call`'s handler: on a runner that prefers this I/O thread's executor
+    /// (`HandlerExecution.inline`, the default) unless its method once held the thread,
+    /// else in a task of its own on the concurrent executor. Either sends its own reply
+    /// when it ends (`finishDirectly`).
     private func start(_ call: AdmittedCall) {
-        let number = call.number
         let access = Access(loop: self)
         let entry = call.entry
-        let incoming = call.incoming
         if options.handlerExecution == .inline && !entry.heldIOThread.isSet {
-            let executor = self.executor
-            call.task = Task(executorPreference: executor) {
-                let reply = await entry.run(incoming)
-                // Still on the thread that started it, but no longer leading the loop: a
-                // standby took the socket while this handler held the thread.
-                if !executor.isCurrent { entry.heldIOThread.set() }
-                access.finished(number, reply: reply)
-            }
+            call.handler = .runner(runners.start(call, replyingTo: access))
         } else {
-            call.task = Task {
-                let reply = await entry.run(incoming)
-                access.finished(number, reply: reply)
-            }
+            let number = call.number
+            let incoming = call.incoming
+            call.handler = .task(
+                Task {
+                    let reply = await entry.run(incoming)
+                    access.finished(number, reply: reply)
+                })
+        }
+    }
+
+    /// A runner's work: `call`'s handler, then its reply. Still on the thread that started
+    /// it but no longer leading the loop means a standby took the socket while this
+    /// handler held the thread: its method's later calls start on the concurrent executor.
+    static func run(_ assignment: consuming HandlerRunners.Assignment, executor: IOThreadExecutor) async {
+        let call = assignment.call
+        let reply = await call.entry.run(call.incoming)
+        if !executor.isCurrent { call.entry.heldIOThread.set() }
+        assignment.loop.finished(call.number, reply: reply)
+    }
+
+    /// Cancels `call`'s handler if it runs.
+    func cancelHandler(of call: AdmittedCall) {
+        switch call.handler {
+        case .task(let task): task.cancel()
+        case .runner(let runner): runners.cancel(runner, runningCall: call.number)
+        case nil: break
         }
     }
 
@@ -371,8 +388,9 @@ final class ServerLoop {
 
     func stop() {
         for call in table.calls.values {
-            call.task?.cancel()
+            cancelHandler(of: call)
         }
+        runners.close()
         table.stop()
         socket.close()
         for command in queue.close(handingJobsTo: executor) {

@@ -37,7 +37,7 @@ import Testing
     @discardableResult
     private func admit(_ call: Call, in table: inout ServerCallTable) -> Bool {
         let startsNow = table.admit(call)
-        if startsNow { call.task = Task {} }
+        if startsNow { call.handler = .task(Task {}) }
         return startsNow
     }
 
@@ -74,7 +74,7 @@ import Testing
             #expect(finished.call === running)
             guard let next = table.takeNextWaitingCall() else { break }
             #expect(table.takeNextWaitingCall() == nil)  // one slot: one call at a time
-            next.task = Task {}
+            next.handler = .task(Task {})
             order.append(next.number)
             running = next
         }

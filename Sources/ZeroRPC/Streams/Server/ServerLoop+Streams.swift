@@ -34,8 +34,8 @@ extension ServerLoop {
         }
         call.incoming.stream?.inbox.cancel()
         call.incoming.stream?.outbox.cancel()
-        if let task = call.task {
-            task.cancel()
+        if call.handler != nil {
+            cancelHandler(of: call)
         } else if call.entry.streaming == .generator {
             // It waited for a handler slot and never runs.
             send(StreamEvents.done(responseTo: key.messageID), to: channel.routing)
@@ -98,8 +98,8 @@ extension ServerLoop {
         call.incoming.stream?.inbox.cancel()
         call.incoming.stream?.outbox.cancel()
         send(EventEncoder.error(responseTo: key.messageID, name: name, message: message), to: channel.routing)
-        if let task = call.task {
-            task.cancel()
+        if call.handler != nil {
+            cancelHandler(of: call)
         } else {
             table.forgetWaitingCall(callNumber)
         }
