@@ -9,13 +9,14 @@ struct ClientCallTable {
     final class PendingCall {
         let call: OutgoingCall
         let connectionIndex: Int
-        /// The call timeout (time to the first reply event) or the whole-call deadline,
-        /// whichever comes first; after a channel's first event only the deadline, if any.
-        var replyDeadline: ContinuousClock.Instant?
-        let startedAt: ContinuousClock.Instant
-        var nextHeartbeat: ContinuousClock.Instant
-        var lastHeartbeatSeen: ContinuousClock.Instant?
         var hasReplied = false
+        // Instants kept as offsets since `ClockOffset.origin`: a resilient
+        // `ContinuousClock.Instant` stored inline gives the class a layout known only at
+        // run time, and each of these is written for every call.
+        private var replyDeadlineOffset: Duration?
+        private let startedAtOffset: Duration
+        private var nextHeartbeatOffset: Duration
+        private var lastHeartbeatSeenOffset: Duration?
 
         init(
             call: OutgoingCall, connectionIndex: Int, replyDeadline: ContinuousClock.Instant?,
@@ -23,9 +24,26 @@ struct ClientCallTable {
         ) {
             self.call = call
             self.connectionIndex = connectionIndex
-            self.replyDeadline = replyDeadline
-            self.startedAt = startedAt
-            self.nextHeartbeat = nextHeartbeat
+            let started = ClockOffset.of(startedAt)
+            replyDeadlineOffset = replyDeadline.map(ClockOffset.of)
+            startedAtOffset = started
+            nextHeartbeatOffset = started + startedAt.duration(to: nextHeartbeat)
+        }
+
+        /// The call timeout (time to the first reply event) or the whole-call deadline,
+        /// whichever comes first; after a channel's first event only the deadline, if any.
+        var replyDeadline: ContinuousClock.Instant? {
+            get { replyDeadlineOffset.map(ClockOffset.instant) }
+            set { replyDeadlineOffset = newValue.map(ClockOffset.of) }
+        }
+        var startedAt: ContinuousClock.Instant { ClockOffset.instant(startedAtOffset) }
+        var nextHeartbeat: ContinuousClock.Instant {
+            get { ClockOffset.instant(nextHeartbeatOffset) }
+            set { nextHeartbeatOffset = ClockOffset.of(newValue) }
+        }
+        var lastHeartbeatSeen: ContinuousClock.Instant? {
+            get { lastHeartbeatSeenOffset.map(ClockOffset.instant) }
+            set { lastHeartbeatSeenOffset = newValue.map(ClockOffset.of) }
         }
     }
 

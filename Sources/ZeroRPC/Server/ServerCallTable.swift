@@ -44,8 +44,11 @@ struct ServerCallTable {
     struct OpenChannel {
         let callNumber: UInt64
         let routing: [[UInt8]]
-        var nextHeartbeat: ContinuousClock.Instant
-        var lastHeartbeatSeen: ContinuousClock.Instant?
+        /// Instants as offsets since `ClockOffset.origin`: a channel is moved into and out
+        /// of the table on every call, and a resilient `ContinuousClock.Instant` inline
+        /// would make each move go through value witnesses.
+        var nextHeartbeat: Duration
+        var lastHeartbeatSeen: Duration?
         /// A generator closed by its client: the handler is being cancelled and
         /// `STREAM_DONE` goes out once it has ended; its own events are dropped.
         var isClosing = false
@@ -154,9 +157,9 @@ struct ServerCallTable {
 
     /// Opens the heartbeated channel of a call that expects a reply.
     mutating func openChannel(_ key: ChannelKey, callNumber: UInt64, routing: [[UInt8]], now: ContinuousClock.Instant) {
-        let nextHeartbeat = now.advanced(by: heartbeatInterval)
+        let nextHeartbeat = ClockOffset.of(now) + heartbeatInterval
         channels[key] = OpenChannel(callNumber: callNumber, routing: routing, nextHeartbeat: nextHeartbeat)
-        heartbeatsDueCell.value.consider(nextHeartbeat)
+        heartbeatsDueCell.value.consider(offset: nextHeartbeat)
     }
 
     /// Records `call`; true when its handler must start now (it took a slot), false when
@@ -213,7 +216,7 @@ struct ServerCallTable {
 
     /// A heartbeat from the client of `key`'s call.
     mutating func noteHeartbeat(on key: ChannelKey, now: ContinuousClock.Instant) {
-        channels[key]?.lastHeartbeatSeen = now
+        channels[key]?.lastHeartbeatSeen = ClockOffset.of(now)
     }
 
     /// `_zpc_close` on an open channel. Marks a running generator's channel closing,
@@ -252,23 +255,24 @@ struct ServerCallTable {
     /// Nothing is scanned before `heartbeatsDue`.
     mutating func heartbeatTick(now: ContinuousClock.Instant) -> HeartbeatTick {
         var tick = HeartbeatTick()
-        guard let due = heartbeatsDue.instant, now >= due else { return tick }
+        let now = ClockOffset.of(now)
+        guard let due = heartbeatsDue.offset, now >= due else { return tick }
         var lost: [ChannelKey] = []
         var next = NextWakeUp()
         for (key, channel) in channels {
             guard now >= channel.nextHeartbeat else {
-                next.consider(channel.nextHeartbeat)
+                next.consider(offset: channel.nextHeartbeat)
                 continue
             }
             let lastSeen = channel.lastHeartbeatSeen ?? now
-            if lastSeen.duration(to: now) > heartbeatInterval * 2 {
+            if now - lastSeen > heartbeatInterval * 2 {
                 lost.append(key)
                 continue
             }
-            let nextHeartbeat = now.advanced(by: heartbeatInterval)
+            let nextHeartbeat = now + heartbeatInterval
             channels[key]?.lastHeartbeatSeen = lastSeen
             channels[key]?.nextHeartbeat = nextHeartbeat
-            next.consider(nextHeartbeat)
+            next.consider(offset: nextHeartbeat)
             tick.heartbeats.append((key.messageID, channel.routing))
         }
         heartbeatsDueCell.value = next

@@ -69,7 +69,10 @@ public final class IOThreadExecutor: TaskExecutor {
 
 /// Where an ``IOThreadExecutor`` parks jobs for its I/O thread: the thread's
 /// `CommandQueue`, whose wake-up protocol covers jobs and commands alike.
-protocol JobQueue: Sendable {
+///
+/// Class-bound: the executor reads its optional queue for every job, and an optional
+/// class existential is one pointer, copied with a retain instead of value witnesses.
+protocol JobQueue: AnyObject, Sendable {
     /// Queues `job` and wakes the thread if it sleeps; false once the thread stopped.
     func enqueueJob(_ job: UnownedJob) -> Bool
 }

@@ -48,8 +48,10 @@ final class LoopLeadership: Sendable {
     private struct State {
         var leader: UInt64 = 0
         var lastThreadID: UInt64 = 0
-        /// When the job the leader is running started; nil between jobs.
-        var jobStartedAt: ContinuousClock.Instant?
+        /// When the job the leader is running started (an offset since
+        /// `ClockOffset.origin`: set for every job, and a resilient `Instant?` would make
+        /// each store go through value witnesses); nil between jobs.
+        var jobStartedAt: Duration?
         /// Jobs begun so far: a standby that sees it unchanged for a while parks.
         var jobsBegun: UInt64 = 0
         var standbys = 0
@@ -100,7 +102,7 @@ final class LoopLeadership: Sendable {
     /// Leader, before it runs a job.
     func beginJob(startStandby: () -> Void) {
         let (wake, start) = state.withLock { state -> (Bool, Bool) in
-            state.jobStartedAt = .now
+            state.jobStartedAt = ClockOffset.of(.now)
             state.jobsBegun &+= 1
             var start = false
             if !state.standbyStarted {
@@ -159,7 +161,8 @@ final class LoopLeadership: Sendable {
                     state.standbys -= 1
                     return .exit
                 }
-                if let started = state.jobStartedAt {
+                if let startedOffset = state.jobStartedAt {
+                    let started = ClockOffset.instant(startedOffset)
                     idleTicks = 0
                     lastJobsBegun = state.jobsBegun
                     let now = ContinuousClock.now

@@ -4,8 +4,13 @@
 struct OutboundQueue {
     private var messages: [[[UInt8]]] = []
     private var head = 0
+    /// When the oldest waiting message was first refused, as an offset since
+    /// `ClockOffset.origin`: an empty queue is made for every send, and a resilient
+    /// `ContinuousClock.Instant?` inline would make that go through value witnesses.
+    private var blockedSinceOffset: Duration?
+
     /// When the oldest waiting message was first refused.
-    private(set) var blockedSince: ContinuousClock.Instant?
+    var blockedSince: ContinuousClock.Instant? { blockedSinceOffset.map(ClockOffset.instant) }
     /// Whether the last refusal said the peer is not connected (rather than slow).
     private(set) var peerIsUnreachable = false
 
@@ -34,7 +39,7 @@ struct OutboundQueue {
         if isEmpty {
             let outcome = now()
             guard outcome == .wouldBlock || outcome == .unreachable else { return outcome }
-            blockedSince = .now
+            blockedSinceOffset = ClockOffset.of(.now)
             peerIsUnreachable = outcome == .unreachable
         }
         enqueue(queued())
@@ -78,7 +83,7 @@ struct OutboundQueue {
         if isEmpty {
             messages.removeAll(keepingCapacity: true)
             head = 0
-            blockedSince = nil
+            blockedSinceOffset = nil
         }
         return true
     }
@@ -89,7 +94,7 @@ struct OutboundQueue {
         messages = []
         head = 0
         byteCount = 0
-        blockedSince = nil
+        blockedSinceOffset = nil
         return dropped
     }
 
@@ -104,9 +109,9 @@ struct OutboundQueue {
         if isEmpty {
             messages.removeAll(keepingCapacity: true)
             head = 0
-            blockedSince = nil
+            blockedSinceOffset = nil
         } else {
-            blockedSince = .now
+            blockedSinceOffset = ClockOffset.of(.now)
             if head > 64 && head * 2 > messages.count {
                 messages.removeFirst(head)
                 head = 0
