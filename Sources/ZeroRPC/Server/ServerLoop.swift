@@ -139,11 +139,11 @@ final class ServerLoop {
         do {
             try socket.receiveTurn(batch: Self.receiveBatch) { () throws(TransportError) -> Bool in
                 var peerPublicKey: String?
-                guard let (frames, payload) = try socket.receiveRoutedPayload(property: property, value: &peerPublicKey)
+                guard let (routing, payload) = try socket.receiveRoutedPayload(property: property, value: &peerPublicKey)
                 else {
                     return false
                 }
-                accept(frames, payload: payload, peerPublicKey: peerPublicKey)
+                accept(routing, payload: payload, peerPublicKey: peerPublicKey)
                 return true
             }
         } catch {
@@ -151,16 +151,13 @@ final class ServerLoop {
         }
     }
 
-    /// Acts on `[routing…, "", payload]` (the delimiter may be missing): `frames` are the
-    /// frames before the payload.
-    private func accept(_ frames: consuming [[UInt8]], payload: ReceivedFrame, peerPublicKey: String?) {
-        guard !frames.isEmpty else {
+    /// Acts on `[routing…, "", payload]` (the delimiter may be missing): `routing` are the
+    /// frames before the payload, without the delimiter (`receiveRoutedPayload`).
+    private func accept(_ routing: [[UInt8]], payload: ReceivedFrame, peerPublicKey: String?) {
+        guard !routing.isEmpty else {
             warnAboutInput(from: payload.array, "dropped a message of 1 frame(s)")
             return
         }
-        // The routing frames keep the received array's storage: no copy per message.
-        var routing = consume frames
-        if routing.count >= 2, routing.last?.isEmpty == true { routing.removeLast() }
         let peer = routing[0]
         let event: EventEnvelope
         do {

@@ -222,22 +222,44 @@ final class ZMQSocket {
         return received ? payload : nil
     }
 
-    /// Receives one whole multipart message without blocking, as its frames before the
-    /// last (a ROUTER's `[routing…, ""]`) and its last frame, the payload, which is kept
-    /// in place when large (`ReceivedFrame`); nil when none is waiting. When `property`
+    /// Receives one whole multipart message without blocking, as its routing (the frames
+    /// before the last, a ROUTER's `[routing…, ""]`, without that empty delimiter) and its
+    /// last frame, the payload, which is kept in place when large (`ReceivedFrame`); nil
+    /// when none is waiting. A peer's `[id]` is reused from message to message
+    /// (`RoutingCache`). When `property`
     /// is named, `value` gets that metadata (`zmq_msg_gets`, e.g. "User-Id") of the last
     /// frame if the connection has it (a ROUTER's first frame is the routing id it made
     /// up, which carries none).
     func receiveRoutedPayload(
         property: StaticString?, value: inout String?
-    ) throws(TransportError) -> (envelope: [[UInt8]], payload: ReceivedFrame)? {
-        var envelope: [[UInt8]] = []
+    ) throws(TransportError) -> (routing: [[UInt8]], payload: ReceivedFrame)? {
+        var routing: [[UInt8]] = []
+        // A known peer's `[id]` (`routingCache`), used as long as the frames after the id
+        // are at most the empty delimiter: then no array is built.
+        var known: [[UInt8]]?
+        var delimiterAfterKnown = false
+        var framesBefore = 0
         var payload = ReceivedFrame.bytes([])
         var metadata: String?
         let received = try receiveFrames { message, isLast in
             guard isLast else {
-                if envelope.isEmpty { envelope.reserveCapacity(2) }  // [routing id, ""]
-                envelope.append(Self.bytes(of: &message))
+                framesBefore += 1
+                if framesBefore == 1, let hit = routingCache.routing(matching: &message) {
+                    known = hit
+                    return
+                }
+                if let hit = known {
+                    if framesBefore == 2 && zmq_msg_size(&message) == 0 {
+                        delimiterAfterKnown = true
+                        return
+                    }
+                    // A longer envelope than the cached one: built in full after all.
+                    routing = hit
+                    if delimiterAfterKnown { routing.append([]) }
+                    known = nil
+                }
+                if routing.isEmpty { routing.reserveCapacity(2) }  // [routing id, ""]
+                routing.append(Self.bytes(of: &message))
                 return
             }
             if let property {
@@ -249,8 +271,14 @@ final class ZMQSocket {
         }
         guard received else { return nil }
         value = metadata
-        return (envelope, payload)
+        if let known { return (known, payload) }
+        if routing.count >= 2, routing.last?.isEmpty == true { routing.removeLast() }
+        if routing.count == 1 { routingCache.remember(routing) }
+        return (routing, payload)
     }
+
+    /// The routing of peers heard from lately (`receiveRoutedPayload`).
+    private var routingCache = RoutingCache()
 
     /// Frames at least this large are kept in their ZeroMQ message when received
     /// (`ReceivedFrame`); smaller ones are copied, which costs less than the extra object.

@@ -46,7 +46,7 @@ import ZeroRPCTestSupport
     }
 
     /// The next message's envelope and payload, waiting up to 10 s.
-    private static func receive(_ socket: ZMQSocket) throws -> (envelope: [[UInt8]], payload: ReceivedFrame) {
+    private static func receive(_ socket: ZMQSocket) throws -> (routing: [[UInt8]], payload: ReceivedFrame) {
         var item = zmq_pollitem_t(socket: socket.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)
         _ = zmq_poll(&item, 1, 10_000)
         var unused: String?
