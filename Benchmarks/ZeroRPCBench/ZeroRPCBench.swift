@@ -169,6 +169,8 @@ struct CallLoop: AsyncParsableCommand {
     var streamItems: Int?
     @Option(help: "Instead of add calls, make sequential echo calls of this many bytes and print calls/s.")
     var echoBytes: Int?
+    @Flag(help: "Instead of add calls, make sequential echo_records calls (100 records) and print calls/s.")
+    var records = false
     @Option(help: "Interceptors: none, pass-through, metrics-no-backend, metrics (a counting backend).")
     var observability = BenchObservability.none
 
@@ -176,6 +178,11 @@ struct CallLoop: AsyncParsableCommand {
         if let streamItems {
             let itemsPerSecond = try await SwiftScenarios(endpoint: endpoint).streamInts(count: streamItems)
             print("\(streamItems) stream items: \(Int(itemsPerSecond)) items/s")
+            return
+        }
+        if records {
+            let echo = try await SwiftScenarios(endpoint: endpoint).structHeavy(calls: calls)
+            print(String(format: "%d echo_records calls: %.0f calls/s, p50 %.1f µs", calls, echo.throughput, echo.p50))
             return
         }
         if let echoBytes {

@@ -139,7 +139,8 @@ final class ServerLoop {
         do {
             try socket.receiveTurn(batch: Self.receiveBatch) { () throws(TransportError) -> Bool in
                 var peerPublicKey: String?
-                guard let (routing, payload) = try socket.receiveRoutedPayload(property: property, value: &peerPublicKey)
+                guard
+                    let (routing, payload) = try socket.receiveRoutedPayload(property: property, value: &peerPublicKey)
                 else {
                     return false
                 }

@@ -365,10 +365,19 @@ public struct MessagePackReader: @unchecked Sendable {
         return (type, withBytes(in: range) { Data(buffer: $0) })
     }
 
-    /// Reads past the next value, however deeply nested, without building it. The counts
-    /// of the containers still open live on the stack (the first 64 levels; deeper ones
-    /// in an array), so skipping an ordinary value allocates nothing.
+    /// Reads past the next value, however deeply nested, without building it and without
+    /// allocating (`endOfValue`).
     public mutating func skipValue() throws {
+        if let end = endOfValue(at: position) {
+            position = end
+            return
+        }
+        try skipValueWithTypedReaders()
+    }
+
+    /// `skipValue` for a value `endOfValue` refused: walks it with the typed readers, which
+    /// say what is wrong and where.
+    mutating func skipValueWithTypedReaders() throws {
         let start = position
         do {
             // 512 bytes: small enough that the temporary allocation is always on the stack.
