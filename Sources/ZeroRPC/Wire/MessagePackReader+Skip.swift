@@ -12,10 +12,9 @@ extension MessagePackReader {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
         let end = bytes.count
         var offset = start
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 64) { openContainers -> Int? in
-            var deeperContainers: [Int] = []
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 64) { stack -> Int? in
+            var open = OpenContainers(stack: stack)
             var pending = 1
-            var depth = 0
             while true {
                 guard offset < end else { return nil }
                 let marker = base[offset]
@@ -69,19 +68,13 @@ extension MessagePackReader {
                 offset += size
                 pending -= 1
                 if isContainer {
-                    guard depth < Self.maximumDepth else { return nil }
-                    if depth < openContainers.count {
-                        openContainers[depth] = pending
-                    } else {
-                        deeperContainers.append(pending)
-                    }
-                    depth += 1
+                    guard open.depth < Self.maximumDepth else { return nil }
+                    open.push(pending)
                     pending = elements
                 }
                 while pending == 0 {
-                    guard depth > 0 else { return offset }
-                    depth -= 1
-                    pending = depth < openContainers.count ? openContainers[depth] : deeperContainers.removeLast()
+                    guard open.depth > 0 else { return offset }
+                    pending = open.pop()
                 }
             }
         }
@@ -90,5 +83,34 @@ extension MessagePackReader {
     /// The big-endian 32-bit unsigned field at `pointer` (the bytes were checked).
     private static func bigEndian32(_ pointer: UnsafePointer<UInt8>) -> Int {
         Int(pointer[0]) << 24 | Int(pointer[1]) << 16 | Int(pointer[2]) << 8 | Int(pointer[3])
+    }
+}
+
+/// The counts of values still to read in each container a walk has open (`endOfValue`,
+/// `skipValueWithTypedReaders`): the first levels in `stack`, a caller's temporary
+/// allocation, deeper ones in an array, so an ordinary value allocates nothing.
+struct OpenContainers {
+    let stack: UnsafeMutableBufferPointer<Int>
+    private var deeper: [Int] = []
+    private(set) var depth = 0
+
+    init(stack: UnsafeMutableBufferPointer<Int>) {
+        self.stack = stack
+    }
+
+    /// Opens a container; `pending` is what its parent still has to read.
+    mutating func push(_ pending: Int) {
+        if depth < stack.count {
+            stack[depth] = pending
+        } else {
+            deeper.append(pending)
+        }
+        depth += 1
+    }
+
+    /// Closes the innermost container: what its parent still has to read.
+    mutating func pop() -> Int {
+        depth -= 1
+        return depth < stack.count ? stack[depth] : deeper.removeLast()
     }
 }

@@ -381,10 +381,9 @@ public struct MessagePackReader: @unchecked Sendable {
         let start = position
         do {
             // 512 bytes: small enough that the temporary allocation is always on the stack.
-            try withUnsafeTemporaryAllocation(of: Int.self, capacity: 64) { openContainers in
-                var deeperContainers: [Int] = []
+            try withUnsafeTemporaryAllocation(of: Int.self, capacity: 64) { stack in
+                var open = OpenContainers(stack: stack)
                 var pending = 1
-                var depth = 0
                 while pending > 0 {
                     pending -= 1
                     let marker = try peekMarker(expected: "a value")
@@ -393,16 +392,11 @@ public struct MessagePackReader: @unchecked Sendable {
                         let elements =
                             MessagePackType(marker: marker) == .array
                             ? try readArrayHeader() : try readMapHeader() * 2
-                        guard depth < Self.maximumDepth else {
+                        guard open.depth < Self.maximumDepth else {
                             throw MessagePackDecodingError(
                                 expected: "nesting of at most \(Self.maximumDepth)", found: "deeper nesting")
                         }
-                        if depth < openContainers.count {
-                            openContainers[depth] = pending
-                        } else {
-                            deeperContainers.append(pending)
-                        }
-                        depth += 1
+                        open.push(pending)
                         pending = elements
                     case .string?, .binary?:
                         _ = marker >= 0xc4 && marker <= 0xc6 ? try readBytesRange() : try readStringRange()
@@ -417,9 +411,8 @@ public struct MessagePackReader: @unchecked Sendable {
                     case nil:
                         throw MessagePackDecodingError(expected: "a value", found: "reserved byte 0xc1")
                     }
-                    while pending == 0 && depth > 0 {
-                        depth -= 1
-                        pending = depth < openContainers.count ? openContainers[depth] : deeperContainers.removeLast()
+                    while pending == 0 && open.depth > 0 {
+                        pending = open.pop()
                     }
                 }
             }

@@ -46,27 +46,18 @@ import ZeroRPCTestSupport
     /// A call cancelled because its client went silent: its runner's task stays
     /// cancelled, so the runner ends instead of taking the next call.
     @Test func aCancelledCallsRunnerRetiresAndLaterCallsAreNotCancelled() async throws {
-        let cancelled = TestGate()
+        let forever = SleepingHandler()
         let interval = TestTiming.patient(.milliseconds(200))
         let fixture = try ServerFixture(
             .tcp, serverOptions: .init(heartbeatInterval: interval), clientOptions: .init(heartbeatInterval: interval)
         ) { server in
-            try server.register(name: "forever") { _, _ in
-                let never = TestGate()
-                await withTaskCancellationHandler {
-                    await never.wait()
-                } onCancel: {
-                    cancelled.open()
-                    never.open()
-                }
-                return nil
-            }
+            try forever.register(on: server, as: "forever")
             try server.register(name: "cancelled") { _, _ in .bool(Task.isCancelled) }
         }
         let runners = fixture.server.handlerRunners
         let silentClient = try RawPeer(.dealer, connect: fixture.endpoint)
         _ = silentClient.sendRequest("forever", arguments: [0x90])
-        #expect(await opens(cancelled))
+        #expect(await opens(forever.cancelled))
         try await waitUntil { runners.counts.live == 0 }
         #expect(runners.counts.created == 1)
         for _ in 0..<5 {
