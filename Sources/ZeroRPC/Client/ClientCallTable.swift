@@ -24,10 +24,9 @@ struct ClientCallTable {
         ) {
             self.call = call
             self.connectionIndex = connectionIndex
-            let started = ClockOffset.of(startedAt)
             replyDeadlineOffset = replyDeadline.map(ClockOffset.of)
-            startedAtOffset = started
-            nextHeartbeatOffset = started + startedAt.duration(to: nextHeartbeat)
+            startedAtOffset = ClockOffset.of(startedAt)
+            nextHeartbeatOffset = ClockOffset.of(nextHeartbeat)
         }
 
         /// The call timeout (time to the first reply event) or the whole-call deadline,

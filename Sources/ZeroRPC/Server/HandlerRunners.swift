@@ -63,8 +63,13 @@ final class HandlerRunners: Sendable {
     /// Starts `call`'s handler on a parked runner, or on a new one when none is parked.
     /// Called by the loop only.
     func start(_ call: ServerCallTable.AdmittedCall, replyingTo loop: ServerLoop.Access) -> Runner {
+        // A parked runner and its continuation, or nil: then a new runner is counted.
         let parked: (Runner, UnsafeContinuation<Assignment?, Never>)? = state.withLock { state in
-            guard let runner = state.idle.popLast(), let continuation = runner.continuation else { return nil }
+            guard let runner = state.idle.popLast(), let continuation = runner.continuation else {
+                state.created += 1
+                state.live += 1
+                return nil
+            }
             runner.continuation = nil
             runner.callNumber = call.number
             return (runner, continuation)
@@ -72,10 +77,6 @@ final class HandlerRunners: Sendable {
         if let (runner, continuation) = parked {
             continuation.resume(returning: Assignment(call: call, loop: loop))
             return runner
-        }
-        state.withLock { state in
-            state.created += 1
-            state.live += 1
         }
         let runner = Runner(callNumber: call.number)
         let first = Assignment(call: call, loop: loop)

@@ -161,20 +161,20 @@ final class LoopLeadership: Sendable {
                     state.standbys -= 1
                     return .exit
                 }
-                if let startedOffset = state.jobStartedAt {
-                    let started = ClockOffset.instant(startedOffset)
+                if let started = state.jobStartedAt {
                     idleTicks = 0
                     lastJobsBegun = state.jobsBegun
                     let now = ContinuousClock.now
+                    let held = ClockOffset.of(now) - started
                     let cpu = state.leaderThread?.cpuTime()
                     defer { lastSample = cpu.map { (state.jobsBegun, now, $0) } }
-                    guard started.duration(to: now) >= budget else { return .sleep }
+                    guard held >= budget else { return .sleep }
                     // Held, or only preempted? A leader that is runnable but got little of
                     // the CPU since the last tick waits for a core: no takeover (and no
                     // demotion of its method) for that, for up to five budgets. Past them
                     // it is taken over anyway: on an overloaded machine a computing
                     // handler gets little CPU too, and the loop must not wait on it.
-                    if started.duration(to: now) < budget * 5, let leader = state.leaderThread, leader.isRunnable(),
+                    if held < budget * 5, let leader = state.leaderThread, leader.isRunnable(),
                         let cpu,
                         let previous = lastSample, previous.job == state.jobsBegun,
                         (cpu - previous.cpu) * 2 < previous.wall.duration(to: now)

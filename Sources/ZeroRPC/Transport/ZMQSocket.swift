@@ -226,10 +226,9 @@ final class ZMQSocket {
     /// before the last, a ROUTER's `[routing…, ""]`, without that empty delimiter) and its
     /// last frame, the payload, which is kept in place when large (`ReceivedFrame`); nil
     /// when none is waiting. A peer's `[id]` is reused from message to message
-    /// (`RoutingCache`). When `property`
-    /// is named, `value` gets that metadata (`zmq_msg_gets`, e.g. "User-Id") of the last
-    /// frame if the connection has it (a ROUTER's first frame is the routing id it made
-    /// up, which carries none).
+    /// (`RoutingCache`). When `property` is named, `value` gets that metadata
+    /// (`zmq_msg_gets`, e.g. "User-Id") of the last frame if the connection has it (a
+    /// ROUTER's first frame is the routing id it made up, which carries none).
     func receiveRoutedPayload(
         property: StaticString?, value: inout String?
     ) throws(TransportError) -> (routing: [[UInt8]], payload: ReceivedFrame)? {

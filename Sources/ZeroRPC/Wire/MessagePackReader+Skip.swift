@@ -9,65 +9,17 @@ extension MessagePackReader {
     /// walk only adds sizes. The counts of the containers still open live on the stack
     /// (the first 64 levels; deeper ones in an array), so it allocates nothing.
     func endOfValue(at start: Int) -> Int? {
-        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
-        let end = bytes.count
+        // The keeper outlives the reads through `bytes` (see `byte(at:)`).
+        defer { withExtendedLifetime(keeper) {} }
         var offset = start
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: 64) { stack -> Int? in
             var open = OpenContainers(stack: stack)
             var pending = 1
             while true {
-                guard offset < end else { return nil }
-                let marker = base[offset]
-                let available = end - offset
-                // The value's size in bytes (marker included), and for a container its
-                // element count (a map's pairs counted twice).
-                var size = 1
-                var elements = 0
-                var isContainer = false
-                switch marker {
-                case 0x00...0x7f, 0xe0...0xff, 0xc0, 0xc2, 0xc3: break
-                case 0xa0...0xbf: size = 1 + Int(marker & 0x1f)
-                case 0x90...0x9f:
-                    elements = Int(marker & 0x0f)
-                    isContainer = true
-                case 0x80...0x8f:
-                    elements = Int(marker & 0x0f) &* 2
-                    isContainer = true
-                case 0xcc, 0xd0: size = 2
-                case 0xcd, 0xd1, 0xd4: size = 3
-                case 0xd5: size = 4
-                case 0xca, 0xce, 0xd2: size = 5
-                case 0xd6: size = 6
-                case 0xcb, 0xcf, 0xd3: size = 9
-                case 0xd7: size = 10
-                case 0xd8: size = 18
-                case 0xc4, 0xd9, 0xc7:
-                    guard available > 1 else { return nil }
-                    size = (marker == 0xc7 ? 3 : 2) + Int(base[offset + 1])
-                case 0xc5, 0xda, 0xc8:
-                    guard available > 2 else { return nil }
-                    size = (marker == 0xc8 ? 4 : 3) + (Int(base[offset + 1]) << 8 | Int(base[offset + 2]))
-                case 0xc6, 0xdb, 0xc9:
-                    guard available > 4 else { return nil }
-                    size = (marker == 0xc9 ? 6 : 5) + Self.bigEndian32(base + offset + 1)
-                case 0xdc, 0xde:
-                    guard available > 2 else { return nil }
-                    size = 3
-                    elements = Int(base[offset + 1]) << 8 | Int(base[offset + 2])
-                    if marker == 0xde { elements &*= 2 }
-                    isContainer = true
-                case 0xdd, 0xdf:
-                    guard available > 4 else { return nil }
-                    size = 5
-                    elements = Self.bigEndian32(base + offset + 1)
-                    if marker == 0xdf { elements &*= 2 }
-                    isContainer = true
-                default: return nil  // 0xc1, reserved
-                }
-                guard size <= available else { return nil }
+                guard let (size, elements) = valueHeader(at: offset), size <= bytes.count - offset else { return nil }
                 offset += size
                 pending -= 1
-                if isContainer {
+                if elements >= 0 {
                     guard open.depth < Self.maximumDepth else { return nil }
                     open.push(pending)
                     pending = elements
@@ -80,9 +32,48 @@ extension MessagePackReader {
         }
     }
 
-    /// The big-endian 32-bit unsigned field at `pointer` (the bytes were checked).
-    private static func bigEndian32(_ pointer: UnsafePointer<UInt8>) -> Int {
-        Int(pointer[0]) << 24 | Int(pointer[1]) << 16 | Int(pointer[2]) << 8 | Int(pointer[3])
+    /// What the marker at `offset` and its length field say: the bytes of the value (of
+    /// a container, its header only) and, for a container, how many values it holds (a
+    /// map's pairs counted twice; -1 for anything else). Nil at the end of the bytes,
+    /// before a length field's end, and for the reserved marker 0xc1. Whether the value's
+    /// bytes are all there is the caller's check.
+    @inline(__always)
+    func valueHeader(at offset: Int) -> (size: Int, elements: Int)? {
+        guard offset < bytes.count else { return nil }
+        let marker = bytes[offset]
+        let available = bytes.count - offset
+        /// The big-endian unsigned length field of `width` bytes after the marker.
+        func length(_ width: Int) -> Int? {
+            guard available > width else { return nil }
+            var value = 0
+            for index in (offset + 1)...(offset + width) { value = value << 8 | Int(bytes[index]) }
+            return value
+        }
+        switch marker {
+        case 0x00...0x7f, 0xe0...0xff, 0xc0, 0xc2, 0xc3: return (1, -1)
+        case 0xa0...0xbf: return (1 + Int(marker & 0x1f), -1)
+        case 0x90...0x9f: return (1, Int(marker & 0x0f))
+        case 0x80...0x8f: return (1, Int(marker & 0x0f) &* 2)
+        case 0xcc, 0xd0: return (2, -1)
+        case 0xcd, 0xd1, 0xd4: return (3, -1)
+        case 0xd5: return (4, -1)
+        case 0xca, 0xce, 0xd2: return (5, -1)
+        case 0xd6: return (6, -1)
+        case 0xcb, 0xcf, 0xd3: return (9, -1)
+        case 0xd7: return (10, -1)
+        case 0xd8: return (18, -1)
+        case 0xc4, 0xd9: return length(1).map { (2 + $0, -1) }
+        case 0xc5, 0xda: return length(2).map { (3 + $0, -1) }
+        case 0xc6, 0xdb: return length(4).map { (5 + $0, -1) }
+        case 0xc7: return length(1).map { (3 + $0, -1) }
+        case 0xc8: return length(2).map { (4 + $0, -1) }
+        case 0xc9: return length(4).map { (6 + $0, -1) }
+        case 0xdc: return length(2).map { (3, $0) }
+        case 0xdd: return length(4).map { (5, $0) }
+        case 0xde: return length(2).map { (3, $0 &* 2) }
+        case 0xdf: return length(4).map { (5, $0 &* 2) }
+        default: return nil  // 0xc1, reserved
+        }
     }
 }
 
