@@ -11,9 +11,6 @@ extension Client {
         _ method: String, options: CallOptions, budget: Duration?, connection: Int? = nil,
         arguments: (inout MessagePackWriter) -> Void
     ) async throws -> EventEnvelope {
-        var writer = MessagePackWriter()
-        arguments(&writer)
-        try checkArgumentsForStockPeers(writer, method: method)
         var extraHeader = ProtocolExtension.requestHeader
         if let budget {
             extraHeader.append((DeferredWire.budgetHeaderKey, DeferredWire.encodeBudget(budget)))
@@ -24,11 +21,14 @@ extension Client {
             }
         }
         guard !interceptors.isEmpty else {
-            let request = EventEncoder.request(method, header: extraHeader, arguments: writer)
+            let request = try encodeRequest(method, header: extraHeader, arguments: arguments)
             return try await perform(
                 method, messageID: request.messageID, payload: request.payload, options: options,
                 connection: connection)
         }
+        var writer = MessagePackWriter()
+        arguments(&writer)
+        try checkArgumentsForStockPeers(writer, method: method)
         let encodedArguments = writer.bytes
         return try await intercepted(ClientRequest(method: method, options: options)) { intercepted in
             let fields = try Self.encodedHeader(intercepted.header, method: method)
@@ -37,6 +37,18 @@ extension Client {
                 method, messageID: request.messageID, payload: request.payload, options: intercepted.options,
                 connection: connection)
             return (reply, ClientReply(event: reply.name))
+        }
+    }
+
+    /// The request event of `method`, whose args `arguments` writes into a buffer on the
+    /// stack: the event is the call's one allocation for its bytes.
+    private func encodeRequest(
+        _ method: String, header: [(key: String, value: [UInt8])], arguments: (inout MessagePackWriter) -> Void
+    ) throws(RPCError) -> (messageID: ArraySlice<UInt8>, payload: [UInt8]) {
+        try MessagePackWriter.withStackBuffer { (writer) throws(RPCError) in
+            arguments(&writer)
+            try checkArgumentsForStockPeers(writer, method: method)
+            return EventEncoder.request(method, header: header, arguments: writer)
         }
     }
 
@@ -76,20 +88,19 @@ extension Client {
     ) async throws -> EventEnvelope {
         let callID = nextCallID.wrappingAdd(1, ordering: .relaxed).newValue
         if let wait = callerReplyWait, onEnqueued == nil, !Task.isCancelled {
-            let slot = ReplySlot()
             let call = OutgoingCall(
                 callID: callID, method: method, messageID: messageID, payload: payload, options: options,
-                receiver: .slot(slot), connection: connection)
-            switch loop.loop.lead(call, slot: slot, wait: wait) {
+                receiver: .led, connection: connection)
+            switch loop.loop.lead(call, wait: wait) {
             case .ended(let outcome):
                 callsLedByCallers.add(1, ordering: .relaxed)
                 switch consume outcome {
                 case .success(let reply): return reply
                 case .failure(let error): throw error
                 }
-            case .handedOff:
+            case .handedOff(let handedOff):
                 return try await withTaskCancellationHandler {
-                    try await withUnsafeThrowingContinuation { loop.loop.park(slot, $0) }
+                    try await withUnsafeThrowingContinuation { loop.loop.park(handedOff, $0) }
                 } onCancel: {
                     queue.enqueue(.cancel(callID: callID))
                 }

@@ -44,6 +44,45 @@ struct ClientCallTable {
             get { lastHeartbeatSeenOffset.map(ClockOffset.instant) }
             set { lastHeartbeatSeenOffset = newValue.map(ClockOffset.of) }
         }
+
+        // A call led by its caller (`ReplyReceiver.led`, `ClientLoop.lead`) ends here,
+        // not in an object of its own: the caller polls the socket on its thread and,
+        // past `ClientOptions.callerReplyWait`, parks a continuation for the I/O thread
+        // to resume. Exactly one party resumes it: both touch these two fields only while
+        // they hold the loop's `TurnLock`, so an outcome and a continuation never miss
+        // each other.
+        private var ledOutcome: Result<EventEnvelope, any Error>?
+        private var ledContinuation: UnsafeContinuation<EventEnvelope, any Error>?
+
+        /// A led call, under `TurnLock`: whether its outcome came (and was not taken yet).
+        var hasLedOutcome: Bool { ledOutcome != nil }
+
+        /// A led call's caller, under `TurnLock`: moves the outcome out, without a copy of
+        /// the envelope (a copy goes through value witnesses: `Result` is generic).
+        func takeLedOutcome() -> Result<EventEnvelope, any Error>? {
+            ledOutcome.take()
+        }
+
+        /// The loop, under `TurnLock`: ends a led call. Resumes its parked caller, or keeps
+        /// the outcome for the caller that still waits on its thread.
+        func completeLed(_ result: Result<EventEnvelope, any Error>) {
+            if let continuation = ledContinuation {
+                ledContinuation = nil
+                continuation.resume(with: result)
+            } else if ledOutcome == nil {
+                ledOutcome = result
+            }
+        }
+
+        /// A led call's caller, under `TurnLock`: the outcome if it came already; else the
+        /// continuation is kept for `completeLed`, and nil returned.
+        func parkLed(
+            _ continuation: UnsafeContinuation<EventEnvelope, any Error>
+        ) -> Result<EventEnvelope, any Error>? {
+            if let ledOutcome { return ledOutcome }
+            ledContinuation = continuation
+            return nil
+        }
     }
 
     /// A call that found no endpoint connected: sent once one is up, failed at `deadline`.

@@ -127,8 +127,14 @@ final class ClientLoop {
         /// The call ended while its caller waited: its reply, or why it failed.
         case ended(Result<EventEnvelope, any Error>)
         /// The call is open and the I/O thread now waits for its reply, which completes
-        /// the slot (`Client` parks its continuation there).
-        case handedOff
+        /// the call (`Client` parks its continuation in it, `park`).
+        case handedOff(HandedOffCall)
+    }
+
+    /// A led call left to the I/O thread, for its caller to `park` on. Sendable: its
+    /// `PendingCall` is touched only under the loop's `TurnLock`.
+    struct HandedOffCall: @unchecked Sendable {
+        fileprivate let pending: ClientCallTable.PendingCall
     }
 
     /// A caller's thread, for a unary call with nothing else open on the client: sends the
@@ -140,27 +146,34 @@ final class ClientLoop {
     /// Holds the loop's `TurnLock` throughout, so the I/O thread, should it wake, waits;
     /// other callers find the lock taken and queue their calls. Past `wait` the call is
     /// left to the I/O thread, which is woken to watch the sockets again.
-    func lead(_ call: OutgoingCall, slot: ReplySlot, wait: Duration) -> LeadOutcome {
+    ///
+    /// `call`'s receiver is `.led`: its outcome lands in the `PendingCall` the table makes
+    /// for it, so a led call costs no object besides that one. A call no connected endpoint
+    /// can take is not led (it would wait for a connection outside the table).
+    func lead(_ call: OutgoingCall, wait: Duration) -> LeadOutcome {
         guard turnLock.tryLock() else { return .notTaken }
         defer { turnLock.unlock() }
-        guard table.lifecycle.isRunning, watchedDealers == 0, table.isIdle else { return .notTaken }
-        let limit = ContinuousClock.now.advanced(by: wait)
-        if start(call) != nil {
-            while !slot.hasOutcome, waitForReplies(until: limit) {}
+        // No early cancel can be waiting for this call: its caller installs the cancel
+        // handler only after `lead` returned.
+        guard table.lifecycle.isRunning, watchedDealers == 0, table.isIdle, let index = connection(for: call) else {
+            return .notTaken
         }
-        if let outcome = slot.takeOutcome() { return .ended(outcome) }
-        // Unanswered in time, or waiting for a connection: the I/O thread takes over. The
-        // leader's polls may have consumed the sockets' edge-triggered signals.
+        let limit = ContinuousClock.now.advanced(by: wait)
+        let pending = register(call, on: index)
+        while !pending.hasLedOutcome, waitForReplies(until: limit) {}
+        if let outcome = pending.takeLedOutcome() { return .ended(outcome) }
+        // Unanswered in time: the I/O thread takes over. The leader's polls may have
+        // consumed the sockets' edge-triggered signals.
         for connection in connections { connection.socket.markNeedsEventCheck() }
         queue.wakeIfAsleep()
-        return .handedOff
+        return .handedOff(HandedOffCall(pending: pending))
     }
 
-    /// Caller, after `lead` handed its call off: parks `continuation` in the slot, or
+    /// Caller, after `lead` handed its call off: parks `continuation` in the call, or
     /// resumes it at once when the reply came meanwhile.
-    func park(_ slot: ReplySlot, _ continuation: UnsafeContinuation<EventEnvelope, any Error>) {
+    func park(_ call: HandedOffCall, _ continuation: UnsafeContinuation<EventEnvelope, any Error>) {
         turnLock.lock()
-        let outcome = slot.park(continuation)
+        let outcome = call.pending.parkLed(continuation)
         turnLock.unlock()
         if let outcome { continuation.resume(with: outcome) }
     }
@@ -299,17 +312,29 @@ final class ClientLoop {
             call.receiver.fail(RPCError.closed)
             return nil
         }
-        // A call pinned to one server (a deferred poll to its issuer) goes there while it
-        // is up; otherwise to the least busy connected endpoint.
-        let preferred = call.connection.flatMap { connections.indices.contains($0) && monitor.isUp($0) ? $0 : nil }
-        guard let index = preferred ?? leastBusyConnection() else {
+        guard let index = connection(for: call) else {
             awaitConnection(call, since: awaitingSince ?? .now)
             return nil
         }
-        table.add(call, connectionIndex: index, now: .now)
+        register(call, on: index)
+        return index
+    }
+
+    /// The connection to send `call` on: the one it is pinned to (a deferred poll to its
+    /// issuer) while that is up, otherwise the least busy connected endpoint; nil when
+    /// none is connected.
+    private func connection(for call: OutgoingCall) -> Int? {
+        let preferred = call.connection.flatMap { connections.indices.contains($0) && monitor.isUp($0) ? $0 : nil }
+        return preferred ?? leastBusyConnection()
+    }
+
+    /// Enters `call` in the table as sent on connection `index`, and sends its request.
+    @discardableResult
+    private func register(_ call: OutgoingCall, on index: Int) -> PendingCall {
+        let pending = table.add(call, connectionIndex: index, now: .now)
         connections[index].openCalls += 1
         send(call.payload, on: index)
-        return index
+        return pending
     }
 
     /// A call that found no endpoint connected waits for one, until the connect timeout
@@ -479,8 +504,8 @@ final class ClientLoop {
         switch (pending.call.receiver, outcome) {
         case (.single(let continuation), _):
             continuation.resume(with: outcome)
-        case (.slot(let slot), _):
-            slot.complete(outcome)
+        case (.led, _):
+            pending.completeLed(outcome)
         case (.channel(let inbox), .success(let event)):
             inbox.push(event)
             inbox.end()

@@ -9,7 +9,8 @@ import Foundation
 /// from static literals with ``writeKey(_:)``.
 ///
 /// The writer is non-copyable: it owns its buffer (from `malloc`), which is freed exactly
-/// once, by `deinit`.
+/// once, by `deinit`. A writer the runtime makes for a moment (`withStackBuffer`) starts
+/// in a buffer on the stack instead and moves to `malloc`ed memory only if it outgrows it.
 ///
 /// A large `Data` (`referencedThreshold` bytes or more) is not copied into the buffer:
 /// the writer keeps a reference to it and where it belongs, and its bytes are copied
@@ -24,6 +25,9 @@ public struct MessagePackWriter: ~Copyable {
     var referenced: [(offset: Int, data: Data)]?
     /// The bytes of `referenced`, which `count` includes.
     @usableFromInline var referencedCount = 0
+    /// Whether `storage` came from `malloc` (freed by `deinit`, grown by `realloc`), not
+    /// from the caller of `withStackBuffer`.
+    var ownsStorage = true
 
     /// A `Data` at least this large is written by reference (see above).
     static let referencedThreshold = LargePayload.threshold
@@ -44,8 +48,30 @@ public struct MessagePackWriter: ~Copyable {
         capacity = 0
     }
 
+    /// A writer over `buffer`, which it neither grows nor frees: past its end it moves to
+    /// memory of its own (`grow`).
+    private init(borrowing buffer: UnsafeMutableRawBufferPointer) {
+        storage = buffer.baseAddress
+        written = 0
+        capacity = buffer.count
+        ownsStorage = false
+    }
+
+    /// Calls `body` with an empty writer whose first `capacity` bytes are on the stack, so
+    /// a small value costs no allocation; a larger one moves to the heap as it grows.
+    /// The writer must not outlive `body` (it is `inout`, so it cannot be kept without
+    /// leaving another in its place, which nothing here does).
+    static func withStackBuffer<Result, Failure: Error>(
+        capacity: Int = 1024, _ body: (inout MessagePackWriter) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 16) { (buffer) throws(Failure) -> Result in
+            var writer = MessagePackWriter(borrowing: buffer)
+            return try body(&writer)
+        }
+    }
+
     deinit {
-        free(storage)
+        if ownsStorage { free(storage) }
     }
 
     /// How many bytes have been written.
@@ -109,6 +135,14 @@ public struct MessagePackWriter: ~Copyable {
         // Running out of memory is the one failure a writer cannot report: its writes
         // do not throw, and dropping bytes would send a corrupt message. Trap instead,
         // as Swift's own collections do.
+        guard ownsStorage else {
+            guard let moved = malloc(newCapacity) else { preconditionFailure("out of memory") }
+            if let storage, written > 0 { moved.copyMemory(from: storage, byteCount: written) }
+            storage = moved
+            capacity = newCapacity
+            ownsStorage = true
+            return
+        }
         guard let grown = realloc(storage, newCapacity) else { preconditionFailure("out of memory") }
         storage = grown
         capacity = newCapacity

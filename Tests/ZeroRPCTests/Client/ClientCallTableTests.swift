@@ -21,7 +21,7 @@ import Testing
         }
         return OutgoingCall(
             callID: callID, method: method, messageID: messageID, payload: payload, options: options,
-            receiver: .slot(ReplySlot()))
+            receiver: .led)
     }
 
     // MARK: Reply matching
