@@ -4,7 +4,13 @@ import Logging
 enum HandlerInvocation {
     /// Decodes the arguments, calls the handler and returns the reply's args encoded in
     /// a writer, whose buffer the reply event is then built from without an array copy.
-    typealias Body = @Sendable (inout ArgumentReader, ServerContext) async throws -> MessagePackWriter
+    /// Non-sending, as `reply`, `MethodEntry.run` and the runner that awaits them: each
+    /// plain `async` function on the way to the user's handler was a switch to the
+    /// generic executor, which for a task with an executor preference takes the task's
+    /// status lock to look the preference up (~250 instructions each), although the
+    /// thread never changes.
+    typealias Body =
+        nonisolated(nonsending) @Sendable (inout ArgumentReader, ServerContext) async throws -> MessagePackWriter
 
     /// Decodes the call's context and arguments, runs `body` and encodes OK or ERR.
     /// One-way calls were answered on arrival, so their failures are only logged.
@@ -12,7 +18,7 @@ enum HandlerInvocation {
     /// A request whose header holds a responsiveness budget (`"deferred": ms`) runs its
     /// handler in a task of its own, raced against the budget counted from the call's
     /// arrival: see `DeferredRuntime.run`.
-    static func reply(
+    nonisolated(nonsending) static func reply(
         to call: IncomingCall, method: String, isOneway: Bool, options: ServerOptions, deferredRuntime: DeferredRuntime,
         isIntercepted: Bool = true, body: @escaping Body
     ) async -> [UInt8] {

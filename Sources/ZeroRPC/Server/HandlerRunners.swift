@@ -82,15 +82,26 @@ final class HandlerRunners: Sendable {
         let first = Assignment(call: call, loop: loop)
         let executor = self.executor
         runner.task = Task(executorPreference: executor) { [self] in
-            var next: Assignment? = first
-            while let assignment = next.take() {
-                // Consumed: a parked runner holds no reference to the loop.
-                await ServerLoop.run(consume assignment, executor: executor)
-                next = await park(runner)
-            }
-            state.withLock { $0.live -= 1 }
+            await serve(first, on: runner, executor: executor)
         }
         return runner
+    }
+
+    /// A runner's life: `first`, then each call `start` hands it, until it retires.
+    /// Non-sending, as everything it awaits on the way to a handler: a call into or back
+    /// from a plain `async` function is a switch to the generic executor, which with an
+    /// executor preference looks the preference up under the task's status lock (a
+    /// mutex) every time, although it never changes threads here.
+    nonisolated(nonsending) private func serve(
+        _ first: Assignment, on runner: Runner, executor: IOThreadExecutor
+    ) async {
+        var next: Assignment? = first
+        while let assignment = next.take() {
+            // Consumed: a parked runner holds no reference to the loop.
+            await ServerLoop.run(consume assignment, executor: executor)
+            next = await park(runner)
+        }
+        state.withLock { $0.live -= 1 }
     }
 
     /// Cancels `runner`'s task if it still runs call `number`; the runner then retires
@@ -121,7 +132,7 @@ final class HandlerRunners: Sendable {
 
     /// A runner's call ended: it waits for the next, or nil when it retires (cancelled,
     /// enough runners parked, or the loop stopped).
-    private func park(_ runner: Runner) async -> Assignment? {
+    nonisolated(nonsending) private func park(_ runner: Runner) async -> Assignment? {
         await withUnsafeContinuation { continuation in
             let parks = state.withLock { state in
                 runner.callNumber = nil

@@ -27,7 +27,7 @@ struct MethodEntry: Sendable {
     let doc: String?
     /// Set for stream and generator methods: the server opens a `StreamSink` for them.
     var streaming: StreamingKind? = nil
-    let run: @Sendable (IncomingCall) async -> [UInt8]
+    let run: nonisolated(nonsending) @Sendable (IncomingCall) async -> [UInt8]
     /// For a one-way method: the `ERR` reply when the call's arguments do not decode, else
     /// nil; the server asks before it acknowledges the call (Server+Registration.swift).
     var refuseArguments: (@Sendable (EventEnvelope) -> [UInt8]?)? = nil

@@ -297,7 +297,9 @@ final class ServerLoop {
     /// A runner's work: `call`'s handler, then its reply. Still on the thread that started
     /// it but no longer leading the loop means a standby took the socket while this
     /// handler held the thread: its method's later calls start on the concurrent executor.
-    static func run(_ assignment: consuming HandlerRunners.Assignment, executor: IOThreadExecutor) async {
+    nonisolated(nonsending) static func run(
+        _ assignment: consuming HandlerRunners.Assignment, executor: IOThreadExecutor
+    ) async {
         let call = assignment.call
         let reply = await call.entry.run(call.incoming)
         if !executor.isCurrent { call.entry.heldIOThread.set() }

@@ -51,7 +51,7 @@ public struct ServiceMethod: Sendable {
     /// A method answering one result.
     public static func unary<Result: MessagePackEncodable & SendableMetatype>(
         _ name: String, parameters: [ParameterInfo], doc: String?,
-        _ body: @escaping @Sendable (inout ArgumentReader, ServerContext) async throws -> Result
+        _ body: nonisolated(nonsending) @escaping @Sendable (inout ArgumentReader, ServerContext) async throws -> Result
     ) -> ServiceMethod {
         ServiceMethod(
             name: name, parameters: parameters, doc: doc,

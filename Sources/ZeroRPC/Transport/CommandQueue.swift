@@ -54,17 +54,7 @@ final class CommandQueue<Command: Sendable>: JobQueue {
         wakeUp.signal()
     }
 
-    /// I/O thread: takes every queued job, oldest first.
-    func takeJobs() -> [UnownedJob] {
-        state.withLock { state in
-            guard !state.jobs.isEmpty else { return [] }
-            state.spareJobs.removeAll(keepingCapacity: true)
-            swap(&state.jobs, &state.spareJobs)
-            return state.spareJobs
-        }
-    }
-
-    /// A thread that lost the loop while it ran one of `takeJobs()`'s jobs: puts the
+    /// A thread that lost the loop while it ran one of `takeWork()`'s jobs: puts the
     /// jobs it did not run back in front, for the new leader. False once the queue
     /// closed: the caller must run them elsewhere.
     func requeueJobs(_ remaining: ArraySlice<UnownedJob>) -> Bool {
@@ -77,24 +67,38 @@ final class CommandQueue<Command: Sendable>: JobQueue {
         }
     }
 
-    /// I/O thread: takes every queued command, oldest first.
-    func takeAll() -> [Command] {
-        state.withLock { state in
-            guard !state.commands.isEmpty else { return [] }
-            // The caller dropped the previous batch by now, so this frees no buffer.
-            state.spareCommands.removeAll(keepingCapacity: true)
-            swap(&state.commands, &state.spareCommands)
-            return state.spareCommands
-        }
+    /// What one `takeWork` found.
+    struct Work {
+        let commands: [Command]
+        let jobs: [UnownedJob]
+        /// Nothing was queued, and the thread is marked asleep: from now on a command or
+        /// job enqueued writes the wake-up descriptor, so the thread may poll and wait.
+        let mayPoll: Bool
     }
 
-    /// I/O thread, just before it polls: true (and marked asleep) when nothing is
-    /// queued, so the poll may wait; false when commands arrived and it must not.
-    func prepareToSleep() -> Bool {
+    /// I/O thread: takes every queued command and job, oldest first, in one lock. When
+    /// neither is queued, marks the thread asleep in that same lock (see `IOLoop`): the
+    /// check and the mark cannot miss a command enqueued between them.
+    func takeWork() -> Work {
         state.withLock { state in
-            guard state.commands.isEmpty && state.jobs.isEmpty else { return false }
-            state.ioThreadIsAsleep = true
-            return true
+            guard !state.commands.isEmpty || !state.jobs.isEmpty else {
+                state.ioThreadIsAsleep = true
+                return Work(commands: [], jobs: [], mayPoll: true)
+            }
+            // The caller dropped the previous batch by now, so this frees no buffer.
+            var commands: [Command] = []
+            if !state.commands.isEmpty {
+                state.spareCommands.removeAll(keepingCapacity: true)
+                swap(&state.commands, &state.spareCommands)
+                commands = state.spareCommands
+            }
+            var jobs: [UnownedJob] = []
+            if !state.jobs.isEmpty {
+                state.spareJobs.removeAll(keepingCapacity: true)
+                swap(&state.jobs, &state.spareJobs)
+                jobs = state.spareJobs
+            }
+            return Work(commands: commands, jobs: jobs, mayPoll: false)
         }
     }
 

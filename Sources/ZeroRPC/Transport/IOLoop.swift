@@ -2,9 +2,12 @@
 /// prefer the thread (again while they queue more, a few rounds at most), then timers,
 /// then one poll that sleeps only when nothing is queued, then the sockets that are ready.
 ///
-/// The order matters: `prepareToSleep()` marks the thread asleep under the queue's lock
-/// only when nothing is queued, so a command or job enqueued after that check writes
-/// the wake-up descriptor and the poll returns at once.
+/// The order matters: `takeWork()` marks the thread asleep under the queue's lock only
+/// when nothing is queued, so a command or job enqueued after that check (by the timers
+/// that fire before the poll, or by another thread) writes the wake-up descriptor and the
+/// poll returns at once. One lock takes commands and jobs and, when there are none,
+/// marks the thread asleep: a sequential call's turn takes that lock twice, not five
+/// times.
 ///
 /// Which thread takes the turns is decided by `LoopLeadership`: the loop's first thread,
 /// until a job holds it past the budget; then a standby thread takes over, and the held
@@ -81,11 +84,17 @@ extension IOLoop {
         while isRunning {
             // A job that sends (a caller on this thread) queues its command; handling it
             // in the same turn saves a poll per call. Bounded, so sockets are not starved.
+            var mayPoll = false
             for _ in 0..<commandRoundsPerTurn {
-                handle(queue.takeAll())
+                let work = queue.takeWork()
+                mayPoll = work.mayPoll
+                handle(work.commands)
                 guard isRunning else { break }
-                let jobs = queue.takeJobs()
-                guard !jobs.isEmpty else { break }
+                // Commands may have queued jobs (a resumed continuation): the next round.
+                guard !work.jobs.isEmpty else {
+                    if work.commands.isEmpty { break } else { continue }
+                }
+                let jobs = work.jobs
                 for index in jobs.indices {
                     leadership.beginJob(startStandby: startStandbyThread)
                     turnLock.unlock()
@@ -103,9 +112,9 @@ extension IOLoop {
             guard isRunning else { break }
             let now = ContinuousClock.now
             fireTimers(now: now)
-            let timeout = queue.prepareToSleep() ? pollTimeout(now: now) : 0
+            let timeout = mayPoll ? pollTimeout(now: now) : 0
             pollSockets(timeoutMilliseconds: timeout)
-            queue.markAwake()
+            if mayPoll { queue.markAwake() }
             serveReadySockets()
         }
         stop()

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// Lets Swift tasks run on an I/O thread, between its socket turns.
 ///
@@ -13,8 +14,9 @@ import Glibc
 public final class IOThreadExecutor: TaskExecutor {
     /// The I/O thread's queue; nil until a server starts its thread.
     private let jobs: LockedValue<(any JobQueue)?>
-    /// The I/O thread, once it ran its first turn.
-    private let owner = LockedValue<pthread_t?>(nil)
+    /// The thread leading the I/O loop (`pthread_t`, 0 before its first turn): an atomic,
+    /// as every call asks `isCurrent` once or twice, and a lock per question showed.
+    private let owner = Atomic<pthread_t>(0)
 
     init(jobs: (any JobQueue)? = nil) {
         self.jobs = LockedValue(jobs)
@@ -35,14 +37,15 @@ public final class IOThreadExecutor: TaskExecutor {
 
     /// Whether the caller runs on the thread that leads this executor's loop now.
     var isCurrent: Bool {
-        guard let owner = owner.withLock({ $0 }) else { return false }
-        return pthread_equal(owner, pthread_self()) != 0
+        let owner = owner.load(ordering: .acquiring)
+        return owner != 0 && pthread_equal(owner, pthread_self()) != 0
     }
 
     /// CPU time the I/O thread has used so far (tests: a loop must not spin); nil before
     /// the thread runs.
     var threadCPUTime: Duration? {
-        guard let owner = owner.withLock({ $0 }) else { return nil }
+        let owner = owner.load(ordering: .acquiring)
+        guard owner != 0 else { return nil }
         var clock = clockid_t()
         var time = timespec()
         guard pthread_getcpuclockid(owner, &clock) == 0, clock_gettime(clock, &time) == 0 else { return nil }
@@ -51,7 +54,7 @@ public final class IOThreadExecutor: TaskExecutor {
 
     /// The thread that leads the loop, each time it takes the loop (see `LoopLeadership`).
     func adoptCurrentThread() {
-        owner.withLock { $0 = pthread_self() }
+        owner.store(pthread_self(), ordering: .releasing)
     }
 
     /// The loop's leader: runs one job taken from its own queue.

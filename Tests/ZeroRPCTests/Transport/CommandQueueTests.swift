@@ -13,15 +13,21 @@ import Testing
         let queue = try CommandQueue<Int>()
         queue.enqueue(1)
         #expect(!isReadable(queue.wakeUp))  // awake: no signal needed
-        #expect(!queue.prepareToSleep())  // work is waiting, so it must not sleep
-        #expect(queue.takeAll() == [1])
-        #expect(queue.prepareToSleep())
+        let first = queue.takeWork()
+        #expect(first.commands == [1])
+        #expect(!first.mayPoll)  // work was waiting, so it must not sleep
+        #expect(!isReadable(queue.wakeUp))  // and nothing marked it asleep
+        let second = queue.takeWork()
+        #expect(second.commands.isEmpty && second.jobs.isEmpty)
+        #expect(second.mayPoll)  // nothing queued: marked asleep in the same lock
         queue.enqueue(2)
         #expect(isReadable(queue.wakeUp))
         queue.wakeUp.drain()
         #expect(!isReadable(queue.wakeUp))
         queue.markAwake()
-        #expect(queue.takeAll() == [2])
+        #expect(queue.takeWork().commands == [2])
+        queue.enqueue(3)
+        #expect(!isReadable(queue.wakeUp))  // awake again: no signal
         _ = queue.close()
     }
 
