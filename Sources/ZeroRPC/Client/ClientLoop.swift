@@ -186,6 +186,14 @@ final class ClientLoop {
         // Rounded up: a poll of 0 ms would spin until the limit.
         let milliseconds = Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000) + 1
         let dealers = connections.count
+        if dealers == 1 && connections[0].outbound.isEmpty {
+            // One DEALER, nothing to write: wait inside libzmq, as a C client's blocking
+            // receive does. Polling `ZMQ_FD` instead needs `ZMQ_EVENTS` asked before the
+            // sleep (the send may have consumed the descriptor's edge), two `poll(2)`s a
+            // call more than a C client makes.
+            receive(from: 0, waitingUpTo: Int32(clamping: milliseconds))
+            return true
+        }
         leaderPoller.poll(
             count: dealers, socket: { connections[$0].socket },
             wantsToWrite: { !connections[$0].outbound.isEmpty }, wakeUp: nil, timeoutMilliseconds: milliseconds)
@@ -443,6 +451,24 @@ final class ClientLoop {
         } catch {
             options.logger.error("zerorpc client: receive failed: \(error)")
         }
+        resumeWaitingConsumers()
+    }
+
+    /// A leading caller: one message from `index`'s DEALER, waited for up to `timeout`
+    /// milliseconds inside libzmq.
+    private func receive(from index: Int, waitingUpTo timeout: Int32) {
+        do {
+            if let payload = try connections[index].socket.receivePayloadFrame(waitingUpTo: timeout) {
+                deliver(payload)
+            }
+        } catch {
+            options.logger.error("zerorpc client: receive failed: \(error)")
+        }
+        resumeWaitingConsumers()
+    }
+
+    /// Channels whose consumer waits for an event this turn delivered, resumed once.
+    private func resumeWaitingConsumers() {
         for inbox in waitingConsumers { inbox.resumeWaiter() }
         waitingConsumers.removeAll(keepingCapacity: true)
     }

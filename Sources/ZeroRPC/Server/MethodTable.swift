@@ -20,20 +20,37 @@ struct IncomingCall: Sendable {
 /// What the server runs for one wire name. `run` decodes the arguments, calls the user's
 /// code and returns the whole encoded reply event (OK or ERR); for one-way methods the
 /// server has already answered and the return value is ignored.
-struct MethodEntry: Sendable {
+///
+/// A class: every call takes its method's entry from the table and keeps it for the
+/// handler, and a struct of six reference-counted fields cost a retain and a release of
+/// each per copy.
+final class MethodEntry: Sendable {
     let isOneway: Bool
     /// The declared parameters, or nil for a dynamic handler taking any arguments.
     let parameters: [ParameterInfo]?
     let doc: String?
     /// Set for stream and generator methods: the server opens a `StreamSink` for them.
-    var streaming: StreamingKind? = nil
+    let streaming: StreamingKind?
     let run: nonisolated(nonsending) @Sendable (IncomingCall) async -> [UInt8]
     /// For a one-way method: the `ERR` reply when the call's arguments do not decode, else
     /// nil; the server asks before it acknowledges the call (Server+Registration.swift).
-    var refuseArguments: (@Sendable (EventEnvelope) -> [UInt8]?)? = nil
+    let refuseArguments: (@Sendable (EventEnvelope) -> [UInt8]?)?
     /// Set once a handler of this method held the I/O thread past the task budget: its
     /// later calls start on the global concurrent executor instead.
     let heldIOThread = MethodFlag()
+
+    init(
+        isOneway: Bool, parameters: [ParameterInfo]?, doc: String?, streaming: StreamingKind? = nil,
+        refuseArguments: (@Sendable (EventEnvelope) -> [UInt8]?)? = nil,
+        run: nonisolated(nonsending) @escaping @Sendable (IncomingCall) async -> [UInt8]
+    ) {
+        self.isOneway = isOneway
+        self.parameters = parameters
+        self.doc = doc
+        self.streaming = streaming
+        self.refuseArguments = refuseArguments
+        self.run = run
+    }
 }
 
 /// A flag any thread may set and read, shared by the copies of one `MethodEntry`.

@@ -54,13 +54,9 @@ extension Server {
         case .generator(let generator):
             return streamEntry(for: method, wireName: wireName, kind: .generator, body: generator)
         }
-        var entry = MethodEntry(isOneway: isOneway, parameters: method.parameters, doc: method.doc) { call in
-            await HandlerInvocation.reply(
-                to: call, method: wireName, isOneway: isOneway, options: options, deferredRuntime: runtime,
-                body: body)
-        }
+        var refuseArguments: (@Sendable (EventEnvelope) -> [UInt8]?)?
         if let check {
-            entry.refuseArguments = { event in
+            refuseArguments = { event in
                 do {
                     var arguments = try ArgumentReader(argumentsOf: event, method: wireName)
                     try check(&arguments)
@@ -70,7 +66,13 @@ extension Server {
                 }
             }
         }
-        return entry
+        return MethodEntry(
+            isOneway: isOneway, parameters: method.parameters, doc: method.doc, refuseArguments: refuseArguments
+        ) { call in
+            await HandlerInvocation.reply(
+                to: call, method: wireName, isOneway: isOneway, options: options, deferredRuntime: runtime,
+                body: body)
+        }
     }
 
     /// The entry of a stream or generator method: the server opens its channel and

@@ -30,6 +30,9 @@ final class ServerLoop {
     /// `methods` as of `methodCacheVersion` (see `method(named:)`).
     @exclusivity(unchecked) var methodCache: [String: MethodEntry] = [:]
     @exclusivity(unchecked) var methodCacheVersion: UInt64 = .max
+    /// The method the last request named, as of `methodCacheVersion`: a client calling one
+    /// method over and over costs a string comparison, not a hash and a lookup.
+    @exclusivity(unchecked) var lastMethod: (name: String, entry: MethodEntry)?
     let leadership: LoopLeadership
     let turnLock = TurnLock()
     /// The tasks that run handlers, reused from call to call (`HandlerRunners`).
@@ -375,8 +378,12 @@ final class ServerLoop {
         if version != methodCacheVersion {
             methodCache = methods.entries
             methodCacheVersion = version
+            lastMethod = nil
         }
-        return methodCache[name]
+        if let lastMethod, lastMethod.name == name { return lastMethod.entry }
+        guard let entry = methodCache[name] else { return nil }
+        lastMethod = (name, entry)
+        return entry
     }
 
     /// Moves queued calls into free handler slots, skipping those whose client was lost.

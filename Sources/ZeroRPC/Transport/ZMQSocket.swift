@@ -213,10 +213,13 @@ final class ZMQSocket {
         return received ? payload : nil
     }
 
-    /// `receivePayload()`, with a large payload kept in place (`ReceivedFrame`).
-    func receivePayloadFrame() throws(TransportError) -> ReceivedFrame? {
+    /// `receivePayload()`, with a large payload kept in place (`ReceivedFrame`). With
+    /// `waitingUpTo` milliseconds it waits that long for a message inside libzmq
+    /// (`ZMQ_RCVTIMEO`), as a C client's blocking `zmq_recv` does, instead of returning at
+    /// once; nil when none came.
+    func receivePayloadFrame(waitingUpTo timeout: Int32? = nil) throws(TransportError) -> ReceivedFrame? {
         var payload = ReceivedFrame.bytes([])
-        let received = try receiveFrames { message, isLast in
+        let received = try receiveFrames(waitingUpTo: timeout) { message, isLast in
             if isLast { payload = frame(taking: &message) }
         }
         return received ? payload : nil
@@ -278,6 +281,9 @@ final class ZMQSocket {
 
     /// The routing of peers heard from lately (`receiveRoutedPayload`).
     private var routingCache = RoutingCache()
+    /// The `ZMQ_RCVTIMEO` last set (libzmq's default: wait forever); only a receive that
+    /// waits uses it, every other one passes `ZMQ_DONTWAIT`.
+    private var receiveTimeout: Int32 = -1
 
     /// Frames at least this large are kept in their ZeroMQ message when received
     /// (`ReceivedFrame`); smaller ones are copied, which costs less than the extra object.
@@ -293,19 +299,29 @@ final class ZMQSocket {
         return .message(ReceivedMessage(taking: &message, onClose: receivedMessageClosed))
     }
 
-    /// Hands each frame of one whole message to `frame` without blocking; false when no
-    /// message is waiting. Keeps `needsEventCheck` (see `SocketPoller`): a read that ends
-    /// in `EAGAIN` came after libzmq processed the socket's commands, so the state is
-    /// known; any other read leaves it to be asked.
+    /// Hands each frame of one whole message to `frame` without blocking (or waiting up to
+    /// `timeout` milliseconds for its first frame); false when no message came. Keeps
+    /// `needsEventCheck` (see `SocketPoller`): a read that ends in `EAGAIN` came after
+    /// libzmq processed the socket's commands, so the state is known; any other read
+    /// leaves it to be asked. The frames after the first are never waited for: ZeroMQ
+    /// delivers a multipart message whole.
     private func receiveFrames(
-        _ frame: (_ message: inout zmq_msg_t, _ isLast: Bool) -> Void
+        waitingUpTo timeout: Int32? = nil, _ frame: (_ message: inout zmq_msg_t, _ isLast: Bool) -> Void
     ) throws(TransportError) -> Bool {
+        var firstFlags = ZMQ_DONTWAIT
+        if let timeout {
+            if timeout != receiveTimeout {
+                try setOption(ZMQ_RCVTIMEO, timeout)
+                receiveTimeout = timeout
+            }
+            firstFlags = 0
+        }
         var message = zmq_msg_t()
         zmq_msg_init(&message)
         defer { zmq_msg_close(&message) }
         var isFirst = true
         while true {
-            let received = zmq_msg_recv(&message, handle, isFirst ? ZMQ_DONTWAIT : 0)
+            let received = zmq_msg_recv(&message, handle, isFirst ? firstFlags : 0)
             if received < 0 {
                 let code = zmq_errno()
                 if code == EINTR { continue }

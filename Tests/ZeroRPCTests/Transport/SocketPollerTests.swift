@@ -140,4 +140,32 @@ import Testing
         // Drained by the poll: the next one sleeps again.
         #expect(poll(&poller, pair.server, pair.wakeUp, timeout: 50) >= .milliseconds(40))
     }
+
+    /// A leading caller with one DEALER waits inside libzmq (`ZMQ_RCVTIMEO`) instead of
+    /// polling: a reply that came before the wait, even one whose signal a send consumed,
+    /// is returned at once; with none, the wait ends after its timeout with nil, and the
+    /// socket's state is then known.
+    @Test func aReceiveThatWaitsReturnsAWaitingReplyAtOnceAndNilAfterItsTimeout() throws {
+        let pair = try Pair("waiting-receive")
+        defer { pair.close() }
+        let clock = ContinuousClock()
+        var empty: ReceivedFrame?
+        let waited = try clock.measure { empty = try pair.client.receivePayloadFrame(waitingUpTo: 30) }
+        #expect(empty == nil)
+        #expect(waited >= .milliseconds(25))
+        #expect(!pair.client.needsEventCheck)
+
+        send(pair.client, 1)
+        let request = try #require(try pair.server.receiveMessage())
+        #expect(pair.server.send([request[0], [], [7]]) == .sent)
+        // The reply's signal consumed behind the socket's back, as a send can.
+        var item = zmq_pollitem_t(socket: pair.client.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)
+        #expect(zmq_poll(&item, 1, 0) == 1)
+        var reply: ReceivedFrame?
+        let tookReply = try clock.measure { reply = try pair.client.receivePayloadFrame(waitingUpTo: Int32(patience)) }
+        #expect(reply?.array == [7])
+        #expect(tookReply < .milliseconds(patience / 2))
+        // A non-waiting receive afterwards still returns at once.
+        #expect(try pair.client.receivePayloadFrame() == nil)
+    }
 }
