@@ -138,10 +138,11 @@ final class ClientLoop {
     }
 
     /// A caller's thread, for a unary call with nothing else open on the client: sends the
-    /// request and waits up to `wait` for the reply itself, polling the DEALERs the I/O
-    /// thread leaves alone while no call is open (`pollSockets`). A sequential caller so
-    /// costs no thread hand-off at all: no wake-up of the I/O thread to send, and none of
-    /// the caller to receive — what a C client blocking in `zmq_recv` pays.
+    /// request and waits up to `wait` for the reply itself on the DEALERs the I/O thread
+    /// leaves alone while no call is open (`pollSockets`): with one DEALER in a blocking
+    /// receive inside libzmq (`ZMQ_RCVTIMEO`), with several by polling them. A sequential
+    /// caller so costs no thread hand-off at all: no wake-up of the I/O thread to send,
+    /// and none of the caller to receive — what a C client blocking in `zmq_recv` pays.
     ///
     /// Holds the loop's `TurnLock` throughout, so the I/O thread, should it wake, waits;
     /// other callers find the lock taken and queue their calls. Past `wait` the call is
@@ -191,8 +192,7 @@ final class ClientLoop {
             // receive does. Polling `ZMQ_FD` instead needs `ZMQ_EVENTS` asked before the
             // sleep (the send may have consumed the descriptor's edge), two `poll(2)`s a
             // call more than a C client makes.
-            receive(from: 0, waitingUpTo: Int32(clamping: milliseconds))
-            return true
+            return receive(from: 0, waitingUpTo: Int32(clamping: milliseconds))
         }
         leaderPoller.poll(
             count: dealers, socket: { connections[$0].socket },
@@ -455,16 +455,19 @@ final class ClientLoop {
     }
 
     /// A leading caller: one message from `index`'s DEALER, waited for up to `timeout`
-    /// milliseconds inside libzmq.
-    private func receive(from index: Int, waitingUpTo timeout: Int32) {
+    /// milliseconds inside libzmq; false when the receive failed, so the caller hands its
+    /// call to the I/O thread instead of failing again at once until its wait ends.
+    private func receive(from index: Int, waitingUpTo timeout: Int32) -> Bool {
+        defer { resumeWaitingConsumers() }
         do {
             if let payload = try connections[index].socket.receivePayloadFrame(waitingUpTo: timeout) {
                 deliver(payload)
             }
+            return true
         } catch {
             options.logger.error("zerorpc client: receive failed: \(error)")
+            return false
         }
-        resumeWaitingConsumers()
     }
 
     /// Channels whose consumer waits for an event this turn delivered, resumed once.

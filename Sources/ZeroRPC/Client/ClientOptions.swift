@@ -34,13 +34,13 @@ public struct ClientOptions: Sendable {
     /// ```
     public var defaultCallOptions: CallOptions
     /// How long a caller with no other call open on this client waits for its reply on its
-    /// own thread, polling the socket itself, before it suspends and leaves the reply to
-    /// the I/O thread. Default 2 ms.
+    /// own thread, receiving from the socket itself, before it suspends and leaves the
+    /// reply to the I/O thread. Default 2 ms.
     ///
     /// A sequential caller so pays no thread hand-off per call, like a C client blocking
     /// in `zmq_recv`: the I/O thread is not woken to send the request, nor to receive the
     /// reply and resume the caller. The price is one thread of Swift's cooperative pool
-    /// blocked (asleep in `poll`, not spinning) for at most this long, by one caller per
+    /// blocked (asleep in a receive or `poll`, not spinning) for at most this long, by one caller per
     /// client at a time; calls that overlap others go the usual way. `.zero` turns it off,
     /// and so does a machine with a single core, where a blocked pool thread might be the
     /// one a local handler needs.

@@ -53,7 +53,7 @@ final class MethodEntry: Sendable {
     }
 }
 
-/// A flag any thread may set and read, shared by the copies of one `MethodEntry`.
+/// A flag any thread may set and read, one per `MethodEntry`.
 final class MethodFlag: Sendable {
     private let value = Atomic<Bool>(false)
 

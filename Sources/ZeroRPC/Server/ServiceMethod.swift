@@ -49,6 +49,12 @@ public struct ServiceMethod: Sendable {
     }
 
     /// A method answering one result.
+    ///
+    /// `body` is `nonisolated(nonsending)`, as the one of `oneway`: it runs on the executor
+    /// the server runs the call on (the I/O thread's, or the global one for
+    /// `HandlerExecution.concurrent`) and calls the service's own method, whose isolation
+    /// (an actor's, or none) applies from there. Being non-sending spares the call a
+    /// switch of executors into the body and one back.
     public static func unary<Result: MessagePackEncodable & SendableMetatype>(
         _ name: String, parameters: [ParameterInfo], doc: String?,
         _ body: nonisolated(nonsending) @escaping @Sendable (inout ArgumentReader, ServerContext) async throws -> Result
@@ -68,7 +74,7 @@ public struct ServiceMethod: Sendable {
     /// arguments are decoded; `oneway(_:parameters:doc:decoding:)` checks them first.
     public static func oneway(
         _ name: String, parameters: [ParameterInfo], doc: String?,
-        _ body: @escaping @Sendable (inout ArgumentReader, ServerContext) async throws -> Void
+        _ body: nonisolated(nonsending) @escaping @Sendable (inout ArgumentReader, ServerContext) async throws -> Void
     ) -> ServiceMethod {
         ServiceMethod(
             name: name, parameters: parameters, doc: doc, kind: .oneway(onewayBody(body), checkArguments: nil))
@@ -76,7 +82,7 @@ public struct ServiceMethod: Sendable {
 
     /// `body` as a handler body answering `OK [nil]`.
     static func onewayBody(
-        _ body: @escaping @Sendable (inout ArgumentReader, ServerContext) async throws -> Void
+        _ body: nonisolated(nonsending) @escaping @Sendable (inout ArgumentReader, ServerContext) async throws -> Void
     ) -> HandlerInvocation.Body {
         { arguments, context in
             try await body(&arguments, context)

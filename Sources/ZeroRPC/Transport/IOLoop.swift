@@ -89,7 +89,13 @@ extension IOLoop {
                 let work = queue.takeWork()
                 mayPoll = work.mayPoll
                 handle(work.commands)
-                guard isRunning else { break }
+                guard isRunning else {
+                    // Taken with the command that stopped the loop: back in the queue,
+                    // whose close hands them to the global executor, so no task that
+                    // preferred this thread stays suspended.
+                    if !queue.requeueJobs(work.jobs[...]) { executor.handOffRemainingJobs(work.jobs) }
+                    break
+                }
                 // Commands may have queued jobs (a resumed continuation): the next round.
                 guard !work.jobs.isEmpty else {
                     if work.commands.isEmpty { break } else { continue }

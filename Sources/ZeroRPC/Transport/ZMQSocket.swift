@@ -324,7 +324,13 @@ final class ZMQSocket {
             let received = zmq_msg_recv(&message, handle, isFirst ? firstFlags : 0)
             if received < 0 {
                 let code = zmq_errno()
-                if code == EINTR { continue }
+                if code == EINTR {
+                    // A waiting receive returns: its caller knows how long it may still
+                    // wait, and restarting would wait the whole timeout again.
+                    guard isFirst && timeout != nil else { continue }
+                    needsEventCheck = true
+                    return false
+                }
                 if code == EAGAIN && isFirst {
                     needsEventCheck = false
                     return false

@@ -28,6 +28,9 @@ public struct MessagePackWriter: ~Copyable {
     /// Whether `storage` came from `malloc` (freed by `deinit`, grown by `realloc`), not
     /// from the caller of `withStackBuffer`.
     var ownsStorage = true
+    /// The stack buffer a `withStackBuffer` writer began in, kept when it moves to the
+    /// heap: how `withStackBuffer` knows the writer it gets back is the one it lent.
+    private var stackOrigin: UnsafeMutableRawPointer?
 
     /// A `Data` at least this large is written by reference (see above).
     static let referencedThreshold = LargePayload.threshold
@@ -55,17 +58,27 @@ public struct MessagePackWriter: ~Copyable {
         written = 0
         capacity = buffer.count
         ownsStorage = false
+        stackOrigin = buffer.baseAddress
     }
 
     /// Calls `body` with an empty writer whose first `capacity` bytes are on the stack, so
     /// a small value costs no allocation; a larger one moves to the heap as it grows.
-    /// The writer must not outlive `body` (it is `inout`, so it cannot be kept without
-    /// leaving another in its place, which nothing here does).
+    ///
+    /// The writer must not outlive `body`. It is `inout`, so keeping it means leaving
+    /// another writer in its place (`swap`, or `consume` and a new one); a writer handed
+    /// back that did not begin in this buffer traps, before the kept one could be
+    /// written to after its stack memory is gone (user code writes the arguments, through
+    /// `Client.unary(_:options:declaredErrors:arguments:result:)`).
     static func withStackBuffer<Result, Failure: Error>(
         capacity: Int = 1024, _ body: (inout MessagePackWriter) throws(Failure) -> Result
     ) throws(Failure) -> Result {
         try withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 16) { (buffer) throws(Failure) -> Result in
             var writer = MessagePackWriter(borrowing: buffer)
+            defer {
+                precondition(
+                    writer.stackOrigin == buffer.baseAddress,
+                    "a MessagePackWriter lent to write arguments was kept past the call")
+            }
             return try body(&writer)
         }
     }

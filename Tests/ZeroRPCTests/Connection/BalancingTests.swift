@@ -66,6 +66,26 @@ import ZeroRPCTestSupport
         await b.server.close()
     }
 
+    /// A call made while no server is up is not led by its caller (a caller leads only a
+    /// call a connected endpoint can take): it waits for a connection, and a server that
+    /// comes up on the endpoint within the call's deadline answers it.
+    @Test func aCallMadeWhileNoServerIsUpIsAnsweredByOneThatComesUp() async throws {
+        let first = try NamedServer("first")
+        let client = try Client(connect: [first.endpoint], options: Self.options)
+        #expect(try await client.call("who", []) == "first")
+        await first.server.close()
+        try await waitUntil { client.connectedEndpointCount == 0 }
+        async let answer = client.call("who", [], options: .within(.seconds(20)))
+        // No event tells that the call waits for a connection; a tenth of a second lets
+        // it get there (were it later, it would only be led, and still pass).
+        try await Task.sleep(for: .milliseconds(100))
+        let restarted = try NamedServer("restarted", endpoint: first.endpoint)
+        #expect(try await answer == "restarted")
+        #expect(restarted.calls == 1)
+        await client.close()
+        await restarted.server.close()
+    }
+
     /// Calls made while the only server is down are never sent: after their deadline they
     /// fail as not connected, and the server restarted on the same endpoint never runs
     /// them (the DEALER used to queue them and deliver them on reconnect).

@@ -62,4 +62,14 @@ import Testing
         #expect(try reader.readInt64() == 40)
         #expect(try reader.readInt64() == 2)
     }
+
+    /// A writer lent from a stack buffer and kept past the call (swapped for another) would
+    /// point into stack memory that is gone: the swap is caught when the call returns.
+    @Test func aStackWriterKeptPastItsCallTraps() async {
+        await #expect(processExitsWith: .failure) {
+            var kept = MessagePackWriter()
+            MessagePackWriter.withStackBuffer { writer in swap(&writer, &kept) }
+            kept.writeNil()
+        }
+    }
 }

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+@testable import ZeroRPC
+
+/// `IOLoop.lead`'s turn with a loop that has no sockets: commands and jobs are taken
+/// from the queue together (`CommandQueue.takeWork`), so a job taken beside the command
+/// that stops the loop must still run somewhere, and a job a command queues must run in
+/// the same turn.
+@Suite struct IOLoopTurnTests {
+    /// A loop with no sockets: `stop` stops it, `queueJob` makes a command that queues a
+    /// job (as a reply that resumes a continuation does), and a poll sleeps at most 10 ms.
+    private final class BareLoop: IOLoop, @unchecked Sendable {
+        // @unchecked: touched only by the thread leading the loop, under `turnLock`.
+        enum Command: Sendable {
+            case stop
+            case run(@Sendable () -> Void)
+        }
+
+        let queue: CommandQueue<Command>
+        let executor: IOThreadExecutor
+        let leadership = LoopLeadership(budget: .seconds(10))
+        let turnLock = TurnLock()
+        var isRunning = true
+        /// How many polls the loop made (read once it stopped).
+        var polls = 0
+        var threadName: String { "bare-loop" }
+
+        init() throws {
+            queue = try CommandQueue()
+            executor = IOThreadExecutor(jobs: queue)
+        }
+
+        func handle(_ commands: [Command]) {
+            for command in commands {
+                switch command {
+                case .stop: isRunning = false
+                case .run(let body): body()
+                }
+            }
+        }
+
+        func fireTimers(now: ContinuousClock.Instant) {}
+        func pollTimeout(now: ContinuousClock.Instant) -> Int { 10 }
+        func pollSockets(timeoutMilliseconds timeout: Int) {
+            polls += 1
+            var descriptor = pollfd(fd: queue.wakeUp.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            _ = sleepUnlocked { poll(&descriptor, 1, Int32(timeout)) }
+            if descriptor.revents != 0 { queue.wakeUp.drain() }
+        }
+        func serveReadySockets() {}
+        func stop() {
+            for command in queue.close(handingJobsTo: executor) {
+                if case .run(let body) = command { body() }
+            }
+        }
+        func noteTakeover() {}
+    }
+
+    /// Runs `loop`'s turns on a thread of its own until it stops.
+    private static func start(_ loop: BareLoop) -> DispatchSemaphore {
+        let ended = DispatchSemaphore(value: 0)
+        let box = UncheckedBox(loop)
+        IOThread.start(name: "bare-loop") {
+            box.value.runTurns()
+            ended.signal()
+        }
+        return ended
+    }
+
+    private final class UncheckedBox<Value>: @unchecked Sendable {
+        let value: Value
+        init(_ value: Value) { self.value = value }
+    }
+
+    @Test func aJobTakenWithTheCommandThatStopsTheLoopStillRuns() throws {
+        let loop = try BareLoop()
+        let ran = DispatchSemaphore(value: 0)
+        // Queued before the loop's first turn, so one `takeWork` takes both. A lost job
+        // is a task that never runs: the wait below then times out (a semaphore, since
+        // awaiting the task's value would never return at all).
+        Task(executorPreference: loop.executor) { ran.signal() }
+        loop.queue.enqueue(.stop)
+        let ended = Self.start(loop)
+        #expect(ran.wait(timeout: .now() + 10) == .success, "the job taken beside the stop never ran")
+        #expect(ended.wait(timeout: .now() + 10) == .success)
+    }
+
+    @Test func aJobThatACommandQueuesRunsInTheSameTurnWithoutAPoll() async throws {
+        let loop = try BareLoop()
+        let ran = LockedValue(false)
+        // Queued before the first turn: a command that queues a job, as a reply resuming a
+        // waiting task does; the job queues the command that stops the loop.
+        let executor = loop.executor
+        let queue = loop.queue
+        loop.queue.enqueue(
+            .run {
+                Task(executorPreference: executor) {
+                    ran.withLock { $0 = true }
+                    queue.enqueue(.stop)
+                }
+            })
+        let ended = Self.start(loop)
+        #expect(ended.wait(timeout: .now() + 10) == .success)
+        #expect(ran.withLock { $0 })
+        // Commands, then the job they queued, then the stop: three rounds of one turn.
+        #expect(loop.polls == 0)
+    }
+}
