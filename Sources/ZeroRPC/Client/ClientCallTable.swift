@@ -109,6 +109,10 @@ struct ClientCallTable {
     let heartbeatInterval: Duration
     private(set) var calls: [UInt64: PendingCall] = [:]
     private var callIDsByMessageID: [WireID: UInt64] = [:]
+    /// The call the last event answered (`call(answering:)`): every item of a stream
+    /// answers one channel, so the next one costs a comparison of ids instead of two
+    /// lookups. Forgotten when that call leaves the table.
+    private var lastAnswered: PendingCall?
     /// Calls that found no connected endpoint: started when one comes up, failed with
     /// `RPCError.notConnected` at their deadline (never sent).
     private(set) var awaitingConnection: [AwaitingCall] = []
@@ -150,8 +154,10 @@ struct ClientCallTable {
     }
 
     /// The open call a reply's `response_to` answers, or nil (unknown, or already ended).
-    func call(answering responseTo: ArraySlice<UInt8>) -> (callID: UInt64, pending: PendingCall)? {
+    mutating func call(answering responseTo: ArraySlice<UInt8>) -> (callID: UInt64, pending: PendingCall)? {
+        if let last = lastAnswered, sameBytes(last.call.messageID, responseTo) { return (last.call.callID, last) }
         guard let callID = callIDsByMessageID[WireID(responseTo)], let pending = calls[callID] else { return nil }
+        lastAnswered = pending
         return (callID, pending)
     }
 
@@ -171,6 +177,7 @@ struct ClientCallTable {
     mutating func remove(_ callID: UInt64) -> PendingCall? {
         guard let pending = calls.removeValue(forKey: callID) else { return nil }
         callIDsByMessageID[WireID(pending.call.messageID)] = nil
+        if lastAnswered === pending { lastAnswered = nil }
         return pending
     }
 
@@ -265,6 +272,7 @@ struct ClientCallTable {
     /// Ends the table: every pending and awaiting call, handed back to be failed.
     mutating func stop() -> (pending: [UInt64], awaiting: [AwaitingCall]) {
         lifecycle.stop()
+        lastAnswered = nil
         let awaiting = awaitingConnection
         awaitingConnection = []
         earlyCancels = [:]

@@ -39,11 +39,29 @@ import Testing
         #expect(table.call(answering: ArraySlice(Array(first.messageID)))?.callID == first.callID)
     }
 
+    @Test func repliesAlternatingBetweenTwoCallsEachFindTheirOwn() {
+        var table = ClientCallTable(heartbeatInterval: interval)
+        let first = newCall()
+        let second = newCall()
+        table.add(first, connectionIndex: 0, now: start)
+        table.add(second, connectionIndex: 1, now: start)
+        for _ in 0..<3 {
+            #expect(table.call(answering: first.messageID)?.callID == first.callID)
+            #expect(table.call(answering: first.messageID)?.callID == first.callID)
+            #expect(table.call(answering: second.messageID)?.callID == second.callID)
+        }
+        #expect(table.remove(second.callID) != nil)
+        #expect(table.call(answering: second.messageID) == nil)
+        #expect(table.call(answering: first.messageID)?.pending.connectionIndex == 0)
+    }
+
     @Test func unknownAndRepeatedResponseToMatchNothing() {
         var table = ClientCallTable(heartbeatInterval: interval)
         let call = newCall()
         table.add(call, connectionIndex: 0, now: start)
         #expect(table.call(answering: newCall().messageID) == nil)
+        // Answered once, so it is the remembered last answer (`lastAnswered`) too.
+        #expect(table.call(answering: call.messageID)?.callID == call.callID)
         #expect(table.remove(call.callID)?.call.callID == call.callID)
         // A second reply to an ended call (a duplicate OK, a late heartbeat) is dropped.
         #expect(table.call(answering: call.messageID) == nil)
