@@ -15,8 +15,37 @@ extension MessagePackReader {
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: 64) { stack -> Int? in
             var open = OpenContainers(stack: stack)
             var pending = 1
+            let count = bytes.count
             while true {
-                guard let (size, elements) = valueHeader(at: offset), size <= bytes.count - offset else { return nil }
+                // The bulk of a record's bytes first, in a loop of its own: fixints, nil,
+                // booleans, fixstrs and float64s (keys and most fields), each one marker
+                // test instead of the general step.
+                while pending > 0 && offset < count {
+                    let marker = bytes[offset]
+                    let size: Int
+                    if marker < 0x80 || marker >= 0xe0 {
+                        size = 1
+                    } else if marker & 0xe0 == 0xa0 {
+                        size = 1 + Int(marker & 0x1f)
+                    } else if marker == 0xc0 || marker == 0xc2 || marker == 0xc3 {
+                        size = 1
+                    } else if marker == 0xcb {
+                        size = 9
+                    } else {
+                        break
+                    }
+                    guard size <= count - offset else { return nil }
+                    offset += size
+                    pending -= 1
+                }
+                if pending == 0 {
+                    while pending == 0 {
+                        guard open.depth > 0 else { return offset }
+                        pending = open.pop()
+                    }
+                    continue
+                }
+                guard let (size, elements) = valueHeader(at: offset), size <= count - offset else { return nil }
                 offset += size
                 pending -= 1
                 if elements >= 0 {
