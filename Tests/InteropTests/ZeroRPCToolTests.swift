@@ -220,8 +220,13 @@ import ZeroRPCTestSupport
         let server = Server(name: "secure", options: ServerOptions(security: .curve(keyPair: keyPair)))
         try server.register(name: "hello") { arguments, context in .string("hello \(context.peerPublicKey != nil)") }
         let endpoint = try server.bind("tcp://127.0.0.1:0")
-        let call = try await CommandLineTool.run(["call", "--curve-server-key", keyPair.publicKey, endpoint, "hello"])
-        #expect(call.stdout == [#""hello true""#])
+        // A connect timeout far above the default 5 s: under ThreadSanitizer beside the
+        // parallel suite, starting the instrumented tool and its CurveZMQ handshake once
+        // took longer than that, and the call failed as not connected.
+        let call = try await CommandLineTool.run([
+            "call", "--connect-timeout", "60", "--curve-server-key", keyPair.publicKey, endpoint, "hello",
+        ])
+        #expect(call.stdout == [#""hello true""#], "stderr: \(call.stderr)")
         let plain = try await CommandLineTool.run([
             "call", "--connect-timeout", "1", "--timeout", "1", endpoint, "hello",
         ])
