@@ -17,46 +17,25 @@ extension MessagePackReader {
             var pending = 1
             let count = bytes.count
             while true {
-                // The bulk of a record's bytes first, in a loop of its own: fixints, nil,
-                // booleans, fixstrs and float64s (keys and most fields), each one marker
-                // test instead of the general step.
-                while pending > 0 && offset < count {
-                    let marker = bytes[offset]
-                    let size: Int
-                    if marker < 0x80 || marker >= 0xe0 {
-                        size = 1
-                    } else if marker & 0xe0 == 0xa0 {
-                        size = 1 + Int(marker & 0x1f)
-                    } else if marker == 0xc0 || marker == 0xc2 || marker == 0xc3 {
-                        size = 1
-                    } else if marker == 0xcb {
-                        size = 9
-                    } else {
-                        break
-                    }
+                // Scalars (most of a record's values) in a loop of their own, without the
+                // containers' bookkeeping.
+                while pending > 0, let (size, elements) = valueHeader(at: offset), elements < 0 {
                     guard size <= count - offset else { return nil }
                     offset += size
                     pending -= 1
                 }
                 if pending == 0 {
-                    while pending == 0 {
-                        guard open.depth > 0 else { return offset }
-                        pending = open.pop()
-                    }
-                    continue
-                }
-                guard let (size, elements) = valueHeader(at: offset), size <= count - offset else { return nil }
-                offset += size
-                pending -= 1
-                if elements >= 0 {
-                    guard open.depth < Self.maximumDepth else { return nil }
-                    open.push(pending)
-                    pending = elements
-                }
-                while pending == 0 {
                     guard open.depth > 0 else { return offset }
                     pending = open.pop()
+                    continue
                 }
+                // Stopped at a container's header, or at bytes that are no value.
+                guard let (size, elements) = valueHeader(at: offset), size <= count - offset,
+                    open.depth < Self.maximumDepth
+                else { return nil }
+                offset += size
+                open.push(pending - 1)
+                pending = elements
             }
         }
     }
