@@ -78,10 +78,7 @@ extension Client {
             try await unary(method, options: options, declaredErrors: [], arguments: arguments, result: { _ in () })
             return
         }
-        var writer = MessagePackWriter()
-        arguments(&writer)
-        try checkArgumentsForStockPeers(writer, method: method)
-        let encodedArguments = writer.bytes
+        let encodedArguments = try withArguments(of: method, arguments) { $0.bytes }
         guard !interceptors.isEmpty else {
             return try await sendOneway(method, mode: mode, options: options, fields: [], arguments: encodedArguments)
         }

@@ -21,15 +21,16 @@ extension Client {
             }
         }
         guard !interceptors.isEmpty else {
-            let request = try encodeRequest(method, header: extraHeader, arguments: arguments)
+            // The args are copied from the stack buffer straight into the event: its one
+            // allocation for the call's bytes.
+            let request = try withArguments(of: method, arguments) { writer in
+                EventEncoder.request(method, header: extraHeader, arguments: writer)
+            }
             return try await perform(
                 method, messageID: request.messageID, payload: request.payload, options: options,
                 connection: connection)
         }
-        var writer = MessagePackWriter()
-        arguments(&writer)
-        try checkArgumentsForStockPeers(writer, method: method)
-        let encodedArguments = writer.bytes
+        let encodedArguments = try withArguments(of: method, arguments) { $0.bytes }
         return try await intercepted(ClientRequest(method: method, options: options)) { intercepted in
             let fields = try Self.encodedHeader(intercepted.header, method: method)
             let request = EventEncoder.request(method, header: extraHeader + fields, arguments: encodedArguments)
@@ -40,22 +41,27 @@ extension Client {
         }
     }
 
-    /// The request event of `method`, whose args `arguments` writes into a buffer on the
-    /// stack: the event is the call's one allocation for its bytes.
-    private func encodeRequest(
-        _ method: String, header: [(key: String, value: [UInt8])], arguments: (inout MessagePackWriter) -> Void
-    ) throws(RPCError) -> (messageID: ArraySlice<UInt8>, payload: [UInt8]) {
+    /// Calls `body` with `method`'s arguments as `arguments` writes them, into a buffer on
+    /// the stack (`MessagePackWriter.withStackBuffer`): what `body` makes of them (an
+    /// event, or a copy of their bytes) is their only allocation. Arguments a stock
+    /// zerorpc server would drop unanswered are refused first.
+    func withArguments<Result>(
+        of method: String, _ arguments: (inout MessagePackWriter) -> Void,
+        _ body: (borrowing MessagePackWriter) -> Result
+    ) throws(RPCError) -> Result {
         try MessagePackWriter.withStackBuffer { (writer) throws(RPCError) in
             arguments(&writer)
             try checkArgumentsForStockPeers(writer, method: method)
-            return EventEncoder.request(method, header: header, arguments: writer)
+            return body(writer)
         }
     }
 
     /// Refuses arguments a stock zerorpc server would drop unanswered (`StockMapKeys`),
     /// once the client knows its servers are stock ones.
     /// The arguments are copied out of `writer` only then: every other call pays nothing.
-    func checkArgumentsForStockPeers(_ writer: borrowing MessagePackWriter, method: String) throws(RPCError) {
+    private func checkArgumentsForStockPeers(
+        _ writer: borrowing MessagePackWriter, method: String
+    ) throws(RPCError) {
         guard peers.knowledge == .stock, let key = StockMapKeys.firstRefusedKey(in: writer.bytes) else { return }
         throw RPCError.invalidArgument(
             method: method, reason: "\(key): stock zerorpc servers accept only string map keys")

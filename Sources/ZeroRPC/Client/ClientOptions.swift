@@ -40,10 +40,10 @@ public struct ClientOptions: Sendable {
     /// A sequential caller so pays no thread hand-off per call, like a C client blocking
     /// in `zmq_recv`: the I/O thread is not woken to send the request, nor to receive the
     /// reply and resume the caller. The price is one thread of Swift's cooperative pool
-    /// blocked (asleep in a receive or `poll`, not spinning) for at most this long, by one caller per
-    /// client at a time; calls that overlap others go the usual way. `.zero` turns it off,
-    /// and so does a machine with a single core, where a blocked pool thread might be the
-    /// one a local handler needs.
+    /// blocked (asleep in a receive or `poll`, not spinning) for at most this long, by one
+    /// caller per client at a time; calls that overlap others go the usual way. `.zero`
+    /// turns it off, and so does a machine with a single core, where a blocked pool thread
+    /// might be the one a local handler needs.
     public var callerReplyWait: Duration
     /// Where malformed replies are reported, rate-limited; `Client.init` gives each
     /// client its own over the final `logger`.

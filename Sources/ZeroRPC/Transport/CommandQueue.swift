@@ -85,21 +85,20 @@ final class CommandQueue<Command: Sendable>: JobQueue {
                 state.ioThreadIsAsleep = true
                 return Work(commands: [], jobs: [], mayPoll: true)
             }
-            // The caller dropped the previous batch by now, so this frees no buffer.
-            var commands: [Command] = []
-            if !state.commands.isEmpty {
-                state.spareCommands.removeAll(keepingCapacity: true)
-                swap(&state.commands, &state.spareCommands)
-                commands = state.spareCommands
-            }
-            var jobs: [UnownedJob] = []
-            if !state.jobs.isEmpty {
-                state.spareJobs.removeAll(keepingCapacity: true)
-                swap(&state.jobs, &state.spareJobs)
-                jobs = state.spareJobs
-            }
-            return Work(commands: commands, jobs: jobs, mayPoll: false)
+            return Work(
+                commands: Self.takeAll(&state.commands, spare: &state.spareCommands),
+                jobs: Self.takeAll(&state.jobs, spare: &state.spareJobs), mayPoll: false)
         }
+    }
+
+    /// Every element of `queued`, which is left empty with `spare`'s buffer: the two
+    /// arrays trade places, so a queue refilled and emptied each turn allocates nothing.
+    private static func takeAll<Element>(_ queued: inout [Element], spare: inout [Element]) -> [Element] {
+        guard !queued.isEmpty else { return [] }
+        // The caller dropped the previous batch by now, so this frees no buffer.
+        spare.removeAll(keepingCapacity: true)
+        swap(&queued, &spare)
+        return spare
     }
 
     /// I/O thread, right after its poll returned.

@@ -67,8 +67,8 @@ public struct MessagePackWriter: ~Copyable {
     /// The writer must not outlive `body`. It is `inout`, so keeping it means leaving
     /// another writer in its place (`swap`, or `consume` and a new one); a writer handed
     /// back that did not begin in this buffer traps, before the kept one could be
-    /// written to after its stack memory is gone (user code writes the arguments, through
-    /// `Client.unary(_:options:declaredErrors:arguments:result:)`).
+    /// written to after its stack memory is gone (user code writes the arguments of every
+    /// call, `Client.withArguments(of:_:_:)`).
     static func withStackBuffer<Result, Failure: Error>(
         capacity: Int = 1024, _ body: (inout MessagePackWriter) throws(Failure) -> Result
     ) throws(Failure) -> Result {

@@ -79,10 +79,7 @@ extension Client {
         arguments: (inout MessagePackWriter) -> Void
     ) async throws -> (ClientChannel, EventEnvelope) {
         let options = withDefaults(options)  // issue 14: ClientOptions.defaultCallOptions
-        var writer = MessagePackWriter()
-        arguments(&writer)
-        try checkArgumentsForStockPeers(writer, method: method)
-        let encodedArguments = writer.bytes
+        let encodedArguments = try withArguments(of: method, arguments) { $0.bytes }
         let open = { (options: CallOptions, fields: [(key: String, value: [UInt8])]) in
             let request = EventEncoder.request(
                 method, header: ProtocolExtension.requestHeader + fields, arguments: encodedArguments)
