@@ -1,6 +1,7 @@
 import Logging
 
 /// Runs one handler in its task and turns what it returned or threw into the reply event.
+@usableFromInline
 enum HandlerInvocation {
     /// Decodes the arguments, calls the handler and returns the reply's args encoded in
     /// a writer, whose buffer the reply event is then built from without an array copy.
@@ -9,6 +10,7 @@ enum HandlerInvocation {
     /// generic executor, which for a task with an executor preference takes the task's
     /// status lock to look the preference up (~250 instructions each), although the
     /// thread never changes.
+    @usableFromInline
     typealias Body =
         nonisolated(nonsending) @Sendable (inout ArgumentReader, ServerContext) async throws -> MessagePackWriter
 

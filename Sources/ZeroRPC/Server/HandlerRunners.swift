@@ -132,8 +132,17 @@ final class HandlerRunners: Sendable {
 
     /// A runner's call ended: it waits for the next, or nil when it retires (cancelled,
     /// enough runners parked, or the loop stopped).
+    ///
+    /// `_unsafeInheritExecutor_withUnsafeContinuation`, not `withUnsafeContinuation`: the
+    /// latter's `isolation` parameter made the compiler switch to `#isolation` before
+    /// suspending, right after the switch back from the handler's reply (the optimizer
+    /// does not see the two are one executor), and each switch looks the executor
+    /// preference up under the task's status lock (~250 instructions). The closure only
+    /// files the continuation under the pool's lock; it runs wherever the runner is, and
+    /// the runner switches back to its isolation after it resumes, as before.
+    @inline(__always)
     nonisolated(nonsending) private func park(_ runner: Runner) async -> Assignment? {
-        await withUnsafeContinuation { continuation in
+        await _unsafeInheritExecutor_withUnsafeContinuation { continuation in
             let parks = state.withLock { state in
                 runner.callNumber = nil
                 guard !runner.retires, !state.isClosed, state.idle.count < maximumIdle else { return false }

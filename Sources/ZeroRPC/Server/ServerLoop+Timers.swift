@@ -6,8 +6,8 @@ extension ServerLoop {
     func fireTimers(now: ContinuousClock.Instant) {
         if !blockedPeers.isEmpty { retryBlockedPeers(now: now) }
         if case .draining = table.lifecycle { checkDrain(now: now) }
-        if memoryTrim.due != nil { memoryTrim.trimIfDue(now: now) }
-        guard let due = table.heartbeatsDue.instant, now >= due else { return }
+        if memoryTrim.dueOffset != nil { memoryTrim.trimIfDue(now: now) }
+        guard table.heartbeatsDue.isDue(now) else { return }
         let tick = table.heartbeatTick(now: now)
         if !tick.lost.isEmpty { memoryTrim.peersReaped(now: now, settle: min(options.heartbeatInterval, .seconds(1))) }
         for (messageID, routing) in tick.heartbeats {
@@ -24,8 +24,8 @@ extension ServerLoop {
         if !blockedPeers.isEmpty {
             next.consider(now.advanced(by: Self.peerRetryInterval))
         }
-        if let drainCheck = drainWakeUp(now: now) { next.consider(drainCheck) }
-        if let trim = memoryTrim.due { next.consider(trim) }
+        if case .draining = table.lifecycle, let drainCheck = drainWakeUp(now: now) { next.consider(drainCheck) }
+        if let trim = memoryTrim.dueOffset { next.consider(offset: trim) }
         return next.milliseconds(from: now)
     }
 }

@@ -23,27 +23,34 @@ struct ServerMemoryTrim {
     /// Trims are at least this far apart, however often peers die.
     static let minimumInterval: Duration = .seconds(5)
 
+    /// When the next trim is due, as an offset since `ClockOffset.origin`; nil while
+    /// nothing was reaped since the last one. Offsets, not instants: the loop reads
+    /// `due` every turn, and a resilient `ContinuousClock.Instant?` is copied and
+    /// destroyed through value witnesses (~90 instructions a turn).
+    private(set) var dueOffset: Duration?
+    private var lastOffset: Duration?
+
     /// When the next trim is due; nil while nothing was reaped since the last one.
-    private(set) var due: ContinuousClock.Instant?
-    private var last: ContinuousClock.Instant?
+    var due: ContinuousClock.Instant? { dueOffset.map(ClockOffset.instant) }
 
     /// Channels or queues of lost peers were dropped at `now`. The trim waits `settle`
     /// (their cancelled handlers end and free their memory meanwhile) and for the
     /// interval since the last trim. A trim already due stays due: peers dying one
     /// after another do not postpone it forever.
     mutating func peersReaped(now: ContinuousClock.Instant, settle: Duration) {
-        guard due == nil else { return }
-        var instant = now.advanced(by: settle)
-        if let last { instant = max(instant, last.advanced(by: Self.minimumInterval)) }
-        due = instant
+        guard dueOffset == nil else { return }
+        var offset = ClockOffset.of(now) + settle
+        if let lastOffset { offset = max(offset, lastOffset + Self.minimumInterval) }
+        dueOffset = offset
     }
 
     /// Starts a trim when one is due; returns whether it did.
     @discardableResult
     mutating func trimIfDue(now: ContinuousClock.Instant) -> Bool {
-        guard let due, now >= due else { return false }
-        self.due = nil
-        last = now
+        let nowOffset = ClockOffset.of(now)
+        guard let dueOffset, nowOffset >= dueOffset else { return false }
+        self.dueOffset = nil
+        lastOffset = nowOffset
         #if canImport(Glibc)
             Task.detached(priority: .background) { _ = malloc_trim(0) }
         #endif

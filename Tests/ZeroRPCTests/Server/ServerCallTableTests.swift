@@ -57,6 +57,34 @@ import Testing
         #expect(table.calls.count == 4)
     }
 
+    /// `CallsByNumber` hashes call numbers without `Hasher`: thousands of consecutive
+    /// numbers, and numbers far apart, are each found, replaced and removed as in a
+    /// plain dictionary.
+    @Test func callsByNumberKeepsEveryCallApart() throws {
+        var table = table()
+        let template = try newCall(in: &table, key: nil)
+        var calls = CallsByNumber()
+        let numbers = Array(UInt64(1)...5000) + [UInt64.max, UInt64.max - 1, 1 << 32, 1 << 63]
+        var made: [UInt64: Call] = [:]
+        for number in numbers {
+            let call = Call(number: number, entry: template.entry, incoming: template.incoming, channel: nil)
+            calls[number] = call
+            made[number] = call
+        }
+        #expect(calls.count == numbers.count)
+        #expect(numbers.allSatisfy { calls[$0] === made[$0] })
+        for number in numbers where number % 2 == 1 {
+            #expect(calls.removeValue(forKey: number) === made[number])
+        }
+        #expect(calls.removeValue(forKey: 1) == nil)
+        #expect(calls.count == numbers.filter { $0 % 2 == 0 }.count)
+        #expect(numbers.allSatisfy { calls[$0] === ($0 % 2 == 0 ? made[$0] : nil) })
+        calls[2] = nil
+        #expect(calls[2] == nil)
+        #expect(!calls.isEmpty)
+        #expect(Set(calls.values.map(\.number)) == Set(numbers.filter { $0 % 2 == 0 && $0 != 2 }))
+    }
+
     @Test func callNumbersAreDistinctAndIncreasing() {
         var table = table()
         let numbers = (0..<5).map { _ in table.takeCallNumber() }

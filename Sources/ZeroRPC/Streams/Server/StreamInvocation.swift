@@ -1,6 +1,8 @@
 /// Runs a stream or generator handler in its task and turns how it ended into the final
 /// event: `STREAM_DONE` or `ERR`.
+@usableFromInline
 enum StreamInvocation {
+    @usableFromInline
     typealias Body = @Sendable (inout ArgumentReader, StreamSink, ServerContext) async throws -> Void
 
     static func reply(
