@@ -559,7 +559,7 @@ final class ClientLoop {
 
     func fireTimers(now: ContinuousClock.Instant) {
         monitor.expireWaiters(now: now)
-        guard let due = table.timersDue.instant, now >= due else { return }
+        guard table.timersDue.isDue(now) else { return }
         let tick = table.timerTick(now: now)
         for entry in tick.notConnected {
             entry.call.receiver.fail(notConnected(after: entry.since.duration(to: now)))

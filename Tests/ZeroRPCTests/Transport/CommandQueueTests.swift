@@ -70,4 +70,37 @@ import Testing
         next.consider(now.advanced(by: .milliseconds(-5)))
         #expect(next.milliseconds(from: now) == 0)
     }
+
+    /// Remaining times and the milliseconds a poll should wait for them.
+    private static let ceilings: [(remaining: Duration, milliseconds: Int)] = {
+        let cap = Int64(Int32.max)
+        var cases: [(Duration, Int)] = []
+        cases.append((.nanoseconds(1), 1))
+        cases.append((.microseconds(999), 1))
+        cases.append((.milliseconds(1), 1))
+        cases.append((.milliseconds(1) + .nanoseconds(1), 2))
+        cases.append((.microseconds(1500), 2))
+        cases.append((.milliseconds(17), 17))
+        cases.append((.seconds(5), 5000))
+        cases.append((.seconds(5) + .microseconds(1), 5001))
+        cases.append((.seconds(86_400), 86_400_000))
+        cases.append((.milliseconds(cap - 1), Int(cap - 1)))
+        cases.append((.milliseconds(cap), Int(cap)))
+        cases.append((.seconds(40 * 86_400), Int(cap)))
+        cases.append((.zero, 0))
+        cases.append((.nanoseconds(-1), 0))
+        return cases
+    }()
+
+    /// The 64-bit path of `milliseconds(from:)` against the exact answer, ceil(d / 1 ms),
+    /// from a nanosecond to past the `Int32.max` cap.
+    @Test func nextWakeUpMillisecondsMatchTheExactCeiling() {
+        let now = ContinuousClock.now
+        for (remaining, expected) in Self.ceilings {
+            var next = NextWakeUp()
+            next.consider(now.advanced(by: remaining))
+            #expect(next.milliseconds(from: now) == expected, "\(remaining)")
+            #expect(next.isDue(now) == (remaining <= .zero), "\(remaining)")
+        }
+    }
 }
