@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// One received zerorpc event, `[header, name, args]`, with only the header and name
 /// decoded. The payload is owned; `args` stays raw for the task that decodes it.
 @usableFromInline
@@ -136,7 +142,9 @@ extension EventEnvelope {
             if keyRange == nil, reader.skipValueRange() == nil {
                 throw MalformedEvent(reason: "event header is truncated")
             }
-            let key = keyRange.map { HeaderKey(payload[$0]) }
+            let key = keyRange.map { range in
+                payload.withUnsafeBytes { HeaderKey(UnsafeRawBufferPointer(rebasing: $0[range])) }
+            }
             if key == .version {
                 version = reader.readSmallInt()
                 if version != nil { continue }
@@ -212,21 +220,25 @@ extension EventEnvelope {
 private enum HeaderKey: Equatable {
     case messageID, version, responseTo, extensions, oneway, other
 
-    private static let messageIDBytes = Array("message_id".utf8)
-    private static let responseToBytes = Array("response_to".utf8)
-    private static let extBytes = Array("ext".utf8)
-    private static let onewayBytes = Array("oneway".utf8)
-
-    /// By length first, then one `memcmp` (a generic `elementsEqual` cost more than the
-    /// rest of the header's decoding).
-    init(_ bytes: ArraySlice<UInt8>) {
-        switch bytes.count {
-        case 1: self = bytes.first == UInt8(ascii: "v") ? .version : .other
-        case 3: self = sameBytes(bytes, Self.extBytes[...]) ? .extensions : .other
-        case 6: self = sameBytes(bytes, Self.onewayBytes[...]) ? .oneway : .other
-        case 10: self = sameBytes(bytes, Self.messageIDBytes[...]) ? .messageID : .other
-        case 11: self = sameBytes(bytes, Self.responseToBytes[...]) ? .responseTo : .other
+    /// By length first, then one `memcmp` against a static string: no array is touched
+    /// (static arrays of the key bytes cost a `swift_once` check, a retain and a release
+    /// each, three per event on a stream client), and a generic `elementsEqual` cost more
+    /// than the rest of the header's decoding.
+    init(_ key: UnsafeRawBufferPointer) {
+        switch key.count {
+        case 1: self = key.first == UInt8(ascii: "v") ? .version : .other
+        case 3: self = Self.matches(key, "ext") ? .extensions : .other
+        case 6: self = Self.matches(key, "oneway") ? .oneway : .other
+        case 10: self = Self.matches(key, "message_id") ? .messageID : .other
+        case 11: self = Self.matches(key, "response_to") ? .responseTo : .other
         default: self = .other
         }
+    }
+
+    /// Whether `key` (already of `name`'s length) holds `name`'s bytes.
+    @inline(__always)
+    private static func matches(_ key: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
+        guard let base = key.baseAddress else { return false }
+        return memcmp(base, name.utf8Start, name.utf8CodeUnitCount) == 0
     }
 }

@@ -131,21 +131,22 @@ final class IterationScope: Sendable {
 /// touches it, so the items of a burst cost no lock each.
 @usableFromInline
 struct StreamConsumer {
+    /// The events taken from the channel and not handled yet, the oldest last: `pop`
+    /// moves each out with `popLast`, where reading `batch[index]` copied it (four
+    /// retains) and the batch released it later (four releases).
     var batch: [EventEnvelope] = []
-    var index = 0
     /// Credit the server holds: granted minus received (it starts with 1, as zerorpc).
     var reserved = 1
 
     mutating func pop() -> EventEnvelope? {
-        guard index < batch.count else { return nil }
-        defer { index += 1 }
-        return batch[index]
+        batch.popLast()
     }
 
     /// Refills the batch from `channel` without waiting; false when nothing was buffered.
+    /// Reversed through a buffer pointer, whose swaps move elements without retaining.
     mutating func refill(from channel: ClientChannel) -> Bool {
-        index = 0
         channel.takeBuffered(into: &batch)
+        batch.withUnsafeMutableBufferPointer { $0.reverse() }
         return !batch.isEmpty
     }
 }
