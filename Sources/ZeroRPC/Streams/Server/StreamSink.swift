@@ -29,8 +29,9 @@ struct StreamSink: Sendable {
 
     /// `StreamWriter.write` without credit or room: waits until the I/O thread has taken
     /// the outbox's items and the client has granted credit, then emits `item`.
+    /// Non-sending, as `write`: called from it, it needs no hop of its own.
     @usableFromInline
-    func emitWhenCredited<Item: MessagePackEncodable>(_ item: Item) async throws {
+    nonisolated(nonsending) func emitWhenCredited<Item: MessagePackEncodable>(_ item: Item) async throws {
         try await outbox.waitForRoom()
         try await inbox.acquireCredit()
         emit(item)

@@ -20,18 +20,25 @@ public struct StreamWriter<Element: MessagePackEncodable>: Sendable {
     }
 
     /// Sends `item` as one `STREAM` event, waiting for credit first.
+    ///
+    /// `nonisolated(nonsending)`: it runs on the executor of the code that calls it.
     /// - Throws: `CancellationError` when the client closed the stream or was lost.
     // Inlinable so that writing with credit on hand (the usual case while the client
-    // keeps up) is a plain call with no suspension point, hence no executor hop.
+    // keeps up) is a plain call with no suspension point. Non-sending so that it has no
+    // executor hop either: a plain `async` function starts with a hop to the generic
+    // executor, and inlined into the handler's loop that hop ran for every item, a
+    // `swift_task_switch` that looks the runner's executor preference up under the
+    // task's status lock (~210 of a stream item's 4,889 server instructions).
     @inlinable
-    public func write(_ item: Element) async throws {
+    nonisolated(nonsending) public func write(_ item: Element) async throws {
         if try !sink.emitIfCredited(item) {
             try await sink.emitWhenCredited(item)
         }
     }
 
-    /// Sends every item of `items` in order.
-    public func write<Items: Sequence>(contentsOf items: Items) async throws where Items.Element == Element {
+    /// Sends every item of `items` in order, on the executor of the code that calls it.
+    nonisolated(nonsending) public func write<Items: Sequence>(contentsOf items: Items) async throws
+    where Items.Element == Element {
         for item in items { try await write(item) }
     }
 }
