@@ -136,6 +136,7 @@ import Testing
         probe.close()
         let dealer = try ZMQSocket(.dealer, contexts: contexts)
         defer { dealer.close() }
+        dealer.copiesMidSizeFramesApart = true
         try dealer.setOption(ZMQ_IMMEDIATE, 1)
         try dealer.setOption(ZMQ_RECONNECT_IVL, 10)
         try dealer.connect(endpoint)
@@ -143,6 +144,7 @@ import Testing
 
         let router = try ZMQSocket(.router, contexts: contexts)
         defer { router.close() }
+        router.copiesMidSizeFramesApart = true
         _ = try router.bind(endpoint)
         var item = zmq_pollitem_t(socket: dealer.handle, fd: 0, events: Int16(ZMQ_POLLOUT), revents: 0)
         #expect(zmq_poll(&item, 1, 10_000) == 1)
