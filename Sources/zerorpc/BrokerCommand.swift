@@ -23,10 +23,15 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(help: "Heartbeat period in seconds of the clients and servers behind the broker.")
     var heartbeat: Double = 5
 
-    @Option(help: "The broker's CurveZMQ secret key (Z85): clients must then use its public key.")
+    // `.unconditional`: a Z85 key may begin with "-" (ConnectionOptions).
+    @Option(
+        parsing: .unconditional,
+        help: "The broker's CurveZMQ secret key (Z85): clients must then use its public key.")
     var curveSecretKey: String?
 
-    @Option(help: "With --curve-secret-key: a client public key to admit (repeatable); default any.")
+    @Option(
+        parsing: .unconditionalSingleValue,
+        help: "With --curve-secret-key: a client public key to admit (repeatable); default any.")
     var allowClientKey: [String] = []
 
     func run() async throws {

@@ -17,10 +17,12 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Heartbeat period in seconds; must match the server's.")
     var heartbeat: Double = 5
 
-    @Option(help: "The server's CurveZMQ public key (Z85); turns on encryption.")
+    // Keys are parsed `.unconditional`: a Z85 key may begin with "-" (one in 85 does),
+    // which the default strategy takes for another option ("Missing value for ...").
+    @Option(parsing: .unconditional, help: "The server's CurveZMQ public key (Z85); turns on encryption.")
     var curveServerKey: String?
 
-    @Option(help: "This client's CurveZMQ secret key (Z85), for servers with an allow-list.")
+    @Option(parsing: .unconditional, help: "This client's CurveZMQ secret key (Z85), for servers with an allow-list.")
     var curveSecretKey: String?
 
     @Flag(help: "Print JSON, one value per line, for scripts.")

@@ -233,4 +233,30 @@ import ZeroRPCTestSupport
         #expect(plain.status != 0)
         await server.close()
     }
+
+    /// One Z85 key in 85 begins with "-". Given as the next argument, such a key must still
+    /// be the option's value, not taken for another option ("Missing value for
+    /// '--curve-server-key'", which made `keygenMakesAPairThatSecuresACall` fail now and
+    /// then). Both keys of the client begin with "-" here.
+    @Test func keysBeginningWithADashAreValuesNotOptions() async throws {
+        func pair(publicKeyStartsWithDash: Bool) throws -> CurveKeyPair? {
+            for _ in 0..<10_000 {
+                let pair = try CurveKeyPair.generate()
+                let key = publicKeyStartsWithDash ? pair.publicKey : pair.secretKey
+                if key.hasPrefix("-") { return pair }
+            }
+            return nil  // about e^-117: never
+        }
+        let serverPair = try #require(try pair(publicKeyStartsWithDash: true))
+        let clientPair = try #require(try pair(publicKeyStartsWithDash: false))
+        let server = Server(name: "dash", options: ServerOptions(security: .curve(keyPair: serverPair)))
+        try server.register(name: "hello") { arguments, context in .string("hello \(context.peerPublicKey != nil)") }
+        let endpoint = try server.bind("tcp://127.0.0.1:0")
+        let call = try await CommandLineTool.run([
+            "call", "--connect-timeout", "60", "--curve-server-key", serverPair.publicKey,
+            "--curve-secret-key", clientPair.secretKey, endpoint, "hello",
+        ])
+        #expect(call.stdout == [#""hello true""#], "stderr: \(call.stderr)")
+        await server.close()
+    }
 }
