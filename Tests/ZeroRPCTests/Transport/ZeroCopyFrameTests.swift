@@ -34,6 +34,24 @@ import Testing
         (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31) ^ seed }
     }
 
+    /// A port nothing listens on yet, and a DEALER with ZMQ_IMMEDIATE (as the client sets
+    /// it) connected to it: every send is refused (EAGAIN) until a peer binds `endpoint`.
+    private static func dealerWithoutPeer(_ contexts: ZMQContext) throws -> (ZMQSocket, String) {
+        let probe = try ZMQSocket(.router, contexts: contexts)
+        let endpoint = try probe.bind("tcp://127.0.0.1:*")
+        probe.close()
+        let dealer = try ZMQSocket(.dealer, contexts: contexts)
+        do {
+            try dealer.setOption(ZMQ_IMMEDIATE, 1)
+            try dealer.setOption(ZMQ_RECONNECT_IVL, 10)
+            try dealer.connect(endpoint)
+        } catch {
+            dealer.close()
+            throw error
+        }
+        return (dealer, endpoint)
+    }
+
     /// Reads one message (blocking up to 5 s) from `socket`.
     private static func receive(_ socket: ZMQSocket) throws -> [[UInt8]] {
         var item = zmq_pollitem_t(socket: socket.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)
@@ -74,18 +92,10 @@ import Testing
 
     @Test func aRefusedLargeFrameIsReleasedAndAQueuedOneGoesOutWhenThePeerComes() throws {
         let contexts = ZMQContext()
-        // A port nothing listens on yet, and a DEALER with ZMQ_IMMEDIATE (as the client
-        // sets it) connected to it: every send is refused (EAGAIN) until the peer is up.
-        let probe = try ZMQSocket(.router, contexts: contexts)
-        let endpoint = try probe.bind("tcp://127.0.0.1:*")
-        probe.close()
-        let dealer = try ZMQSocket(.dealer, contexts: contexts)
+        let (dealer, endpoint) = try Self.dealerWithoutPeer(contexts)
         defer { dealer.close() }
         let releases = Releases()
         releases.observe(dealer)
-        try dealer.setOption(ZMQ_IMMEDIATE, 1)
-        try dealer.setOption(ZMQ_RECONNECT_IVL, 10)
-        try dealer.connect(endpoint)
 
         let first = Self.payload(ZMQSocket.zeroCopyThreshold, seed: 3)
         let second = Self.payload(ZMQSocket.zeroCopyThreshold * 2 + 5, seed: 9)
@@ -131,15 +141,9 @@ import Testing
             #expect(!ZMQSocket.copiesOutsideTheMessage(121))
         #endif
         let contexts = ZMQContext()
-        let probe = try ZMQSocket(.router, contexts: contexts)
-        let endpoint = try probe.bind("tcp://127.0.0.1:*")
-        probe.close()
-        let dealer = try ZMQSocket(.dealer, contexts: contexts)
+        let (dealer, endpoint) = try Self.dealerWithoutPeer(contexts)
         defer { dealer.close() }
         dealer.copiesMidSizeFramesApart = true
-        try dealer.setOption(ZMQ_IMMEDIATE, 1)
-        try dealer.setOption(ZMQ_RECONNECT_IVL, 10)
-        try dealer.connect(endpoint)
         #expect(dealer.send(frame: Self.payload(100, seed: 2)) == .wouldBlock)
 
         let router = try ZMQSocket(.router, contexts: contexts)
