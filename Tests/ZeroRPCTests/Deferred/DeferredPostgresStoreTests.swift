@@ -112,11 +112,12 @@ struct DeferredPostgresStoreTests {
     @Test func anUnreachableDatabaseIsAClearErrorWithinTheTimeout() async throws {
         // A port nobody listens on: connections are refused at once, and the pool keeps
         // retrying; the operation timeout bounds the wait.
-        let port = try closedPort()
+        let reserved = try ReservedPort()
+        defer { reserved.release() }
         let started = ContinuousClock.now
         await #expect {
             try await PostgresResultStore(
-                url: "postgres://postgres@127.0.0.1:\(port)/postgres?sslmode=disable",
+                url: "postgres://postgres@127.0.0.1:\(reserved.port)/postgres?sslmode=disable",
                 configuration: .init(operationTimeout: .milliseconds(500)))
         } throws: { error in
             guard case ResultStoreError.unreachable = error else { return false }
@@ -145,22 +146,4 @@ struct DeferredPostgresStoreTests {
             #expect(throws: PostgresURL.Error.self) { try PostgresURL(bad) }
         }
     }
-}
-
-/// A TCP port on 127.0.0.1 that nothing listens on (bound, read, released).
-func closedPort() throws -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    try #require(descriptor >= 0)
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-        }
-    }
-    try #require(bound)
-    return Int(UInt16(bigEndian: address.sin_port))
 }
