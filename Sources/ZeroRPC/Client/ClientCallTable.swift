@@ -221,7 +221,7 @@ struct ClientCallTable {
     /// time. Nothing is scanned before `timersDue`; old early cancels are forgotten.
     mutating func timerTick(now: ContinuousClock.Instant) -> TimerTick {
         var tick = TimerTick()
-        guard let due = timersDue.instant, now >= due else { return tick }
+        guard timersDue.isDue(now) else { return tick }
         var next = NextWakeUp()
         if !awaitingConnection.isEmpty {
             var remaining: [AwaitingCall] = []

@@ -103,10 +103,10 @@ final class ClientLoop {
         guard turnLock.tryLock() else { return false }
         defer { turnLock.unlock() }
         guard table.lifecycle.isRunning else { return false }
-        let timersBefore = table.timersDue.instant
+        let timersBefore = table.timersDue.offset
         let index = start(call)
         // A sleeping I/O thread that watches no DEALER must start watching them now.
-        var wakesLoop = table.timersDue.instant != timersBefore || watchedDealers == 0
+        var wakesLoop = table.timersDue.offset != timersBefore || watchedDealers == 0
         if let index {
             wakesLoop = wakesLoop || !connections[index].outbound.isEmpty
             let socket = connections[index].socket

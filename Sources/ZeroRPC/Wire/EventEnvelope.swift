@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// One received zerorpc event, `[header, name, args]`, with only the header and name
 /// decoded. The payload is owned; `args` stays raw for the task that decodes it.
 @usableFromInline
@@ -227,18 +221,11 @@ private enum HeaderKey: Equatable {
     init(_ key: UnsafeRawBufferPointer) {
         switch key.count {
         case 1: self = key.first == UInt8(ascii: "v") ? .version : .other
-        case 3: self = Self.matches(key, "ext") ? .extensions : .other
-        case 6: self = Self.matches(key, "oneway") ? .oneway : .other
-        case 10: self = Self.matches(key, "message_id") ? .messageID : .other
-        case 11: self = Self.matches(key, "response_to") ? .responseTo : .other
+        case 3: self = key.holds("ext") ? .extensions : .other
+        case 6: self = key.holds("oneway") ? .oneway : .other
+        case 10: self = key.holds("message_id") ? .messageID : .other
+        case 11: self = key.holds("response_to") ? .responseTo : .other
         default: self = .other
         }
-    }
-
-    /// Whether `key` (already of `name`'s length) holds `name`'s bytes.
-    @inline(__always)
-    private static func matches(_ key: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
-        guard let base = key.baseAddress else { return false }
-        return memcmp(base, name.utf8Start, name.utf8CodeUnitCount) == 0
     }
 }

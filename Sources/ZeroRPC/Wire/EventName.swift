@@ -1,5 +1,3 @@
-import Glibc
-
 /// The names of the zerorpc events the runtime sends and acts on, in one place, so
 /// every sender and every `switch` agree byte for byte. (Deferred results' own events
 /// are in `DeferredWire`; method names are the user's.)
@@ -25,10 +23,7 @@ enum EventKind: UInt8, Sendable {
 
     /// Matches `name`, the raw UTF-8 of an event name.
     init(name: UnsafeRawBufferPointer) {
-        func equals(_ literal: StaticString) -> Bool {
-            guard let base = name.baseAddress, literal.utf8CodeUnitCount == name.count else { return false }
-            return memcmp(base, literal.utf8Start, name.count) == 0
-        }
+        func equals(_ literal: StaticString) -> Bool { name.holds(literal) }
         switch name.count {
         case 2: self = equals("OK") ? .ok : .other
         case 3: self = equals("ERR") ? .error : .other

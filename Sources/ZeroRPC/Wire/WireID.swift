@@ -56,6 +56,17 @@ func mixedHash(_ value: UInt64, seed: Int) -> Int {
     return Int(truncatingIfNeeded: mixed ^ (mixed >> 33))
 }
 
+extension UnsafeRawBufferPointer {
+    /// Whether these bytes are exactly `literal`'s UTF-8, compared as one block: no
+    /// `String` or array is made (event names, header keys).
+    @inline(__always)
+    func holds(_ literal: StaticString) -> Bool {
+        guard count == literal.utf8CodeUnitCount else { return false }
+        guard let base = baseAddress else { return true }
+        return memcmp(base, literal.utf8Start, count) == 0
+    }
+}
+
 /// Whether two byte sequences are equal, compared as blocks of memory.
 @inline(__always)
 func sameBytes(_ lhs: ArraySlice<UInt8>, _ rhs: ArraySlice<UInt8>) -> Bool {
