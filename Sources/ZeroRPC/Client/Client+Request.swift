@@ -143,7 +143,9 @@ extension Client {
     ) async throws -> (channel: ClientChannel, first: EventEnvelope) {
         let callID = nextCallID.wrappingAdd(1, ordering: .relaxed).newValue
         let inbox = ChannelInbox()
-        let channel = ClientChannel(callID: callID, messageID: messageID, method: method, queue: queue, inbox: inbox)
+        let channel = ClientChannel(
+            callID: callID, messageID: messageID, method: method, queue: queue, inbox: inbox,
+            lead: callerReplyWait.map { ConsumerLead(loop: loop, wait: $0) })
         let call = OutgoingCall(
             callID: callID, method: method, messageID: messageID, payload: payload, options: options,
             receiver: .channel(inbox))

@@ -1,5 +1,6 @@
 import CZeroMQ
 import Logging
+import Synchronization
 
 /// The state a client's I/O thread owns: its DEALER sockets, the open calls, their
 /// timers. Lives and dies on that thread; tasks reach it only through `CommandQueue`.
@@ -45,6 +46,14 @@ final class ClientLoop {
     @exclusivity(unchecked) private var watchedDealers = 0
     let leadership: LoopLeadership
     let turnLock = TurnLock()
+    /// The call whose stream consumer receives from the DEALER itself (`leadChannel`), 0
+    /// for none. Atomic: a consumer that finds the I/O thread mid-turn clears it without
+    /// the `TurnLock` before it waits for its inbox.
+    private let consumerLeadCall = Atomic<UInt64>(0)
+    /// When that consumer last received (an offset since `ClockOffset.origin`).
+    @exclusivity(unchecked) private var consumerLeadAt = Duration.zero
+    /// Receive batches a stream's consumer took itself (`leadChannel`), for tests.
+    let batchesLedByConsumers = Atomic<Int>(0)
     @exclusivity(unchecked) var takeoverLog = RateLimitedLog()
 
     private init(
@@ -204,6 +213,113 @@ final class ClientLoop {
         return true
     }
 
+    // MARK: A stream's consumer receiving for itself
+
+    /// How long the I/O thread leaves the DEALER to a stream's consumer after its last
+    /// receive (`leadChannel`). Past it the consumer is busy elsewhere (its loop body, or
+    /// it stopped iterating), and the I/O thread watches the socket again, so heartbeats
+    /// and replies are still read.
+    static let consumerLeadGrace = Duration.milliseconds(2)
+
+    /// Whether a stream's consumer receives from the DEALER itself, so the I/O thread
+    /// leaves it alone: while that stream is the one open call, and for
+    /// `consumerLeadGrace` after the consumer's last receive. Clears the lead otherwise.
+    private func consumerLeads() -> Bool {
+        let call = consumerLeadCall.load(ordering: .relaxed)
+        guard call != 0 else { return false }
+        guard table.calls.count == 1, table.calls[call] != nil,
+            ClockOffset.of(.now) < consumerLeadAt + Self.consumerLeadGrace
+        else {
+            consumerLeadCall.store(0, ordering: .relaxed)
+            return false
+        }
+        return true
+    }
+
+    /// A stream's consumer whose buffered items ran out, on its own thread: receives from
+    /// the DEALER itself — the first message waited for up to `milliseconds` inside
+    /// libzmq, then whatever else is queued — as a C client's loop over `zmq_recv` does,
+    /// instead of waiting for the I/O thread to receive, queue and wake it. Only while its
+    /// call is the one open call on a single DEALER, and the I/O thread is asleep or
+    /// running a job (the `TurnLock` is free). True when the call's inbox holds something
+    /// now; false when the consumer must wait for the inbox as usual, and the I/O thread
+    /// has the socket back.
+    func leadChannel(_ callID: UInt64, inbox: ChannelInbox, waitingUpTo milliseconds: Int32) -> Bool {
+        guard turnLock.tryLock() else {
+            // The I/O thread is mid-turn, and this consumer is about to wait for its inbox:
+            // the thread must watch the DEALER again before it sleeps.
+            if consumerLeadCall.exchange(0, ordering: .relaxed) != 0 { queue.wakeIfAsleep() }
+            return false
+        }
+        defer { turnLock.unlock() }
+        guard table.lifecycle.isRunning, connections.count == 1, connections[0].outbound.isEmpty,
+            table.calls.count == 1, table.calls[callID] != nil
+        else {
+            handBackChannel()
+            return false
+        }
+        consumerLeadAt = ClockOffset.of(.now)
+        if consumerLeadCall.exchange(callID, ordering: .relaxed) != callID {
+            // A sleeping I/O thread still watches the DEALER and waits for its timers
+            // only: woken, it leaves the socket to this consumer and looks again within
+            // the grace period.
+            queue.wakeIfAsleep()
+        }
+        let socket = connections[0].socket
+        do {
+            if let payload = try socket.receivePayloadFrame(waitingUpTo: milliseconds) {
+                deliver(payload)
+                var received = 1
+                while received < Self.receiveBatch, let payload = try socket.receivePayloadFrame() {
+                    deliver(payload)
+                    received += 1
+                }
+            }
+        } catch {
+            options.logger.error("zerorpc client: receive failed: \(error)")
+        }
+        resumeWaitingConsumers()
+        if inbox.hasEvents {
+            batchesLedByConsumers.add(1, ordering: .relaxed)
+            return true
+        }
+        handBackChannel()
+        return false
+    }
+
+    /// The consumer stops receiving for itself: the I/O thread watches the DEALER again,
+    /// and asks it for `ZMQ_EVENTS` first (the consumer's receives may have consumed the
+    /// descriptor's edge).
+    private func handBackChannel() {
+        guard consumerLeadCall.exchange(0, ordering: .relaxed) != 0 else { return }
+        for connection in connections { connection.socket.markNeedsEventCheck() }
+        queue.wakeIfAsleep()
+    }
+
+    /// A stream's consumer, on its own thread: sends `payload` on the call's connection
+    /// itself when the I/O thread is asleep or running a job, instead of waking it; false
+    /// when the thread is mid-turn, and the payload must go through the queue. For events
+    /// whose order among the channel's queued ones does not matter (credit grants). Like
+    /// `startDirectly`, asks the socket for `ZMQ_EVENTS` after the send, which may have
+    /// consumed the descriptor's edge, and wakes the I/O thread for input waiting.
+    func sendDirectly(_ callID: UInt64, _ payload: [UInt8]) -> Bool {
+        guard turnLock.tryLock() else { return false }
+        defer { turnLock.unlock() }
+        guard table.lifecycle.isRunning else { return false }
+        // An ended call's event is dropped, as the queue's `.send` would drop it.
+        guard let pending = table.calls[callID] else { return true }
+        let index = pending.connectionIndex
+        send(payload, on: index)
+        let socket = connections[index].socket
+        var wakesLoop = !connections[index].outbound.isEmpty
+        if socket.needsEventCheck && socket.pendingEvents() & Int16(ZMQ_POLLIN) != 0 {
+            socket.markNeedsEventCheck()
+            wakesLoop = true
+        }
+        if wakesLoop { queue.wakeIfAsleep() }
+        return true
+    }
+
     private func openSockets(endpoints: [String], bind: Bool) throws(RPCError) {
         for endpoint in endpoints {
             do throws(TransportError) {
@@ -236,7 +352,7 @@ final class ClientLoop {
     /// otherwise the next caller watches them itself (`lead`), and a reply wakes only it.
     /// Input for no open call (a late reply) waits in ZeroMQ's queue meanwhile.
     func pollSockets(timeoutMilliseconds timeout: Int) {
-        let idle = table.isIdle && connections.allSatisfy { $0.outbound.isEmpty }
+        let idle = (table.isIdle || consumerLeads()) && connections.allSatisfy { $0.outbound.isEmpty }
         let dealers = idle ? 0 : connections.count
         watchedDealers = dealers
         poller.poll(
@@ -578,6 +694,9 @@ final class ClientLoop {
         if let deadline = monitor.nextDeadline { next.consider(deadline) }
         if connections.contains(where: { !$0.outbound.isEmpty }) {
             next.consider(now.advanced(by: .milliseconds(5)))
+        }
+        if consumerLeadCall.load(ordering: .relaxed) != 0 {
+            next.consider(ClockOffset.instant(consumerLeadAt + Self.consumerLeadGrace))
         }
         return next.milliseconds(from: now)
     }

@@ -44,6 +44,12 @@ public struct ClientOptions: Sendable {
     /// caller per client at a time; calls that overlap others go the usual way. `.zero`
     /// turns it off, and so does a machine with a single core, where a blocked pool thread
     /// might be the one a local handler needs.
+    ///
+    /// The same holds for a server stream that is the only call open on its client: the
+    /// task iterating it, once its buffered items ran out, receives the next ones itself,
+    /// waiting up to this long inside libzmq, while the I/O thread leaves the socket alone
+    /// (it takes it back 2 ms after the task last received, when another call starts, or
+    /// when nothing came within the wait).
     public var callerReplyWait: Duration
     /// Where malformed replies are reported, rate-limited; `Client.init` gives each
     /// client its own over the final `logger`.

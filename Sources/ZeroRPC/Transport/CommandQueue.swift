@@ -49,7 +49,8 @@ final class CommandQueue<Command: Sendable>: JobQueue {
     /// Under the lock, after queueing: the descriptor is written only if the thread
     /// sleeps (or is about to), once per sleep.
     private func wakeIfAsleep(_ state: inout State) {
-        guard state.ioThreadIsAsleep else { return }
+        // Closed: the descriptor is released (or about to be, once this lock is let go).
+        guard state.ioThreadIsAsleep, !state.isClosed else { return }
         state.ioThreadIsAsleep = false
         wakeUp.signal()
     }

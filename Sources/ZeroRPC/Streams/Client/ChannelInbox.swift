@@ -73,6 +73,11 @@ final class ChannelInbox: Sendable {
         if ended { resumeWaiter() }
     }
 
+    /// Whether an event or the end waits for the consumer.
+    var hasEvents: Bool {
+        state.withLock { !$0.events.isEmpty || $0.isEnded }
+    }
+
     /// Consumer: puts back an event it took, so the next `next()` returns it again.
     func putBack(_ event: EventEnvelope) {
         state.withLock { $0.events.pushFront(event) }

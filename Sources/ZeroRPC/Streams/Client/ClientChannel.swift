@@ -10,12 +10,14 @@ final class ClientChannel: Sendable {
     let method: String
     private let queue: CommandQueue<ClientCommand>
     private let inbox: ChannelInbox
+    private let lead: ConsumerLead?
     private let isReleased = Atomic<Bool>(false)
 
     init(
         callID: UInt64, messageID: ArraySlice<UInt8>, method: String, queue: CommandQueue<ClientCommand>,
-        inbox: ChannelInbox
+        inbox: ChannelInbox, lead: ConsumerLead? = nil
     ) {
+        self.lead = lead
         self.callID = callID
         self.messageID = messageID
         self.method = method
@@ -39,6 +41,14 @@ final class ClientChannel: Sendable {
         }
     }
 
+    /// Receives the channel's next events on this thread, as a unary caller receives its
+    /// reply (`ClientLoop.leadChannel`), when the client allows it and its I/O thread
+    /// lets it: true when events are buffered now, false when `receive()` must wait.
+    func receiveItself() -> Bool {
+        guard let lead else { return false }
+        return lead.loop.loop.leadChannel(callID, inbox: inbox, waitingUpTo: lead.waitMilliseconds)
+    }
+
     /// Every buffered event at once, into `batch` (see `ChannelInbox.takeBuffered`).
     func takeBuffered(into batch: inout [EventEnvelope]) {
         inbox.takeBuffered(into: &batch)
@@ -56,9 +66,35 @@ final class ClientChannel: Sendable {
         queue.enqueue(.send(callID: callID, payload: payload))
     }
 
+    /// Sends `_zpc_more` granting `credit`: on this thread when the client's I/O thread
+    /// is asleep (a consumer that receives for itself would otherwise wake it for each
+    /// grant), through the queue otherwise. Grants may overtake each other, which does
+    /// not change what they add up to.
+    func grantCredit(_ credit: Int) {
+        let payload = EventEncoder.encode(
+            responseTo: messageID, name: EventName.more, arguments: StreamEvents.moreArguments(credit))
+        if let lead, lead.loop.loop.sendDirectly(callID, payload) { return }
+        queue.enqueue(.send(callID: callID, payload: payload))
+    }
+
     /// Closes the channel: `_zpc_close` if it is still open, then forgotten; idempotent.
     func release() {
         guard !isReleased.exchange(true, ordering: .acquiringAndReleasing) else { return }
         queue.enqueue(.release(callID: callID))
+    }
+}
+
+/// What a stream's consumer needs to receive its events itself: the client's loop, and
+/// how long it may wait inside libzmq (`ClientOptions.callerReplyWait`).
+struct ConsumerLead: Sendable {
+    let loop: ClientLoop.DirectAccess
+    /// `ClientOptions.callerReplyWait`, rounded up to whole milliseconds.
+    let waitMilliseconds: Int32
+
+    init(loop: ClientLoop.DirectAccess, wait: Duration) {
+        self.loop = loop
+        let (seconds, attoseconds) = wait.components
+        let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+        waitMilliseconds = Int32(clamping: max(1, milliseconds))
     }
 }

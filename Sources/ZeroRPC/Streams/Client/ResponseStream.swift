@@ -210,6 +210,9 @@ final class ResponseStreamCore: Sendable {
                 case .end: return nil
                 case .wait: break
                 }
+                // Receive the next events here when the client's I/O thread lets this task,
+                // instead of suspending until that thread received and queued them.
+                if channel.receiveItself() { continue }
                 guard let event = try await channel.receive() else {
                     end()
                     return nil
@@ -232,7 +235,7 @@ final class ResponseStreamCore: Sendable {
         guard consumer.reserved < window / 2 else { return }
         let credit = window - consumer.reserved
         consumer.reserved = window
-        channel.send(EventName.more, arguments: StreamEvents.moreArguments(credit))
+        channel.grantCredit(credit)
     }
 
     /// One event of the channel: `.item`, `.end`, or nil for an event that yields

@@ -1,0 +1,125 @@
+import Foundation
+import Synchronization
+import Testing
+import ZeroRPCTestSupport
+
+@testable import ZeroRPC
+
+/// A stream alone on its client is received by the task iterating it
+/// (`ClientLoop.leadChannel`, `ClientOptions.callerReplyWait`), as a C client loops over
+/// `zmq_recv`, while the I/O thread leaves the socket alone. These tests check that it
+/// happens, and that the I/O thread takes the socket back whenever it must: another call
+/// on the client, or a consumer that stops iterating for a while.
+@Suite("Streams: a consumer receiving for itself", .timeLimit(.minutes(2)))
+struct ConsumerLedStreamTests {
+    private func ledBatches(_ client: Client) -> Int {
+        client.loop.loop.batchesLedByConsumers.load(ordering: .relaxed)
+    }
+
+    private func fixture(wait: Duration, heartbeat: Duration = TestTiming.heartbeat) throws -> ServerFixture {
+        try ServerFixture(
+            .tcp, serverOptions: .init(heartbeatInterval: heartbeat),
+            clientOptions: .init(heartbeatInterval: heartbeat, callerReplyWait: wait)
+        ) {
+            try $0.register(CountingCalculator())
+            try $0.register(Calculator())
+            try $0.register(Trickle())
+        }
+    }
+
+    @Test func aStreamAloneOnItsClientIsReceivedByItsConsumer() async throws {
+        let fixture = try fixture(wait: .milliseconds(2))
+        defer { Task { await fixture.close() } }
+        var items: [Int64] = []
+        for try await n in try await StreamingCalculator.Client(fixture.client).count(to: 20_000) { items.append(n) }
+        #expect(items == Array(1...20_000))
+        // The consumer runs out of items many times; whenever the I/O thread was not
+        // mid-turn then, it received the next ones itself.
+        #expect(ledBatches(fixture.client) > 0)
+    }
+
+    @Test func noBatchIsLedWhenTheWaitIsZero() async throws {
+        let fixture = try fixture(wait: .zero)
+        defer { Task { await fixture.close() } }
+        var items: [Int64] = []
+        for try await n in try await StreamingCalculator.Client(fixture.client).count(to: 5_000) { items.append(n) }
+        #expect(items == Array(1...5_000))
+        #expect(ledBatches(fixture.client) == 0)
+    }
+
+    /// A unary call started mid-stream makes the stream no longer the one open call: the
+    /// I/O thread watches the socket again, the call is answered, and the stream goes on.
+    @Test func aCallStartedMidStreamIsAnsweredAndTheStreamGoesOn() async throws {
+        let fixture = try fixture(wait: .milliseconds(2))
+        defer { Task { await fixture.close() } }
+        var items: [Int64] = []
+        for try await n in try await StreamingCalculator.Client(fixture.client).count(to: 10_000) {
+            items.append(n)
+            if n % 2_000 == 0 {
+                #expect(try await fixture.client.add(n, 1) == n + 1)
+            }
+        }
+        #expect(items == Array(1...10_000))
+    }
+
+    /// A consumer that stops iterating for several heartbeat periods after receiving for
+    /// itself: the I/O thread takes the socket back after `ClientLoop.consumerLeadGrace`,
+    /// so the server's heartbeats are read and the stream is not taken for lost; every
+    /// item arrives, in order. Without the takeback nothing reads the socket during the
+    /// pause and the iteration ends with `lostRemote`.
+    @Test func aConsumerPausingForHeartbeatsKeepsItsStream() async throws {
+        let heartbeat = TestTiming.patient(.milliseconds(200))
+        // Items a millisecond apart, and a wait far longer: the consumer runs out of items
+        // at every one and receives the next itself.
+        let fixture = try fixture(wait: .milliseconds(100), heartbeat: heartbeat)
+        defer { Task { await fixture.close() } }
+        var items: [Int64] = []
+        for try await item in try await fixture.client.stream("trickle", [.int(200)]) {
+            items.append(item.int64Value ?? -1)
+            if items.count == 100 {
+                #expect(ledBatches(fixture.client) > 0, "the consumer received for itself before its pause")
+                try await Task.sleep(for: heartbeat * 5)
+            }
+        }
+        #expect(items == Array(1...200))
+    }
+
+    /// Several streams at once on one client: none is alone, so none is received by its
+    /// consumer, and all end whole.
+    @Test func concurrentStreamsAreReceivedByTheIOThread() async throws {
+        let fixture = try fixture(wait: .milliseconds(2))
+        defer { Task { await fixture.close() } }
+        let calculator = StreamingCalculator.Client(fixture.client)
+        try await withThrowingTaskGroup(of: [Int64].self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    var items: [Int64] = []
+                    for try await n in try await calculator.count(to: 2_000) { items.append(n) }
+                    return items
+                }
+            }
+            for try await items in group {
+                #expect(items == Array(1...2_000))
+            }
+        }
+    }
+}
+
+/// `trickle(n)`: streams 1...n, a millisecond apart.
+private struct Trickle: RegistrableService {
+    static var namespace: String? { nil }
+    static var interfaceDefinition: String { "" }
+
+    var methods: [ServiceMethod] {
+        [
+            .stream("trickle", parameters: [.init(name: "n")], doc: nil, element: Int64.self) { arguments, stream, _ in
+                let count = try arguments.next(Int64.self, name: "n")
+                try arguments.finish()
+                for item in 1...max(1, count) {
+                    try await Task.sleep(for: .milliseconds(1))
+                    try await stream.write(item)
+                }
+            }
+        ]
+    }
+}
