@@ -116,15 +116,21 @@ final class ClientLoop {
         let index = start(call)
         // A sleeping I/O thread that watches no DEALER must start watching them now.
         var wakesLoop = table.timersDue.offset != timersBefore || watchedDealers == 0
-        if let index {
-            wakesLoop = wakesLoop || !connections[index].outbound.isEmpty
-            let socket = connections[index].socket
-            if socket.needsEventCheck && socket.pendingEvents() & Int16(ZMQ_POLLIN) != 0 {
-                socket.markNeedsEventCheck()
-                wakesLoop = true
-            }
-        }
+        if let index, sendLeftWorkForTheLoop(on: index) { wakesLoop = true }
         if wakesLoop { queue.wakeIfAsleep() }
+        return true
+    }
+
+    /// After a send on `index` by a thread other than the I/O thread, which may sleep on
+    /// the socket's `ZMQ_FD` meanwhile: whether that thread must wake, for a request that
+    /// could not go out at once or for input waiting. The descriptor is edge-triggered and
+    /// the send may have consumed its signal, so the socket is asked for `ZMQ_EVENTS`.
+    private func sendLeftWorkForTheLoop(on index: Int) -> Bool {
+        let socket = connections[index].socket
+        guard socket.needsEventCheck && socket.pendingEvents() & Int16(ZMQ_POLLIN) != 0 else {
+            return !connections[index].outbound.isEmpty
+        }
+        socket.markNeedsEventCheck()
         return true
     }
 
@@ -299,24 +305,16 @@ final class ClientLoop {
     /// A stream's consumer, on its own thread: sends `payload` on the call's connection
     /// itself when the I/O thread is asleep or running a job, instead of waking it; false
     /// when the thread is mid-turn, and the payload must go through the queue. For events
-    /// whose order among the channel's queued ones does not matter (credit grants). Like
-    /// `startDirectly`, asks the socket for `ZMQ_EVENTS` after the send, which may have
-    /// consumed the descriptor's edge, and wakes the I/O thread for input waiting.
+    /// whose order among the channel's queued ones does not matter (credit grants). Wakes
+    /// the I/O thread as `startDirectly` does (`sendLeftWorkForTheLoop`).
     func sendDirectly(_ callID: UInt64, _ payload: [UInt8]) -> Bool {
         guard turnLock.tryLock() else { return false }
         defer { turnLock.unlock() }
         guard table.lifecycle.isRunning else { return false }
         // An ended call's event is dropped, as the queue's `.send` would drop it.
         guard let pending = table.calls[callID] else { return true }
-        let index = pending.connectionIndex
-        send(payload, on: index)
-        let socket = connections[index].socket
-        var wakesLoop = !connections[index].outbound.isEmpty
-        if socket.needsEventCheck && socket.pendingEvents() & Int16(ZMQ_POLLIN) != 0 {
-            socket.markNeedsEventCheck()
-            wakesLoop = true
-        }
-        if wakesLoop { queue.wakeIfAsleep() }
+        send(payload, on: pending.connectionIndex)
+        if sendLeftWorkForTheLoop(on: pending.connectionIndex) { queue.wakeIfAsleep() }
         return true
     }
 
