@@ -138,3 +138,17 @@ private struct Trickle: RegistrableService {
         ]
     }
 }
+
+@Suite struct ConsumerLeadWaitTests {
+    /// `callerReplyWait` becomes the consumer's wait inside libzmq in whole milliseconds,
+    /// rounded up, and capped at `Int32.max` without trapping on a huge wait.
+    @Test(arguments: [
+        (Duration.microseconds(1), Int32(1)), (.milliseconds(2), 2), (.microseconds(2_001), 3),
+        (.seconds(3), 3_000), (.seconds(Int64.max), .max), (.seconds(3_000_000), .max),
+    ])
+    func theWaitIsRoundedUpToWholeMillisecondsAndCapped(_ wait: Duration, _ milliseconds: Int32) throws {
+        let client = try Client(connect: ["tcp://127.0.0.1:9"])
+        defer { Task { await client.close() } }
+        #expect(ConsumerLead(loop: client.loop, wait: wait).waitMilliseconds == milliseconds)
+    }
+}
