@@ -199,8 +199,12 @@ final class ClientLoop {
     private func waitForReplies(until limit: ContinuousClock.Instant) -> Bool {
         let left = ContinuousClock.now.duration(to: limit)
         guard left > .zero else { return false }
-        // Rounded up: a poll of 0 ms would spin until the limit.
-        let milliseconds = Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000) + 1
+        // Rounded up: a poll of 0 ms would spin until the limit. Capped before the
+        // arithmetic, so a huge `callerReplyWait` cannot trap.
+        let (seconds, attoseconds) = left.components
+        let milliseconds =
+            seconds >= Int64(Int32.max / 1000)
+            ? Int(Int32.max) : Int(seconds * 1000 + attoseconds / 1_000_000_000_000_000) + 1
         let dealers = connections.count
         if dealers == 1 && connections[0].outbound.isEmpty {
             // One DEALER, nothing to write: wait inside libzmq, as a C client's blocking

@@ -33,6 +33,18 @@ import ZeroRPCTestSupport
         #expect(ledCalls(fixture.client) >= 150, "led: \(ledCalls(fixture.client)) of 200")
     }
 
+    /// A wait too long to count in milliseconds is capped, not an arithmetic trap: the
+    /// caller leads and gets its reply.
+    @Test func aHugeWaitIsCappedAndTheCallIsLed() async throws {
+        let fixture = try ServerFixture(clientOptions: Self.client(wait: .seconds(Int64.max))) {
+            try $0.register(Calculator())
+        }
+        defer { Task { await fixture.close() } }
+        #expect(try await fixture.client.add(40, 2) == 42)
+        #expect(try await fixture.client.add(1, 2) == 3)
+        #expect(ledCalls(fixture.client) >= 1)
+    }
+
     @Test func noCallIsLedWhenTheWaitIsZero() async throws {
         let fixture = try ServerFixture(clientOptions: Self.client(wait: .zero)) { try $0.register(Calculator()) }
         defer { Task { await fixture.close() } }
