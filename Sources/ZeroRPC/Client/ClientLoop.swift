@@ -199,12 +199,9 @@ final class ClientLoop {
     private func waitForReplies(until limit: ContinuousClock.Instant) -> Bool {
         let left = ContinuousClock.now.duration(to: limit)
         guard left > .zero else { return false }
-        // Rounded up: a poll of 0 ms would spin until the limit. Capped before the
-        // arithmetic, so a huge `callerReplyWait` cannot trap.
-        let (seconds, attoseconds) = left.components
-        let milliseconds =
-            seconds >= Int64(Int32.max / 1000)
-            ? Int(Int32.max) : Int(seconds * 1000 + attoseconds / 1_000_000_000_000_000) + 1
+        // Rounded up (a poll of 0 ms would spin until the limit) and capped, so a huge
+        // `callerReplyWait` cannot trap.
+        let milliseconds = Int(left.clampedMilliseconds)
         let dealers = connections.count
         if dealers == 1 && connections[0].outbound.isEmpty {
             // One DEALER, nothing to write: wait inside libzmq, as a C client's blocking
@@ -713,9 +710,7 @@ final class ClientLoop {
         for entry in awaiting {
             entry.call.receiver.fail(RPCError.closed)
         }
-        let linger = Int32(
-            clamping: options.lingerOnClose.components.seconds * 1000
-                + options.lingerOnClose.components.attoseconds / 1_000_000_000_000_000)
+        let linger = options.lingerOnClose.clampedMilliseconds
         monitor.close()
         for index in connections.indices {
             flush(index)

@@ -152,3 +152,13 @@ private struct Trickle: RegistrableService {
         #expect(ConsumerLead(loop: client.loop, wait: wait).waitMilliseconds == milliseconds)
     }
 }
+
+@Suite struct HugeClientDurationTests {
+    /// A linger too long to count in milliseconds is capped, not an arithmetic trap, and a
+    /// client with nothing unsent closes at once.
+    @Test func aHugeLingerOnCloseIsCappedAndAnIdleClientCloses() async throws {
+        let client = try Client(connect: ["tcp://127.0.0.1:9"], options: .init(lingerOnClose: .seconds(Int64.max)))
+        await client.close()
+        await #expect(throws: RPCError.closed) { try await client.call("anything", []) }
+    }
+}

@@ -93,13 +93,6 @@ struct ConsumerLead: Sendable {
 
     init(loop: ClientLoop.DirectAccess, wait: Duration) {
         self.loop = loop
-        let (seconds, attoseconds) = wait.components
-        // Capped before the arithmetic: a wait of `Int64.max` seconds must not trap.
-        guard seconds < Int64(Int32.max / 1000) else {
-            waitMilliseconds = .max
-            return
-        }
-        let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-        waitMilliseconds = Int32(clamping: max(1, milliseconds))
+        waitMilliseconds = max(1, wait.clampedMilliseconds)
     }
 }
