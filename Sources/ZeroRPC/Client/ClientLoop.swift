@@ -178,10 +178,8 @@ final class ClientLoop {
         let pending = register(call, on: index)
         while !pending.hasLedOutcome, waitForReplies(until: limit) {}
         if let outcome = pending.takeLedOutcome() { return .ended(outcome) }
-        // Unanswered in time: the I/O thread takes over. The leader's polls may have
-        // consumed the sockets' edge-triggered signals.
-        for connection in connections { connection.socket.markNeedsEventCheck() }
-        queue.wakeIfAsleep()
+        // Unanswered in time: the I/O thread takes over.
+        handSocketsToTheIOThread()
         return .handedOff(HandedOffCall(pending: pending))
     }
 
@@ -234,8 +232,7 @@ final class ClientLoop {
     private func consumerLeads() -> Bool {
         let call = consumerLeadCall.load(ordering: .relaxed)
         guard call != 0 else { return false }
-        guard table.calls.count == 1, table.calls[call] != nil,
-            ClockOffset.of(.now) < consumerLeadAt + Self.consumerLeadGrace
+        guard isOnlyOpenCall(call), ClockOffset.of(.now) < consumerLeadAt + Self.consumerLeadGrace
         else {
             consumerLeadCall.store(0, ordering: .relaxed)
             return false
@@ -260,7 +257,7 @@ final class ClientLoop {
         }
         defer { turnLock.unlock() }
         guard table.lifecycle.isRunning, connections.count == 1, connections[0].outbound.isEmpty,
-            table.calls.count == 1, table.calls[callID] != nil
+            isOnlyOpenCall(callID)
         else {
             handBackChannel()
             return false
@@ -299,8 +296,21 @@ final class ClientLoop {
     /// descriptor's edge).
     private func handBackChannel() {
         guard consumerLeadCall.exchange(0, ordering: .relaxed) != 0 else { return }
+        handSocketsToTheIOThread()
+    }
+
+    /// A caller or consumer that received on the DEALERs itself gives them back: its
+    /// receives may have consumed their edge-triggered `ZMQ_FD` signals, so the I/O
+    /// thread asks each for `ZMQ_EVENTS` before it sleeps, and is woken to do so.
+    private func handSocketsToTheIOThread() {
         for connection in connections { connection.socket.markNeedsEventCheck() }
         queue.wakeIfAsleep()
+    }
+
+    /// Whether `callID` is the only call open: what lets its stream's consumer receive
+    /// for itself.
+    private func isOnlyOpenCall(_ callID: UInt64) -> Bool {
+        table.calls.count == 1 && table.calls[callID] != nil
     }
 
     /// A stream's consumer, on its own thread: sends `payload` on the call's connection

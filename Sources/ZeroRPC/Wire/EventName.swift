@@ -23,16 +23,15 @@ enum EventKind: UInt8, Sendable {
 
     /// Matches `name`, the raw UTF-8 of an event name.
     init(name: UnsafeRawBufferPointer) {
-        func equals(_ literal: StaticString) -> Bool { name.holds(literal) }
         switch name.count {
-        case 2: self = equals("OK") ? .ok : .other
-        case 3: self = equals("ERR") ? .error : .other
-        case 6: self = equals("STREAM") ? .stream : .other
-        case 7: self = equals("_zpc_hb") ? .heartbeat : .other
-        case 8: self = equals("DEFERRED") ? .deferred : .other
-        case 9: self = equals("_zpc_more") ? .more : equals("_zpc_send") ? .send : .other
-        case 10: self = equals("_zpc_close") ? .close : equals("_zpc_throw") ? .throw : .other
-        case 11: self = equals("STREAM_DONE") ? .streamDone : .other
+        case 2: self = name.holds("OK") ? .ok : .other
+        case 3: self = name.holds("ERR") ? .error : .other
+        case 6: self = name.holds("STREAM") ? .stream : .other
+        case 7: self = name.holds("_zpc_hb") ? .heartbeat : .other
+        case 8: self = name.holds("DEFERRED") ? .deferred : .other
+        case 9: self = name.holds("_zpc_more") ? .more : name.holds("_zpc_send") ? .send : .other
+        case 10: self = name.holds("_zpc_close") ? .close : name.holds("_zpc_throw") ? .throw : .other
+        case 11: self = name.holds("STREAM_DONE") ? .streamDone : .other
         default: self = .other
         }
     }
