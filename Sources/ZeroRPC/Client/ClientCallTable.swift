@@ -107,7 +107,7 @@ struct ClientCallTable {
     static let earlyCancelMemory: Duration = .seconds(60)
 
     let heartbeatInterval: Duration
-    private(set) var calls: [UInt64: PendingCall] = [:]
+    private(set) var calls = TableByNumber<PendingCall>()
     private var callIDsByMessageID: [WireID: UInt64] = [:]
     /// The call the last event answered (`call(answering:)`): every item of a stream
     /// answers one channel, so the next one costs a comparison of ids instead of two
@@ -276,7 +276,7 @@ struct ClientCallTable {
         let awaiting = awaitingConnection
         awaitingConnection = []
         earlyCancels = [:]
-        return (Array(calls.keys), awaiting)
+        return (calls.numbers, awaiting)
     }
 }
 

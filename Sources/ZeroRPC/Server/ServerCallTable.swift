@@ -404,31 +404,5 @@ enum ServerLifecycle: Equatable {
     mutating func stop() { self = .stopped }
 }
 
-/// The admitted calls by call number: a dictionary whose keys skip `Hasher`. Call numbers
-/// are the server's own counter, never chosen by a peer, so mixing in the table's seed
-/// (`mixedHash`) spreads them without SipHash, which cost ~90 instructions per insert
-/// and per removal, two of each call.
-struct CallsByNumber {
-    struct Key: Hashable {
-        let number: UInt64
-
-        func hash(into hasher: inout Hasher) { hasher.combine(number) }
-
-        func _rawHashValue(seed: Int) -> Int { mixedHash(number, seed: seed) }
-    }
-
-    private var storage: [Key: ServerCallTable.AdmittedCall] = [:]
-
-    var count: Int { storage.count }
-    var isEmpty: Bool { storage.isEmpty }
-    var values: Dictionary<Key, ServerCallTable.AdmittedCall>.Values { storage.values }
-
-    subscript(number: UInt64) -> ServerCallTable.AdmittedCall? {
-        get { storage[Key(number: number)] }
-        set { storage[Key(number: number)] = newValue }
-    }
-
-    mutating func removeValue(forKey number: UInt64) -> ServerCallTable.AdmittedCall? {
-        storage.removeValue(forKey: Key(number: number))
-    }
-}
+/// The admitted calls by call number (the server's own counter).
+typealias CallsByNumber = TableByNumber<ServerCallTable.AdmittedCall>
