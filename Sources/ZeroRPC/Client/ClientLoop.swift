@@ -54,6 +54,8 @@ final class ClientLoop {
     @exclusivity(unchecked) private var consumerLeadAt = Duration.zero
     /// Receive batches a stream's consumer took itself (`leadChannel`), for tests.
     let batchesLedByConsumers = Atomic<Int>(0)
+    /// Stream items those consumers took where they were received, for tests.
+    let itemsTakenInPlace = Atomic<Int>(0)
     @exclusivity(unchecked) var takeoverLog = RateLimitedLog()
 
     private init(
@@ -245,22 +247,33 @@ final class ClientLoop {
     /// libzmq, then whatever else is queued — as a C client's loop over `zmq_recv` does,
     /// instead of waiting for the I/O thread to receive, queue and wake it. Only while its
     /// call is the one open call on a single DEALER, and the I/O thread is asleep or
-    /// running a job (the `TurnLock` is free). True when the call's inbox holds something
-    /// now; false when the consumer must wait for the inbox as usual, and the I/O thread
+    /// running a job (the `TurnLock` is free).
+    ///
+    /// Its channel's plain `STREAM` events (`EventEnvelope.streamItem`) are handed to
+    /// `takeItem` where they lie in the received message — no copy, no envelope, no trip
+    /// through the inbox — as long as nothing waits in the inbox before them; the item's
+    /// bytes are valid only during the call, and `takeItem` returns false when it cannot
+    /// decode them (that event then takes the general path, and so does every later one,
+    /// so the order holds). Every other event is delivered as the I/O thread would.
+    /// Returns how many items `takeItem` took, or nil when it took none and the inbox is
+    /// empty too: the consumer must then wait for the inbox as usual, and the I/O thread
     /// has the socket back.
-    func leadChannel(_ callID: UInt64, inbox: ChannelInbox, waitingUpTo milliseconds: Int32) -> Bool {
+    func leadChannel(
+        _ callID: UInt64, inbox: ChannelInbox, waitingUpTo milliseconds: Int32,
+        takeItem: (UnsafeRawBufferPointer) -> Bool
+    ) -> Int? {
         guard turnLock.tryLock() else {
             // The I/O thread is mid-turn, and this consumer is about to wait for its inbox:
             // the thread must watch the DEALER again before it sleeps.
             if consumerLeadCall.exchange(0, ordering: .relaxed) != 0 { queue.wakeIfAsleep() }
-            return false
+            return nil
         }
         defer { turnLock.unlock() }
         guard table.lifecycle.isRunning, connections.count == 1, connections[0].outbound.isEmpty,
-            isOnlyOpenCall(callID)
+            isOnlyOpenCall(callID), let pending = table.calls[callID]
         else {
             handBackChannel()
-            return false
+            return nil
         }
         consumerLeadAt = ClockOffset.of(.now)
         if consumerLeadCall.exchange(callID, ordering: .relaxed) != callID {
@@ -269,26 +282,47 @@ final class ClientLoop {
             // the grace period.
             queue.wakeIfAsleep()
         }
+        // Items are taken in place only after the channel's first event (which the general
+        // path marks as its reply, and which may announce the server's extensions).
+        var inPlace = pending.hasReplied && connections[0].knowsExtensions && !inbox.hasEvents
+        let channel = pending.call.messageID
         let socket = connections[0].socket
+        var taken = 0
         do {
-            if let payload = try socket.receivePayloadFrame(waitingUpTo: milliseconds) {
-                deliver(payload)
-                var received = 1
-                while received < Self.receiveBatch, let payload = try socket.receivePayloadFrame() {
-                    deliver(payload)
-                    received += 1
+            var wait: Int32? = milliseconds
+            for _ in 0..<Self.receiveBatch {
+                let receipt = try socket.receivePayload(waitingUpTo: wait) { bytes in
+                    guard inPlace, let item = EventEnvelope.streamItem(in: bytes, answering: channel) else {
+                        return false
+                    }
+                    inPlace = takeItem(item)
+                    return inPlace
                 }
+                wait = nil
+                switch receipt {
+                case .none: break
+                case .takenInPlace:
+                    taken += 1
+                    continue
+                case .frame(let payload):
+                    deliver(payload)
+                    // Later items may no longer overtake what waits in the inbox.
+                    if inPlace && inbox.hasEvents { inPlace = false }
+                    continue
+                }
+                break
             }
         } catch {
             options.logger.error("zerorpc client: receive failed: \(error)")
         }
         resumeWaitingConsumers()
-        if inbox.hasEvents {
+        if taken > 0 || inbox.hasEvents {
             batchesLedByConsumers.add(1, ordering: .relaxed)
-            return true
+            if taken > 0 { itemsTakenInPlace.add(taken, ordering: .relaxed) }
+            return taken
         }
         handBackChannel()
-        return false
+        return nil
     }
 
     /// The consumer stops receiving for itself: the I/O thread watches the DEALER again,

@@ -225,6 +225,37 @@ final class ZMQSocket {
         return received ? payload : nil
     }
 
+    /// What `receivePayload(waitingUpTo:inPlace:)` found.
+    enum PayloadReceipt {
+        /// No message came.
+        case none
+        /// The payload was small, and `inPlace` took it where it lay.
+        case takenInPlace
+        /// The payload, which `inPlace` did not take.
+        case frame(ReceivedFrame)
+    }
+
+    /// Like `receivePayloadFrame`, but a small payload (under `inPlaceThreshold`) is first
+    /// shown to `inPlace` where it lies in libzmq's message, valid only during the call;
+    /// when it takes it (true), the payload is neither copied nor returned.
+    func receivePayload(
+        waitingUpTo timeout: Int32? = nil, inPlace: (UnsafeRawBufferPointer) -> Bool
+    ) throws(TransportError) -> PayloadReceipt {
+        var receipt = PayloadReceipt.none
+        let received = try receiveFrames(waitingUpTo: timeout) { message, isLast in
+            guard isLast else { return }
+            let size = zmq_msg_size(&message)
+            if size < Self.inPlaceThreshold, let data = zmq_msg_data(&message),
+                inPlace(UnsafeRawBufferPointer(start: data, count: size))
+            {
+                receipt = .takenInPlace
+            } else {
+                receipt = .frame(frame(taking: &message))
+            }
+        }
+        return received ? receipt : .none
+    }
+
     /// Receives one whole multipart message without blocking, as its routing (the frames
     /// before the last, a ROUTER's `[routing…, ""]`, without that empty delimiter) and its
     /// last frame, the payload, which is kept in place when large (`ReceivedFrame`); nil

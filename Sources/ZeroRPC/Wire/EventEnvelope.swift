@@ -210,6 +210,43 @@ extension EventEnvelope {
     }
 }
 
+extension EventEnvelope {
+    /// The item of a plain `STREAM` event answering `channel` (the raw msgpack of its
+    /// `message_id`), read where the event lies (`bytes`, e.g. a received message's):
+    /// the bytes of its args; nil for anything else — another event or channel, a header
+    /// key besides `message_id`, `v` and `response_to`, bytes that are not one well-formed
+    /// event — which then takes the general path, `init(decoding:)`. Whatever this
+    /// accepts, that path decodes to a `STREAM` event of `channel` with the same args.
+    static func streamItem(
+        in bytes: UnsafeRawBufferPointer, answering channel: ArraySlice<UInt8>
+    ) -> UnsafeRawBufferPointer? {
+        var reader = MessagePackReader(transient: bytes)
+        guard (try? reader.readArrayHeader()) == 3, let fieldCount = try? reader.readMapHeader() else { return nil }
+        var hasMessageID = false
+        var answersChannel = false
+        for _ in 0..<fieldCount {
+            guard let keyRange = try? reader.readStringRange(), let valueRange = reader.skipValueRange() else {
+                return nil
+            }
+            // As in `init(decoding:)`, a repeated key's last value counts.
+            switch HeaderKey(UnsafeRawBufferPointer(rebasing: bytes[keyRange])) {
+            case .messageID: hasMessageID = true
+            case .version: break
+            case .responseTo:
+                answersChannel = channel.withUnsafeBytes { channel in
+                    UnsafeRawBufferPointer(rebasing: bytes[valueRange]).holds(bytesOf: channel)
+                }
+            case .extensions, .oneway, .other: return nil
+            }
+        }
+        guard hasMessageID, answersChannel, let nameRange = try? reader.readStringRange(),
+            EventKind(name: UnsafeRawBufferPointer(rebasing: bytes[nameRange])) == .stream,
+            let arguments = reader.skipValueRange(), reader.isAtEnd
+        else { return nil }
+        return UnsafeRawBufferPointer(rebasing: bytes[arguments])
+    }
+}
+
 /// The header keys the envelope reads itself, recognised from their UTF-8 bytes.
 private enum HeaderKey: Equatable {
     case messageID, version, responseTo, extensions, oneway, other

@@ -51,6 +51,16 @@ public struct MessagePackReader: @unchecked Sendable {
         self.position = 0
     }
 
+    /// A reader over memory valid only while it reads, such as a received message's bytes
+    /// during a receive: nothing it decodes points into that memory (a large bin is
+    /// copied like a small one, never shared).
+    @usableFromInline
+    init(transient bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+        self.keeper = .array([])
+        self.position = 0
+    }
+
     /// Whether every byte has been read.
     @inlinable
     public var isAtEnd: Bool { position >= bytes.count }

@@ -67,14 +67,18 @@ extension UnsafeRawBufferPointer {
     }
 }
 
+extension UnsafeRawBufferPointer {
+    /// Whether these bytes are exactly `other`'s, compared as one block.
+    @inline(__always)
+    func holds(bytesOf other: UnsafeRawBufferPointer) -> Bool {
+        guard count == other.count else { return false }
+        guard let base = baseAddress, let otherBase = other.baseAddress else { return true }
+        return memcmp(base, otherBase, count) == 0
+    }
+}
+
 /// Whether two byte sequences are equal, compared as blocks of memory.
 @inline(__always)
 func sameBytes(_ lhs: ArraySlice<UInt8>, _ rhs: ArraySlice<UInt8>) -> Bool {
-    lhs.withUnsafeBytes { left in
-        rhs.withUnsafeBytes { right in
-            guard left.count == right.count else { return false }
-            guard let leftBase = left.baseAddress, let rightBase = right.baseAddress else { return true }
-            return memcmp(leftBase, rightBase, left.count) == 0
-        }
-    }
+    lhs.withUnsafeBytes { left in rhs.withUnsafeBytes { left.holds(bytesOf: $0) } }
 }

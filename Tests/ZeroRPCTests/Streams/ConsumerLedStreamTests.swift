@@ -16,6 +16,10 @@ struct ConsumerLedStreamTests {
         client.loop.loop.batchesLedByConsumers.load(ordering: .relaxed)
     }
 
+    private func itemsTakenInPlace(_ client: Client) -> Int {
+        client.loop.loop.itemsTakenInPlace.load(ordering: .relaxed)
+    }
+
     private func fixture(wait: Duration, heartbeat: Duration = TestTiming.heartbeat) throws -> ServerFixture {
         try ServerFixture(
             .tcp, serverOptions: .init(heartbeatInterval: heartbeat),
@@ -24,7 +28,30 @@ struct ConsumerLedStreamTests {
             try $0.register(CountingCalculator())
             try $0.register(Calculator())
             try $0.register(Trickle())
+            try $0.register(Scripted())
         }
+    }
+
+    private func trickle(_ fixture: ServerFixture, _ count: Int64) async throws -> ResponseStream<Int64> {
+        try await fixture.client.stream(
+            "trickle", options: .defaults, declaredErrors: [],
+            arguments: { writer in
+                writer.writeArrayHeader(1)
+                writer.write(count)
+            },
+            element: Int64.self)
+    }
+
+    private func scripted<Element: MessagePackDecodable & Sendable>(
+        _ fixture: ServerFixture, _ script: String, as element: Element.Type
+    ) async throws -> ResponseStream<Element> {
+        try await fixture.client.stream(
+            "scripted", options: .defaults, declaredErrors: [],
+            arguments: { writer in
+                writer.writeArrayHeader(1)
+                writer.write(script)
+            },
+            element: element)
     }
 
     @Test func aStreamAloneOnItsClientIsReceivedByItsConsumer() async throws {
@@ -58,6 +85,54 @@ struct ConsumerLedStreamTests {
         for try await n in try await StreamingCalculator.Client(fixture.client).count(to: 5_000) { items.append(n) }
         #expect(items == Array(1...5_000))
         #expect(ledBatches(fixture.client) == 0)
+    }
+
+    /// Items the consumer takes where it received them (`EventEnvelope.streamItem`) arrive
+    /// whole and in order, and the stream's end is still seen.
+    @Test func itemsTakenInPlaceArriveInOrder() async throws {
+        // Items a millisecond apart, and a wait far longer: the consumer runs out of items
+        // at every one, and takes the next in place whenever it can lead.
+        let fixture = try fixture(wait: .milliseconds(100))
+        defer { Task { await fixture.close() } }
+        var items: [Int64] = []
+        for try await n in try await trickle(fixture, 300) { items.append(n) }
+        #expect(items == Array(1...300))
+        #expect(itemsTakenInPlace(fixture.client) > 0)
+    }
+
+    /// An item that is not an `Element`, in a burst the consumer takes in place: it fails
+    /// the iteration at its own place, after every item before it and none after.
+    @Test func anItemThatIsNotAnElementFailsTheIterationAtItsPlace() async throws {
+        let fixture = try fixture(wait: .milliseconds(100))
+        defer { Task { await fixture.close() } }
+        var items: [Int64] = []
+        let error = await #expect(throws: RPCError.self) {
+            for try await n in try await scripted(fixture, "bad item after 300", as: Int64.self) { items.append(n) }
+        }
+        #expect(items == Array(1...300))
+        guard case .invalidResult(let method, _)? = error else {
+            Issue.record("expected invalidResult, got \(String(describing: error))")
+            return
+        }
+        #expect(method == "scripted")
+        #expect(itemsTakenInPlace(fixture.client) > 0)
+    }
+
+    /// Large items (kept in libzmq's message, `LargePayload.threshold`) among small ones
+    /// taken in place, then an error: every item in its order, then the error.
+    @Test func largeAndSmallItemsKeepTheirOrderUpToTheError() async throws {
+        let fixture = try fixture(wait: .milliseconds(100))
+        defer { Task { await fixture.close() } }
+        var blobs: [Data] = []
+        let error = await #expect(throws: RemoteError.self) {
+            for try await blob in try await scripted(fixture, "blobs then error", as: Data.self) { blobs.append(blob) }
+        }
+        #expect(error?.message.contains("the script ends in an error") == true, "\(String(describing: error))")
+        #expect(blobs.count == Scripted.blobCount)
+        for (index, blob) in blobs.enumerated() {
+            #expect(blob == Scripted.blob(index), "blob \(index)")
+        }
+        #expect(itemsTakenInPlace(fixture.client) > 0)
     }
 
     /// A unary call started mid-stream makes the stream no longer the one open call: the
@@ -133,6 +208,43 @@ private struct Trickle: RegistrableService {
                 for item in 1...max(1, count) {
                     try await Task.sleep(for: .milliseconds(1))
                     try await stream.write(item)
+                }
+            }
+        ]
+    }
+}
+
+/// `scripted(script)`: streams what the script names, the first items a millisecond apart
+/// so the consumer runs out and receives for itself, then bursts.
+private struct Scripted: RegistrableService {
+    static var namespace: String? { nil }
+    static var interfaceDefinition: String { "" }
+    static let blobCount = 60
+
+    /// Blob `index`: 16 bytes or, every third one, 40 KiB (over `LargePayload.threshold`).
+    static func blob(_ index: Int) -> Data {
+        Data(repeating: UInt8(truncatingIfNeeded: index), count: index % 3 == 2 ? 40 * 1024 : 16)
+    }
+
+    var methods: [ServiceMethod] {
+        [
+            .stream("scripted", parameters: [.init(name: "script")], doc: nil, element: MessagePackValue.self) {
+                arguments, stream, _ in
+                let script = try arguments.next(String.self, name: "script")
+                try arguments.finish()
+                switch script {
+                case "bad item after 300":
+                    for item in 1...400 {
+                        if item <= 100 { try await Task.sleep(for: .milliseconds(1)) }
+                        if item == 301 { try await stream.write(MessagePackValue.string("not an int")) }
+                        try await stream.write(MessagePackValue.int(Int64(item)))
+                    }
+                default:
+                    for index in 0..<Self.blobCount {
+                        if index < 30 { try await Task.sleep(for: .milliseconds(1)) }
+                        try await stream.write(MessagePackValue.binary(Self.blob(index)))
+                    }
+                    throw RemoteError(name: "ValueError", message: "the script ends in an error")
                 }
             }
         ]

@@ -43,10 +43,12 @@ final class ClientChannel: Sendable {
 
     /// Receives the channel's next events on this thread, as a unary caller receives its
     /// reply (`ClientLoop.leadChannel`), when the client allows it and its I/O thread
-    /// lets it: true when events are buffered now, false when `receive()` must wait.
-    func receiveItself() -> Bool {
-        guard let lead else { return false }
-        return lead.loop.loop.leadChannel(callID, inbox: inbox, waitingUpTo: lead.waitMilliseconds)
+    /// lets it; plain `STREAM` items go to `takeItem` in place. How many items it took
+    /// (events may be buffered besides), or nil when `receive()` must wait.
+    func receiveItself(takeItem: (UnsafeRawBufferPointer) -> Bool) -> Int? {
+        guard let lead else { return nil }
+        return lead.loop.loop.leadChannel(
+            callID, inbox: inbox, waitingUpTo: lead.waitMilliseconds, takeItem: takeItem)
     }
 
     /// Every buffered event at once, into `batch` (see `ChannelInbox.takeBuffered`).

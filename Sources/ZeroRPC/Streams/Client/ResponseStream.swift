@@ -86,6 +86,8 @@ public struct ResponseStream<Element: MessagePackDecodable & Sendable>: AsyncSeq
         @usableFromInline var kind: Kind
         /// What only the iterating task touches: no lock per item.
         @usableFromInline var consumer: StreamConsumer
+        /// Items this task decoded where it received them (`ResponseStreamCore.receiveItself`).
+        @usableFromInline var decoded = DecodedItems<Element>()
 
         init(kind: Kind, consumer: StreamConsumer) {
             self.kind = kind
@@ -96,15 +98,36 @@ public struct ResponseStream<Element: MessagePackDecodable & Sendable>: AsyncSeq
         /// - Throws: `RemoteError` or a declared error sent by the server, `RPCError`
         ///   (`lostRemote`, `invalidResult`, `closed`), or `CancellationError`.
         // Inlinable so that an item already received costs the caller no suspension point
-        // (no executor hop): only `core.next` waits.
+        // (no executor hop), and items are decoded by code specialized for `Element`.
         @inlinable
         public mutating func next() async throws -> Element? {
             switch kind {
             case .remote(let core, _):
-                switch try core.step(&consumer) {
-                case .item(let event): return try core.decode(event, as: Element.self)
-                case .end: return nil
-                case .wait: return try await core.next(&consumer, as: Element.self)
+                while true {
+                    // Items decoded in place came before anything the channel buffers.
+                    if !decoded.items.isEmpty {
+                        guard try core.admitDecodedItem(&consumer) else {
+                            decoded.items.removeAll()
+                            return nil
+                        }
+                        return decoded.items.removeLast()
+                    }
+                    switch try core.step(&consumer) {
+                    case .item(let event): return try core.decode(event, as: Element.self)
+                    case .end: return nil
+                    case .wait: break
+                    }
+                    // Receive the next events here when the client's I/O thread lets this
+                    // task, instead of suspending until that thread received and queued them.
+                    if let taken = core.receiveItself(takeItem: { decoded.append(decoding: $0) }) {
+                        if taken > 0 { decoded.items.withUnsafeMutableBufferPointer { $0.reverse() } }
+                        continue
+                    }
+                    switch try await core.awaitStep(&consumer) {
+                    case .item(let event)?: return try core.decode(event, as: Element.self)
+                    case .end?: return nil
+                    case .wait?, nil: continue
+                    }
                 }
             case .local(var elements):
                 let element = elements.popFirst()
@@ -162,6 +185,26 @@ enum StreamStep {
     case wait
 }
 
+/// The items of a remote stream that its iterating task decoded where it received them
+/// (`ClientLoop.leadChannel`): they come before anything its channel buffers. The oldest
+/// is last, so `removeLast` moves each out.
+@usableFromInline
+struct DecodedItems<Element: MessagePackDecodable> {
+    @usableFromInline var items: [Element] = []
+
+    @inlinable init() {}
+
+    /// Decodes one item from `bytes`, which are valid only during the call; false (nothing
+    /// added) when they are not an `Element`, and the event takes the general path.
+    @inlinable
+    mutating func append(decoding bytes: UnsafeRawBufferPointer) -> Bool {
+        var reader = MessagePackReader(transient: bytes)
+        guard let item = try? reader.read(Element.self) else { return false }
+        items.append(item)
+        return true
+    }
+}
+
 /// The shared state of a `ResponseStream`: its channel and whether it has ended (which
 /// `close()` may set from another task). Not generic: only decoding an item needs the
 /// element type, so the rest compiles once, fully specialized, in this module.
@@ -198,31 +241,38 @@ final class ResponseStreamCore: Sendable {
         }
     }
 
-    /// The next item, waiting for the channel; nil after `STREAM_DONE`.
+    /// Lets the iterating task yield an item it decoded in place, as `step` would an
+    /// item it took from the channel: false once the stream was closed.
     @usableFromInline
-    func next<Element: MessagePackDecodable>(
-        _ consumer: inout StreamConsumer, as: Element.Type
-    ) async throws -> Element? {
+    func admitDecodedItem(_ consumer: inout StreamConsumer) throws -> Bool {
+        if isDone.load(ordering: .acquiring) { return false }
+        if Task.isCancelled {
+            close()
+            throw CancellationError()
+        }
+        grantCreditIfLow(&consumer)
+        consumer.reserved -= 1
+        return true
+    }
+
+    /// Receives the channel's next events on this thread when the client lets it
+    /// (`ClientChannel.receiveItself`): how many plain items `takeItem` took, or nil
+    /// when the task must wait (`awaitStep`).
+    @usableFromInline
+    func receiveItself(takeItem: (UnsafeRawBufferPointer) -> Bool) -> Int? {
+        channel.receiveItself(takeItem: takeItem)
+    }
+
+    /// Waits for the channel's next event: its step, or nil for an event that yields
+    /// nothing (a heartbeat).
+    @usableFromInline
+    func awaitStep(_ consumer: inout StreamConsumer) async throws -> StreamStep? {
         do {
-            while true {
-                switch try step(&consumer) {
-                case .item(let event): return try decode(event, as: Element.self)
-                case .end: return nil
-                case .wait: break
-                }
-                // Receive the next events here when the client's I/O thread lets this task,
-                // instead of suspending until that thread received and queued them.
-                if channel.receiveItself() { continue }
-                guard let event = try await channel.receive() else {
-                    end()
-                    return nil
-                }
-                switch try handle(event, &consumer) {
-                case .item(let event)?: return try decode(event, as: Element.self)
-                case .end?: return nil
-                case .wait?, nil: continue
-                }
+            guard let event = try await channel.receive() else {
+                end()
+                return .end
             }
+            return try handle(event, &consumer)
         } catch {
             close()
             throw error
