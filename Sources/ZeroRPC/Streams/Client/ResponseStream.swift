@@ -103,36 +103,64 @@ public struct ResponseStream<Element: MessagePackDecodable & Sendable>: AsyncSeq
         public mutating func next() async throws -> Element? {
             switch kind {
             case .remote(let core, _):
-                while true {
-                    // Items decoded in place came before anything the channel buffers.
-                    if !decoded.items.isEmpty {
-                        guard try core.admitDecodedItem(&consumer) else {
-                            decoded.items.removeAll()
-                            return nil
-                        }
-                        return decoded.items.removeLast()
-                    }
-                    switch try core.step(&consumer) {
-                    case .item(let event): return try core.decode(event, as: Element.self)
-                    case .end: return nil
-                    case .wait: break
-                    }
-                    // Receive the next events here when the client's I/O thread lets this
-                    // task, instead of suspending until that thread received and queued them.
-                    if let taken = core.receiveItself(takeItem: { decoded.append(decoding: $0) }) {
-                        if taken > 0 { decoded.items.withUnsafeMutableBufferPointer { $0.reverse() } }
-                        continue
-                    }
-                    switch try await core.awaitStep(&consumer) {
-                    case .item(let event)?: return try core.decode(event, as: Element.self)
-                    case .end?: return nil
-                    case .wait?, nil: continue
-                    }
+                switch try nextAtHand(core) {
+                case .item(let item): return item
+                case .end: return nil
+                case .none: return try await nextReceived(core)
                 }
             case .local(var elements):
                 let element = elements.popFirst()
                 kind = .local(elements)
                 return element
+            }
+        }
+
+        /// What `nextAtHand` found.
+        @usableFromInline
+        enum AtHand {
+            case item(Element)
+            case end
+            case none
+        }
+
+        /// The next item or the end, if already at hand: decoded in place, or buffered by
+        /// the channel. Items decoded in place came before anything the channel buffers.
+        @inlinable
+        mutating func nextAtHand(_ core: ResponseStreamCore) throws -> AtHand {
+            if !decoded.items.isEmpty {
+                guard try core.admitDecodedItem(&consumer) else {
+                    decoded.items.removeAll()
+                    return .end
+                }
+                return .item(decoded.items.removeLast())
+            }
+            switch try core.step(&consumer) {
+            case .item(let event): return .item(try core.decode(event, as: Element.self))
+            case .end: return .end
+            case .wait: return .none
+            }
+        }
+
+        /// Nothing at hand: receives the next events on this task's thread when the
+        /// client's I/O thread lets it, instead of suspending until that thread received
+        /// and queued them; waits for the channel otherwise.
+        @inlinable
+        mutating func nextReceived(_ core: ResponseStreamCore) async throws -> Element? {
+            while true {
+                if let taken = core.receiveItself(takeItem: { decoded.append(decoding: $0) }) {
+                    if taken > 0 { decoded.items.withUnsafeMutableBufferPointer { $0.reverse() } }
+                } else {
+                    switch try await core.awaitStep(&consumer) {
+                    case .item(let event)?: return try core.decode(event, as: Element.self)
+                    case .end?: return nil
+                    case .wait?, nil: break
+                    }
+                }
+                switch try nextAtHand(core) {
+                case .item(let item): return item
+                case .end: return nil
+                case .none: continue
+                }
             }
         }
     }
