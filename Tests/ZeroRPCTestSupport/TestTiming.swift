@@ -24,4 +24,11 @@ public enum TestTiming {
     public static func patient(_ duration: Duration) -> Duration {
         duration * slowdown
     }
+
+    /// The upper bound of a wait a test asserts ended "in bounded time, not never", where
+    /// the runtime's own bound is far shorter (a timeout of milliseconds): 20 s, 100 s
+    /// when sanitized. A whole parallel `make test` on two cores can keep a task from a
+    /// thread for 10–12 s (session 14: four such waits of 200–500 ms took 10.6–12.4 s),
+    /// a sanitized run 15 s.
+    public static let boundedWait: Duration = patient(.seconds(20))
 }

@@ -37,8 +37,9 @@ struct DeferredSharedInstancesTests {
         try await storeA.complete(token, with: .cancelled)
         #expect(try await waiter.value == .finished(.cancelled))
         // SQLite re-reads every poll interval; PostgreSQL has no timer before the owner's
-        // lease (30 s away): only its notification can wake the waiter this soon.
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // lease (30 s away): only its notification can wake the waiter this soon. 20 s,
+        // not `TestTiming.boundedWait`: past 30 s the lease could have woken it.
+        #expect(ContinuousClock.now - started < .seconds(20))
         #expect(storeB.localWaiterCount(for: token) == 0)
         await shared.close()
     }

@@ -157,7 +157,10 @@ struct ConsumerLedStreamTests {
     /// pause whenever the consumer still held the lead when it paused (most runs), and the
     /// iteration ends with `lostRemote`.
     @Test func aConsumerPausingForHeartbeatsKeepsItsStream() async throws {
-        let heartbeat = TestTiming.patient(.milliseconds(500))
+        // One-second periods: with half a second, a whole parallel run on two cores once
+        // kept the client's I/O thread from reading for the two periods that mean "lost"
+        // (session 14). Without the takeback it fails with either.
+        let heartbeat = TestTiming.patient(.seconds(1))
         // Items a millisecond apart, and a wait far longer: the consumer runs out of items
         // at every one and receives the next itself.
         let fixture = try fixture(wait: .milliseconds(100), heartbeat: heartbeat)
