@@ -25,4 +25,40 @@ struct ZeroRPCTool: AsyncParsableCommand {
             BrokerCommand.self,
         ]
     )
+
+    /// Parses the arguments with every key option's value attached to its name.
+    static func main() async {
+        await main(KeyArguments.attached(Array(CommandLine.arguments.dropFirst())))
+    }
+}
+
+/// The options that take a CurveZMQ key. A Z85 key may begin with "-" (one in 85 does):
+/// parsed `.unconditional`, such a value is not taken for the next option, but one that
+/// begins with "-=" ArgumentParser splits into an option named "" before any parsing
+/// strategy sees it ("Invalid option"). So `--curve-secret-key KEY` is passed on as
+/// `--curve-secret-key=KEY`, which it reads whatever the key's first characters.
+enum KeyArguments {
+    static let names: Set<String> = ["--curve-server-key", "--curve-secret-key", "--allow-client-key"]
+
+    /// `arguments` with each key option and its value joined by "="; nothing after a
+    /// `--` changes.
+    static func attached(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        var index = arguments.startIndex
+        while index < arguments.endIndex {
+            let argument = arguments[index]
+            if argument == "--" {
+                result += arguments[index...]
+                break
+            }
+            if names.contains(argument), index + 1 < arguments.endIndex {
+                result.append("\(argument)=\(arguments[index + 1])")
+                index += 2
+            } else {
+                result.append(argument)
+                index += 1
+            }
+        }
+        return result
+    }
 }
