@@ -290,7 +290,7 @@ final class ClientLoop {
         var taken = 0
         do {
             var wait: Int32? = milliseconds
-            for _ in 0..<Self.receiveBatch {
+            receiving: for _ in 0..<Self.receiveBatch {
                 let receipt = try socket.receivePayload(waitingUpTo: wait) { bytes in
                     guard inPlace, let item = EventEnvelope.streamItem(in: bytes, answering: channel) else {
                         return false
@@ -300,17 +300,15 @@ final class ClientLoop {
                 }
                 wait = nil
                 switch receipt {
-                case .none: break
+                case .none:
+                    break receiving
                 case .takenInPlace:
                     taken += 1
-                    continue
                 case .frame(let payload):
                     deliver(payload)
                     // Later items may no longer overtake what waits in the inbox.
                     if inPlace && inbox.hasEvents { inPlace = false }
-                    continue
                 }
-                break
             }
         } catch {
             options.logger.error("zerorpc client: receive failed: \(error)")

@@ -118,8 +118,10 @@ struct ConsumerLedStreamTests {
         #expect(itemsTakenInPlace(fixture.client) > 0)
     }
 
-    /// Large items (kept in libzmq's message, `LargePayload.threshold`) among small ones
-    /// taken in place, then an error: every item in its order, then the error.
+    /// Large items (kept in libzmq's message, `LargePayload.threshold`, and delivered the
+    /// general way) among small ones (mostly taken in place; how many depends on when the
+    /// consumer gets to lead, so it is not asserted), then an error: every item in its
+    /// order, then the error.
     @Test func largeAndSmallItemsKeepTheirOrderUpToTheError() async throws {
         let fixture = try fixture(wait: .milliseconds(100))
         defer { Task { await fixture.close() } }
@@ -132,7 +134,6 @@ struct ConsumerLedStreamTests {
         for (index, blob) in blobs.enumerated() {
             #expect(blob == Scripted.blob(index), "blob \(index)")
         }
-        #expect(itemsTakenInPlace(fixture.client) > 0)
     }
 
     /// A unary call started mid-stream makes the stream no longer the one open call: the
