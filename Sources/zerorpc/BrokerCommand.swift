@@ -23,7 +23,8 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(help: "Heartbeat period in seconds of the clients and servers behind the broker.")
     var heartbeat: Double = 5
 
-    // `.unconditional`: a Z85 key may begin with "-" (ConnectionOptions).
+    // `.unconditional`, and named in `KeyArguments.names`: a Z85 key may begin with "-"
+    // (ConnectionOptions).
     @Option(
         parsing: .unconditional,
         help: "The broker's CurveZMQ secret key (Z85): clients must then use its public key.")

@@ -19,6 +19,7 @@ struct ConnectionOptions: ParsableArguments {
 
     // Keys are parsed `.unconditional`: a Z85 key may begin with "-" (one in 85 does),
     // which the default strategy takes for another option ("Missing value for ...").
+    // A key option must also be named in `KeyArguments.names` (a key beginning "-=").
     @Option(parsing: .unconditional, help: "The server's CurveZMQ public key (Z85); turns on encryption.")
     var curveServerKey: String?
 

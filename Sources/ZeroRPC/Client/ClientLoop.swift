@@ -234,7 +234,7 @@ final class ClientLoop {
     private func consumerLeads() -> Bool {
         let call = consumerLeadCall.load(ordering: .relaxed)
         guard call != 0 else { return false }
-        guard isOnlyOpenCall(call), ClockOffset.of(.now) < consumerLeadAt + Self.consumerLeadGrace
+        guard onlyOpenCall(call) != nil, ClockOffset.of(.now) < consumerLeadAt + Self.consumerLeadGrace
         else {
             consumerLeadCall.store(0, ordering: .relaxed)
             return false
@@ -270,7 +270,7 @@ final class ClientLoop {
         }
         defer { turnLock.unlock() }
         guard table.lifecycle.isRunning, connections.count == 1, connections[0].outbound.isEmpty,
-            isOnlyOpenCall(callID), let pending = table.calls[callID]
+            let pending = onlyOpenCall(callID)
         else {
             handBackChannel()
             return nil
@@ -339,10 +339,10 @@ final class ClientLoop {
         queue.wakeIfAsleep()
     }
 
-    /// Whether `callID` is the only call open: what lets its stream's consumer receive
-    /// for itself.
-    private func isOnlyOpenCall(_ callID: UInt64) -> Bool {
-        table.calls.count == 1 && table.calls[callID] != nil
+    /// Call `callID` if it is the only call open: what lets its stream's consumer receive
+    /// for itself; nil otherwise.
+    private func onlyOpenCall(_ callID: UInt64) -> ClientCallTable.PendingCall? {
+        table.calls.count == 1 ? table.calls[callID] : nil
     }
 
     /// A stream's consumer, on its own thread: sends `payload` on the call's connection

@@ -32,24 +32,16 @@ struct ConsumerLedStreamTests {
         }
     }
 
-    private func trickle(_ fixture: ServerFixture, _ count: Int64) async throws -> ResponseStream<Int64> {
-        try await fixture.client.stream(
-            "trickle", options: .defaults, declaredErrors: [],
-            arguments: { writer in
-                writer.writeArrayHeader(1)
-                writer.write(count)
-            },
-            element: Int64.self)
-    }
-
-    private func scripted<Element: MessagePackDecodable & Sendable>(
-        _ fixture: ServerFixture, _ script: String, as element: Element.Type
+    /// `method(argument)` as a typed stream of `Element`s.
+    private func stream<Element: MessagePackDecodable & Sendable>(
+        _ fixture: ServerFixture, _ method: String, _ argument: some MessagePackEncodable,
+        as element: Element.Type
     ) async throws -> ResponseStream<Element> {
         try await fixture.client.stream(
-            "scripted", options: .defaults, declaredErrors: [],
+            method, options: .defaults, declaredErrors: [],
             arguments: { writer in
                 writer.writeArrayHeader(1)
-                writer.write(script)
+                writer.write(argument)
             },
             element: element)
     }
@@ -95,7 +87,7 @@ struct ConsumerLedStreamTests {
         let fixture = try fixture(wait: .milliseconds(100))
         defer { Task { await fixture.close() } }
         var items: [Int64] = []
-        for try await n in try await trickle(fixture, 300) { items.append(n) }
+        for try await n in try await stream(fixture, "trickle", Int64(300), as: Int64.self) { items.append(n) }
         #expect(items == Array(1...300))
         #expect(itemsTakenInPlace(fixture.client) > 0)
     }
@@ -107,7 +99,9 @@ struct ConsumerLedStreamTests {
         defer { Task { await fixture.close() } }
         var items: [Int64] = []
         let error = await #expect(throws: RPCError.self) {
-            for try await n in try await scripted(fixture, "bad item after 300", as: Int64.self) { items.append(n) }
+            for try await n in try await stream(fixture, "scripted", "bad item after 300", as: Int64.self) {
+                items.append(n)
+            }
         }
         #expect(items == Array(1...300))
         guard case .invalidResult(let method, _)? = error else {
@@ -127,7 +121,9 @@ struct ConsumerLedStreamTests {
         defer { Task { await fixture.close() } }
         var blobs: [Data] = []
         let error = await #expect(throws: RemoteError.self) {
-            for try await blob in try await scripted(fixture, "blobs then error", as: Data.self) { blobs.append(blob) }
+            for try await blob in try await stream(fixture, "scripted", "blobs then error", as: Data.self) {
+                blobs.append(blob)
+            }
         }
         #expect(error?.message.contains("the script ends in an error") == true, "\(String(describing: error))")
         #expect(blobs.count == Scripted.blobCount)

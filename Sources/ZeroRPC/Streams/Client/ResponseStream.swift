@@ -252,12 +252,7 @@ final class ResponseStreamCore: Sendable {
     /// The next step without waiting.
     @usableFromInline
     func step(_ consumer: inout StreamConsumer) throws -> StreamStep {
-        if isDone.load(ordering: .acquiring) { return .end }
-        if Task.isCancelled {
-            close()
-            throw CancellationError()
-        }
-        grantCreditIfLow(&consumer)
+        guard try mayYield(&consumer) else { return .end }
         do {
             while let event = consumer.pop() ?? (consumer.refill(from: channel) ? consumer.pop() : nil) {
                 if let step = try handle(event, &consumer) { return step }
@@ -273,13 +268,20 @@ final class ResponseStreamCore: Sendable {
     /// item it took from the channel: false once the stream was closed.
     @usableFromInline
     func admitDecodedItem(_ consumer: inout StreamConsumer) throws -> Bool {
+        guard try mayYield(&consumer) else { return false }
+        consumer.reserved -= 1
+        return true
+    }
+
+    /// What comes before yielding anything: false once the stream ended; a cancelled
+    /// task closes it and throws `CancellationError`; credit is granted when low.
+    private func mayYield(_ consumer: inout StreamConsumer) throws -> Bool {
         if isDone.load(ordering: .acquiring) { return false }
         if Task.isCancelled {
             close()
             throw CancellationError()
         }
         grantCreditIfLow(&consumer)
-        consumer.reserved -= 1
         return true
     }
 
