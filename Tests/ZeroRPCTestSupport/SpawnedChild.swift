@@ -34,8 +34,14 @@ public final class SpawnedChild: Sendable {
     public let standardOutput: FileHandle?
     /// The read end of the child's stderr, when it is a pipe.
     public let standardError: FileHandle?
-    /// The exit code, or the number of the signal that ended it; nil while it runs.
-    private let status = LockedValue<Int32?>(nil)
+    /// The exit code, or the number of the signal that ended it (nil while it runs), and
+    /// who waits for it.
+    private let state = LockedValue(ExitState())
+
+    private struct ExitState {
+        var status: Int32?
+        var waiters: [@Sendable (Int32) -> Void] = []
+    }
 
     public struct SpawnError: Error, CustomStringConvertible {
         public var description: String
@@ -97,6 +103,28 @@ public final class SpawnedChild: Sendable {
         standardInput = parentEnds[0]
         standardOutput = parentEnds[1]
         standardError = parentEnds[2]
+        Self.reap(pid, into: state)
+    }
+
+    /// Waits for the child on a thread of its own from the start, and reaps it the moment
+    /// it ends, whether or not a test ever asks how it ended. An unreaped child hangs
+    /// swift-testing's exit tests: their waiting thread peeks at any ended child
+    /// (`waitid(P_ALL, …, WNOWAIT)`), and while the first one it sees is ours it never
+    /// sees its own, spinning forever (a whole `make test-tsan` run hung so, after a
+    /// test had killed a child and not waited for it).
+    private static func reap(_ pid: pid_t, into state: LockedValue<ExitState>) {
+        Thread {
+            var raw: Int32 = 0
+            var result = waitpid(pid, &raw, 0)
+            while result == -1 && errno == EINTR { result = waitpid(pid, &raw, 0) }
+            let status = result == pid ? decode(raw) : -1
+            let waiters = state.withLock { state in
+                state.status = status
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter(status) }
+        }.start()
     }
 
     /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34+), which Swift's Glibc
@@ -110,43 +138,40 @@ public final class SpawnedChild: Sendable {
 
     /// Sends `signal` to the child (nothing once it has been reaped).
     public func signal(_ signal: Int32) {
-        guard status.withLock({ $0 == nil }) else { return }
-        kill(pid, signal)
-    }
-
-    /// Whether the child still runs; reaps it when it has ended.
-    public var isRunning: Bool {
-        status.withLock { status in
-            guard status == nil else { return false }
-            var raw: Int32 = 0
-            guard waitpid(pid, &raw, WNOHANG) == pid else { return true }
-            status = Self.decode(raw)
-            return false
+        state.withLock { state in
+            if state.status == nil { kill(pid, signal) }
         }
     }
+
+    /// Whether the child still runs.
+    public var isRunning: Bool { state.withLock { $0.status == nil } }
 
     /// Blocks until the child ends; its exit code, or the signal that ended it.
     public func waitForExit() -> Int32 {
-        while true {
-            if let known = status.withLock({ $0 }) { return known }
-            var raw: Int32 = 0
-            let result = waitpid(pid, &raw, 0)
-            if result == pid {
-                let decoded = Self.decode(raw)
-                status.withLock { $0 = $0 ?? decoded }
-                return decoded
-            }
-            if result == -1 && errno == EINTR { continue }
-            // Reaped meanwhile by `isRunning` on another thread: its status is stored.
-            usleep(1_000)
+        let ended = DispatchSemaphore(value: 0)
+        let status = LockedValue<Int32>(-1)
+        whenEnded { value in
+            status.withLock { $0 = value }
+            ended.signal()
+        }
+        ended.wait()
+        return status.withLock { $0 }
+    }
+
+    /// Its exit code, or the signal that ended it, once it ended.
+    public func exitStatus() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            whenEnded { continuation.resume(returning: $0) }
         }
     }
 
-    /// Waits on a thread of its own, off Swift's cooperative pool.
-    public func exitStatus() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: self.waitForExit()) }.start()
+    /// Calls `body` with the status once the child has been reaped (at once if it was).
+    private func whenEnded(_ body: @escaping @Sendable (Int32) -> Void) {
+        let known = state.withLock { state in
+            if state.status == nil { state.waiters.append(body) }
+            return state.status
         }
+        if let known { body(known) }
     }
 
     private static func decode(_ raw: Int32) -> Int32 {
