@@ -9,27 +9,25 @@ struct ServerCallTable {
         let peer: [UInt8]
         let messageID: ArraySlice<UInt8>
         /// The fields' bytes hashed once, when the key is made: a call's key is looked up,
-        /// inserted and removed, and SipHash over ~40 bytes each time was ~1,000
-        /// instructions per call. Still a seeded `Hasher` over every byte, so ids a peer
-        /// chooses cannot be made to collide.
+        /// inserted and removed. Both fields come from the peer, so the digest is keyed by
+        /// this process's random multipliers (`PeerBytesHash`): ids a peer chooses cannot
+        /// be made to collide.
         private let digest: Int
 
         init(peer: [UInt8], messageID: ArraySlice<UInt8>) {
             self.peer = peer
             self.messageID = messageID
-            var hasher = Hasher()
-            peer.withUnsafeBytes { hasher.combine(bytes: $0) }
-            hasher.combine(peer.count)
-            messageID.withUnsafeBytes { hasher.combine(bytes: $0) }
-            digest = hasher.finalize()
+            digest = peer.withUnsafeBytes { peer in
+                messageID.withUnsafeBytes { PeerBytesHash.digest(peer, $0) }
+            }
         }
 
         func hash(into hasher: inout Hasher) {
             hasher.combine(digest)
         }
 
-        /// The table's hash of the digest without a second `Hasher` round: the digest is
-        /// already a seeded hash of every byte; mixing in the table's seed is enough.
+        /// The table's hash of the digest without a `Hasher` round: the digest is already a
+        /// keyed hash of every byte; mixing in the table's seed is enough.
         func _rawHashValue(seed: Int) -> Int {
             mixedHash(UInt64(truncatingIfNeeded: digest), seed: seed)
         }
