@@ -14,12 +14,47 @@ enum HandlerInvocation {
     typealias Body =
         nonisolated(nonsending) @Sendable (inout ArgumentReader, ServerContext) async throws -> MessagePackWriter
 
+    /// A unary or one-way method as `reply` runs it. A class: a call takes it from its
+    /// method's entry, and a struct holding the server's options was copied field by field
+    /// through value witnesses (~300 instructions a call).
+    final class Method: Sendable {
+        let name: String
+        let isOneway: Bool
+        let options: ServerOptions
+        let deferredRuntime: DeferredRuntime
+        let isIntercepted: Bool
+        let body: Body
+
+        init(
+            name: String, isOneway: Bool, options: ServerOptions, deferredRuntime: DeferredRuntime,
+            isIntercepted: Bool, body: @escaping Body
+        ) {
+            self.name = name
+            self.isOneway = isOneway
+            self.options = options
+            self.deferredRuntime = deferredRuntime
+            self.isIntercepted = isIntercepted
+            self.body = body
+        }
+    }
+
+    /// `reply` for `method`. Inlined, so a runner that calls it (`ServerLoop.run`) has
+    /// the switch back from the body and its own after the call next to each other, and
+    /// the optimizer keeps one of them.
+    @inline(__always)
+    nonisolated(nonsending) static func reply(to call: IncomingCall, _ method: Method) async -> [UInt8] {
+        await reply(
+            to: call, method: method.name, isOneway: method.isOneway, options: method.options,
+            deferredRuntime: method.deferredRuntime, isIntercepted: method.isIntercepted, body: method.body)
+    }
+
     /// Decodes the call's context and arguments, runs `body` and encodes OK or ERR.
     /// One-way calls were answered on arrival, so their failures are only logged.
     ///
     /// A request whose header holds a responsiveness budget (`"deferred": ms`) runs its
     /// handler in a task of its own, raced against the budget counted from the call's
     /// arrival: see `DeferredRuntime.run`.
+    @inline(__always)
     nonisolated(nonsending) static func reply(
         to call: IncomingCall, method: String, isOneway: Bool, options: ServerOptions, deferredRuntime: DeferredRuntime,
         isIntercepted: Bool = true, body: @escaping Body

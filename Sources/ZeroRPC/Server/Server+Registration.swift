@@ -25,18 +25,16 @@ extension Server {
         handler: @escaping @Sendable ([MessagePackValue], ServerContext) async throws -> MessagePackValue
     ) throws {
         let (options, runtime) = (self.options, deferredRuntime)
-        let entry = MethodEntry(isOneway: false, parameters: nil, doc: doc) { call in
-            await HandlerInvocation.reply(
-                to: call, method: name, isOneway: false, options: options, deferredRuntime: runtime
-            ) {
-                arguments, context in
-                let result = try await handler(try arguments.remainingValues(), context)
-                var writer = MessagePackWriter()
-                writer.writeArrayHeader(1)
-                writer.write(result)
-                return writer
-            }
+        let invocation = HandlerInvocation.Method(
+            name: name, isOneway: false, options: options, deferredRuntime: runtime, isIntercepted: true
+        ) { arguments, context in
+            let result = try await handler(try arguments.remainingValues(), context)
+            var writer = MessagePackWriter()
+            writer.writeArrayHeader(1)
+            writer.write(result)
+            return writer
         }
+        let entry = MethodEntry(parameters: nil, doc: doc, invocation: invocation)
         if let taken = methods.insert([(name, entry)]) {
             throw RPCError.duplicateMethod(taken)
         }
@@ -66,13 +64,11 @@ extension Server {
                 }
             }
         }
+        let invocation = HandlerInvocation.Method(
+            name: wireName, isOneway: isOneway, options: options, deferredRuntime: runtime, isIntercepted: true,
+            body: body)
         return MethodEntry(
-            isOneway: isOneway, parameters: method.parameters, doc: method.doc, refuseArguments: refuseArguments
-        ) { call in
-            await HandlerInvocation.reply(
-                to: call, method: wireName, isOneway: isOneway, options: options, deferredRuntime: runtime,
-                body: body)
-        }
+            parameters: method.parameters, doc: method.doc, invocation: invocation, refuseArguments: refuseArguments)
     }
 
     /// The entry of a stream or generator method: the server opens its channel and

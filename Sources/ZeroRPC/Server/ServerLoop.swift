@@ -251,7 +251,10 @@ final class ServerLoop {
             return
         }
         let number = table.takeCallNumber()
-        var incoming = IncomingCall(event: event, peerIdentity: routing[0], peerPublicKey: peerPublicKey)
+        // One reading of the clock for the arrival and the channel's first heartbeat.
+        let now = ContinuousClock.now
+        var incoming = IncomingCall(
+            event: event, peerIdentity: routing[0], peerPublicKey: peerPublicKey, arrivedAfter: ClockOffset.of(now))
         incoming.stream = entry.streaming.map { openStream($0, callNumber: number, event: event, routing: routing) }
         var channel: ChannelKey?
         if event.isFlaggedOneway {
@@ -263,7 +266,7 @@ final class ServerLoop {
                 arguments: EventEncoder.okNilArguments)
             send(ok, to: routing)
         } else {
-            table.openChannel(key, callNumber: number, routing: routing, now: .now)
+            table.openChannel(key, callNumber: number, routing: routing, now: now)
             channel = key
         }
         let call = AdmittedCall(number: number, entry: entry, incoming: incoming, channel: channel)
@@ -306,7 +309,12 @@ final class ServerLoop {
         _ assignment: consuming HandlerRunners.Assignment, executor: IOThreadExecutor
     ) async {
         let call = assignment.call
-        let reply = await call.entry.run(call.incoming)
+        let reply: [UInt8]
+        if let invocation = call.entry.invocation {
+            reply = await HandlerInvocation.reply(to: call.incoming, invocation)
+        } else {
+            reply = await call.entry.run(call.incoming)
+        }
         if !executor.isCurrent { call.entry.heldIOThread.set() }
         assignment.loop.finished(call.number, reply: reply)
     }

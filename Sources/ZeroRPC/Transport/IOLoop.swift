@@ -88,7 +88,8 @@ extension IOLoop {
             for _ in 0..<commandRoundsPerTurn {
                 let work = queue.takeWork()
                 mayPoll = work.mayPoll
-                handle(work.commands)
+                // Most turns of a busy loop take only a job (a handler's runner): no call.
+                if !work.commands.isEmpty { handle(work.commands) }
                 guard isRunning else {
                     // Taken with the command that stopped the loop: back in the queue,
                     // whose close hands them to the global executor, so no task that
