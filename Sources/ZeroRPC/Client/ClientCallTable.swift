@@ -4,86 +4,8 @@
 /// does the sending and resuming itself, so every rule here is unit-tested without a
 /// socket (ClientCallTableTests).
 struct ClientCallTable {
-    /// A class, not a struct: the call table hands out references, where each copy of
-    /// the value (an `OutgoingCall` and its options inside) cost a retain per field.
-    final class PendingCall {
-        let call: OutgoingCall
-        let connectionIndex: Int
-        var hasReplied = false
-        // Instants kept as offsets since `ClockOffset.origin`: a resilient
-        // `ContinuousClock.Instant` stored inline gives the class a layout known only at
-        // run time, and each of these is written for every call.
-        private var replyDeadlineOffset: Duration?
-        private let startedAtOffset: Duration
-        private var nextHeartbeatOffset: Duration
-        private var lastHeartbeatSeenOffset: Duration?
-
-        init(
-            call: OutgoingCall, connectionIndex: Int, replyDeadline: ContinuousClock.Instant?,
-            startedAt: ContinuousClock.Instant, nextHeartbeat: ContinuousClock.Instant
-        ) {
-            self.call = call
-            self.connectionIndex = connectionIndex
-            replyDeadlineOffset = replyDeadline.map(ClockOffset.of)
-            startedAtOffset = ClockOffset.of(startedAt)
-            nextHeartbeatOffset = ClockOffset.of(nextHeartbeat)
-        }
-
-        /// The call timeout (time to the first reply event) or the whole-call deadline,
-        /// whichever comes first; after a channel's first event only the deadline, if any.
-        var replyDeadline: ContinuousClock.Instant? {
-            get { replyDeadlineOffset.map(ClockOffset.instant) }
-            set { replyDeadlineOffset = newValue.map(ClockOffset.of) }
-        }
-        var startedAt: ContinuousClock.Instant { ClockOffset.instant(startedAtOffset) }
-        var nextHeartbeat: ContinuousClock.Instant {
-            get { ClockOffset.instant(nextHeartbeatOffset) }
-            set { nextHeartbeatOffset = ClockOffset.of(newValue) }
-        }
-        var lastHeartbeatSeen: ContinuousClock.Instant? {
-            get { lastHeartbeatSeenOffset.map(ClockOffset.instant) }
-            set { lastHeartbeatSeenOffset = newValue.map(ClockOffset.of) }
-        }
-
-        // A call led by its caller (`ReplyReceiver.led`, `ClientLoop.lead`) ends here,
-        // not in an object of its own: the caller polls the socket on its thread and,
-        // past `ClientOptions.callerReplyWait`, parks a continuation for the I/O thread
-        // to resume. Exactly one party resumes it: both touch these two fields only while
-        // they hold the loop's `TurnLock`, so an outcome and a continuation never miss
-        // each other.
-        private var ledOutcome: Result<EventEnvelope, any Error>?
-        private var ledContinuation: UnsafeContinuation<EventEnvelope, any Error>?
-
-        /// A led call, under `TurnLock`: whether its outcome came (and was not taken yet).
-        var hasLedOutcome: Bool { ledOutcome != nil }
-
-        /// A led call's caller, under `TurnLock`: moves the outcome out, without a copy of
-        /// the envelope (a copy goes through value witnesses: `Result` is generic).
-        func takeLedOutcome() -> Result<EventEnvelope, any Error>? {
-            ledOutcome.take()
-        }
-
-        /// The loop, under `TurnLock`: ends a led call. Resumes its parked caller, or keeps
-        /// the outcome for the caller that still waits on its thread.
-        func completeLed(_ result: Result<EventEnvelope, any Error>) {
-            if let continuation = ledContinuation {
-                ledContinuation = nil
-                continuation.resume(with: result)
-            } else if ledOutcome == nil {
-                ledOutcome = result
-            }
-        }
-
-        /// A led call's caller, under `TurnLock`: the outcome if it came already; else the
-        /// continuation is kept for `completeLed`, and nil returned.
-        func parkLed(
-            _ continuation: UnsafeContinuation<EventEnvelope, any Error>
-        ) -> Result<EventEnvelope, any Error>? {
-            if let ledOutcome { return ledOutcome }
-            ledContinuation = continuation
-            return nil
-        }
-    }
+    /// An open call, as the table keeps it: the caller's `OutgoingCall` itself.
+    typealias PendingCall = OutgoingCall
 
     /// A call that found no endpoint connected: sent once one is up, failed at `deadline`.
     struct AwaitingCall {
@@ -145,17 +67,16 @@ struct ClientCallTable {
         var deadline = now.advanced(by: call.options.timeout)
         if let whole = call.options.deadline, whole < deadline { deadline = whole }
         let nextHeartbeat = now.advanced(by: heartbeatInterval)
-        let pending = PendingCall(
-            call: call, connectionIndex: index, replyDeadline: deadline, startedAt: now, nextHeartbeat: nextHeartbeat)
-        calls[call.callID] = pending
+        call.enter(connectionIndex: index, replyDeadline: deadline, startedAt: now, nextHeartbeat: nextHeartbeat)
+        calls[call.callID] = call
         timersDueCell.value.consider(min(deadline, nextHeartbeat))
         callIDsByMessageID[WireID(call.messageID)] = call.callID
-        return pending
+        return call
     }
 
     /// The open call a reply's `response_to` answers, or nil (unknown, or already ended).
     mutating func call(answering responseTo: ArraySlice<UInt8>) -> (callID: UInt64, pending: PendingCall)? {
-        if let last = lastAnswered, sameBytes(last.call.messageID, responseTo) { return (last.call.callID, last) }
+        if let last = lastAnswered, sameBytes(last.messageID, responseTo) { return (last.callID, last) }
         guard let callID = callIDsByMessageID[WireID(responseTo)], let pending = calls[callID] else { return nil }
         lastAnswered = pending
         return (callID, pending)
@@ -170,13 +91,13 @@ struct ClientCallTable {
     /// end it, not the call timeout.
     func markReplied(_ pending: PendingCall) {
         pending.hasReplied = true
-        pending.replyDeadline = pending.call.options.deadline
+        pending.replyDeadline = pending.options.deadline
     }
 
     /// Forgets the call; nil when it was no longer open.
     mutating func remove(_ callID: UInt64) -> PendingCall? {
         guard let pending = calls.removeValue(forKey: callID) else { return nil }
-        callIDsByMessageID[WireID(pending.call.messageID)] = nil
+        callIDsByMessageID[WireID(pending.messageID)] = nil
         if lastAnswered === pending { lastAnswered = nil }
         return pending
     }
@@ -237,7 +158,7 @@ struct ClientCallTable {
         }
         for (callID, pending) in calls {
             if let deadline = pending.replyDeadline, now >= deadline {
-                let error = RPCError.timeout(method: pending.call.method, after: pending.startedAt.duration(to: now))
+                let error = RPCError.timeout(method: pending.method, after: pending.startedAt.duration(to: now))
                 tick.expired.append((callID, error))
                 continue
             }
@@ -248,7 +169,7 @@ struct ClientCallTable {
             }
             let lastSeen = pending.lastHeartbeatSeen ?? now
             if lastSeen.duration(to: now) > heartbeatInterval * 2 {
-                tick.expired.append((callID, .lostRemote(method: pending.call.method)))
+                tick.expired.append((callID, .lostRemote(method: pending.method)))
                 continue
             }
             pending.lastHeartbeatSeen = lastSeen

@@ -52,16 +52,3 @@ enum ReplyReceiver: Sendable {
         }
     }
 }
-
-/// A request ready to send: the whole event is already encoded by the calling task.
-struct OutgoingCall: Sendable {
-    var callID: UInt64
-    var method: String
-    /// Raw msgpack of the request's `message_id`, the channel id replies echo.
-    var messageID: ArraySlice<UInt8>
-    var payload: [UInt8]
-    var options: CallOptions
-    var receiver: ReplyReceiver
-    /// The connection that must carry the call (a deferred token's issuer), if any.
-    var connection: Int? = nil
-}

@@ -285,7 +285,7 @@ final class ClientLoop {
         // Items are taken in place only after the channel's first event (which the general
         // path marks as its reply, and which may announce the server's extensions).
         var inPlace = pending.hasReplied && connections[0].knowsExtensions && !inbox.hasEvents
-        let channel = pending.call.messageID
+        let channel = pending.messageID
         let socket = connections[0].socket
         var taken = 0
         do {
@@ -552,16 +552,16 @@ final class ClientLoop {
         }
         guard let pending = remove(callID) else { return }
         sendClose(pending)
-        if case .channel(let inbox) = pending.call.receiver {
+        if case .channel(let inbox) = pending.receiver {
             inbox.end()
         } else {
-            pending.call.receiver.fail(CancellationError())
+            pending.receiver.fail(CancellationError())
         }
     }
 
     private func sendClose(_ pending: PendingCall) {
         let close = EventEncoder.encode(
-            responseTo: pending.call.messageID, name: EventName.close,
+            responseTo: pending.messageID, name: EventName.close,
             arguments: StreamEvents.closeArguments)
         send(close, on: pending.connectionIndex)
     }
@@ -651,7 +651,7 @@ final class ClientLoop {
         if event.kind == .deferred, let token = DeferredWire.token(in: event) {
             peers.learnIssuer(token.issuer, connection: pending.connectionIndex)
         }
-        switch (event.kind, pending.call.receiver) {
+        switch (event.kind, pending.receiver) {
         case (.heartbeat, .channel(let inbox)) where !pending.hasReplied && event.extensionsRange != nil:
             // The server's extension announcement: the channel's first reply event.
             table.noteHeartbeat(pending, now: .now)
@@ -687,7 +687,7 @@ final class ClientLoop {
     @discardableResult
     private func finish(_ callID: UInt64, with outcome: Result<EventEnvelope, any Error>) -> Bool {
         guard let pending = remove(callID) else { return false }
-        switch (pending.call.receiver, outcome) {
+        switch (pending.receiver, outcome) {
         case (.single(let continuation), _):
             continuation.resume(with: outcome)
         case (.led, _):
@@ -707,7 +707,7 @@ final class ClientLoop {
         // issue 17: a request still waiting for room (its server hung or went away) when
         // its call ends must not go out to whatever server answers the endpoint next.
         if !connections[pending.connectionIndex].outbound.isEmpty {
-            _ = connections[pending.connectionIndex].outbound.removeUnsent(payload: pending.call.payload)
+            _ = connections[pending.connectionIndex].outbound.removeUnsent(payload: pending.payload)
         }
         return pending
     }
@@ -722,7 +722,7 @@ final class ClientLoop {
             entry.call.receiver.fail(notConnected(after: entry.since.duration(to: now)))
         }
         for pending in tick.heartbeats {
-            send(EventEncoder.heartbeat(responseTo: pending.call.messageID), on: pending.connectionIndex)
+            send(EventEncoder.heartbeat(responseTo: pending.messageID), on: pending.connectionIndex)
         }
         for (callID, error) in tick.expired {
             finish(callID, with: .failure(error))

@@ -62,7 +62,7 @@ import Testing
         #expect(table.call(answering: newCall().messageID) == nil)
         // Answered once, so it is the remembered last answer (`lastAnswered`) too.
         #expect(table.call(answering: call.messageID)?.callID == call.callID)
-        #expect(table.remove(call.callID)?.call.callID == call.callID)
+        #expect(table.remove(call.callID)?.callID == call.callID)
         // A second reply to an ended call (a duplicate OK, a late heartbeat) is dropped.
         #expect(table.call(answering: call.messageID) == nil)
         #expect(table.remove(call.callID) == nil)
@@ -124,7 +124,7 @@ import Testing
             table.noteHeartbeat(pending, now: start + interval * period - .seconds(1))
             let tick = table.timerTick(now: start + interval * period)
             #expect(tick.expired.isEmpty, "period \(period)")
-            #expect(tick.heartbeats.map(\.call.callID) == [call.callID], "period \(period)")
+            #expect(tick.heartbeats.map(\.callID) == [call.callID], "period \(period)")
         }
     }
 
