@@ -45,7 +45,7 @@ final class MessageIDGenerator: Sendable {
     }
 
     /// Writes a fresh id's `encodedCount` bytes at `address`.
-    private func write(into address: UnsafeMutableRawPointer) {
+    func write(into address: UnsafeMutableRawPointer) {
         let value = counter.wrappingAdd(1, ordering: .relaxed).newValue
         let id = address.assumingMemoryBound(to: UInt8.self)
         id[0] = 0xc4

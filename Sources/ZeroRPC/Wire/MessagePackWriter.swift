@@ -126,6 +126,18 @@ public struct MessagePackWriter: ~Copyable {
         bytes.append(contentsOf: UnsafeRawBufferPointer(start: storage.map { $0 + start }, count: written - start))
     }
 
+    /// Writes the bytes written so far into an event being built, as `append(to:)` does.
+    func write(to out: inout EventBytes) {
+        var start = 0
+        for (offset, data) in referenced ?? [] {
+            out.write(UnsafeRawBufferPointer(start: storage.map { $0 + start }, count: offset - start))
+            data.withUnsafeBytes { out.write($0) }
+            start = offset
+        }
+        guard written > start else { return }
+        out.write(UnsafeRawBufferPointer(start: storage.map { $0 + start }, count: written - start))
+    }
+
     /// Makes room for `additional` more bytes at once, e.g. before a container whose
     /// size is known, so it is written with one capacity check and no regrowth.
     @inlinable
