@@ -63,10 +63,8 @@ enum EventEncoder {
         let capacity =
             48 + (explicitID?.count ?? MessageIDGenerator.encodedCount) + (responseTo?.count ?? 0) + headerFields
             + name.utf8.count + argumentsCount
-        var messageID = 0..<0
-        let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initializedCount in
-            // Non-nil: `capacity` is at least 48.
-            var out = EventBytes(start: buffer.baseAddress.unsafelyUnwrapped, capacity: capacity)
+        /// Writes the event; where its `message_id` lies.
+        func write(_ out: inout EventBytes) -> Range<Int> {
             out.write(0x93)
             out.writeMapHeader(2 + (responseTo == nil ? 0 : 1) + extraHeader.count)
             out.write(messageIDKey)
@@ -76,7 +74,7 @@ enum EventEncoder {
             } else {
                 MessageIDGenerator.shared.write(into: out.claim(MessageIDGenerator.encodedCount))
             }
-            messageID = idStart..<out.count
+            let messageID = idStart..<out.count
             out.write(versionField)
             if let responseTo {
                 out.write(responseToKey)
@@ -88,10 +86,33 @@ enum EventEncoder {
             }
             out.writeString(name)
             appendArguments(&out)
+            return messageID
+        }
+        // A small event is written on the stack and copied into an array made for its
+        // size: `[UInt8](unsafeUninitializedCapacity:)` is not specialized outside the
+        // standard library and looks up the array's storage type at run time (~360
+        // instructions), more than the copy of a few hundred bytes.
+        guard capacity > Self.stackEventLimit else {
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { scratch in
+                // Non-nil: `capacity` is at least 48.
+                let start = scratch.baseAddress.unsafelyUnwrapped
+                var out = EventBytes(start: start, capacity: capacity)
+                let messageID = write(&out)
+                return ([UInt8](UnsafeBufferPointer(start: start, count: out.count)), messageID)
+            }
+        }
+        var messageID = 0..<0
+        let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initializedCount in
+            // Non-nil: `capacity` is at least 48.
+            var out = EventBytes(start: buffer.baseAddress.unsafelyUnwrapped, capacity: capacity)
+            messageID = write(&out)
             initializedCount = out.count
         }
         return (bytes, messageID)
     }
+
+    /// The largest event (as counted before it is written) built on the stack.
+    static let stackEventLimit = 1024
 
     /// A request opening a channel of its own: a fresh `message_id` (returned too, the
     /// id its replies will echo), no `response_to`. The id is written straight into the

@@ -65,6 +65,23 @@ import Testing
         #expect(Array(envelope.argumentBytes) == [0x91, 0x07])
     }
 
+    /// Events around `EventEncoder.stackEventLimit`: written on the stack below it, in
+    /// place above it; the same bytes either way.
+    @Test func eventsEitherSideOfTheStackLimitAreWhole() throws {
+        let limit = EventEncoder.stackEventLimit
+        for argumentsCount in (limit - 120)...(limit + 40) {
+            // A bin16 of `argumentsCount` bytes in all, its header included.
+            let dataCount = argumentsCount - 3
+            var arguments: [UInt8] = [0xc5, UInt8(dataCount >> 8), UInt8(dataCount & 0xff)]
+            arguments += (0..<(argumentsCount - arguments.count)).map { UInt8(truncatingIfNeeded: $0) }
+            let (messageID, event) = EventEncoder.request("m", header: [("k", [0x01])], arguments: arguments)
+            let envelope = try EventEnvelope(decoding: event)
+            #expect(Array(envelope.argumentBytes) == arguments)
+            #expect(envelope.messageID == messageID)
+            #expect(envelope.headerFieldBytes("k").map(Array.init) == [0x01])
+        }
+    }
+
     @Test func aMiscountedEventTrapsInsteadOfWritingPastItsBuffer() async {
         await #expect(processExitsWith: .failure) {
             _ = [UInt8](unsafeUninitializedCapacity: 4) { buffer, initializedCount in
