@@ -175,7 +175,7 @@ final class ServerLoop {
         if let channelID = event.responseTo {
             route(event, to: ChannelKey(peer: peer, messageID: channelID))
         } else {
-            startCall(event, routing: routing, peerPublicKey: peerPublicKey)
+            startCall(consume event, routing: routing, peerPublicKey: peerPublicKey)
         }
     }
 
@@ -214,7 +214,9 @@ final class ServerLoop {
         }
     }
 
-    private func startCall(_ event: EventEnvelope, routing: [[UInt8]], peerPublicKey: String?) {
+    /// `event` and the pieces of the call are moved, not copied, into the admitted call:
+    /// each copy of an envelope or a routing frame went through outlined value witnesses.
+    private func startCall(_ event: consuming EventEnvelope, routing: [[UInt8]], peerPublicKey: String?) {
         let name = event.name
         if name.utf8.first == UInt8(ascii: "_") && name.hasPrefix("_zpc_") && !DeferredWire.requestNames.contains(name)
         {
@@ -253,9 +255,7 @@ final class ServerLoop {
         let number = table.takeCallNumber()
         // One reading of the clock for the arrival and the channel's first heartbeat.
         let now = ContinuousClock.now
-        var incoming = IncomingCall(
-            event: event, peerIdentity: routing[0], peerPublicKey: peerPublicKey, arrivedAfter: ClockOffset.of(now))
-        incoming.stream = entry.streaming.map { openStream($0, callNumber: number, event: event, routing: routing) }
+        let stream = entry.streaming.map { openStream($0, callNumber: number, event: event, routing: routing) }
         var channel: ChannelKey?
         if event.isFlaggedOneway {
             // Our client asked for no reply at all (it saw us announce "oneway").
@@ -267,9 +267,13 @@ final class ServerLoop {
             send(ok, to: routing)
         } else {
             table.openChannel(key, callNumber: number, routing: routing, now: now)
-            channel = key
+            channel = consume key
         }
-        let call = AdmittedCall(number: number, entry: entry, incoming: incoming, channel: channel)
+        let incoming = IncomingCall(
+            event: consume event, peerIdentity: routing[0], peerPublicKey: peerPublicKey,
+            arrivedAfter: ClockOffset.of(now),
+            stream: stream)
+        let call = AdmittedCall(number: number, entry: entry, incoming: consume incoming, channel: consume channel)
         if table.admit(call) { start(call) }
     }
 
