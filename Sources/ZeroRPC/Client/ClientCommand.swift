@@ -37,13 +37,13 @@ enum ReplyReceiver: Sendable {
     /// A stream or generator: every event up to the terminal one goes to the inbox.
     case channel(ChannelInbox)
     /// A unary call whose caller waits for the reply on its own thread (`ClientLoop.lead`):
-    /// the outcome goes to the call's `PendingCall`, where the caller looks for it. Such a
+    /// the outcome goes to the call's `OutgoingCall`, where the caller looks for it. Such a
     /// call enters the table the moment it is taken and leaves it only through
     /// `ClientLoop.finish`; it never waits for a connection or in the command queue.
     case led
 
     /// Ends a call that never reached the call table with `error`. A led call always
-    /// did, and ends through its `PendingCall` instead.
+    /// did, and ends through its `OutgoingCall` instead.
     func fail(_ error: any Error) {
         switch self {
         case .single(let continuation): continuation.resume(throwing: error)

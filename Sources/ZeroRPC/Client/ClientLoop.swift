@@ -148,8 +148,8 @@ final class ClientLoop {
         case handedOff(HandedOffCall)
     }
 
-    /// A led call left to the I/O thread, for its caller to `park` on. Sendable: its
-    /// `PendingCall` is touched only under the loop's `TurnLock`.
+    /// A led call left to the I/O thread, for its caller to `park` on. Sendable: the
+    /// call's table fields are touched only under the loop's `TurnLock`.
     struct HandedOffCall: @unchecked Sendable {
         fileprivate let pending: ClientCallTable.PendingCall
     }
@@ -165,8 +165,8 @@ final class ClientLoop {
     /// other callers find the lock taken and queue their calls. Past `wait` the call is
     /// left to the I/O thread, which is woken to watch the sockets again.
     ///
-    /// `call`'s receiver is `.led`: its outcome lands in the `PendingCall` the table makes
-    /// for it, so a led call costs no object besides that one. A call no connected endpoint
+    /// `call`'s receiver is `.led`: its outcome lands in `call` itself, the table's entry,
+    /// so a led call costs no object besides that one. A call no connected endpoint
     /// can take is not led (it would wait for a connection outside the table).
     func lead(_ call: OutgoingCall, wait: Duration) -> LeadOutcome {
         guard turnLock.tryLock() else { return .notTaken }

@@ -1,5 +1,6 @@
 /// Writes an outgoing event's pieces one after another into memory sized for it in
-/// advance (`EventEncoder`'s `[UInt8](unsafeUninitializedCapacity:)`): a copy per piece,
+/// advance (`EventEncoder`: a stack buffer for a small event, the array itself for a
+/// large one; docs/ARCHITECTURE.md, "Writing an event"): a copy per piece,
 /// with none of `Array.append`'s capacity and uniqueness checks. Every write is checked
 /// against the capacity, which the encoder counts from the same pieces, so a miscount
 /// traps instead of writing past the buffer.
