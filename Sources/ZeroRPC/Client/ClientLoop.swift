@@ -665,7 +665,7 @@ final class ClientLoop {
             if !pending.hasReplied { table.markReplied(pending) }
             if inbox.append(event) { waitingConsumers.append(inbox) }
         default:
-            finish(callID, with: .success(event))
+            finish(callID, with: .success(consume event))
         }
     }
 
@@ -684,19 +684,25 @@ final class ClientLoop {
 
     /// Removes the call and hands it its last event or failure; false when it was no
     /// longer open.
+    ///
+    /// The outcome is moved, not copied, to whoever takes it: a copy of an envelope goes
+    /// through value witnesses (`Result` is generic).
     @discardableResult
-    private func finish(_ callID: UInt64, with outcome: Result<EventEnvelope, any Error>) -> Bool {
+    private func finish(_ callID: UInt64, with outcome: consuming Result<EventEnvelope, any Error>) -> Bool {
         guard let pending = remove(callID) else { return false }
-        switch (pending.receiver, outcome) {
-        case (.single(let continuation), _):
+        switch pending.receiver {
+        case .single(let continuation):
             continuation.resume(with: outcome)
-        case (.led, _):
+        case .led:
             pending.completeLed(outcome)
-        case (.channel(let inbox), .success(let event)):
-            inbox.push(event)
-            inbox.end()
-        case (.channel(let inbox), .failure(let error)):
-            inbox.end(throwing: error)
+        case .channel(let inbox):
+            switch consume outcome {
+            case .success(let event):
+                inbox.push(event)
+                inbox.end()
+            case .failure(let error):
+                inbox.end(throwing: error)
+            }
         }
         return true
     }

@@ -94,7 +94,7 @@ final class OutgoingCall: @unchecked Sendable {
 
     /// The loop, under `TurnLock`: ends a led call. Resumes its parked caller, or keeps
     /// the outcome for the caller that still waits on its thread.
-    func completeLed(_ result: Result<EventEnvelope, any Error>) {
+    func completeLed(_ result: consuming Result<EventEnvelope, any Error>) {
         if let continuation = ledContinuation {
             ledContinuation = nil
             continuation.resume(with: result)
