@@ -183,33 +183,11 @@ enum EventEncoder {
     /// The args of `OK [nil]`.
     static let okNilArguments: [UInt8] = [0x91, 0xc0]
 
+    /// Appends `text` as a msgpack str (events' pieces off the hot path: error args, the
+    /// extension list); events themselves are written with `EventBytes.writeString`.
     static func appendString(_ text: String, to bytes: inout [UInt8]) {
-        let utf8 = text.utf8
-        let count = utf8.count
-        switch count {
-        case 0..<32: bytes.append(0xa0 | UInt8(count))
-        case 32..<256: bytes.append(contentsOf: [0xd9, UInt8(count)])
-        case 256..<65536: bytes.append(contentsOf: [0xda, UInt8(count >> 8), UInt8(count & 0xff)])
-        default:
-            bytes.append(0xdb)
-            appendBigEndian32(UInt32(truncatingIfNeeded: count), to: &bytes)
-        }
-        bytes.append(contentsOf: utf8)
-    }
-
-    static func appendMapHeader(_ count: Int, to bytes: inout [UInt8]) {
-        switch count {
-        case 0..<16: bytes.append(0x80 | UInt8(count))
-        case 16..<65536: bytes.append(contentsOf: [0xde, UInt8(count >> 8), UInt8(count & 0xff)])
-        default:
-            bytes.append(0xdf)
-            appendBigEndian32(UInt32(truncatingIfNeeded: count), to: &bytes)
-        }
-    }
-
-    private static func appendBigEndian32(_ value: UInt32, to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: [
-            UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff),
-        ])
+        var writer = MessagePackWriter()
+        writer.write(text)
+        writer.append(to: &bytes)
     }
 }
