@@ -21,16 +21,16 @@ struct EventDispatcher: Sendable {
         do {
             event = try EventEnvelope(decoding: payload)
         } catch {
-            counters.countBadEvent()
             log.warning("zerorpc events: dropped a message that is not a zerorpc event: \(error.reason)")
+            counters.countBadEvent()
             return
         }
         if last.entry == nil || last.name != event.name {
             last = LastEntry(name: event.name, entry: methods.entry(named: event.name))
         }
         guard let entry = last.entry else {
-            counters.countBadEvent()
             log.warning("zerorpc events: dropped '\(event.name)': no handler is registered for it")
+            counters.countBadEvent()
             return
         }
         _ = await entry.run(IncomingCall(event: event, peerIdentity: []))
@@ -53,6 +53,9 @@ struct EventDispatcher: Sendable {
 }
 
 /// What an entry needs to run one handler and account for it.
+///
+/// A failure is logged before it is counted (here and in `dispatch`): whoever sees a
+/// count in `statistics` finds its warning in the log already.
 private struct EventHandling: Sendable {
     let counters: EventCounters
     let log: MalformedInputLog
@@ -71,13 +74,13 @@ private struct EventHandling: Sendable {
             }
             counters.countHandled()
         } catch let error as ArgumentError {
-            counters.countBadEvent()
             log.warning("zerorpc events: dropped '\(method)': \(error)")
+            counters.countBadEvent()
         } catch is CancellationError where Task.isCancelled {
             // The receiver is closing: the handler was cancelled, it did not fail.
         } catch {
-            counters.countHandlerError()
             log.warning("zerorpc events: handler of '\(method)' failed: \(String(reflecting: error))")
+            counters.countHandlerError()
         }
     }
 }
