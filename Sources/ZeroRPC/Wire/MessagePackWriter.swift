@@ -113,29 +113,28 @@ public struct MessagePackWriter: ~Copyable {
         referencedCount = 0
     }
 
-    /// Appends the bytes written so far to `bytes`: the buffer's pieces and each large
-    /// `Data` held by reference, in order, each copied once.
-    func append(to bytes: inout [UInt8]) {
+    /// Calls `body` with the bytes written so far, piece by piece in order: the buffer's
+    /// stretches and each large `Data` held by reference between them.
+    private func forEachPiece(_ body: (UnsafeRawBufferPointer) -> Void) {
         var start = 0
         for (offset, data) in referenced ?? [] {
-            bytes.append(contentsOf: UnsafeRawBufferPointer(start: storage.map { $0 + start }, count: offset - start))
-            data.withUnsafeBytes { bytes.append(contentsOf: $0) }
+            body(UnsafeRawBufferPointer(start: storage.map { $0 + start }, count: offset - start))
+            data.withUnsafeBytes { body($0) }
             start = offset
         }
         guard written > start else { return }
-        bytes.append(contentsOf: UnsafeRawBufferPointer(start: storage.map { $0 + start }, count: written - start))
+        body(UnsafeRawBufferPointer(start: storage.map { $0 + start }, count: written - start))
+    }
+
+    /// Appends the bytes written so far to `bytes`: the buffer's pieces and each large
+    /// `Data` held by reference, in order, each copied once.
+    func append(to bytes: inout [UInt8]) {
+        forEachPiece { bytes.append(contentsOf: $0) }
     }
 
     /// Writes the bytes written so far into an event being built, as `append(to:)` does.
     func write(to out: inout EventBytes) {
-        var start = 0
-        for (offset, data) in referenced ?? [] {
-            out.write(UnsafeRawBufferPointer(start: storage.map { $0 + start }, count: offset - start))
-            data.withUnsafeBytes { out.write($0) }
-            start = offset
-        }
-        guard written > start else { return }
-        out.write(UnsafeRawBufferPointer(start: storage.map { $0 + start }, count: written - start))
+        forEachPiece { out.write($0) }
     }
 
     /// Makes room for `additional` more bytes at once, e.g. before a container whose
