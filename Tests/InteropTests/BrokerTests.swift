@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZeroRPC
+import ZeroRPCTestSupport
 
 /// A `Broker` in this process with three ops test servers (Tests/OpsTestServer), each a
 /// process of its own attached to its backend, and a plain client on its frontend.
@@ -24,9 +25,11 @@ import ZeroRPC
         return (broker, servers, client)
     }
 
-    /// A broker on free loopback ports with one attached server `a`.
-    private static func brokerWithOneServer(_ options: BrokerOptions) async throws -> (Broker, PythonPeer) {
-        let broker = try Broker(frontend: "tcp://127.0.0.1:0", backend: "tcp://127.0.0.1:0", options: options)
+    /// A broker on free loopback ports (or the given endpoints) with one attached server `a`.
+    private static func brokerWithOneServer(
+        _ options: BrokerOptions, frontend: String = "tcp://127.0.0.1:0", backend: String = "tcp://127.0.0.1:0"
+    ) async throws -> (Broker, PythonPeer) {
+        let broker = try Broker(frontend: frontend, backend: backend, options: options)
         let (server, _) = try await CommandLineTool.opsServer(
             id: "a", arguments: ["--broker", broker.backendEndpoint, "--heartbeat", "1"])
         try await waitUntil { broker.serverCount == 1 }
@@ -111,7 +114,11 @@ import ZeroRPC
     }
 
     @Test func anAttachedServerAnnouncesItselfAgainToARestartedBroker() async throws {
-        let (first, server) = try await Self.brokerWithOneServer(BrokerOptions(heartbeatInterval: Self.heartbeat))
+        // Ports below the ephemeral range: no connection of the parallel suite can take
+        // them as its source port between the two brokers.
+        let (first, server) = try await Self.brokerWithOneServer(
+            BrokerOptions(heartbeatInterval: Self.heartbeat),
+            frontend: try restartableLoopbackEndpoint(), backend: try restartableLoopbackEndpoint())
         defer { server.stop() }
         await first.close()
 

@@ -93,7 +93,8 @@ struct ProcessFaultTests {
     // MARK: The server restarts
 
     @Test func restartedServerServesAgainAndNeverRunsCallsThatTimedOut() async throws {
-        let first = try await FaultServer()
+        // Below the ephemeral range, so the port is still free when the server restarts.
+        let first = try await FaultServer(bind: try restartableLoopbackEndpoint())
         let endpoint = first.endpoint
         let client = try faultClient(endpoint)
         #expect(try await client.call("record", ["before"]) == "before")
@@ -119,7 +120,8 @@ struct ProcessFaultTests {
     }
 
     @Test func hungServerKilledAndRestartedNeverRunsCallsThatTimedOut() async throws {
-        let first = try await FaultServer()
+        // Below the ephemeral range, so the port is still free when the server restarts.
+        let first = try await FaultServer(bind: try restartableLoopbackEndpoint())
         let endpoint = first.endpoint
         let client = try faultClient(endpoint)
         #expect(try await client.call("record", ["before"]) == "before")

@@ -70,7 +70,7 @@ import ZeroRPCTestSupport
     /// call a connected endpoint can take): it waits for a connection, and a server that
     /// comes up on the endpoint within the call's deadline answers it.
     @Test func aCallMadeWhileNoServerIsUpIsAnsweredByOneThatComesUp() async throws {
-        let first = try NamedServer("first")
+        let first = try NamedServer("first", endpoint: try restartableLoopbackEndpoint())
         let client = try Client(connect: [first.endpoint], options: Self.options)
         #expect(try await client.call("who", []) == "first")
         await first.server.close()
@@ -90,7 +90,7 @@ import ZeroRPCTestSupport
     /// fail as not connected, and the server restarted on the same endpoint never runs
     /// them (the DEALER used to queue them and deliver them on reconnect).
     @Test func aRestartedServerNeverRunsCallsThatTimedOut() async throws {
-        let first = try NamedServer("first")
+        let first = try NamedServer("first", endpoint: try restartableLoopbackEndpoint())
         let client = try Client(connect: [first.endpoint], options: Self.options)
         #expect(try await client.call("who", []) == "first")
         await first.server.close()
