@@ -59,4 +59,30 @@ import Testing
             [0x93, 0x81, 0xaa] + Array("message_id".utf8) + [0x07, 0xa2] + Array("OK".utf8) + [0x90]
         #expect(try EventEnvelope(decoding: noVersion).version == nil)
     }
+
+    /// Our own `ext` list is found by comparing its bytes; any other value, including one
+    /// that starts like it, is walked as before, and every one reads back exactly.
+    @Test func theExtensionsValueReadsBackWhateverItHolds() throws {
+        let ours = ProtocolExtension.encodedAll
+        let longer = [ours[0] + 1] + ours.dropFirst() + encoded("more")
+        let values: [[UInt8]] = [
+            ours, longer, encoded(["oneway"]), encoded(.array(ProtocolExtension.all.reversed().map { .string($0) })),
+            [0xc0],
+        ]
+        for value in values {
+            let event = try EventEnvelope(
+                decoding: EventEncoder.encode(
+                    messageID: encoded(7), responseTo: nil, extraHeader: [("ext", value), ("z", encoded(1))],
+                    name: "OK", arguments: [0x91, 0x01]))
+            #expect(event.extensionsRange.map { Array(event.payload[$0]) } == value)
+            #expect(event.extraHeaderFields.keys.sorted() == ["z"])
+            #expect(Array(event.payload[event.argumentsRange]) == [0x91, 0x01])
+        }
+        #expect(ProtocolExtension.decode(ours[...]) == Set(ProtocolExtension.all))
+        // Our list, cut short at every length, is malformed, as walking it finds.
+        for length in 1..<ours.count {
+            let header: [UInt8] = [0x82, 0xaa] + Array("message_id".utf8) + [0x07, 0xa3] + Array("ext".utf8)
+            #expect(throws: MalformedEvent.self) { try EventEnvelope(decoding: [0x93] + header + ours.prefix(length)) }
+        }
+    }
 }
