@@ -9,9 +9,12 @@ struct EventEnvelope: Sendable {
     // references only to its payload, large message, name and extra fields, and copying
     // one (events are queued and handed on by value) is a few retains, not an outlined
     // value-witness copy per optional field. An absent range is stored empty (a present
-    // msgpack value is at least one byte). And at most 128 bytes (`EventEnvelopeTests`):
-    // one word more and the compiler copied every envelope with a call to `memcpy`, ten
-    // a stream item on the client (+9% instructions per item).
+    // msgpack value is at least one byte). And small (`EventEnvelopeTests`): past 128
+    // bytes the compiler copies a value with a call to `memcpy`. An envelope of 128 bytes
+    // did that ten times a stream item on the client (+9% instructions per item), and at
+    // exactly 128 a `Result<EventEnvelope, any Error>?` (a led call's outcome) was 129,
+    // copied sixteen times a client call. The ranges inside the header are stored in
+    // 32 bits each (`HeaderSpan`), which keeps it at 96.
 
     /// A large received message kept in place: the whole event, args included, which
     /// are then read from it without a copy (`argumentsReader()`); `ReceivedMessage.none`
@@ -21,9 +24,8 @@ struct EventEnvelope: Sendable {
     /// The large received message the args are read from, when there is one.
     var largeMessage: ReceivedMessage? { storedLargeMessage.isNone ? nil : storedLargeMessage }
 
-    /// Where the raw msgpack of `message_id` lies in `payload`.
-    let messageIDRange: Range<Int>
-    private let storedResponseTo: Range<Int>
+    private let storedMessageID: HeaderSpan
+    private let storedResponseTo: HeaderSpan
     /// The event name: a method, `OK`, `ERR`, `_zpc_hb`, ….
     let name: String
     /// The name matched against the events the runtime acts on (`.other` for methods).
@@ -33,20 +35,24 @@ struct EventEnvelope: Sendable {
     /// `v` when a small non-negative int (`readSmallInt`: at most `Int32.max`), else -1;
     /// 32 bits, so it packs beside `kind` and `isFlaggedOneway`.
     private let storedVersion: Int32
-    /// Where the header map and the args value lie in `payload`.
-    let headerRange: Range<Int>
+    private let storedHeader: HeaderSpan
+    /// Where the args value lies: in `payload`, or in the large message.
     let argumentsRange: Range<Int>
     /// Header keys other than the three standard ones, `ext` and `oneway`, with the range
     /// of their value. Empty (no allocation) for the requests stock peers send.
     let extraHeaderFields: [String: Range<Int>]
-    private let storedExtensions: Range<Int>
+    private let storedExtensions: HeaderSpan
 
+    /// Where the raw msgpack of `message_id` lies in `payload`.
+    var messageIDRange: Range<Int> { storedMessageID.range }
+    /// Where the header map lies in `payload`.
+    var headerRange: Range<Int> { storedHeader.range }
     /// Where the raw msgpack of `response_to` lies in `payload`, when present.
-    var responseToRange: Range<Int>? { storedResponseTo.isEmpty ? nil : storedResponseTo }
+    var responseToRange: Range<Int>? { storedResponseTo.isEmpty ? nil : storedResponseTo.range }
     /// Header key `v`, when it is a small non-negative int.
     var version: Int? { storedVersion < 0 ? nil : Int(storedVersion) }
     /// Where the value of header key `ext` lies: the peer speaks our extensions.
-    var extensionsRange: Range<Int>? { storedExtensions.isEmpty ? nil : storedExtensions }
+    var extensionsRange: Range<Int>? { storedExtensions.isEmpty ? nil : storedExtensions.range }
 
     /// The raw msgpack encoding of `message_id` (type and bytes as received).
     var messageID: ArraySlice<UInt8> { payload[messageIDRange] }
@@ -166,6 +172,10 @@ extension EventEnvelope {
         guard let messageID else {
             throw MalformedEvent(reason: "event header has no message_id")
         }
+        // Every range in the header ends by `headerEnd`, so they all fit `HeaderSpan`.
+        guard headerEnd <= HeaderSpan.limit else {
+            throw MalformedEvent(reason: "event header is larger than 4 GiB")
+        }
         var rawID: [UInt8] { Array(payload[messageID]) }  // for errors only
         guard let nameRange = try? reader.readStringRange() else {
             throw MalformedEvent(reason: "event name is not a string", messageID: rawID)
@@ -200,12 +210,12 @@ extension EventEnvelope {
             throw MalformedEvent(reason: "trailing bytes after the event", messageID: rawID, name: name)
         }
         self.init(
-            payload: payload, storedLargeMessage: largeMessage ?? .none, messageIDRange: messageID,
-            storedResponseTo: responseTo ?? 0..<0, name: name,
+            payload: payload, storedLargeMessage: largeMessage ?? .none, storedMessageID: HeaderSpan(messageID),
+            storedResponseTo: HeaderSpan(responseTo ?? 0..<0), name: name,
             kind: kind, isFlaggedOneway: isFlaggedOneway,
             storedVersion: version.map { Int32(truncatingIfNeeded: $0) } ?? -1,
-            headerRange: headerStart..<headerEnd, argumentsRange: argumentsRange, extraHeaderFields: extra,
-            storedExtensions: extensionsRange ?? 0..<0)
+            storedHeader: HeaderSpan(headerStart..<headerEnd), argumentsRange: argumentsRange,
+            extraHeaderFields: extra, storedExtensions: HeaderSpan(extensionsRange ?? 0..<0))
     }
 
     /// Where `ProtocolExtension.encodedAll` lies at `offset` of `payload`, or nil when
@@ -265,6 +275,25 @@ extension EventEnvelope {
         else { return nil }
         return UnsafeRawBufferPointer(rebasing: bytes[arguments])
     }
+}
+
+/// A range of an event's header bytes in 32 bits a bound, half a `Range<Int>`: an
+/// envelope holds four, and its size decides whether copying it calls `memcpy` (see
+/// `EventEnvelope`). The decoder rejects a header that ends past `limit`.
+struct HeaderSpan {
+    static let limit = Int(UInt32.max)
+
+    private let start: UInt32
+    private let end: UInt32
+
+    /// `range` must end by `limit` (the decoder checked the header's end).
+    init(_ range: Range<Int>) {
+        start = UInt32(truncatingIfNeeded: range.lowerBound)
+        end = UInt32(truncatingIfNeeded: range.upperBound)
+    }
+
+    var range: Range<Int> { Int(start)..<Int(end) }
+    var isEmpty: Bool { start == end }
 }
 
 /// The header keys the envelope reads itself, recognised from their UTF-8 bytes.
