@@ -10,11 +10,25 @@ extension MessagePackReader {
     /// bytes are not one valid msgpack value within the reader's limits.
     mutating func skipValueRange() -> Range<Int>? {
         let start = position
-        // Header values and most replies' args are scalars: their size is in the marker
-        // (and its length field), without the walk over nested containers.
-        if let (size, elements) = valueHeader(at: start), elements <= 0, size <= remainingCount {
+        guard let (size, elements) = valueHeader(at: start), size <= remainingCount else { return nil }
+        // Header values are scalars: their size is in the marker (and its length field).
+        if elements <= 0 {
             position += size
             return start..<position
+        }
+        // The args of most calls and replies (`[a, b]`, `[3]`) hold scalars only: their
+        // sizes are added here, without the walk's stack of open containers.
+        var offset = start + size
+        var left = elements
+        while left > 0, let (valueSize, valueElements) = valueHeader(at: offset), valueElements < 0,
+            valueSize <= bytes.count - offset
+        {
+            offset += valueSize
+            left -= 1
+        }
+        if left == 0 {
+            position = offset
+            return start..<offset
         }
         guard let end = endOfValue(at: start) else { return nil }
         position = end
