@@ -136,11 +136,14 @@ import ZeroRPC
         for puller in pullers { endpoints.append(try await puller.waitForLine(prefix: "READY ")) }
         let pusher = try Pusher(connect: endpoints, options: .init(sendTimeout: .seconds(20)))
         // A pipe exists once its connection is up (ZMQ_IMMEDIATE): probes until both
-        // pullers got one prove both are, so the round robin covers both.
-        try await eventually {
+        // pullers got one prove both are, so the round robin covers both. Two a step, one
+        // per pipe, and at least ten steps before giving up: a pipe attached after a send
+        // gets the third, not the second, and in a full parallel run one step can take
+        // seconds (EventPatternTests.probeUntilEachPullerReadOne).
+        try await eventually(steps: 10) {
             pullers.allSatisfy { Self.printed(by: $0).probes > 0 }
         } while: {
-            try await pusher.send("probe", [])
+            for _ in pullers { try await pusher.send("probe", []) }
         }
         for n in 0..<100 { try await pusher.send("record", [.int(Int64(n)), .string("item-\(n)")]) }
         try await eventually { pullers.map { Self.printed(by: $0).records.count }.reduce(0, +) >= 100 }
@@ -152,14 +155,19 @@ import ZeroRPC
 }
 
 /// Polls `condition` every 20 ms, running `step` before each look (a probe to send),
-/// and fails after 20 s. The peers report only on stdout, so there is no event to await.
+/// and fails after 20 s, and not before `steps` steps ran. The peers report only on
+/// stdout, so there is no event to await.
 private func eventually(
-    _ condition: () -> Bool, while step: () async throws -> Void = {}
+    steps minimumSteps: Int = 0, _ condition: () -> Bool, while step: () async throws -> Void = {}
 ) async throws {
     let deadline = ContinuousClock.now + .seconds(20)
+    var steps = 0
     while !condition() {
-        guard ContinuousClock.now < deadline else { throw InteropSetupError("condition not met within 20 s") }
+        guard ContinuousClock.now < deadline || steps < minimumSteps else {
+            throw InteropSetupError("condition not met within 20 s and \(steps) steps")
+        }
         try await step()
+        steps += 1
         try await Task.sleep(for: .milliseconds(20))
     }
 }

@@ -57,19 +57,55 @@ import ZeroRPCTestSupport
         let pusher = try Pusher(connect: endpoints)
         // With ZMQ_IMMEDIATE a pipe exists only once its connection is up; a probe to
         // each proves both are, so the round robin below covers both pullers.
-        var probe: Int64 = 1000
-        try await publishProbes(until: { recorders.allSatisfy { !$0.recorded.isEmpty } }) {
-            try await pusher.send("job", [.int(probe)])
-            probe += 1
-        }
-        let probes = recorders.map(\.recorded.count).reduce(0, +)
+        let probes = try await Self.probeUntilEachPullerReadOne(pusher, pullers)
         for n in 0..<200 { try await pusher.send("job", [.int(Int64(n))]) }
+        // Every probe sent is handled too (`job` with n >= 1000), late ones included.
         await counter.wait(untilAtLeast: probes + 200)
         let work = recorders.map { $0.recorded.filter { $0 < 1000 } }
         #expect(work.allSatisfy { !$0.isEmpty })
         #expect((work[0] + work[1]).sorted() == Array(0..<200))
         await pusher.close()
         for puller in pullers { await puller.close() }
+    }
+
+    /// What `probeUntilEachPullerReadOne` throws when a puller stayed silent.
+    struct SilentPuller: Error {
+        let rounds: Int
+        let sent: Int
+        /// What each puller had read (`statistics.received`).
+        let reads: [UInt64]
+    }
+
+    /// Sends `job` probes (n >= 1000) through `pusher`, two a round, until each of `pullers`
+    /// has read one; returns how many it sent.
+    ///
+    /// Not `publishProbes`, whose 20 s bound alone failed this test in full parallel runs
+    /// (one puller without a probe): the probes need several rounds there, and a round can
+    /// take seconds. The first send waits for the first connection, and a pipe attached
+    /// after it gets the third send, not the second (libzmq's round robin starts again at
+    /// the first pipe), so one probe a round took three rounds. In four runs of
+    /// `make test`'s parallel step those three rounds took 4.7, 7.8, 8.7 and 11.5 s: the
+    /// first send waited up to 3.9 s for a connection, and a 20 ms sleep once resumed
+    /// after 5.3 s. Two probes a round reach both pipes once both exist; reads are counted
+    /// by each puller's I/O thread, not by handlers waiting for a thread of the task pool;
+    /// and the probing fails only once the bound and ten rounds have passed with a puller
+    /// still silent.
+    static func probeUntilEachPullerReadOne(_ pusher: Pusher, _ pullers: [Puller]) async throws -> Int {
+        let deadline = ContinuousClock.now + TestTiming.patient(.seconds(20))
+        var sent = 0
+        var rounds = 0
+        while !pullers.allSatisfy({ $0.statistics.received > 0 }) {
+            guard rounds < 10 || ContinuousClock.now < deadline else {
+                throw SilentPuller(rounds: rounds, sent: sent, reads: pullers.map(\.statistics.received))
+            }
+            for _ in pullers {
+                try await pusher.send("job", [.int(Int64(1000 + sent))])
+                sent += 1
+            }
+            rounds += 1
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return sent
     }
 
     @Test(arguments: TestTransport.allCases)
