@@ -180,7 +180,11 @@ final class BrokerLoop {
         var routing = Array(frames.dropFirst().dropLast())
         if routing.last?.isEmpty == true { routing.removeLast() }
         guard let client = routing.first else { return }
-        if let event = try? EventEnvelope(decoding: payload), let responseTo = event.responseTo {
+        // The first event stands for the message: a server batches only items of one
+        // channel (`ProtocolExtension.batch`), and never the event that ends it.
+        if let event = try? EventEnvelope(decoding: payload, from: 0, followingEvents: true),
+            let responseTo = event.responseTo
+        {
             let key = BrokerRoutes.ChannelKey(client: client, messageID: Array(responseTo))
             if let issuer = Self.tokenIssuer(of: event, requestNames: [DeferredWire.deferredEvent]) {
                 routes.learn(issuer: issuer, on: server)

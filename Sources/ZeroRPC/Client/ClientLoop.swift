@@ -291,21 +291,32 @@ final class ClientLoop {
         do {
             var wait: Int32? = milliseconds
             receiving: for _ in 0..<Self.receiveBatch {
+                // The message's events taken in place: all of them, or those before the
+                // first that is no item of this channel (or no `Element`), which with the
+                // rest takes the general path.
+                var takenHere = 0
                 let receipt = try socket.receivePayload(waitingUpTo: wait) { bytes in
-                    guard inPlace, let item = EventEnvelope.streamItem(in: bytes, answering: channel) else {
-                        return false
-                    }
-                    inPlace = takeItem(item)
-                    return inPlace
+                    guard inPlace else { return false }
+                    var start = 0
+                    repeat {
+                        guard let (item, end) = EventEnvelope.streamItem(in: bytes, from: start, answering: channel)
+                        else { return false }
+                        inPlace = takeItem(item)
+                        guard inPlace else { return false }
+                        takenHere += 1
+                        start = end
+                    } while start < bytes.count
+                    return true
                 }
                 wait = nil
+                taken += takenHere
                 switch receipt {
                 case .none:
                     break receiving
                 case .takenInPlace:
-                    taken += 1
+                    break
                 case .frame(let payload):
-                    deliver(payload)
+                    deliver(payload, skipping: takenHere)
                     // Later items may no longer overtake what waits in the inbox.
                     if inPlace && inbox.hasEvents { inPlace = false }
                 }
@@ -633,7 +644,34 @@ final class ClientLoop {
         waitingConsumers.removeAll(keepingCapacity: true)
     }
 
-    private func deliver(_ payload: ReceivedFrame) {
+    /// Hands each event of a received message to its call or channel. A message holds
+    /// one event, or several back to back from a server batching a stream's items for us
+    /// (`ProtocolExtension.batch`); each is delivered on its own, after the first
+    /// `skipping` (items a stream's consumer already took in place). A malformed event
+    /// drops itself and whatever follows it in the message.
+    private func deliver(_ payload: ReceivedFrame, skipping skipped: Int = 0) {
+        guard case .bytes(let bytes) = payload else {
+            deliverEvent(decoding: payload)
+            return
+        }
+        var start = 0
+        var index = 0
+        repeat {
+            let event: EventEnvelope
+            do {
+                event = try EventEnvelope(decoding: bytes, from: start, followingEvents: true)
+            } catch {
+                options.malformedInputLog.warning("zerorpc client: dropped a malformed reply: \(error)")
+                return
+            }
+            start = event.argumentsRange.upperBound
+            if index >= skipped { deliver(consume event) }
+            index += 1
+        } while start < bytes.count
+    }
+
+    /// `deliver` for a large message, kept in place: one event.
+    private func deliverEvent(decoding payload: ReceivedFrame) {
         let event: EventEnvelope
         do {
             event = try EventEnvelope(decoding: payload)
@@ -641,6 +679,10 @@ final class ClientLoop {
             options.malformedInputLog.warning("zerorpc client: dropped a malformed reply: \(error)")
             return
         }
+        deliver(consume event)
+    }
+
+    private func deliver(_ event: consuming EventEnvelope) {
         guard let channel = event.responseTo, let (callID, pending) = table.call(answering: channel) else {
             options.logger.debug("zerorpc client: dropped '\(event.name)' for an unknown or closed channel")
             return

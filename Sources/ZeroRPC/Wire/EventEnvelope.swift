@@ -118,8 +118,17 @@ extension EventEnvelope {
     /// Decodes the envelope of `payload`; never traps on any input. With `largeMessage`,
     /// `payload` holds only the header and name, the start of that message's bytes,
     /// and the args are checked in the message.
-    init(decoding payload: [UInt8], largeMessage: ReceivedMessage? = nil) throws(MalformedEvent) {
+    ///
+    /// With `followingEvents`, the event starts at `start` and may be followed by more
+    /// (a batch, `ProtocolExtension.batch`): the next one starts at the end of this one's
+    /// args, `argumentsRange.upperBound`. The envelope shares `payload` with them; its
+    /// ranges count from the start of `payload`.
+    init(
+        decoding payload: [UInt8], from start: Int = 0, followingEvents: Bool = false,
+        largeMessage: ReceivedMessage? = nil
+    ) throws(MalformedEvent) {
         var reader = MessagePackReader(bytes: payload)
+        reader.position = start
         guard let count = try? reader.readArrayHeader() else {
             throw MalformedEvent(reason: "event is not a msgpack array")
         }
@@ -206,7 +215,7 @@ extension EventEnvelope {
             throw MalformedEvent(
                 reason: "event arguments are not valid msgpack", messageID: rawID, name: name)
         }
-        guard reader.isAtEnd else {
+        guard reader.isAtEnd || (followingEvents && largeMessage == nil) else {
             throw MalformedEvent(reason: "trailing bytes after the event", messageID: rawID, name: name)
         }
         self.init(
@@ -250,7 +259,19 @@ extension EventEnvelope {
     static func streamItem(
         in bytes: UnsafeRawBufferPointer, answering channel: ArraySlice<UInt8>
     ) -> UnsafeRawBufferPointer? {
+        guard let (item, end) = streamItem(in: bytes, from: 0, answering: channel), end == bytes.count else {
+            return nil
+        }
+        return item
+    }
+
+    /// `streamItem(in:answering:)` for the event at `start` of `bytes`, one of several
+    /// back to back (a batch, `ProtocolExtension.batch`): its args, and where it ends.
+    static func streamItem(
+        in bytes: UnsafeRawBufferPointer, from start: Int, answering channel: ArraySlice<UInt8>
+    ) -> (item: UnsafeRawBufferPointer, end: Int)? {
         var reader = MessagePackReader(transient: bytes)
+        reader.position = start
         guard (try? reader.readArrayHeader()) == 3, let fieldCount = try? reader.readMapHeader() else { return nil }
         var hasMessageID = false
         var answersChannel = false
@@ -271,9 +292,9 @@ extension EventEnvelope {
         }
         guard hasMessageID, answersChannel, let nameRange = try? reader.readStringRange(),
             EventKind(name: UnsafeRawBufferPointer(rebasing: bytes[nameRange])) == .stream,
-            let arguments = reader.skipValueRange(), reader.isAtEnd
+            let arguments = reader.skipValueRange()
         else { return nil }
-        return UnsafeRawBufferPointer(rebasing: bytes[arguments])
+        return (UnsafeRawBufferPointer(rebasing: bytes[arguments]), arguments.upperBound)
     }
 }
 

@@ -15,9 +15,23 @@ enum ProtocolExtension {
     static let generator = "generator"
     /// `_zpc_close` on a channel cancels exactly that call's handler.
     static let close = "close"
+    /// The client reads several events from one message: a stream's items, whole events
+    /// back to back in its payload (`StreamOutbox.batchLimit` bytes at most), each with
+    /// its own header. Announced by the client; the server batches only for a client
+    /// that announced it.
+    static let batch = "batch"
 
     /// Everything this version of zerorpc-swift speaks, in the order it is announced.
-    static let all = [oneway, deferred, generator, close]
+    static let all = [oneway, deferred, generator, close, batch]
+
+    /// Whether `request` announced ``batch``: one `memcmp` when it sent our own list.
+    static func announcesBatches(_ request: EventEnvelope) -> Bool {
+        guard let range = request.extensionsRange else { return false }
+        let ours = request.payload.withUnsafeBytes { payload in
+            encodedAll.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: payload[range]).holds(bytesOf: $0) }
+        }
+        return ours || decode(request.payload[range]).contains(batch)
+    }
 
     /// The msgpack encoding of `all`, ready to splice into a header.
     static let encodedAll: [UInt8] = {

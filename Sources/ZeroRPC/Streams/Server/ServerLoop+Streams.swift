@@ -20,7 +20,9 @@ extension ServerLoop {
         }
         return StreamSink(
             inbox: inbox, queue: queue, callNumber: callNumber, channelID: event.messageID, method: event.name,
-            startsLazily: kind == .generator && announces)
+            startsLazily: kind == .generator && announces,
+            outbox: StreamOutbox(
+                batchBytes: ProtocolExtension.announcesBatches(event) ? StreamOutbox.batchLimit : 0))
     }
 
     /// `_zpc_close`: cancels exactly that call's handler. A generator answers with

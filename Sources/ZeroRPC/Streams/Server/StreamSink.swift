@@ -14,7 +14,7 @@ struct StreamSink: Sendable {
     let startsLazily: Bool
 
     /// Items written and not yet sent, shared with the I/O thread.
-    let outbox = StreamOutbox()
+    let outbox: StreamOutbox
 
     /// `StreamWriter.write` with credit on hand: emits `item` and returns true; false
     /// (nothing sent) when the handler must wait for credit.
@@ -65,6 +65,20 @@ enum StreamingKind: Sendable {
 /// encoded back to back into one buffer, so an item costs no allocation of its own; the
 /// I/O thread swaps the buffer for an empty one and sends from it outside the lock.
 final class StreamOutbox: Sendable {
+    /// How many bytes of consecutive events go out in one message to a client that
+    /// announced ``ProtocolExtension/batch``: under `LargePayload.threshold`, so a batch
+    /// arrives as plain bytes, and small enough that a slow stream's first items are not
+    /// held back (the I/O thread sends whatever the outbox holds each time it flushes).
+    static let batchLimit = 16 * 1024
+
+    /// `batchLimit` for a client that reads batches, 0 for one that reads one event a
+    /// message (a stock client, or an older zerorpc-swift one).
+    let batchBytes: Int
+
+    init(batchBytes: Int = 0) {
+        self.batchBytes = batchBytes
+    }
+
     // @unchecked: the writer's buffer has exactly one owner (the batch is non-copyable),
     // so moving a batch between the handler and the I/O thread shares nothing.
     private struct Batch: ~Copyable, @unchecked Sendable {
@@ -141,7 +155,10 @@ final class StreamOutbox: Sendable {
         }
     }
 
-    /// I/O thread: calls `body` with each queued event, oldest first, then forgets them.
+    /// I/O thread: calls `body` with the queued events, oldest first, then forgets them:
+    /// one event a call, or, for a client that reads batches, as many consecutive events
+    /// as fit `batchBytes` (an event larger than that alone). The events lie back to back,
+    /// so a batch is a slice of the buffer, not a copy.
     func send(_ body: (UnsafeRawBufferPointer) -> Void) {
         var waiter: CheckedContinuation<Void, any Error>?
         var batch = state.withLock { state -> Batch in
@@ -155,12 +172,18 @@ final class StreamOutbox: Sendable {
         }
         waiter?.resume()
         let ends = batch.ends
+        let limit = batchBytes
         batch.events.withUnsafeBytes { events in
             var start = 0
+            var runEnd = 0
             for end in ends {
-                body(UnsafeRawBufferPointer(rebasing: events[start..<end]))
-                start = end
+                if end - start > limit, runEnd > start {
+                    body(UnsafeRawBufferPointer(rebasing: events[start..<runEnd]))
+                    start = runEnd
+                }
+                runEnd = end
             }
+            if runEnd > start { body(UnsafeRawBufferPointer(rebasing: events[start..<runEnd])) }
         }
         batch.removeAll()
         var returned: Batch? = consume batch
