@@ -158,7 +158,10 @@ extension EventEnvelope {
                 version = reader.readSmallInt()
                 if version != nil { continue }
             }
-            if key == .extensions, let range = Self.ourExtensions(in: payload, at: reader.position) {
+            // Our own list (every request and first reply between peers of this version)
+            // is compared, not walked: about 200 instructions an event.
+            if key == .extensions, ProtocolExtension.isEncodedAll(payload, at: reader.position) {
+                let range = reader.position..<reader.position + ProtocolExtension.encodedAll.count
                 reader.position = range.upperBound
                 extensionsRange = range
                 continue
@@ -227,21 +230,6 @@ extension EventEnvelope {
             extraHeaderFields: extra, storedExtensions: HeaderSpan(extensionsRange ?? 0..<0))
     }
 
-    /// Where `ProtocolExtension.encodedAll` lies at `offset` of `payload`, or nil when
-    /// other bytes are there. It is the `ext` value of every request, and of the first
-    /// reply on each channel, between peers of this version: one `memcmp` instead of a
-    /// walk over the array's four strings (about 200 instructions an event). A complete
-    /// msgpack value is never the start of a longer one, so equal bytes are that value.
-    private static func ourExtensions(in payload: [UInt8], at offset: Int) -> Range<Int>? {
-        let expected = ProtocolExtension.encodedAll
-        guard offset >= 0, expected.count <= payload.count - offset else { return nil }
-        let range = offset..<offset + expected.count
-        let equal = payload.withUnsafeBytes { bytes in
-            expected.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: bytes[range]).holds(bytesOf: $0) }
-        }
-        return equal ? range : nil
-    }
-
     /// True when the args value is an array header (any size the bytes can hold).
     var argumentsAreArray: Bool {
         var reader = argumentsReader()
@@ -251,22 +239,13 @@ extension EventEnvelope {
 
 extension EventEnvelope {
     /// The item of a plain `STREAM` event answering `channel` (the raw msgpack of its
-    /// `message_id`), read where the event lies (`bytes`, e.g. a received message's):
-    /// the bytes of its args; nil for anything else — another event or channel, a header
-    /// key besides `message_id`, `v` and `response_to`, bytes that are not one well-formed
-    /// event — which then takes the general path, `init(decoding:)`. Whatever this
-    /// accepts, that path decodes to a `STREAM` event of `channel` with the same args.
-    static func streamItem(
-        in bytes: UnsafeRawBufferPointer, answering channel: ArraySlice<UInt8>
-    ) -> UnsafeRawBufferPointer? {
-        guard let (item, end) = streamItem(in: bytes, from: 0, answering: channel), end == bytes.count else {
-            return nil
-        }
-        return item
-    }
-
-    /// `streamItem(in:answering:)` for the event at `start` of `bytes`, one of several
-    /// back to back (a batch, `ProtocolExtension.batch`): its args, and where it ends.
+    /// `message_id`), read where the event lies (`bytes`, e.g. a received message's,
+    /// from `start`: a message may hold several events back to back, a batch,
+    /// `ProtocolExtension.batch`): the bytes of its args and where the event ends; nil
+    /// for anything else — another event or channel, a header key besides `message_id`,
+    /// `v` and `response_to`, bytes that are not one well-formed event — which then takes
+    /// the general path, `init(decoding:)`. Whatever this accepts, that path decodes to a
+    /// `STREAM` event of `channel` with the same args.
     static func streamItem(
         in bytes: UnsafeRawBufferPointer, from start: Int, answering channel: ArraySlice<UInt8>
     ) -> (item: UnsafeRawBufferPointer, end: Int)? {

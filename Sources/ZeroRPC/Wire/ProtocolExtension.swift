@@ -27,10 +27,21 @@ enum ProtocolExtension {
     /// Whether `request` announced ``batch``: one `memcmp` when it sent our own list.
     static func announcesBatches(_ request: EventEnvelope) -> Bool {
         guard let range = request.extensionsRange else { return false }
-        let ours = request.payload.withUnsafeBytes { payload in
-            encodedAll.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: payload[range]).holds(bytesOf: $0) }
+        return isEncodedAll(request.payload, at: range.lowerBound) || decode(request.payload[range]).contains(batch)
+    }
+
+    /// Whether `encodedAll` lies at `offset` of `bytes`: the `ext` value of every request,
+    /// and of the first reply on each channel, between peers of this version, found with
+    /// one `memcmp` instead of a walk over its strings. A complete msgpack value is never
+    /// the start of a longer one, so equal bytes are that value.
+    static func isEncodedAll(_ bytes: [UInt8], at offset: Int) -> Bool {
+        let expected = encodedAll
+        guard offset >= 0, expected.count <= bytes.count - offset else { return false }
+        return bytes.withUnsafeBytes { bytes in
+            expected.withUnsafeBytes { expected in
+                UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + expected.count]).holds(bytesOf: expected)
+            }
         }
-        return ours || decode(request.payload[range]).contains(batch)
     }
 
     /// The msgpack encoding of `all`, ready to splice into a header.

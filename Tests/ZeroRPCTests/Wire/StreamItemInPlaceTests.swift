@@ -25,9 +25,13 @@ import Testing
         return bytes
     }
 
+    /// The item when `bytes` are one whole event that `streamItem` accepts.
     private static func item(_ bytes: [UInt8], answering channel: [UInt8] = channel) -> [UInt8]? {
         bytes.withUnsafeBytes { bytes in
-            EventEnvelope.streamItem(in: bytes, answering: channel[...]).map { Array($0) }
+            guard let (item, end) = EventEnvelope.streamItem(in: bytes, from: 0, answering: channel[...]),
+                end == bytes.count
+            else { return nil }
+            return Array(item)
         }
     }
 
