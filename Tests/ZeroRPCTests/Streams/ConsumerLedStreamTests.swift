@@ -92,11 +92,20 @@ struct ConsumerLedStreamTests {
     @Test func itemsTakenInPlaceArriveInOrder() async throws {
         // Items a millisecond apart, and a wait far longer: the consumer runs out of items
         // at every one, and takes the next in place whenever it can lead.
+        //
+        // On a loaded machine the consumer may get the CPU so late that items wait for it
+        // every time (and arrive several to a message, through the I/O thread) and it
+        // never leads: then the stream runs again, up to five times, as in
+        // `aStreamAloneOnItsClientIsReceivedByItsConsumer` (a fresh clone's `make test`
+        // once took 13 s over this stream and took nothing in place).
         let fixture = try fixture(wait: .milliseconds(100))
         defer { Task { await fixture.close() } }
-        var items: [Int64] = []
-        for try await n in try await stream(fixture, "trickle", Int64(300), as: Int64.self) { items.append(n) }
-        #expect(items == Array(1...300))
+        for _ in 0..<5 {
+            var items: [Int64] = []
+            for try await n in try await stream(fixture, "trickle", Int64(300), as: Int64.self) { items.append(n) }
+            #expect(items == Array(1...300))
+            if itemsTakenInPlace(fixture.client) > 0 { break }
+        }
         #expect(itemsTakenInPlace(fixture.client) > 0)
     }
 
