@@ -165,7 +165,7 @@ fuzz-build: deps
 	@mkdir -p $(FUZZ_DIR)/modules $(FUZZ_BIN)
 	$(FUZZ_SWIFTC) -module-name ZeroRPCFuzz -I Sources/CMessagePack -lmsgpackc \
 	  Tests/Fuzz/MessagePackFuzz.swift Sources/ZeroRPC/Wire/MessagePack*.swift Sources/ZeroRPC/Wire/Timestamp.swift \
-	  Sources/ZeroRPC/Wire/LargePayload.swift \
+	  Sources/ZeroRPC/Wire/LargePayload.swift Sources/ZeroRPC/Wire/EventBytes.swift \
 	  -o $(FUZZ_BIN)/messagepack-fuzz
 	$(FUZZ_SWIFTC) -module-name ZeroRPCSchema Tests/Fuzz/SchemaFuzz.swift Tests/ZeroRPCSchemaTests/SchemaFuzzInput.swift \
 	  $$(find Sources/ZeroRPCSchema Sources/ZeroRPCCodeGen -name '*.swift') -o $(FUZZ_BIN)/schema-fuzz
