@@ -180,11 +180,15 @@ final class BrokerLoop {
         var routing = Array(frames.dropFirst().dropLast())
         if routing.last?.isEmpty == true { routing.removeLast() }
         guard let client = routing.first else { return }
-        // The first event stands for the message: a server batches only items of one
-        // channel (`ProtocolExtension.batch`), and never the event that ends it.
-        if let event = try? EventEnvelope(decoding: payload, from: 0, followingEvents: true),
-            let responseTo = event.responseTo
+        // A message may hold several events for the client (`ProtocolExtension.batch`):
+        // a stream's items, or replies ending several calls. Each keeps or ends its
+        // route; the message goes on whole.
+        var start = 0
+        while start < payload.count,
+            let event = try? EventEnvelope(decoding: payload, from: start, followingEvents: true)
         {
+            start = event.argumentsRange.upperBound
+            guard let responseTo = event.responseTo else { continue }
             let key = BrokerRoutes.ChannelKey(client: client, messageID: Array(responseTo))
             if let issuer = Self.tokenIssuer(of: event, requestNames: [DeferredWire.deferredEvent]) {
                 routes.learn(issuer: issuer, on: server)

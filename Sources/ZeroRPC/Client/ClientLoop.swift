@@ -645,8 +645,9 @@ final class ClientLoop {
     }
 
     /// Hands each event of a received message to its call or channel. A message holds
-    /// one event, or several back to back from a server batching a stream's items for us
-    /// (`ProtocolExtension.batch`); each is delivered on its own, after the first
+    /// one event, or several back to back from a server batching a stream's items or the
+    /// replies to several calls for us (`ProtocolExtension.batch`); each is delivered on
+    /// its own, by its `response_to`, after the first
     /// `skipping` (items a stream's consumer already took in place). A malformed event
     /// drops itself and whatever follows it in the message.
     private func deliver(_ payload: ReceivedFrame, skipping skipped: Int = 0) {

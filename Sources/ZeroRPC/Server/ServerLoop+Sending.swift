@@ -1,16 +1,43 @@
 /// Every reply, heartbeat and stream item a server sends goes through `send`: straight to
 /// the ROUTER, or behind the peer's earlier messages in its `OutboundQueue` when the
-/// socket refuses, with the per-peer byte bound (`maximumQueuedBytesPerPeer`).
+/// socket refuses, with the per-peer byte bound (`maximumQueuedBytesPerPeer`). Replies
+/// the leader's turn produces for a client that reads batches wait in `heldReplies`
+/// until the turn polls (`hold`); every other send goes out after them, so each peer
+/// still gets its events in the order they were made.
 extension ServerLoop {
     /// Sends `frames` followed by `["", payload]` to the peer that `routing` names,
     /// queueing behind that peer's earlier messages when the ROUTER refuses. A large
     /// payload goes as the array itself, without a copy (`ZMQSocket`).
     func send(_ payload: [UInt8], to routing: [[UInt8]]) {
+        if !heldReplies.isEmpty { sendHeldReplies() }
         withOutboundQueue(of: routing[0]) { $0.send(routing: routing, payload: payload, on: socket) }
     }
 
     /// Sends `payload` (copied into the message; kept only if the peer has to wait).
     func send(_ payload: UnsafeRawBufferPointer, to routing: [[UInt8]]) {
+        if !heldReplies.isEmpty { sendHeldReplies() }
+        withOutboundQueue(of: routing[0]) { $0.send(routing: routing, payload: payload, on: socket) }
+    }
+
+    /// Keeps `reply` for `routing`'s peer, a client that reads several events a message
+    /// (`ProtocolExtension.batch`), to go out with the other replies this turn makes for
+    /// it as one message when the turn polls (`sendHeldReplies`). Replies for another
+    /// peer first send those held; a reply that would take the batch past
+    /// `HeldReplies.byteLimit` goes out alone.
+    func hold(_ reply: [UInt8], for routing: [[UInt8]]) {
+        if !heldReplies.isEmpty && !heldReplies.canAdd(reply, for: routing) { sendHeldReplies() }
+        guard reply.count <= HeldReplies.byteLimit else {
+            send(reply, to: routing)
+            return
+        }
+        heldReplies.add(reply, for: routing)
+    }
+
+    /// Sends the held replies: one alone as it is, several as one message of their
+    /// events back to back.
+    func sendHeldReplies() {
+        let routing = heldReplies.routing
+        let payload = heldReplies.takePayload()
         withOutboundQueue(of: routing[0]) { $0.send(routing: routing, payload: payload, on: socket) }
     }
 

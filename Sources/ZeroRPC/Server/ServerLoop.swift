@@ -25,6 +25,8 @@ final class ServerLoop {
     /// decision about calls, which this loop carries out. Mutated in place, never copied.
     @exclusivity(unchecked) var table: ServerCallTable
     @exclusivity(unchecked) var blockedPeers: [[UInt8]: OutboundQueue] = [:]
+    /// Replies this turn made for a client that reads batches, sent before the poll.
+    @exclusivity(unchecked) var heldReplies = HeldReplies()
     @exclusivity(unchecked) var closeWaiters: [ServerWaiter] = []
     @exclusivity(unchecked) var poller = SocketPoller()
     /// `methods` as of `methodCacheVersion` (see `method(named:)`).
@@ -97,6 +99,7 @@ final class ServerLoop {
     /// a busy loop while one peer is slow or gone. Blocked peers are retried on a timer
     /// (`peerRetryInterval`) instead.
     func pollSockets(timeoutMilliseconds timeout: Int) {
+        if !heldReplies.isEmpty { sendHeldReplies() }
         poller.poll(
             count: 1, socket: { _ in socket }, wantsToWrite: { _ in false }, wakeUp: queue.wakeUp,
             timeoutMilliseconds: timeout, sleep: sleepUnlocked)
@@ -120,7 +123,7 @@ final class ServerLoop {
                 // broker restarts.
                 socket.connect(endpoint, options: [(ZMQ_PROBE_ROUTER, 1), (ZMQ_IMMEDIATE, 1)], answering: reply)
             case .finished(let callNumber, let reply):
-                finish(callNumber, reply: reply)
+                finish(callNumber, reply: reply, mayHold: true)
             case .flushStream(let callNumber):
                 flushStream(callNumber)
             case .waitUntilClosed(let waiter):
@@ -359,7 +362,7 @@ final class ServerLoop {
         // on the socket's edge-triggered descriptor may have lost its signal to the send,
         // or must arm a retry timer for a blocked peer: it is woken.
         let leadsHere = executor.isCurrent
-        finish(number, reply: reply)
+        finish(number, reply: reply, mayHold: leadsHere)
         if !leadsHere {
             if socket.pendingEvents() & Int16(ZMQ_POLLIN) != 0 {
                 socket.markNeedsEventCheck()
@@ -371,7 +374,11 @@ final class ServerLoop {
         return true
     }
 
-    private func finish(_ number: UInt64, reply: [UInt8]) {
+    /// Ends call `number` with `reply`. With `mayHold` (on the leader, mid-turn) a reply
+    /// for a client that reads batches waits for the turn's other replies to it
+    /// (`hold`); a thread that is not the leader sends at once, as the leader may be
+    /// asleep in its poll.
+    private func finish(_ number: UInt64, reply: [UInt8], mayHold: Bool) {
         guard let (call, channel) = table.finish(number) else { return }
         // The last items go out before the final event even to a full queue: at most one
         // outbox (`StreamOutbox.roomLimit`) past the bound, and the stream is over.
@@ -379,7 +386,12 @@ final class ServerLoop {
             flush(outbox, number: number, on: channel, evenIfPeerIsFull: true)
         }
         if let channel, let key = call.channel {
-            send(channel.isClosing ? StreamEvents.done(responseTo: key.messageID) : reply, to: channel.routing)
+            let last = channel.isClosing ? StreamEvents.done(responseTo: key.messageID) : reply
+            if mayHold && ProtocolExtension.announcesBatches(call.incoming.event) {
+                hold(last, for: channel.routing)
+            } else {
+                send(last, to: channel.routing)
+            }
         }
         startWaitingCalls()
         if case .draining = table.lifecycle { checkDrain(now: .now) }
@@ -408,6 +420,7 @@ final class ServerLoop {
     // MARK: Shutdown
 
     func stop() {
+        if !heldReplies.isEmpty { sendHeldReplies() }
         for call in table.calls.values {
             cancelHandler(of: call)
         }

@@ -15,10 +15,10 @@ enum ProtocolExtension {
     static let generator = "generator"
     /// `_zpc_close` on a channel cancels exactly that call's handler.
     static let close = "close"
-    /// The client reads several events from one message: a stream's items, whole events
-    /// back to back in its payload (`StreamOutbox.batchLimit` bytes at most), each with
-    /// its own header. Announced by the client; the server batches only for a client
-    /// that announced it.
+    /// The client reads several events from one message: whole events back to back in
+    /// its payload (16 KiB at most), each with its own header — a stream's items
+    /// (`StreamOutbox.batchLimit`), or replies ending several calls (`HeldReplies`).
+    /// Announced by the client; the server batches only for a client that announced it.
     static let batch = "batch"
 
     /// Everything this version of zerorpc-swift speaks, in the order it is announced.
