@@ -8,39 +8,46 @@ struct HeldReplies {
 
     /// The peer the replies go to, as its routing frames.
     private(set) var routing: [[UInt8]] = []
-    private var replies: [[UInt8]] = []
-    private var byteCount = 0
-    /// Where several replies are copied back to back; its storage serves every batch
-    /// once the message made from it is sent.
+    /// How many replies are held.
+    private(set) var count = 0
+    /// The first reply, kept as it is: a turn that answers one call (every sequential
+    /// call) sends it without a copy.
+    private var first: [UInt8] = []
+    /// From the second reply on: every held reply back to back. Its storage serves every
+    /// batch once the message made from it is sent.
     private var batch: [UInt8] = []
 
-    var isEmpty: Bool { replies.isEmpty }
-    var count: Int { replies.count }
+    var isEmpty: Bool { count == 0 }
 
     /// Whether `reply` may join the held replies: for the same peer and within
     /// `byteLimit`.
     func canAdd(_ reply: [UInt8], for routing: [[UInt8]]) -> Bool {
-        byteCount + reply.count <= Self.byteLimit && routing == self.routing
+        (count == 1 ? first.count : batch.count) + reply.count <= Self.byteLimit && routing == self.routing
     }
 
     /// Holds `reply` for `routing`, which `canAdd` allowed (or the first reply).
     mutating func add(_ reply: [UInt8], for routing: [[UInt8]]) {
-        if replies.isEmpty { self.routing = routing }
-        replies.append(reply)
-        byteCount += reply.count
+        switch count {
+        case 0:
+            self.routing = routing
+            first = reply
+        case 1:
+            batch.removeAll(keepingCapacity: true)
+            batch.append(contentsOf: first)
+            batch.append(contentsOf: reply)
+            first = []
+        default:
+            batch.append(contentsOf: reply)
+        }
+        count += 1
     }
 
     /// The held replies as one payload (one reply as itself, without a copy), leaving
     /// none held.
     mutating func takePayload() -> [UInt8] {
-        defer {
-            replies.removeAll(keepingCapacity: true)
-            byteCount = 0
-        }
-        if replies.count == 1 { return replies[0] }
-        batch.removeAll(keepingCapacity: true)
-        batch.reserveCapacity(byteCount)
-        for reply in replies { batch.append(contentsOf: reply) }
-        return batch
+        defer { count = 0 }
+        guard count == 1 else { return batch }
+        defer { first = [] }
+        return first
     }
 }

@@ -50,6 +50,8 @@ struct ServerCallTable {
         /// A generator closed by its client: the handler is being cancelled and
         /// `STREAM_DONE` goes out once it has ended; its own events are dropped.
         var isClosing = false
+        /// The client reads several events a message (`ProtocolExtension.batch`).
+        var readsBatches = false
     }
 
     /// A class, not a struct: the call table hands out references, where a copy of
@@ -154,9 +156,13 @@ struct ServerCallTable {
     }
 
     /// Opens the heartbeated channel of a call that expects a reply.
-    mutating func openChannel(_ key: ChannelKey, callNumber: UInt64, routing: [[UInt8]], now: ContinuousClock.Instant) {
+    mutating func openChannel(
+        _ key: ChannelKey, callNumber: UInt64, routing: [[UInt8]], now: ContinuousClock.Instant,
+        readsBatches: Bool = false
+    ) {
         let nextHeartbeat = ClockOffset.of(now) + heartbeatInterval
-        channels[key] = OpenChannel(callNumber: callNumber, routing: routing, nextHeartbeat: nextHeartbeat)
+        channels[key] = OpenChannel(
+            callNumber: callNumber, routing: routing, nextHeartbeat: nextHeartbeat, readsBatches: readsBatches)
         heartbeatsDueCell.value.consider(offset: nextHeartbeat)
     }
 

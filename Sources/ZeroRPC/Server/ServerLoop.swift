@@ -258,7 +258,10 @@ final class ServerLoop {
         let number = table.takeCallNumber()
         // One reading of the clock for the arrival and the channel's first heartbeat.
         let now = ContinuousClock.now
-        let stream = entry.streaming.map { openStream($0, callNumber: number, event: event, routing: routing) }
+        let readsBatches = ProtocolExtension.announcesBatches(event)
+        let stream = entry.streaming.map {
+            openStream($0, callNumber: number, event: event, routing: routing, readsBatches: readsBatches)
+        }
         var channel: ChannelKey?
         if event.isFlaggedOneway {
             // Our client asked for no reply at all (it saw us announce "oneway").
@@ -269,7 +272,7 @@ final class ServerLoop {
                 arguments: EventEncoder.okNilArguments)
             send(ok, to: routing)
         } else {
-            table.openChannel(key, callNumber: number, routing: routing, now: now)
+            table.openChannel(key, callNumber: number, routing: routing, now: now, readsBatches: readsBatches)
             channel = consume key
         }
         let incoming = IncomingCall(
@@ -387,7 +390,7 @@ final class ServerLoop {
         }
         if let channel, let key = call.channel {
             let last = channel.isClosing ? StreamEvents.done(responseTo: key.messageID) : reply
-            if mayHold && ProtocolExtension.announcesBatches(call.incoming.event) {
+            if mayHold && channel.readsBatches {
                 hold(last, for: channel.routing)
             } else {
                 send(last, to: channel.routing)

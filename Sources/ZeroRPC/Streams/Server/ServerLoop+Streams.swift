@@ -7,7 +7,7 @@ extension ServerLoop {
     /// any item; a generator then starts lazily, at the client's first step. A stock
     /// client gets zerorpc's initial credit of one event instead.
     func openStream(
-        _ kind: StreamingKind, callNumber: UInt64, event: EventEnvelope, routing: [[UInt8]]
+        _ kind: StreamingKind, callNumber: UInt64, event: EventEnvelope, routing: [[UInt8]], readsBatches: Bool
     ) -> StreamSink {
         let announces = event.extensionsRange != nil
         if announces {
@@ -22,7 +22,7 @@ extension ServerLoop {
             inbox: inbox, queue: queue, callNumber: callNumber, channelID: event.messageID, method: event.name,
             startsLazily: kind == .generator && announces,
             outbox: StreamOutbox(
-                batchBytes: ProtocolExtension.announcesBatches(event) ? StreamOutbox.batchLimit : 0))
+                batchBytes: readsBatches ? StreamOutbox.batchLimit : 0))
     }
 
     /// `_zpc_close`: cancels exactly that call's handler. A generator answers with
