@@ -42,9 +42,13 @@ struct SocketPoller {
         var timeout = timeoutMilliseconds
         for index in 0..<count {
             let socket = socket(index)
-            let wanted = Int16(ZMQ_POLLIN) | (wantsToWrite(index) ? Int16(ZMQ_POLLOUT) : 0)
+            let writes = wantsToWrite(index)
+            let wanted = Int16(ZMQ_POLLIN) | (writes ? Int16(ZMQ_POLLOUT) : 0)
             var events: Int16 = 0
-            if socket.needsEventCheck {
+            // A receive that ended in `EAGAIN` leaves the input known, not the room to
+            // write: it processed the socket's commands, a pipe's `activate_write` among
+            // them, and with them took the descriptor's edge that room would have raised.
+            if socket.needsEventCheck || writes {
                 events = socket.pendingEvents() & wanted
                 if events != 0 { timeout = 0 }
             }
