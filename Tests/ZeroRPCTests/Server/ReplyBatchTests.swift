@@ -102,11 +102,11 @@ import ZeroRPCTestSupport
     /// call gets its own result.
     @Test func aClientFinishesEveryCallAMessageAnswers() async throws {
         let server = try RawPeer(.router, bind: "tcp://127.0.0.1:0")
-        let client = try Client(connect: [server.endpoint], options: .init(heartbeatInterval: .seconds(5)))
-        let first = Task { try await client.call("first", [], options: .within(.seconds(30))) }
-        let firstRequest = try #require(await server.receive())
-        let second = Task { try await client.call("second", [], options: .within(.seconds(30))) }
-        let secondRequest = try #require(await server.receive())
+        let client = try Client(connect: [server.endpoint], options: .init(heartbeatInterval: .seconds(60)))
+        let first = Task { try await client.call("first", [], options: .within(TestTiming.patient(.seconds(30)))) }
+        let firstRequest = try #require(await server.receiveSkippingHeartbeats())
+        let second = Task { try await client.call("second", [], options: .within(TestTiming.patient(.seconds(30)))) }
+        let secondRequest = try #require(await server.receiveSkippingHeartbeats())
         func answer(_ frames: [[UInt8]], with value: String) throws -> [UInt8] {
             let request = try EventEnvelope(decoding: try #require(frames.last))
             return EventEncoder.encode(
@@ -130,12 +130,12 @@ import ZeroRPCTestSupport
         let server = try RawPeer(.dealer, connect: broker.backendEndpoint)
         server.send([[]])  // the announcement a ZMQ_PROBE_ROUTER DEALER sends
         try await waitUntil { broker.serverCount == 1 }
-        let client = try Client(connect: [broker.frontendEndpoint], options: .init(heartbeatInterval: .seconds(5)))
+        let client = try Client(connect: [broker.frontendEndpoint], options: .init(heartbeatInterval: .seconds(60)))
         let calls = ["a", "b"].map { name in
-            Task { try await client.call(name, [], options: .within(.seconds(30))) }
+            Task { try await client.call(name, [], options: .within(TestTiming.patient(.seconds(30)))) }
         }
         var requests: [[[UInt8]]] = []
-        for _ in 0..<2 { requests.append(try #require(await server.receive())) }
+        for _ in 0..<2 { requests.append(try #require(await server.receiveSkippingHeartbeats())) }
         try await waitUntil { broker.openChannelCount == 2 }
         // `[client, "", payload]`: the routing frames go back in front of the batch.
         var batch: [UInt8] = []

@@ -137,6 +137,19 @@ final class RawPeer: Sendable {
         return replies
     }
 
+    /// The next message whose event is not a heartbeat, as its frames: a raw server's next
+    /// request, however long the test's tasks waited for a CPU (a client's heartbeats on
+    /// its open calls come in between then).
+    func receiveSkippingHeartbeats(within timeout: Duration = RawPeer.patience) async -> [[UInt8]]? {
+        while let frames = await receive(within: timeout) {
+            if let payload = frames.last, let event = try? EventEnvelope(decoding: payload), event.name == "_zpc_hb" {
+                continue
+            }
+            return frames
+        }
+        return nil
+    }
+
     /// The next message decoded as an event (its last frame), skipping nothing.
     func receiveEvent(within timeout: Duration = RawPeer.patience) async -> EventEnvelope? {
         guard let frames = await receive(within: timeout), let payload = frames.last else { return nil }
