@@ -5,6 +5,12 @@
 struct HeldReplies {
     /// The most bytes one message of replies holds (a stream's batches hold as many).
     static let byteLimit = StreamOutbox.batchLimit
+    /// The most replies one message holds. The client starts on them while the server
+    /// still runs the turn's other handlers: holding a whole turn's replies (64 calls in
+    /// flight) cost a fifth of the throughput on two cores, the two sides no longer
+    /// working at once; 16 keep that overlap and leave a sixteenth of the per-message cost
+    /// (docs/ARCHITECTURE.md, "Replies several to a message").
+    static let countLimit = 16
 
     /// The peer the replies go to, as its routing frames.
     private(set) var routing: [[UInt8]] = []

@@ -21,9 +21,9 @@ extension ServerLoop {
 
     /// Keeps `reply` for `routing`'s peer, a client that reads several events a message
     /// (`ProtocolExtension.batch`), to go out with the other replies this turn makes for
-    /// it as one message when the turn polls (`sendHeldReplies`). Replies for another
-    /// peer first send those held; a reply that would take the batch past
-    /// `HeldReplies.byteLimit` goes out alone.
+    /// it as one message when the turn polls (`sendHeldReplies`), or as soon as
+    /// `HeldReplies.countLimit` are held. Replies for another peer first send those held;
+    /// a reply that would take the batch past `HeldReplies.byteLimit` goes out alone.
     func hold(_ reply: [UInt8], for routing: [[UInt8]]) {
         if !heldReplies.isEmpty && !heldReplies.canAdd(reply, for: routing) { sendHeldReplies() }
         guard reply.count <= HeldReplies.byteLimit else {
@@ -31,6 +31,7 @@ extension ServerLoop {
             return
         }
         heldReplies.add(reply, for: routing)
+        if heldReplies.count >= HeldReplies.countLimit { sendHeldReplies() }
     }
 
     /// Sends the held replies: one alone as it is, several as one message of their
