@@ -39,12 +39,9 @@ import ZeroRPCTestSupport
         let firstRequest = try #require(await server.receiveSkippingHeartbeats())
         let second = Task { try await client.call("small", [], options: .within(TestTiming.patient(.seconds(30)))) }
         let secondRequest = try #require(await server.receiveSkippingHeartbeats())
-        func answer(_ frames: [[UInt8]], with value: String) throws -> [UInt8] {
-            let request = try EventEnvelope(decoding: try #require(frames.last))
-            return EventEncoder.encode(
-                responseTo: request.messageID, name: EventName.ok, arguments: encoded([.string(value)]))
-        }
-        let batch = try answer(firstRequest, with: large) + answer(secondRequest, with: "small")
+        let batch =
+            try RawPeer.okReply(answering: firstRequest, with: .string(large))
+            + RawPeer.okReply(answering: secondRequest, with: "small")
         #expect(batch.count >= ZMQSocket.inPlaceThreshold)
         server.send([firstRequest[0], [], batch])
         #expect(try await first.value.stringValue == large)

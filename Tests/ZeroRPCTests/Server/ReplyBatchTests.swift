@@ -108,12 +108,11 @@ import ZeroRPCTestSupport
         let firstRequest = try #require(await server.receiveSkippingHeartbeats())
         let second = Task { try await client.call("second", [], options: .within(TestTiming.patient(.seconds(30)))) }
         let secondRequest = try #require(await server.receiveSkippingHeartbeats())
-        func answer(_ frames: [[UInt8]], with value: String) throws -> [UInt8] {
-            let request = try EventEnvelope(decoding: try #require(frames.last))
-            return EventEncoder.encode(
-                responseTo: request.messageID, name: EventName.ok, arguments: encoded([.string(value)]))
-        }
-        server.send([firstRequest[0], [], try answer(secondRequest, with: "two") + answer(firstRequest, with: "one")])
+        server.send([
+            firstRequest[0], [],
+            try RawPeer.okReply(answering: secondRequest, with: "two")
+                + RawPeer.okReply(answering: firstRequest, with: "one"),
+        ])
         #expect(try await first.value == "one")
         #expect(try await second.value == "two")
         await client.close()

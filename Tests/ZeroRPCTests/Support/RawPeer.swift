@@ -150,6 +150,14 @@ final class RawPeer: Sendable {
         return nil
     }
 
+    /// A raw server's `OK [value]` answering the request that `frames` carried (its last
+    /// frame).
+    static func okReply(answering frames: [[UInt8]], with value: MessagePackValue) throws -> [UInt8] {
+        guard let payload = frames.last else { throw MalformedEvent(reason: "no frames") }
+        let request = try EventEnvelope(decoding: payload)
+        return EventEncoder.encode(responseTo: request.messageID, name: EventName.ok, arguments: encoded([value]))
+    }
+
     /// The next message decoded as an event (its last frame), skipping nothing.
     func receiveEvent(within timeout: Duration = RawPeer.patience) async -> EventEnvelope? {
         guard let frames = await receive(within: timeout), let payload = frames.last else { return nil }
